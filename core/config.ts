@@ -1,0 +1,22 @@
+import type { z } from 'zod'
+
+/** Thrown when the environment does not describe a valid configuration; the message lists every problem. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/**
+ * Parses `env` once, at start-up, against a schema whose keys are the QUANTRAC_* variable names.
+ * Empty strings count as unset, so `QUANTRAC_INFLUX_URL=` in a .env file means "no InfluxDB".
+ */
+export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key.startsWith('QUANTRAC_') && value !== ''),
+  )
+  const result = schema.safeParse(present)
+  if (result.success) return result.data
+  const problems = result.error.issues.map(
+    (issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+  )
+  throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`)
+}

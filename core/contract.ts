@@ -1,0 +1,51 @@
+/**
+ * The wire contract between sensors and quantrac: what a sensor publishes on
+ * `quantrac/v1/readings/{facilityId}/{sensorId}` (see topics.ts). One zod schema is the single source:
+ * ingest validates with it, the API documents it, simulators build payloads from its types.
+ */
+import { z } from 'zod'
+import { FACTOR_IDS, type FactorId } from './factors.ts'
+
+/** ISO-8601 with a UTC offset, or epoch milliseconds. Omitted: the time ingest received the message. */
+export const timestampSchema = z.union([
+  z.iso.datetime({ offset: true }),
+  z.number().int().min(0).max(8.64e15),
+])
+
+/** A device with more channels than this splits its batch into several messages. */
+export const MAX_BATCH_READINGS = 64
+
+const readingFields = {
+  factor: z.enum(FACTOR_IDS),
+  value: z.number(),
+  unit: z.string().min(1).max(16),
+  ts: timestampSchema.optional(),
+}
+
+/** One reading: `{"factor":"noise","value":87.5,"unit":"dBA","ts":"2026-11-23T08:00:00Z"}` */
+export const singleReadingSchema = z.strictObject(readingFields)
+
+/** A multi-channel device's readings taken together; `ts` applies to items that carry none. */
+export const readingBatchSchema = z.strictObject({
+  ts: timestampSchema.optional(),
+  readings: z.array(z.strictObject(readingFields)).min(1).max(MAX_BATCH_READINGS),
+})
+
+export const sensorPayloadSchema = z.union([singleReadingSchema, readingBatchSchema])
+
+export type SingleReadingPayload = z.infer<typeof singleReadingSchema>
+export type ReadingBatchPayload = z.infer<typeof readingBatchSchema>
+export type SensorPayload = z.infer<typeof sensorPayloadSchema>
+
+/** A reading once accepted: ids from the topic, value in the factor's canonical unit, time in epoch ms. */
+export interface Reading {
+  facilityId: string
+  sensorId: string
+  factor: FactorId
+  value: number
+  time: number
+}
+
+/** How far a reading's timestamp may lie from ingest's clock. Older readings may arrive from a sensor's own buffer. */
+export const MAX_READING_AGE_MS = 7 * 24 * 3_600_000
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000

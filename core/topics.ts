@@ -1,0 +1,53 @@
+/**
+ * MQTT topic scheme. Every topic starts with a versioned root so a future contract can live beside this one.
+ *
+ *   quantrac/v1/readings/{facilityId}/{sensorId}   sensor → platform: one reading or a batch (QoS 1)
+ *   quantrac/v1/dead-letter                         ingest → anyone: messages that were rejected, with the reason
+ *   quantrac/v1/live/{facilityId}/readings          ingest → API: accepted readings, normalised, batched
+ *   quantrac/v1/live/{facilityId}/alerts            ingest → API: alert events, sent at once
+ */
+export const TOPIC_ROOT = 'quantrac/v1'
+
+/** Facility and sensor ids: letters, digits, `_`, `-` and `.`, so they are safe in topics, tags and URLs. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
+
+export const READINGS_SUBSCRIPTION = `${TOPIC_ROOT}/readings/+/+`
+export const DEAD_LETTER_TOPIC = `${TOPIC_ROOT}/dead-letter`
+export const LIVE_SUBSCRIPTION = `${TOPIC_ROOT}/live/+/+`
+
+export function readingsTopic(facilityId: string, sensorId: string): string {
+  return `${TOPIC_ROOT}/readings/${facilityId}/${sensorId}`
+}
+
+export type LiveKind = 'readings' | 'alerts'
+
+export function liveTopic(facilityId: string, kind: LiveKind): string {
+  return `${TOPIC_ROOT}/live/${facilityId}/${kind}`
+}
+
+const READINGS_PREFIX = `${TOPIC_ROOT}/readings/`
+const LIVE_PREFIX = `${TOPIC_ROOT}/live/`
+
+export interface SensorAddress {
+  facilityId: string
+  sensorId: string
+}
+
+/** Parses a sensor's readings topic; undefined when the topic is not one, or an id is malformed. */
+export function parseReadingsTopic(topic: string): SensorAddress | undefined {
+  if (!topic.startsWith(READINGS_PREFIX)) return undefined
+  const slash = topic.indexOf('/', READINGS_PREFIX.length)
+  if (slash === -1) return undefined
+  const facilityId = topic.slice(READINGS_PREFIX.length, slash)
+  const sensorId = topic.slice(slash + 1)
+  if (!ID_PATTERN.test(facilityId) || !ID_PATTERN.test(sensorId)) return undefined
+  return { facilityId, sensorId }
+}
+
+export function parseLiveTopic(topic: string): { facilityId: string; kind: LiveKind } | undefined {
+  if (!topic.startsWith(LIVE_PREFIX)) return undefined
+  const [facilityId, kind, extra] = topic.slice(LIVE_PREFIX.length).split('/')
+  if (facilityId === undefined || extra !== undefined || !ID_PATTERN.test(facilityId)) return undefined
+  if (kind !== 'readings' && kind !== 'alerts') return undefined
+  return { facilityId, kind }
+}

@@ -1,0 +1,41 @@
+import type { Alert } from '../core/alerts.ts'
+import type { Reading } from '../core/contract.ts'
+import type { FactorId } from '../core/factors.ts'
+
+/** Mean and maximum of one sensor's factor over one interval. */
+export interface AggregatePoint {
+  time: number
+  mean: number
+  max: number
+  count: number
+}
+
+export interface SeriesQuery {
+  sensorId: string
+  factor: FactorId
+  /** Epoch ms, inclusive. */
+  from: number
+  /** Epoch ms, exclusive. */
+  to: number
+  intervalMs: number
+}
+
+export interface LatestQuery {
+  facilityId?: string
+  sensorId?: string
+}
+
+/**
+ * Where readings and alert events are kept over time. Two implementations: InfluxDB (production)
+ * and SQLite (the embedded default). Writes arrive in batches from the ingest's batch writer.
+ */
+export interface TimeSeriesStore {
+  readonly kind: 'influxdb' | 'sqlite'
+  writeReadings(readings: readonly Reading[]): Promise<void>
+  /** Every change of an alert (opened, escalated, acknowledged, cleared) as an event, for history and Grafana. */
+  writeAlertEvents(alerts: readonly Alert[]): Promise<void>
+  /** The newest reading of every (sensor, factor) matching the query. */
+  latestReadings(query: LatestQuery): Promise<Reading[]>
+  readingSeries(query: SeriesQuery): Promise<AggregatePoint[]>
+  close(): Promise<void>
+}
