@@ -1,0 +1,39 @@
+import type { TestProject } from 'vitest/node'
+import { influxdPath, type RunningInfluxd, startInfluxd } from '../support/influxd.ts'
+import { findOnPath } from '../support/processes.ts'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** URL of a throw-away InfluxDB 1.x, or null when `influxd` is not installed. */
+    influxUrl: string | null
+    /** Path of the `mosquitto` binary, or null when it is not installed. */
+    mosquittoPath: string | null
+  }
+}
+
+/**
+ * Starts one InfluxDB for the whole integration run. Missing servers make the tests that need them report
+ * themselves skipped, except under CI=true, where a missing server is a failure: CI must really run them.
+ */
+export default async function setup(project: TestProject) {
+  const ci = process.env.CI === 'true'
+  const missing: string[] = []
+  let influxd: RunningInfluxd | undefined
+  if (influxdPath() !== undefined) influxd = await startInfluxd()
+  else missing.push('influxd (Debian: apt-get install influxdb)')
+  const mosquittoPath = findOnPath('mosquitto') ?? findOnPath('/usr/sbin/mosquitto') ?? null
+  if (mosquittoPath === null) missing.push('mosquitto (Debian: apt-get install mosquitto)')
+  if (missing.length > 0) {
+    const message = `integration servers not installed: ${missing.join(', ')}`
+    if (ci) {
+      await influxd?.stop()
+      throw new Error(`${message}; CI=true requires them`)
+    }
+    console.warn(`\n  SKIPPED parts of the integration tests: ${message}\n`)
+  }
+  project.provide('influxUrl', influxd?.url ?? null)
+  project.provide('mosquittoPath', mosquittoPath)
+  return async () => {
+    await influxd?.stop()
+  }
+}
