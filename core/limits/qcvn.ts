@@ -1,47 +1,124 @@
+import { hazardousAtmosphere } from './atmosphere.ts'
 import type { LimitProfile } from './types.ts'
+
+const QCVN_24 = 'QCVN 24:2016/BYT'
+const QCVN_03 = 'QCVN 03:2019/BYT, Table 1'
+const QCVN_26 = 'QCVN 26:2016/BYT, Table 1'
+
+/**
+ * QCVN 24:2016/BYT, Table 1: allowed LAeq by exposure duration. The durations are rounded in the
+ * regulation; the 3-dB rule `T = 8 h / 2^((L − 85) / 3)` behind them is exact (103 dBA → 7.5 min, listed as 7).
+ */
+export const QCVN_24_TABLE_1 = [
+  { minutes: 480, laeq: 85 },
+  { minutes: 240, laeq: 88 },
+  { minutes: 120, laeq: 91 },
+  { minutes: 60, laeq: 94 },
+  { minutes: 30, laeq: 97 },
+  { minutes: 15, laeq: 100 },
+  { minutes: 7, laeq: 103 },
+  { minutes: 3, laeq: 106 },
+  { minutes: 2, laeq: 109 },
+  { minutes: 1, laeq: 112 },
+  { minutes: 0.5, laeq: 115 },
+] as const
 
 /** Vietnam's national technical regulations: quantrac's default profile. */
 export const qcvn = {
   id: 'qcvn',
-  name: 'Vietnam QCVN',
+  name: 'Vietnam QCVN (QCVN 24:2016, 03:2019, 02:2019, 26:2016/BYT)',
+  noise: {
+    criterionLevel: { value: 85, unit: 'dBA', source: `${QCVN_24}, Table 1, 8 h` },
+    exchangeRate: { value: 3, unit: 'dB', source: `${QCVN_24}, Table 1: 3 dB per halving of time` },
+  },
   factors: {
     noise: {
-      twa: { value: 85, unit: 'dBA', source: 'QCVN 24:2016/BYT, Table 1, 8 h' },
-      ceiling: { value: 115, unit: 'dBA', source: 'QCVN 24:2016/BYT, 2.1.1: Max at no moment above 115 dBA' },
+      ceiling: { value: 115, unit: 'dBA', source: `${QCVN_24}, 2.1.1: Max at no moment above 115 dBA` },
     },
     'gas.co': {
-      twa: { value: 20, unit: 'mg/m³', source: 'QCVN 03:2019/BYT, Table 1, carbon monoxide' },
-      stel: { value: 40, unit: 'mg/m³', source: 'QCVN 03:2019/BYT, Table 1, carbon monoxide' },
+      twa: { value: 20, unit: 'mg/m³', source: `${QCVN_03}, carbon monoxide` },
+      stel: { value: 40, unit: 'mg/m³', source: `${QCVN_03}, carbon monoxide` },
     },
     'gas.nh3': {
-      twa: { value: 17, unit: 'mg/m³', source: 'QCVN 03:2019/BYT, Table 1, ammonia' },
-      stel: { value: 25, unit: 'mg/m³', source: 'QCVN 03:2019/BYT, Table 1, ammonia' },
+      twa: { value: 17, unit: 'mg/m³', source: `${QCVN_03}, ammonia` },
+      stel: { value: 25, unit: 'mg/m³', source: `${QCVN_03}, ammonia` },
     },
     'gas.co2': {
-      twa: { value: 9000, unit: 'mg/m³', source: 'QCVN 03:2019/BYT, Table 1, carbon dioxide' },
-      stel: { value: 18000, unit: 'mg/m³', source: 'QCVN 03:2019/BYT, Table 1, carbon dioxide' },
+      twa: { value: 9000, unit: 'mg/m³', source: `${QCVN_03}, carbon dioxide` },
+      stel: { value: 18000, unit: 'mg/m³', source: `${QCVN_03}, carbon dioxide` },
     },
     'gas.cl2': {
-      twa: { value: 1.5, unit: 'mg/m³', source: 'QCVN 03:2019/BYT, Table 1, chlorine' },
-      stel: { value: 3, unit: 'mg/m³', source: 'QCVN 03:2019/BYT, Table 1, chlorine' },
+      twa: { value: 1.5, unit: 'mg/m³', source: `${QCVN_03}, chlorine` },
+      stel: { value: 3, unit: 'mg/m³', source: `${QCVN_03}, chlorine` },
     },
-    'gas.o2': {
-      floor: { value: 19.5, unit: '%vol', source: 'OSHA 29 CFR 1910.146(b), oxygen deficient atmosphere' },
-    },
-    'gas.lel': {
-      ceiling: {
-        value: 10,
-        unit: '%LEL',
-        source: 'OSHA 29 CFR 1910.146(b), hazardous atmosphere: flammable gas above 10 % of LFL',
-      },
-    },
+    ...hazardousAtmosphere,
+    // Without a work class the widest band of Table 1 applies; the variants narrow it.
     temperature: {
-      ceiling: { value: 34, unit: '°C', source: 'QCVN 26:2016/BYT, Table 1, light work, upper bound' },
-      floor: { value: 16, unit: '°C', source: 'QCVN 26:2016/BYT, Table 1, heavy work, lower bound' },
+      ceiling: { value: 34, unit: '°C', source: `${QCVN_26}, light work, upper bound` },
+      floor: { value: 16, unit: '°C', source: `${QCVN_26}, heavy work, lower bound` },
     },
     humidity: {
-      ceiling: { value: 80, unit: '%RH', source: 'QCVN 26:2016/BYT, Table 1, relative humidity' },
-      floor: { value: 40, unit: '%RH', source: 'QCVN 26:2016/BYT, Table 1, relative humidity' },
+      ceiling: { value: 80, unit: '%RH', source: `${QCVN_26}, relative humidity` },
+      floor: { value: 40, unit: '%RH', source: `${QCVN_26}, relative humidity` },
+    },
+  },
+  variants: {
+    production: {
+      name: 'Direct production position',
+      noise: {
+        criterionLevel: { value: 85, unit: 'dBA', source: `${QCVN_24}, Table 2, production positions` },
+      },
+    },
+    office: {
+      name: 'Administrative, planning or accounting room',
+      noise: {
+        criterionLevel: { value: 65, unit: 'dBA', source: `${QCVN_24}, Table 2, administrative rooms` },
+      },
+    },
+    intellectual: {
+      name: 'Intellectual work, design, statistics, programming or theory laboratory',
+      noise: {
+        criterionLevel: { value: 55, unit: 'dBA', source: `${QCVN_24}, Table 2, intellectual work rooms` },
+      },
+    },
+    'light-work': {
+      name: 'Light work',
+      factors: {
+        temperature: {
+          ceiling: { value: 34, unit: '°C', source: `${QCVN_26}, light work` },
+          floor: { value: 20, unit: '°C', source: `${QCVN_26}, light work` },
+        },
+      },
+    },
+    'medium-work': {
+      name: 'Medium work',
+      factors: {
+        temperature: {
+          ceiling: { value: 32, unit: '°C', source: `${QCVN_26}, medium work` },
+          floor: { value: 18, unit: '°C', source: `${QCVN_26}, medium work` },
+        },
+      },
+    },
+    'heavy-work': {
+      name: 'Heavy work',
+      factors: {
+        temperature: {
+          ceiling: { value: 30, unit: '°C', source: `${QCVN_26}, heavy work` },
+          floor: { value: 16, unit: '°C', source: `${QCVN_26}, heavy work` },
+        },
+      },
+    },
+    'coal-dust': {
+      name: 'Coal dust with free SiO₂ ≤ 5 %',
+      factors: {
+        'dust.respirable': {
+          twa: {
+            value: 2,
+            unit: 'mg/m³',
+            source: 'QCVN 02:2019/BYT, coal dust, respirable, free SiO₂ ≤ 5 %',
+          },
+        },
+      },
     },
   },
 } as const satisfies LimitProfile

@@ -22,8 +22,45 @@ export interface FactorLimits {
   readonly floor?: Threshold
 }
 
+/**
+ * How a regulation turns noise levels into a dose: 100 % at `criterionLevel` for 8 h, and each
+ * `exchangeRate` dB more halves the allowed time (3 dB: equal energy; OSHA: 5 dB).
+ */
+export interface NoiseCriteria {
+  readonly criterionLevel: Threshold
+  readonly exchangeRate: Threshold
+  /** Levels below this do not enter the dose; absent, every level does. */
+  readonly threshold?: Threshold
+  /** The 8-h level at which the first duties start (hearing conservation, information): a warning. */
+  readonly actionLevel?: Threshold
+  /** The threshold of the dose compared with the action level, where it differs from `threshold`. */
+  readonly actionThreshold?: Threshold
+}
+
+/** A named kind of workplace inside one jurisdiction with stricter limits (an office under QCVN 24, Table 2). */
+export interface LimitVariant {
+  readonly name: string
+  readonly factors?: Partial<Record<FactorId, FactorLimits>>
+  readonly noise?: Partial<NoiseCriteria>
+}
+
 export interface LimitProfile {
   readonly id: string
   readonly name: string
+  /** Noise limits other than the 8-h level, which is `noise.criterionLevel`. */
   readonly factors: Partial<Record<FactorId, FactorLimits>>
+  readonly noise?: NoiseCriteria
+  readonly variants?: Readonly<Record<string, LimitVariant>>
+}
+
+/**
+ * A facility's own change to its profile for one zone or sensor, kept as data in the registry.
+ * Overrides apply in order (zone, then sensor); each kind of limit replaces the profile's.
+ */
+export interface LimitOverride {
+  /** One of the profile's variants, e.g. `office` for QCVN 24's 65 dBA. */
+  readonly variant?: string
+  /** Limits the facility sets itself; the source says why (risk assessment, permit, client contract). */
+  readonly factors?: Partial<Record<FactorId, FactorLimits>>
+  readonly noise?: Partial<NoiseCriteria>
 }
