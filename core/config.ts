@@ -1,8 +1,13 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 
 /** Thrown when the environment does not describe a valid configuration; the message lists every problem. */
 export class ConfigError extends Error {
   override name = 'ConfigError'
+}
+
+/** A port someone else holds: worth one clear line at start-up, not a stack trace. */
+export class PortInUseError extends Error {
+  override name = 'PortInUseError'
 }
 
 /**
@@ -19,4 +24,11 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv)
     (issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`,
   )
   throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`)
+}
+
+/** Settings every service that talks to the broker shares. */
+export const mqttClientEnv = {
+  QUANTRAC_MQTT_URL: z.url().optional(),
+  QUANTRAC_MQTT_USERNAME: z.string().optional(),
+  QUANTRAC_MQTT_PASSWORD: z.string().optional(),
 }

@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { AlertRepository, Registry } from '../../../registry/types.ts'
+import type { TimeSeriesStore } from '../../../store/types.ts'
+
+export interface Services {
+  store: TimeSeriesStore
+  registry: Registry
+  alerts: AlertRepository
+}
+
+declare module 'fastify' {
+  interface FastifyInstance extends Services {}
+}
+
+/** The storage the routes read from, opened by the caller and passed in: the API owns none of it. */
+export default fp(
+  async function services(fastify: FastifyInstance, services: Services) {
+    fastify.decorate('store', services.store)
+    fastify.decorate('registry', services.registry)
+    fastify.decorate('alerts', services.alerts)
+  },
+  { name: 'services' },
+)

@@ -1,0 +1,76 @@
+import { z } from 'zod'
+import { startApi } from '../api/server.ts'
+import { brokerEnv } from '../broker/config.ts'
+import { startBroker } from '../broker/server.ts'
+import { parseEnv } from '../core/config.ts'
+import { apiEnv } from '../api/config.ts'
+import { ingestEnv } from '../ingest/config.ts'
+import { startIngest } from '../ingest/ingest.ts'
+import { createLogger } from './log.ts'
+import { closeOnSignal, openStorage } from './services.ts'
+
+const LOCAL_BROKER = 'mqtt://127.0.0.1:1883'
+
+/** `quantrac broker`: the MQTT broker alone. */
+export async function runBroker(): Promise<number> {
+  const config = parseEnv(z.object(brokerEnv), process.env)
+  const log = createLogger()
+  const broker = await startBroker(
+    {
+      host: config.QUANTRAC_LISTEN_HOST,
+      port: config.QUANTRAC_MQTT_PORT,
+      maxPayloadBytes: config.QUANTRAC_MQTT_MAX_PAYLOAD_BYTES,
+      allowAnonymous: config.QUANTRAC_MQTT_ALLOW_ANONYMOUS,
+      serviceUsername: config.QUANTRAC_MQTT_USERNAME,
+      servicePassword: config.QUANTRAC_MQTT_PASSWORD,
+    },
+    log.child({ component: 'broker' }),
+  )
+  closeOnSignal(log, [() => broker.close()])
+  return -1
+}
+
+/** `quantrac ingest`: the ingest service, against the broker at QUANTRAC_MQTT_URL. */
+export async function runIngest(): Promise<number> {
+  const config = parseEnv(z.object(ingestEnv), process.env)
+  const log = createLogger()
+  const storage = await openStorage(config, log)
+  const ingest = await startIngest({
+    mqttUrl: config.QUANTRAC_MQTT_URL ?? LOCAL_BROKER,
+    username: config.QUANTRAC_MQTT_USERNAME,
+    password: config.QUANTRAC_MQTT_PASSWORD,
+    subscription: config.QUANTRAC_INGEST_SUBSCRIPTION,
+    maxPayloadBytes: config.QUANTRAC_MQTT_MAX_PAYLOAD_BYTES,
+    batchSize: config.QUANTRAC_BATCH_SIZE,
+    flushIntervalMs: config.QUANTRAC_FLUSH_INTERVAL_MS,
+    store: storage.store,
+    registry: storage.registry,
+    alerts: storage.registry,
+    log: log.child({ component: 'ingest' }),
+  })
+  closeOnSignal(log, [() => ingest.close(), () => storage.close()])
+  return -1
+}
+
+/** `quantrac api`: the HTTP API and live feed. */
+export async function runApi(): Promise<number> {
+  const config = parseEnv(z.object(apiEnv), process.env)
+  const log = createLogger()
+  const storage = await openStorage(config, log)
+  const api = await startApi({
+    host: config.QUANTRAC_LISTEN_HOST,
+    port: config.QUANTRAC_HTTP_PORT,
+    store: storage.store,
+    registry: storage.registry,
+    alerts: storage.registry,
+    live: {
+      mqttUrl: config.QUANTRAC_MQTT_URL ?? LOCAL_BROKER,
+      username: config.QUANTRAC_MQTT_USERNAME,
+      password: config.QUANTRAC_MQTT_PASSWORD,
+    },
+    log: log.child({ component: 'api' }),
+  })
+  log.info(`API on ${api.url} (OpenAPI docs: ${api.url}/docs)`)
+  closeOnSignal(log, [() => api.close(), () => storage.close()])
+  return -1
+}

@@ -1,0 +1,121 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite'
+import type { Alert } from '../../core/alerts.ts'
+import { configureShared, migrate } from '../../store/sqlite/migrate.ts'
+import type { AlertQuery, AlertRepository, Facility, Page, PageRequest, Registry, Sensor } from '../types.ts'
+
+interface SensorRow {
+  id: string
+  facility_id: string
+  model: string
+  zone: string
+  factors: string
+}
+
+function toSensor(row: SensorRow): Sensor {
+  return { id: row.id, facilityId: row.facility_id, model: row.model, zone: row.zone, factors: JSON.parse(row.factors) }
+}
+
+/** The registry and the alert repository in one SQLite file under the data directory. */
+export function openSqliteRegistry(path: string): Registry & AlertRepository & { close(): void } {
+  mkdirSync(dirname(path), { recursive: true })
+  const db = new DatabaseSync(path)
+  configureShared(db)
+  migrate(db, new URL('./migrations/', import.meta.url))
+
+  const statements = {
+    upsertFacility: db.prepare(
+      `INSERT INTO facility (id, name, province, sector, profile) VALUES (:id, :name, :province, :sector, :profile)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, province = excluded.province,
+         sector = excluded.sector, profile = excluded.profile`,
+    ),
+    upsertSensor: db.prepare(
+      `INSERT INTO sensor (id, facility_id, model, zone, factors) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET facility_id = excluded.facility_id, model = excluded.model,
+         zone = excluded.zone, factors = excluded.factors`,
+    ),
+    getFacility: db.prepare('SELECT id, name, province, sector, profile FROM facility WHERE id = ?'),
+    getSensor: db.prepare('SELECT * FROM sensor WHERE id = ?'),
+    saveAlert: db.prepare(
+      `INSERT INTO alert (id, facility_id, sensor_id, factor, kind, level, state, opened_at, updated_at, body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET level = excluded.level, state = excluded.state,
+         updated_at = excluded.updated_at, body = excluded.body`,
+    ),
+    getAlert: db.prepare('SELECT body FROM alert WHERE id = ?'),
+  }
+
+  function page<T>(table: string, where: string[], params: SQLInputValue[], order: string, request: PageRequest) {
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
+    const total = (db.prepare(`SELECT count(*) AS n FROM ${table} ${clause}`).get(...params) as { n: number }).n
+    const rows = db
+      .prepare(`SELECT * FROM ${table} ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
+      .all(...params, request.limit, request.offset) as T[]
+    return { rows, total }
+  }
+
+  return {
+    async upsertFacility(facility: Facility) {
+      statements.upsertFacility.run({ ...facility })
+    },
+    async upsertSensor(sensor: Sensor) {
+      statements.upsertSensor.run(sensor.id, sensor.facilityId, sensor.model, sensor.zone, JSON.stringify(sensor.factors))
+    },
+    async getFacility(id: string) {
+      return statements.getFacility.get(id) as Facility | undefined
+    },
+    async listFacilities(request: PageRequest): Promise<Page<Facility>> {
+      const { rows, total } = page<Facility>('facility', [], [], 'id', request)
+      return { items: rows.map((row) => ({ ...row })), total, ...request }
+    },
+    async getSensor(id: string) {
+      const row = statements.getSensor.get(id) as SensorRow | undefined
+      return row && toSensor(row)
+    },
+    async listSensors(query: PageRequest & { facilityId?: string }): Promise<Page<Sensor>> {
+      const where = query.facilityId === undefined ? [] : ['facility_id = ?']
+      const params = query.facilityId === undefined ? [] : [query.facilityId]
+      const { rows, total } = page<SensorRow>('sensor', where, params, 'facility_id, id', query)
+      return { items: rows.map(toSensor), total, limit: query.limit, offset: query.offset }
+    },
+
+    async save(alert: Alert) {
+      statements.saveAlert.run(
+        alert.id,
+        alert.facilityId,
+        alert.sensorId,
+        alert.factor,
+        alert.kind,
+        alert.level,
+        alert.state,
+        alert.openedAt,
+        alert.updatedAt,
+        JSON.stringify(alert),
+      )
+    },
+    async get(id: string) {
+      const row = statements.getAlert.get(id) as { body: string } | undefined
+      return row && (JSON.parse(row.body) as Alert)
+    },
+    async list(query: AlertQuery): Promise<Page<Alert>> {
+      const where: string[] = []
+      const params: SQLInputValue[] = []
+      if (query.facilityId !== undefined) {
+        where.push('facility_id = ?')
+        params.push(query.facilityId)
+      }
+      if (query.state === 'active') where.push("state IN ('open', 'acknowledged')")
+      else if (query.state !== undefined) {
+        where.push('state = ?')
+        params.push(query.state)
+      }
+      const { rows, total } = page<{ body: string }>('alert', where, params, 'opened_at DESC, id', query)
+      return { items: rows.map((row) => JSON.parse(row.body) as Alert), total, limit: query.limit, offset: query.offset }
+    },
+
+    close() {
+      db.close()
+    },
+  }
+}

@@ -1,0 +1,31 @@
+import type { Alert } from '../../core/alerts.ts'
+import type { Reading } from '../../core/contract.ts'
+
+// Escaping rules of InfluxDB line protocol. Ids are already restricted to [A-Za-z0-9_.-] by the wire
+// contract, so the regex test is almost always false and the fast path allocates nothing extra.
+const TAG_SPECIAL = /[,= \\\n]/
+const TAG_SPECIAL_GLOBAL = /([,= \\])|\n/g
+
+export function escapeTag(value: string): string {
+  return TAG_SPECIAL.test(value) ? value.replace(TAG_SPECIAL_GLOBAL, (m, c) => (c ? `\\${c}` : '\\n')) : value
+}
+
+export function escapeFieldString(value: string): string {
+  return `"${value.replace(/["\\]/g, '\\$&').replace(/\n/g, '\\n')}"`
+}
+
+/** `reading,facility=…,factor=…,sensor=… value=87.5 1763884800000` (tags sorted by key, as InfluxDB prefers). */
+export function readingLine(reading: Reading): string {
+  return `reading,facility=${escapeTag(reading.facilityId)},factor=${escapeTag(reading.factor)},sensor=${escapeTag(
+    reading.sensorId,
+  )} value=${reading.value} ${reading.time}`
+}
+
+export function alertLine(alert: Alert): string {
+  return (
+    `alert,facility=${escapeTag(alert.facilityId)},factor=${escapeTag(alert.factor)},kind=${alert.kind}` +
+    `,level=${alert.level},sensor=${escapeTag(alert.sensorId)},state=${alert.state}` +
+    ` id=${escapeFieldString(alert.id)},value=${alert.value},limit=${alert.limit}` +
+    `,message=${escapeFieldString(alert.message)} ${alert.updatedAt}`
+  )
+}

@@ -1,0 +1,36 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import type { DatabaseSync } from 'node:sqlite'
+
+/**
+ * Applies the numbered migrations (`001-name.sql`, `002-…`) of `dir` that the database has not seen yet,
+ * each in its own transaction. The number of the last one applied is kept in `PRAGMA user_version`.
+ */
+export function migrate(db: DatabaseSync, dir: URL): number {
+  const current = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version
+  const files = readdirSync(dir)
+    .filter((name) => /^\d{3}-[\w-]+\.sql$/.test(name))
+    .sort()
+  for (const name of files) {
+    const version = Number(name.slice(0, 3))
+    if (version <= current) continue
+    const sql = readFileSync(new URL(name, dir), 'utf8')
+    db.exec('BEGIN')
+    try {
+      db.exec(sql)
+      db.exec(`PRAGMA user_version = ${version}`)
+      db.exec('COMMIT')
+    } catch (err) {
+      db.exec('ROLLBACK')
+      throw new Error(`migration ${name} failed: ${(err as Error).message}`, { cause: err })
+    }
+  }
+  return files.length
+}
+
+/** Opens a SQLite file for several processes (ingest and API) at once: WAL journal, waits on locks. */
+export function configureShared(db: DatabaseSync): void {
+  db.exec('PRAGMA journal_mode = WAL')
+  db.exec('PRAGMA synchronous = NORMAL')
+  db.exec('PRAGMA busy_timeout = 5000')
+  db.exec('PRAGMA foreign_keys = ON')
+}
