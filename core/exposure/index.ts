@@ -1,0 +1,23 @@
+export {
+  type AlertKey,
+  type AlertSignal,
+  AlertTracker,
+  type AlertTrackerData,
+  type AlertTrackerOptions,
+  type AlertTransition,
+  type AlertTransitionType,
+  type LevelCheck,
+} from './alert-tracker.ts'
+export {
+  DEFAULT_MAX_SAMPLE_INTERVAL_MS,
+  ExposureEvaluator,
+  type ExposureOptions,
+  type ExposureStateData,
+  type ExposureSummary,
+  type ObserveOutcome,
+  STEL_WINDOW_MS,
+} from './evaluator.ts'
+export { type HeatStressEstimate, heatStressEstimate } from './heat-stress.ts'
+export { allowedMs, doseLevel, doseRate, levelToDosePercent, lex8h, REFERENCE_MS } from './noise.ts'
+export { type Exceedance, evaluateSeries, type SeriesOptions, type SeriesResult } from './series.ts'
+export { exposureSignals, faultSignal, offlineSignal, type SignalOptions } from './signals.ts'

@@ -1,0 +1,174 @@
+import type { AlertLevel } from '../alerts.ts'
+import { FACTORS } from '../factors.ts'
+import type { ResolvedLimits } from '../limits/index.ts'
+import type { AlertSignal, LevelCheck } from './alert-tracker.ts'
+import type { ExposureSummary } from './evaluator.ts'
+
+export interface SignalOptions {
+  /**
+   * The warning for a limit without a regulated action level, as a share of it: 0.5 follows the common
+   * convention of an action level at half the exposure limit. Default 0.5.
+   */
+  readonly warningRatio?: number
+  /** Measured time before end-of-shift projections are trusted. Default 30 minutes. */
+  readonly minProjectionMs?: number
+}
+
+const DEFAULT_WARNING_RATIO = 0.5
+const DEFAULT_MIN_PROJECTION_MS = 30 * 60_000
+
+/**
+ * Turns an evaluator's summary into one signal per alert kind the limits allow, for `AlertTracker.observe`:
+ * `ceiling` (instantaneous, critical at IDLH; a floor is a `below` ceiling), `stel` (15-minute mean),
+ * `twa` (8-h TWA so far), `dose` (noise) and `projected` (end-of-shift forecast: warning only).
+ */
+export function exposureSignals(
+  summary: ExposureSummary,
+  limits: ResolvedLimits,
+  options: SignalOptions = {},
+): AlertSignal[] {
+  const warningRatio = options.warningRatio ?? DEFAULT_WARNING_RATIO
+  const minProjectionMs = options.minProjectionMs ?? DEFAULT_MIN_PROJECTION_MS
+  const { unit, label } = FACTORS[summary.factor]
+  const signals: AlertSignal[] = []
+  const last = summary.lastValue
+  const canProject = summary.measuredHours * 3_600_000 >= minProjectionMs
+
+  if (limits.ceiling !== undefined || limits.idlh !== undefined) {
+    signals.push({
+      kind: 'ceiling',
+      unit,
+      label,
+      levels: levels({
+        alarm: check(last, limits.ceiling),
+        critical: check(last, limits.idlh),
+      }),
+    })
+  }
+  if (limits.floor !== undefined) {
+    signals.push({
+      kind: 'ceiling',
+      direction: 'below',
+      unit,
+      label,
+      levels: levels({ alarm: check(last, limits.floor) }),
+    })
+  }
+  if (limits.stel !== undefined) {
+    signals.push({
+      kind: 'stel',
+      unit,
+      label: `${label} 15-min mean`,
+      levels: levels({
+        warning: check(summary.stel, limits.stel, warningRatio),
+        alarm: check(summary.stel, limits.stel),
+      }),
+    })
+  }
+
+  const rule = limits.noise
+  if (summary.factor === 'noise' && rule !== undefined) {
+    const source = rule.criterionLevel.source
+    const actionLevel = rule.actionLevel
+    const actionLimit = summary.actionDoseLimitPercent
+    signals.push({
+      kind: 'dose',
+      unit: '%',
+      label: 'Noise dose',
+      levels: levels({
+        warning:
+          actionLevel !== undefined && actionLimit !== undefined
+            ? check(summary.actionDosePercent, { value: actionLimit, source: actionLevel.source })
+            : check(summary.dosePercent, { value: 100, source }, warningRatio),
+        alarm: check(summary.dosePercent, { value: 100, source }),
+      }),
+    })
+    if (canProject) {
+      signals.push({
+        kind: 'projected',
+        unit: '%',
+        label: 'Projected end-of-shift noise dose',
+        levels: levels({ warning: check(summary.projectedDosePercent, { value: 100, source }) }),
+      })
+    }
+    return signals
+  }
+
+  if (limits.twa !== undefined) {
+    signals.push({
+      kind: 'twa',
+      unit,
+      label: `${label} 8-h TWA`,
+      levels: levels({
+        warning: check(summary.twa, limits.twa, warningRatio),
+        alarm: check(summary.twa, limits.twa),
+      }),
+    })
+    if (canProject) {
+      signals.push({
+        kind: 'projected',
+        unit,
+        label: `${label} projected end-of-shift TWA`,
+        levels: levels({ warning: check(summary.projectedTwa, limits.twa) }),
+      })
+    }
+  }
+  return signals
+}
+
+/**
+ * A sensor silent for longer than the max sample interval: ingest calls this on a timer, with the
+ * evaluator's `lastTime`. Measured in minutes.
+ */
+export function offlineSignal(
+  lastTime: number | undefined,
+  now: number,
+  maxSampleIntervalMs: number,
+): AlertSignal {
+  const silentMs = lastTime === undefined ? 0 : now - lastTime
+  return {
+    kind: 'sensor-offline',
+    unit: 'min',
+    label: 'Time since last reading',
+    levels: {
+      warning: {
+        value: silentMs / 60_000,
+        limit: maxSampleIntervalMs / 60_000,
+        source: 'quantrac: no reading within the max sample interval',
+      },
+    },
+  }
+}
+
+/** Share of the last readings outside the sensor's physical range (see factors.ts): any share is a fault. */
+export function faultSignal(outOfRangeShare: number): AlertSignal {
+  return {
+    kind: 'sensor-fault',
+    unit: '%',
+    label: 'Readings out of the physical range',
+    levels: {
+      alarm: { value: 100 * outOfRangeShare, limit: 0, source: 'quantrac: reading outside the factor range' },
+    },
+  }
+}
+
+function check(
+  value: number | undefined,
+  limit: { readonly value: number; readonly source: string } | undefined,
+  ratio = 1,
+): LevelCheck | undefined {
+  if (value === undefined || limit === undefined) return undefined
+  const source = ratio === 1 ? limit.source : `${ratio * 100} % of ${limit.source}`
+  return { value, limit: limit.value * ratio, source }
+}
+
+function levels(
+  checks: Partial<Record<AlertLevel, LevelCheck | undefined>>,
+): Partial<Record<AlertLevel, LevelCheck>> {
+  const result: Partial<Record<AlertLevel, LevelCheck>> = {}
+  for (const level of ['warning', 'alarm', 'critical'] as const) {
+    const levelCheck = checks[level]
+    if (levelCheck !== undefined) result[level] = levelCheck
+  }
+  return result
+}
