@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger } from 'fastify'
+import Fastify, { type FastifyBaseLogger, LogController } from 'fastify'
 import type { Logger } from 'pino'
 import { PortInUseError } from '../core/config.ts'
 import app, { type AppOptions } from './app.ts'
@@ -11,7 +11,11 @@ export interface ApiOptions extends AppOptions {
 
 /** Builds the API, listens, and returns its address and a close that stops taking requests first. */
 export async function startApi(options: ApiOptions) {
-  const fastify = Fastify({ loggerInstance: options.log as FastifyBaseLogger, disableRequestLogging: true })
+  const fastify = Fastify({
+    loggerInstance: options.log as FastifyBaseLogger,
+    // Request lines would drown the platform's own log; errors are still logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+  })
   await fastify.register(app, options)
   try {
     await fastify.listen({ host: options.host, port: options.port })

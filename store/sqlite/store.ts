@@ -28,9 +28,9 @@ export function createSqliteStore(path: string): TimeSeriesStore {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const series = db.prepare(
-    `SELECT (time / :interval) * :interval AS time, avg(value) AS mean, max(value) AS max, count(*) AS count
+    `SELECT time - time % :interval AS bucket, avg(value) AS mean, max(value) AS max, count(*) AS count
      FROM reading WHERE sensor = :sensor AND factor = :factor AND time >= :from AND time < :to
-     GROUP BY 1 ORDER BY 1`,
+     GROUP BY bucket ORDER BY bucket`,
   )
 
   function inTransaction(work: () => void): void {
@@ -103,13 +103,14 @@ export function createSqliteStore(path: string): TimeSeriesStore {
     },
 
     async readingSeries(query: SeriesQuery): Promise<AggregatePoint[]> {
-      return series.all({
+      const rows = series.all({
         interval: query.intervalMs,
         sensor: query.sensorId,
         factor: query.factor,
         from: query.from,
         to: query.to,
-      }) as unknown as AggregatePoint[]
+      }) as { bucket: number; mean: number; max: number; count: number }[]
+      return rows.map((row) => ({ time: row.bucket, mean: row.mean, max: row.max, count: row.count }))
     },
 
     async close() {
