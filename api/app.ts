@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
-import liveRelay, { type LiveRelayOptions } from './plugins/app/live-relay.ts'
 import errorHandler from './plugins/app/error-handler.ts'
+import liveRelay, { type LiveRelayOptions } from './plugins/app/live-relay.ts'
 import services, { type Services } from './plugins/app/services.ts'
 import socketIo from './plugins/external/socket-io.ts'
 import swagger from './plugins/external/swagger.ts'
@@ -23,7 +23,11 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(swagger)
   await fastify.register(socketIo)
   await fastify.register(errorHandler)
-  await fastify.register(services, { store: options.store, registry: options.registry, alerts: options.alerts })
+  await fastify.register(services, {
+    store: options.store,
+    registry: options.registry,
+    alerts: options.alerts,
+  })
   await fastify.register(liveRelay, options.live)
 
   await fastify.register(healthRoutes)

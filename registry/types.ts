@@ -51,9 +51,21 @@ export interface AlertQuery extends PageRequest {
   state?: AlertState | 'active'
 }
 
-/** The current state of each alert; its history goes to the time-series store as events. */
+export interface Acknowledgement {
+  /** Who acknowledged: a name or the key's owner. */
+  by: string
+  at: number
+  note?: string
+}
+
+/**
+ * The current state of each alert; its history goes to the time-series store as events. Ingest saves what
+ * it knows (values, level, open or cleared); people acknowledge. Neither overwrites the other.
+ */
 export interface AlertRepository {
   save(alert: Alert): Promise<void>
   get(id: string): Promise<Alert | undefined>
   list(query: AlertQuery): Promise<Page<Alert>>
+  /** False when the alert does not exist, is cleared, or was already acknowledged. */
+  acknowledge(id: string, acknowledgement: Acknowledgement): Promise<boolean>
 }

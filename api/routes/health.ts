@@ -9,11 +9,19 @@ const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
         tags: ['health'],
         summary: 'Liveness: the API runs; says which store it reads and whether the live feed is connected',
         response: {
-          200: z.object({ status: z.literal('ok'), store: z.enum(['influxdb', 'sqlite']), liveFeed: z.boolean() }),
+          200: z.object({
+            status: z.literal('ok'),
+            store: z.enum(['influxdb', 'sqlite']),
+            liveFeed: z.boolean(),
+          }),
         },
       },
     },
-    async () => ({ status: 'ok' as const, store: fastify.store.kind, liveFeed: fastify.liveRelayConnected() }),
+    async () => ({
+      status: 'ok' as const,
+      store: fastify.store.kind,
+      liveFeed: fastify.liveRelayConnected(),
+    }),
   )
 }
 

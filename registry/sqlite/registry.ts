@@ -3,7 +3,16 @@ import { dirname } from 'node:path'
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite'
 import type { Alert } from '../../core/alerts.ts'
 import { configureShared, migrate } from '../../store/sqlite/migrate.ts'
-import type { AlertQuery, AlertRepository, Facility, Page, PageRequest, Registry, Sensor } from '../types.ts'
+import type {
+  Acknowledgement,
+  AlertQuery,
+  AlertRepository,
+  Facility,
+  Page,
+  PageRequest,
+  Registry,
+  Sensor,
+} from '../types.ts'
 
 interface SensorRow {
   id: string
@@ -13,9 +22,43 @@ interface SensorRow {
   factors: string
 }
 
-function toSensor(row: SensorRow): Sensor {
-  return { id: row.id, facilityId: row.facility_id, model: row.model, zone: row.zone, factors: JSON.parse(row.factors) }
+const ALERT_COLUMNS = 'body, acknowledged_at, acknowledged_by, note'
+
+interface AlertRow {
+  body: string
+  acknowledged_at: number | null
+  acknowledged_by: string | null
+  note: string | null
 }
+
+function toAlert(row: AlertRow): Alert {
+  const alert = JSON.parse(row.body) as Alert
+  if (row.acknowledged_at === null) return alert
+  return {
+    ...alert,
+    state: alert.state === 'cleared' ? 'cleared' : 'acknowledged',
+    acknowledgedAt: row.acknowledged_at,
+    acknowledgedBy: row.acknowledged_by ?? undefined,
+    note: row.note ?? undefined,
+  }
+}
+
+function toSensor(row: SensorRow): Sensor {
+  return {
+    id: row.id,
+    facilityId: row.facility_id,
+    model: row.model,
+    zone: row.zone,
+    factors: JSON.parse(row.factors),
+  }
+}
+
+const STATE_CONDITIONS = {
+  active: 'cleared = 0',
+  open: 'cleared = 0 AND acknowledged_at IS NULL',
+  acknowledged: 'cleared = 0 AND acknowledged_at IS NOT NULL',
+  cleared: 'cleared = 1',
+} as const
 
 /** The registry and the alert repository in one SQLite file under the data directory. */
 export function openSqliteRegistry(path: string): Registry & AlertRepository & { close(): void } {
@@ -38,17 +81,28 @@ export function openSqliteRegistry(path: string): Registry & AlertRepository & {
     getFacility: db.prepare('SELECT id, name, province, sector, profile FROM facility WHERE id = ?'),
     getSensor: db.prepare('SELECT * FROM sensor WHERE id = ?'),
     saveAlert: db.prepare(
-      `INSERT INTO alert (id, facility_id, sensor_id, factor, kind, level, state, opened_at, updated_at, body)
+      `INSERT INTO alert (id, facility_id, sensor_id, factor, kind, level, cleared, opened_at, updated_at, body)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET level = excluded.level, state = excluded.state,
+       ON CONFLICT (id) DO UPDATE SET level = excluded.level, cleared = excluded.cleared,
          updated_at = excluded.updated_at, body = excluded.body`,
     ),
-    getAlert: db.prepare('SELECT body FROM alert WHERE id = ?'),
+    getAlert: db.prepare(`SELECT ${ALERT_COLUMNS} FROM alert WHERE id = ?`),
+    acknowledgeAlert: db.prepare(
+      `UPDATE alert SET acknowledged_at = ?, acknowledged_by = ?, note = ?
+       WHERE id = ? AND cleared = 0 AND acknowledged_at IS NULL`,
+    ),
   }
 
-  function page<T>(table: string, where: string[], params: SQLInputValue[], order: string, request: PageRequest) {
+  function page<T>(
+    table: string,
+    where: string[],
+    params: SQLInputValue[],
+    order: string,
+    request: PageRequest,
+  ) {
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
-    const total = (db.prepare(`SELECT count(*) AS n FROM ${table} ${clause}`).get(...params) as { n: number }).n
+    const total = (db.prepare(`SELECT count(*) AS n FROM ${table} ${clause}`).get(...params) as { n: number })
+      .n
     const rows = db
       .prepare(`SELECT * FROM ${table} ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
       .all(...params, request.limit, request.offset) as T[]
@@ -60,7 +114,13 @@ export function openSqliteRegistry(path: string): Registry & AlertRepository & {
       statements.upsertFacility.run({ ...facility })
     },
     async upsertSensor(sensor: Sensor) {
-      statements.upsertSensor.run(sensor.id, sensor.facilityId, sensor.model, sensor.zone, JSON.stringify(sensor.factors))
+      statements.upsertSensor.run(
+        sensor.id,
+        sensor.facilityId,
+        sensor.model,
+        sensor.zone,
+        JSON.stringify(sensor.factors),
+      )
     },
     async getFacility(id: string) {
       return statements.getFacility.get(id) as Facility | undefined
@@ -88,15 +148,24 @@ export function openSqliteRegistry(path: string): Registry & AlertRepository & {
         alert.factor,
         alert.kind,
         alert.level,
-        alert.state,
+        alert.state === 'cleared' ? 1 : 0,
         alert.openedAt,
         alert.updatedAt,
         JSON.stringify(alert),
       )
     },
     async get(id: string) {
-      const row = statements.getAlert.get(id) as { body: string } | undefined
-      return row && (JSON.parse(row.body) as Alert)
+      const row = statements.getAlert.get(id) as AlertRow | undefined
+      return row && toAlert(row)
+    },
+    async acknowledge(id: string, acknowledgement: Acknowledgement) {
+      const { changes } = statements.acknowledgeAlert.run(
+        acknowledgement.at,
+        acknowledgement.by,
+        acknowledgement.note ?? null,
+        id,
+      )
+      return changes > 0
     },
     async list(query: AlertQuery): Promise<Page<Alert>> {
       const where: string[] = []
@@ -105,13 +174,10 @@ export function openSqliteRegistry(path: string): Registry & AlertRepository & {
         where.push('facility_id = ?')
         params.push(query.facilityId)
       }
-      if (query.state === 'active') where.push("state IN ('open', 'acknowledged')")
-      else if (query.state !== undefined) {
-        where.push('state = ?')
-        params.push(query.state)
-      }
-      const { rows, total } = page<{ body: string }>('alert', where, params, 'opened_at DESC, id', query)
-      return { items: rows.map((row) => JSON.parse(row.body) as Alert), total, limit: query.limit, offset: query.offset }
+      const condition = query.state === undefined ? undefined : STATE_CONDITIONS[query.state]
+      if (condition !== undefined) where.push(condition)
+      const { rows, total } = page<AlertRow>('alert', where, params, 'opened_at DESC, id', query)
+      return { items: rows.map(toAlert), total, limit: query.limit, offset: query.offset }
     },
 
     close() {

@@ -60,12 +60,18 @@ function describeEndToEnd(storeName: string, influx: string | undefined) {
       )
       expect(await live).toMatchObject({ sensorId: 'noise-1', factor: 'noise', value: 84.2 })
       await waitUntil(
-        async () => (await getJson(`${platform.apiUrl}/api/v1/readings/latest?facility=fac-1`)).items.length === 1,
+        async () =>
+          (await getJson(`${platform.apiUrl}/api/v1/readings/latest?facility=fac-1`)).items.length === 1,
         10_000,
         () => 'reading never reached the store',
       )
       const latest = await getJson(`${platform.apiUrl}/api/v1/readings/latest?sensor=noise-1`)
-      expect(latest.items[0]).toMatchObject({ facilityId: 'fac-1', sensorId: 'noise-1', value: 84.2, unit: 'dBA' })
+      expect(latest.items[0]).toMatchObject({
+        facilityId: 'fac-1',
+        sensorId: 'noise-1',
+        value: 84.2,
+        unit: 'dBA',
+      })
     })
 
     it('raises an alert on the live feed and in the alerts API when a reading breaches the maximum level', async () => {
@@ -78,7 +84,33 @@ function describeEndToEnd(storeName: string, influx: string | undefined) {
       expect(await live).toMatchObject({ kind: 'ceiling', sensorId: 'noise-1', state: 'open', limit: 115 })
       const alerts = await getJson(`${platform.apiUrl}/api/v1/alerts?facility=fac-1&state=active`)
       expect(alerts.total).toBe(1)
-      expect(alerts.items[0]).toMatchObject({ factor: 'noise', value: 118, source: expect.stringContaining('QCVN 24') })
+      expect(alerts.items[0]).toMatchObject({
+        factor: 'noise',
+        value: 118,
+        source: expect.stringContaining('QCVN 24'),
+      })
+    })
+
+    it('acknowledges an open alert once, tells the live feed, and refuses a second acknowledgement', async () => {
+      const [alert] = (await getJson(`${platform.apiUrl}/api/v1/alerts?facility=fac-1&state=open`)).items
+      const live = nextEvent<{ id: string; state: string }>(socket, 'alert')
+      const acknowledge = () =>
+        fetch(`${platform.apiUrl}/api/v1/alerts/${alert.id}/acknowledge`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ by: 'Nguyễn Văn An', note: 'ear protection checked' }),
+        })
+      const response = await acknowledge()
+      expect(response.status).toBe(200)
+      expect(await response.json()).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'Nguyễn Văn An' })
+      expect(await live).toMatchObject({ id: alert.id, state: 'acknowledged' })
+      expect((await acknowledge()).status).toBe(409)
+      const active = await getJson(`${platform.apiUrl}/api/v1/alerts?facility=fac-1&state=active`)
+      expect(active.items[0]).toMatchObject({
+        id: alert.id,
+        state: 'acknowledged',
+        note: 'ear protection checked',
+      })
     })
 
     it('aggregates a sensor’s readings per interval with mean and max', async () => {
@@ -92,7 +124,11 @@ function describeEndToEnd(storeName: string, influx: string | undefined) {
         )
       }
       const url = `${platform.apiUrl}/api/v1/sensors/noise-1/readings?factor=noise&from=${from}&to=${from + 60_000}&interval=1m`
-      await waitUntil(async () => (await getJson(url)).points[0]?.count === 3, 10_000, () => 'series incomplete')
+      await waitUntil(
+        async () => (await getJson(url)).points[0]?.count === 3,
+        10_000,
+        () => 'series incomplete',
+      )
       const series = await getJson(url)
       expect(series.points[0]).toMatchObject({ mean: 85, max: 90, count: 3 })
       expect(series.unit).toBe('dBA')

@@ -8,7 +8,9 @@ import { waitUntil } from '../support/processes.ts'
 
 const mosquittoPath = inject('mosquittoPath')
 const influxUrl = inject('influxUrl')
-const reason = [mosquittoPath === null && 'mosquitto', influxUrl === null && 'influxd'].filter(Boolean).join(' and ')
+const reason = [mosquittoPath === null && 'mosquitto', influxUrl === null && 'influxd']
+  .filter(Boolean)
+  .join(' and ')
 
 describe.skipIf(reason !== '')(
   `ingest and API against an external Mosquitto broker and InfluxDB${reason ? ` (skipped: ${reason} not installed)` : ''}`,
@@ -45,7 +47,9 @@ describe.skipIf(reason !== '')(
       expect(await alert).toMatchObject({ factor: 'gas.o2', kind: 'ceiling', value: 18.2, limit: 19.5 })
       await waitUntil(
         async () => {
-          const latest = await (await fetch(`${platform.apiUrl}/api/v1/readings/latest?facility=mine-7`)).json()
+          const latest = await (
+            await fetch(`${platform.apiUrl}/api/v1/readings/latest?facility=mine-7`)
+          ).json()
           return latest.items.length === 2
         },
         10_000,

@@ -1,5 +1,5 @@
-import { connect } from 'node:net'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from './ports.ts'
@@ -23,7 +23,11 @@ export async function startMosquitto(binary: string) {
   const configPath = join(dir, 'mosquitto.conf')
   await writeFile(configPath, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`)
   const running = startProcess(binary, ['-c', configPath])
-  await waitUntil(() => accepts(port), 10_000, () => `mosquitto did not listen on ${port}: ${running.output()}`)
+  await waitUntil(
+    () => accepts(port),
+    10_000,
+    () => `mosquitto did not listen on ${port}: ${running.output()}`,
+  )
   return {
     url: `mqtt://127.0.0.1:${port}`,
     async stop() {

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { connectAsync } from 'mqtt'
 import { LIVE_SUBSCRIPTION, parseLiveTopic } from '../../../core/topics.ts'
-import { idSchema } from '../../routes/api/v1/common-schemas.ts'
 import { alertResponse } from '../../routes/api/v1/alerts/index.ts'
+import { idSchema } from '../../routes/api/v1/common-schemas.ts'
 
 export interface LiveRelayOptions {
   mqttUrl: string

@@ -14,7 +14,12 @@ export const pageQuerySchema = z.object({
 })
 
 export function pageSchema<T extends z.ZodType>(item: T) {
-  return z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
+  return z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
 }
 
 /** ISO-8601 or epoch milliseconds, turned into epoch milliseconds. */

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { ALERT_STATES, type Alert } from '../../../../../core/alerts.ts'
-import { alertSchema, idSchema, pageQuerySchema, pageSchema } from '../common-schemas.ts'
+import { HttpError, notFound } from '../../../../http-errors.ts'
+import { facilityRoom } from '../../../../plugins/app/live-relay.ts'
+import { alertSchema, errorSchema, idSchema, pageQuerySchema, pageSchema } from '../common-schemas.ts'
 
 function iso(time: number | undefined): string | undefined {
   return time === undefined ? undefined : new Date(time).toISOString()
@@ -38,6 +40,33 @@ const alertRoutes: FastifyPluginAsyncZod = async (fastify) => {
       const { facility, state, ...page } = request.query
       const result = await fastify.alerts.list({ ...page, facilityId: facility, state })
       return { ...result, items: result.items.map(alertResponse) }
+    },
+  )
+
+  fastify.post(
+    '/:alertId/acknowledge',
+    {
+      schema: {
+        tags: ['alerts'],
+        summary: 'Acknowledge an open alert: who saw it, and an optional note. The live feed hears of it.',
+        params: z.object({ alertId: z.uuid() }),
+        body: z.object({
+          by: z.string().trim().min(1).max(100).describe('Who acknowledges'),
+          note: z.string().trim().max(1000).optional().describe('What was done about it'),
+        }),
+        response: { 200: alertSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request) => {
+      const { alertId } = request.params
+      const acknowledged = await fastify.alerts.acknowledge(alertId, { ...request.body, at: Date.now() })
+      const alert = await fastify.alerts.get(alertId)
+      if (alert === undefined) throw notFound(`no alert ${alertId}`)
+      if (!acknowledged)
+        throw new HttpError(409, `alert ${alertId} is ${alert.state}: only an open alert can be acknowledged`)
+      const response = alertResponse(alert)
+      fastify.io.to(facilityRoom(alert.facilityId)).emit('alert', response)
+      return response
     },
   )
 }

@@ -1,7 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { notFound } from '../../../../http-errors.ts'
-import { errorSchema, facilitySchema, idSchema, pageQuerySchema, pageSchema, sensorSchema } from '../common-schemas.ts'
+import {
+  errorSchema,
+  facilitySchema,
+  idSchema,
+  pageQuerySchema,
+  pageSchema,
+  sensorSchema,
+} from '../common-schemas.ts'
 
 const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.get(

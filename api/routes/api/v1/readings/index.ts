@@ -20,7 +20,11 @@ const readingRoutes: FastifyPluginAsyncZod = async (fastify) => {
         sensorId: request.query.sensor,
       })
       return {
-        items: readings.map((r) => ({ ...r, unit: FACTORS[r.factor].unit, time: new Date(r.time).toISOString() })),
+        items: readings.map((r) => ({
+          ...r,
+          unit: FACTORS[r.factor].unit,
+          time: new Date(r.time).toISOString(),
+        })),
       }
     },
   )

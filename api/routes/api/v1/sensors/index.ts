@@ -2,7 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { FACTOR_IDS, FACTORS } from '../../../../../core/factors.ts'
 import { badRequest, notFound } from '../../../../http-errors.ts'
-import { errorSchema, idSchema, instantSchema, pageQuerySchema, pageSchema, sensorSchema } from '../common-schemas.ts'
+import {
+  errorSchema,
+  idSchema,
+  instantSchema,
+  pageQuerySchema,
+  pageSchema,
+  sensorSchema,
+} from '../common-schemas.ts'
 
 /** A series longer than this many intervals is refused: ask for a coarser interval instead. */
 const MAX_POINTS = 10_000
@@ -87,9 +94,17 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
       if (intervalMs <= 0) throw badRequest('interval must be longer than zero')
       if (from >= to) throw badRequest('`from` must be before `to`')
       if ((to - from) / intervalMs > MAX_POINTS) {
-        throw badRequest(`that range holds more than ${MAX_POINTS} intervals of ${interval}: choose a longer interval`)
+        throw badRequest(
+          `that range holds more than ${MAX_POINTS} intervals of ${interval}: choose a longer interval`,
+        )
       }
-      const points = await fastify.store.readingSeries({ sensorId: request.params.sensorId, factor, from, to, intervalMs })
+      const points = await fastify.store.readingSeries({
+        sensorId: request.params.sensorId,
+        factor,
+        from,
+        to,
+        intervalMs,
+      })
       return {
         sensorId: request.params.sensorId,
         factor,
