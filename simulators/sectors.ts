@@ -30,7 +30,10 @@ interface SectorProfile {
   gases?: Partial<Record<FactorId, Partial<GasBehaviour>>>
 }
 
-/** Sectors with the hazards quantrac is built for, and how their workplaces sound, breathe and heat up. */
+/**
+ * Sectors with the hazards quantrac is built for, and how their workplaces sound, breathe and heat up.
+ * Generated fleets take them in this order, so the first three match the demo fleet's.
+ */
 export const SECTORS = {
   garment: {
     label: 'Garment and textiles',
@@ -70,18 +73,6 @@ export const SECTORS = {
       'gas.co': { baseline: 2 },
     },
   },
-  cement: {
-    label: 'Cement',
-    namePrefix: 'Nhà máy xi măng',
-    provinces: ['Ninh Bình', 'Hà Nam', 'Thanh Hóa', 'Hải Phòng', 'Kiên Giang'],
-    zones: ['Raw mill', 'Kiln burner platform', 'Clinker cooler', 'Cement mill', 'Packing plant'],
-    devices: ['QT-SLM2', 'QT-DUST2', 'QT-TOX-SO2', 'QT-CLIMA3', 'QT-GAS4'],
-    schedule: CONTINUOUS,
-    noise: { machineLevel: [88, 96], impactsPerHour: 6, impactPeak: [100, 110] },
-    dust: { workLevel: [2, 5], respirableFraction: 0.3, puffsPerHour: 4 },
-    climate: { meanTemperature: 33, dailySwing: 3, processHeat: 2, meanHumidity: 65 },
-    gases: { 'gas.so2': { baseline: 0.3 }, 'gas.co': { baseline: 3 } },
-  },
   construction: {
     label: 'Construction',
     namePrefix: 'Công trường',
@@ -98,6 +89,18 @@ export const SECTORS = {
     climate: { meanTemperature: 32, dailySwing: 4, processHeat: 0, meanHumidity: 72 },
     // Diesel plant in a basement.
     gases: { 'gas.co': { workRise: 5 } },
+  },
+  cement: {
+    label: 'Cement',
+    namePrefix: 'Nhà máy xi măng',
+    provinces: ['Ninh Bình', 'Hà Nam', 'Thanh Hóa', 'Hải Phòng', 'Kiên Giang'],
+    zones: ['Raw mill', 'Kiln burner platform', 'Clinker cooler', 'Cement mill', 'Packing plant'],
+    devices: ['QT-SLM2', 'QT-DUST2', 'QT-TOX-SO2', 'QT-CLIMA3', 'QT-GAS4'],
+    schedule: CONTINUOUS,
+    noise: { machineLevel: [88, 96], impactsPerHour: 6, impactPeak: [100, 110] },
+    dust: { workLevel: [2, 5], respirableFraction: 0.3, puffsPerHour: 4 },
+    climate: { meanTemperature: 33, dailySwing: 3, processHeat: 2, meanHumidity: 65 },
+    gases: { 'gas.so2': { baseline: 0.3 }, 'gas.co': { baseline: 3 } },
   },
   'seafood-processing': {
     label: 'Seafood processing',

@@ -12,8 +12,10 @@ import { sectorProfile } from './sectors.ts'
 
 /** Forced events fall in this window after the start, so the breach shows within the first minute. */
 const FIRST_EVENT_MS: readonly [number, number] = [5_000, 25_000]
-/** Above the noise maximum of 115 dBA (QCVN 24:2016/BYT) by a margin no rounding can erase. */
-const FORCED_IMPACT_PEAK: readonly [number, number] = [117, 125]
+/** The noise maximum of QCVN 24:2016/BYT, for profiles that set no ceiling of their own. */
+const DEFAULT_NOISE_CEILING = 115
+/** How far above the ceiling a forced impact goes: a margin no rounding can erase. */
+const FORCED_IMPACT_MARGIN: readonly [number, number] = [2, 10]
 
 /** A factor's value at `timeMs`, in its canonical unit. Times must not go backwards. */
 export type FactorSampler = (timeMs: number) => number
@@ -53,20 +55,17 @@ export function createSensorSignals(options: SensorSignalsOptions): FactorSample
 
   function noise(): FactorSampler {
     const { machineLevel, impactsPerHour, impactPeak } = sector.noise
+    const ceiling = limitsFor(facility.profile, 'noise')?.ceiling?.value ?? DEFAULT_NOISE_CEILING
+    const forcedPeak = [ceiling + FORCED_IMPACT_MARGIN[0], ceiling + FORCED_IMPACT_MARGIN[1]] as const
     const scheduledImpacts: Impact[] = plan.earlyExceedance
-      ? [
-          {
-            atMs: startMs + eventRandom.between(...FIRST_EVENT_MS),
-            peak: eventRandom.between(...FORCED_IMPACT_PEAK),
-          },
-        ]
+      ? [{ atMs: startMs + eventRandom.between(...FIRST_EVENT_MS), peak: eventRandom.between(...forcedPeak) }]
       : []
     return createNoiseModel({
       random,
       schedule,
       machineLevel: random.between(machineLevel[0], machineLevel[1]),
       impactsPerHour: impactsPerHour * plan.hazardRate,
-      impactPeak: plan.earlyExceedance ? [impactPeak[0], FORCED_IMPACT_PEAK[1]] : impactPeak,
+      impactPeak: plan.earlyExceedance ? [impactPeak[0], forcedPeak[1]] : impactPeak,
       scheduledImpacts,
     })
   }
@@ -76,6 +75,7 @@ export function createSensorSignals(options: SensorSignalsOptions): FactorSample
     const scheduledLeaks: Spike[] = []
     if (factor === forcedLeakFactor) {
       const limits = limitsFor(facility.profile, factor)
+      // The short-term limit first: that is what a leak breaches.
       const limit = limits?.stel?.value ?? limits?.ceiling?.value ?? limits?.twa?.value ?? alarmLevel
       scheduledLeaks.push({
         startMs: startMs + eventRandom.between(...FIRST_EVENT_MS),
