@@ -60,7 +60,7 @@ export interface AlertTrackerData {
 
 interface SlotData {
   alertId?: string
-  /** Since when a level above the alert's (or any level, without an alert) has held, waiting for `minDurationMs`. */
+  /** Since when a level above the alert's has been breached, waiting for `minDurationMs`. */
   pendingSince?: number
   /** Since when the value has been in the clear band of an active alert. */
   clearSince?: number
@@ -119,7 +119,8 @@ export class AlertTracker {
     const alert = slot.alertId === undefined ? undefined : this.#alerts.get(slot.alertId)
     const transitions: AlertTransition[] = []
 
-    if (breached !== undefined && (alert === undefined || LEVEL_RANK[breached] > LEVEL_RANK[alert.level])) {
+    const currentRank = alert === undefined ? 0 : LEVEL_RANK[alert.level]
+    if (breached !== undefined && LEVEL_RANK[breached] > currentRank) {
       slot.pendingSince ??= now
       if (breached === 'critical' || now - slot.pendingSince >= this.#minDurationMs) {
         const transition =
@@ -130,7 +131,10 @@ export class AlertTracker {
         slot.alertId = transition.alert.id
         slot.pendingSince = undefined
       }
-    } else {
+    } else if (
+      checks.every((level) => LEVEL_RANK[level] <= currentRank || this.#inClearBand(signal, level))
+    ) {
+      // Dipping just under a limit does not restart the wait: only falling into the clear band does.
       slot.pendingSince = undefined
     }
 

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest'
+import { ExposureEvaluator, type ExposureOptions } from '../../../core/exposure/evaluator.ts'
+import { HOUR, MINUTE, SHIFT_START, steady } from './readings.ts'
+
+const CO: ExposureOptions = { factor: 'gas.co', shiftStart: SHIFT_START }
+
+function feed(evaluator: ExposureEvaluator, readings: readonly { time: number; value: number }[]) {
+  for (const { time, value } of readings) evaluator.observe(time, value)
+  return evaluator
+}
+
+describe('ExposureEvaluator', () => {
+  it('weights irregular readings by the real time to the next one', () => {
+    // 10 ppm for 1 min, 30 for 3, 20 for 4: 180 ppm·min over 8 min → mean 22.5 ppm, 8-h TWA 180 / 480.
+    const evaluator = feed(new ExposureEvaluator(CO), [
+      { time: SHIFT_START, value: 10 },
+      { time: SHIFT_START + MINUTE, value: 30 },
+      { time: SHIFT_START + 4 * MINUTE, value: 20 },
+      { time: SHIFT_START + 8 * MINUTE, value: 0 },
+    ])
+    const summary = evaluator.summary()
+    expect(summary.mean).toBeCloseTo(22.5, 9)
+    expect(summary.twa).toBeCloseTo(0.375, 9)
+    expect(summary.coverage).toBe(1)
+  })
+
+  it('does not count a gap as zero exposure: the last value stands 5 min, the rest is imputed at the mean', () => {
+    // 60 min at 10, silence 60→120 (10 held to 65), 60 min at 20: 650 + 1200 = 1850 ppm·min over 125 measured.
+    const readings = [...steady([[60, 10]]), ...steady([[60, 20]], SHIFT_START + 2 * HOUR)]
+    const summary = feed(new ExposureEvaluator(CO), readings).summary()
+    expect(summary.measuredHours * 60).toBeCloseTo(125, 9)
+    expect(summary.elapsedHours * 60).toBeCloseTo(180, 9)
+    expect(summary.coverage).toBeCloseTo(125 / 180, 9)
+    expect(summary.mean).toBeCloseTo(14.8, 9)
+    expect(summary.twa).toBeCloseTo((14.8 * 180) / 480, 9)
+    expect(summary.projectedTwa).toBeCloseTo(14.8, 9)
+  })
+
+  it('finds a CO STEL peak in an otherwise clean shift', () => {
+    // 8 h at 5 ppm but 15 min at 60: TWA (465 · 5 + 15 · 60) / 480 = 6.71875, highest 15-min mean 60.
+    const summary = feed(
+      new ExposureEvaluator(CO),
+      steady([
+        [120, 5],
+        [15, 60],
+        [345, 5],
+      ]),
+    ).summary()
+    expect(summary.twa).toBeCloseTo(6.71875, 9)
+    expect(summary.maxStel).toBeCloseTo(60, 9)
+    expect(summary.maxStelAt).toBe(SHIFT_START + 135 * MINUTE)
+    expect(summary.stel).toBeCloseTo(5, 9)
+    expect(summary.max).toBe(60)
+  })
+
+  it('counts a reading with a timestamp already seen once, and ignores older ones', () => {
+    const evaluator = new ExposureEvaluator(CO)
+    expect(evaluator.observe(SHIFT_START, 10)).toBe('accepted')
+    expect(evaluator.observe(SHIFT_START + MINUTE, 10)).toBe('accepted')
+    expect(evaluator.observe(SHIFT_START + MINUTE, 500)).toBe('duplicate')
+    expect(evaluator.observe(SHIFT_START + 30_000, 500)).toBe('out-of-order')
+    expect(evaluator.observe(SHIFT_START - MINUTE, 500)).toBe('before-shift')
+    expect(evaluator.observe(SHIFT_START + 2 * MINUTE, 10)).toBe('accepted')
+    const summary = evaluator.summary()
+    expect(summary.mean).toBe(10)
+    expect(summary.samples).toBe(3)
+    expect(summary.duplicates).toBe(1)
+    expect(summary.outOfOrder).toBe(1)
+  })
+
+  it('has no STEL before 15 minutes of the shift were measured', () => {
+    const summary = feed(new ExposureEvaluator(CO), steady([[10, 50]])).summary()
+    expect(summary.maxStel).toBeUndefined()
+  })
+
+  it('keeps the TWA where it was when its state is saved and restored mid-shift', () => {
+    const readings = steady([
+      [200, 12],
+      [30, 80],
+      [250, 3],
+    ])
+    const uninterrupted = feed(new ExposureEvaluator(CO), readings).summary()
+    const before = feed(new ExposureEvaluator(CO), readings.slice(0, 215))
+    const saved = JSON.parse(JSON.stringify(before))
+    const restored = feed(ExposureEvaluator.fromJSON(saved, CO), readings.slice(215))
+    expect(restored.summary()).toEqual(uninterrupted)
+  })
+
+  it('refuses state saved for another factor or shift', () => {
+    const saved = new ExposureEvaluator(CO).toJSON()
+    expect(() => ExposureEvaluator.fromJSON(saved, { ...CO, factor: 'gas.nh3' })).toThrow(
+      /restored as gas.nh3/,
+    )
+  })
+})
