@@ -7,7 +7,7 @@ import { parseEnv } from '../core/config.ts'
 import { readingsTopic } from '../core/topics.ts'
 import { ingestEnv } from '../ingest/config.ts'
 import { startIngest } from '../ingest/ingest.ts'
-import type { Registry } from '../registry/types.ts'
+import type { Registry, Sensor } from '../registry/types.ts'
 import { demoFleet, type Fleet } from '../simulators/fleet.ts'
 import { startSimulation } from '../simulators/publisher.ts'
 import { createLogger } from './log.ts'
@@ -21,11 +21,21 @@ const startEnv = z.object({
   QUANTRAC_DEMO_RATE_HZ: z.coerce.number().min(0.01).max(100).default(1),
 })
 
+/** A sensor no simulator drives, for trying the wire contract by hand (README: mosquitto_pub). */
+const HANDHELD = {
+  id: 'fac-001-handheld',
+  facilityId: 'fac-001',
+  model: 'handheld sound level meter',
+  zone: 'spot checks',
+  factors: ['noise'],
+} as const satisfies Sensor
+
 async function seedRegistry(registry: Registry, fleet: Fleet): Promise<void> {
   for (const { sensors, ...facility } of fleet.facilities) {
     await registry.upsertFacility(facility)
     for (const sensor of sensors) await registry.upsertSensor({ ...sensor, facilityId: facility.id })
   }
+  await registry.upsertSensor({ ...HANDHELD, factors: [...HANDHELD.factors] })
 }
 
 /**
@@ -86,8 +96,6 @@ export async function runStart(): Promise<number> {
       })
     : undefined
 
-  const exampleFacility = fleet.facilities[0]!
-  const exampleSensor = exampleFacility.sensors[0]!
   log.info(
     [
       'quantrac is running',
@@ -95,7 +103,7 @@ export async function runStart(): Promise<number> {
       `  API docs       ${api.url}/docs`,
       `  alerts         ${api.url}/api/v1/alerts?state=active`,
       `  MQTT broker    mqtt://${config.QUANTRAC_LISTEN_HOST}:${broker.port}`,
-      `  try            mosquitto_pub -p ${broker.port} -t ${readingsTopic(exampleFacility.id, exampleSensor.id)} -m '{"factor":"noise","value":92.5,"unit":"dBA"}'`,
+      `  try            mosquitto_pub -q 1 -p ${broker.port} -t ${readingsTopic(HANDHELD.facilityId, HANDHELD.id)} -m '{"factor":"noise","value":92.5,"unit":"dBA"}'`,
       '  stop           Ctrl+C',
     ].join('\n'),
   )

@@ -4,7 +4,10 @@ import { z } from 'zod'
 export const storeEnv = {
   QUANTRAC_DATA_DIR: z.string().default('./data'),
   QUANTRAC_INFLUX_URL: z.url().optional(),
-  QUANTRAC_INFLUX_DATABASE: z.string().regex(/^[\w.-]+$/, 'letters, digits, _ . - only').default('quantrac'),
+  QUANTRAC_INFLUX_DATABASE: z
+    .string()
+    .regex(/^[\w.-]+$/, 'letters, digits, _ . - only')
+    .default('quantrac'),
   QUANTRAC_INFLUX_TOKEN: z.string().optional(),
   QUANTRAC_INFLUX_ORG: z.string().optional(),
   QUANTRAC_INFLUX_USERNAME: z.string().optional(),

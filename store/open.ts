@@ -18,7 +18,10 @@ export interface StoreConfig {
 export async function openTimeSeriesStore(config: StoreConfig, log: Logger): Promise<TimeSeriesStore> {
   if (config.QUANTRAC_INFLUX_URL === undefined) {
     const path = join(config.QUANTRAC_DATA_DIR, 'timeseries.sqlite')
-    log.info({ path }, `time series in the embedded SQLite store ${path} (set QUANTRAC_INFLUX_URL for InfluxDB)`)
+    log.info(
+      { path },
+      `time series in the embedded SQLite store ${path} (set QUANTRAC_INFLUX_URL for InfluxDB)`,
+    )
     return createSqliteStore(path)
   }
   const store = await createInfluxStore({

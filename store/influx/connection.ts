@@ -44,12 +44,17 @@ export function connectInflux(options: InfluxConnectionOptions): InfluxConnectio
   const writeV2 =
     options.token === undefined
       ? undefined
-      : new InfluxDB({ url: base, token: options.token }).getWriteApi(options.org ?? '', options.database, 'ms', {
-          // quantrac batches and retries itself, so failures reach its own writer and nothing is buffered twice.
-          batchSize: Number.MAX_SAFE_INTEGER,
-          flushInterval: 0,
-          maxRetries: 0,
-        })
+      : new InfluxDB({ url: base, token: options.token }).getWriteApi(
+          options.org ?? '',
+          options.database,
+          'ms',
+          {
+            // quantrac batches and retries itself, so failures reach its own writer and nothing is buffered twice.
+            batchSize: Number.MAX_SAFE_INTEGER,
+            flushInterval: 0,
+            maxRetries: 0,
+          },
+        )
 
   async function writeV1(lines: string): Promise<void> {
     let response: Response
@@ -63,7 +68,10 @@ export function connectInflux(options: InfluxConnectionOptions): InfluxConnectio
       throw new InfluxWriteError(`InfluxDB unreachable at ${base}`, undefined, { cause: err })
     }
     if (response.status !== 204) {
-      throw new InfluxWriteError(`InfluxDB refused the write (${response.status}): ${await response.text()}`, response.status)
+      throw new InfluxWriteError(
+        `InfluxDB refused the write (${response.status}): ${await response.text()}`,
+        response.status,
+      )
     }
   }
 

@@ -3,8 +3,8 @@ import type { Reading } from '../../core/contract.ts'
 
 // Escaping rules of InfluxDB line protocol. Ids are already restricted to [A-Za-z0-9_.-] by the wire
 // contract, so the regex test is almost always false and the fast path allocates nothing extra.
-const TAG_SPECIAL = /[,= \\\n]/
-const TAG_SPECIAL_GLOBAL = /([,= \\])|\n/g
+const TAG_SPECIAL = /[,= \n]/
+const TAG_SPECIAL_GLOBAL = /([,= ])|\n/g
 
 export function escapeTag(value: string): string {
   return TAG_SPECIAL.test(value) ? value.replace(TAG_SPECIAL_GLOBAL, (m, c) => (c ? `\\${c}` : '\\n')) : value

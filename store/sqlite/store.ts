@@ -17,7 +17,9 @@ export function createSqliteStore(path: string): TimeSeriesStore {
   configureShared(db)
   migrate(db, new URL('./migrations/', import.meta.url))
 
-  const insertReading = db.prepare('INSERT INTO reading (time, facility, sensor, factor, value) VALUES (?, ?, ?, ?, ?)')
+  const insertReading = db.prepare(
+    'INSERT INTO reading (time, facility, sensor, factor, value) VALUES (?, ?, ?, ?, ?)',
+  )
   const upsertLatest = db.prepare(
     `INSERT INTO latest_reading (sensor, factor, facility, time, value) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (sensor, factor) DO UPDATE SET facility = excluded.facility, time = excluded.time, value = excluded.value
@@ -92,7 +94,13 @@ export function createSqliteStore(path: string): TimeSeriesStore {
           `SELECT facility, sensor, factor, time, value FROM latest_reading
            ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY facility, sensor, factor`,
         )
-        .all(...params) as { facility: string; sensor: string; factor: FactorId; time: number; value: number }[]
+        .all(...params) as {
+        facility: string
+        sensor: string
+        factor: FactorId
+        time: number
+        value: number
+      }[]
       return rows.map((row) => ({
         facilityId: row.facility,
         sensorId: row.sensor,

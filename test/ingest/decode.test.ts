@@ -25,7 +25,9 @@ describe('decodeMessage', () => {
   })
 
   it('accepts epoch milliseconds as a timestamp', () => {
-    expect(decode({ factor: 'humidity', value: 60, unit: '%RH', ts: NOW - 5 }).readings[0]?.time).toBe(NOW - 5)
+    expect(decode({ factor: 'humidity', value: 60, unit: '%RH', ts: NOW - 5 }).readings[0]?.time).toBe(
+      NOW - 5,
+    )
   })
 
   it('converts mg/m³ of a gas to ppm with its molecular weight at 25 °C', () => {

@@ -1,0 +1,113 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Alert } from '../../core/alerts.ts'
+import { openSqliteRegistry } from '../../registry/sqlite/registry.ts'
+
+let dir: string
+let registry: ReturnType<typeof openSqliteRegistry>
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'quantrac-registry-'))
+  registry = openSqliteRegistry(join(dir, 'registry.sqlite'))
+})
+
+afterEach(async () => {
+  registry.close()
+  await rm(dir, { recursive: true, force: true })
+})
+
+function alert(id: string, overrides: Partial<Alert> = {}): Alert {
+  return {
+    id,
+    facilityId: 'fac-1',
+    sensorId: 's1',
+    factor: 'noise',
+    kind: 'ceiling',
+    level: 'alarm',
+    state: 'open',
+    value: 118,
+    limit: 115,
+    unit: 'dBA',
+    source: 'QCVN 24:2016/BYT',
+    message: 'too loud',
+    openedAt: 1000,
+    updatedAt: 1000,
+    ...overrides,
+  }
+}
+
+describe('the SQLite registry', () => {
+  it('pages through facilities in id order with the total count', async () => {
+    for (const id of ['c', 'a', 'b']) {
+      await registry.upsertFacility({ id, name: id, province: 'Hà Nội', sector: 'cement', profile: 'qcvn' })
+    }
+    const page = await registry.listFacilities({ limit: 2, offset: 1 })
+    expect(page).toMatchObject({ total: 3, limit: 2, offset: 1 })
+    expect(page.items.map((f) => f.id)).toEqual(['b', 'c'])
+  })
+
+  it('updates a facility in place on a second upsert', async () => {
+    const facility = { id: 'f', name: 'Old', province: 'Huế', sector: 'garment', profile: 'qcvn' as const }
+    await registry.upsertFacility(facility)
+    await registry.upsertFacility({ ...facility, name: 'New' })
+    expect(await registry.getFacility('f')).toEqual({ ...facility, name: 'New' })
+  })
+
+  it('lists the sensors of one facility with their factors', async () => {
+    await registry.upsertFacility({ id: 'f', name: 'F', province: 'P', sector: 'S', profile: 'qcvn' })
+    await registry.upsertFacility({ id: 'g', name: 'G', province: 'P', sector: 'S', profile: 'qcvn' })
+    await registry.upsertSensor({
+      id: 's1',
+      facilityId: 'f',
+      model: 'm',
+      zone: 'z',
+      factors: ['gas.co', 'gas.o2'],
+    })
+    await registry.upsertSensor({ id: 's2', facilityId: 'g', model: 'm', zone: 'z', factors: ['noise'] })
+    const page = await registry.listSensors({ facilityId: 'f', limit: 10, offset: 0 })
+    expect(page.items).toEqual([
+      { id: 's1', facilityId: 'f', model: 'm', zone: 'z', factors: ['gas.co', 'gas.o2'] },
+    ])
+    expect(page.total).toBe(1)
+  })
+
+  it('keeps an acknowledgement when ingest saves a later update of the same alert', async () => {
+    await registry.save(alert('a1'))
+    expect(await registry.acknowledge('a1', { by: 'An', at: 1500, note: 'checked' })).toBe(true)
+    await registry.save(alert('a1', { value: 120, updatedAt: 2000 }))
+    expect(await registry.get('a1')).toMatchObject({
+      state: 'acknowledged',
+      value: 120,
+      acknowledgedBy: 'An',
+    })
+  })
+
+  it('refuses to acknowledge an alert twice, or a cleared one', async () => {
+    await registry.save(alert('a1'))
+    await registry.save(alert('a2', { state: 'cleared', clearedAt: 3000 }))
+    expect(await registry.acknowledge('a1', { by: 'An', at: 1 })).toBe(true)
+    expect(await registry.acknowledge('a1', { by: 'Bình', at: 2 })).toBe(false)
+    expect(await registry.acknowledge('a2', { by: 'An', at: 1 })).toBe(false)
+    expect(await registry.acknowledge('missing', { by: 'An', at: 1 })).toBe(false)
+  })
+
+  it('filters alerts by state, newest first', async () => {
+    await registry.save(alert('old', { openedAt: 1 }))
+    await registry.save(alert('new', { openedAt: 2 }))
+    await registry.save(alert('gone', { openedAt: 3, state: 'cleared' }))
+    await registry.acknowledge('old', { by: 'An', at: 5 })
+    const ids = async (state?: 'active' | 'open' | 'acknowledged' | 'cleared') =>
+      (await registry.list({ state, limit: 10, offset: 0 })).items.map((a) => a.id)
+    expect(await ids()).toEqual(['gone', 'new', 'old'])
+    expect(await ids('active')).toEqual(['new', 'old'])
+    expect(await ids('open')).toEqual(['new'])
+    expect(await ids('acknowledged')).toEqual(['old'])
+    expect(await ids('cleared')).toEqual(['gone'])
+  })
+
+  it('treats ids with SQL in them as plain values', async () => {
+    expect(await registry.getFacility("x' OR '1'='1")).toBeUndefined()
+  })
+})

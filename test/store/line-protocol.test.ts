@@ -1,0 +1,70 @@
+import { Point } from '@influxdata/influxdb-client'
+import { describe, expect, it } from 'vitest'
+import type { Alert } from '../../core/alerts.ts'
+import { stringLiteral } from '../../store/influx/influxql.ts'
+import { alertLine, escapeTag, readingLine } from '../../store/influx/line-protocol.ts'
+
+// @influxdata/influxdb-client's Point is the reference serialiser: ours must write the same bytes, faster.
+function referenceReading(facility: string, sensor: string, factor: string, value: number, time: number) {
+  return new Point('reading')
+    .tag('facility', facility)
+    .tag('factor', factor)
+    .tag('sensor', sensor)
+    .floatField('value', value)
+    .timestamp(String(time))
+    .toLineProtocol()
+}
+
+describe('line protocol', () => {
+  it.each([
+    ['fac-001', 'fac-001-s01', 'noise', 87.5],
+    ['fac.2', 's_3', 'gas.co', 0.000123],
+    ['plant', 'probe', 'temperature', -12],
+    ['plant', 'probe', 'humidity', 100],
+  ])(
+    'writes a reading of %s/%s/%s exactly as the InfluxDB client does',
+    (facility, sensor, factor, value) => {
+      const time = 1_763_884_800_123
+      expect(
+        readingLine({ facilityId: facility, sensorId: sensor, factor: factor as 'noise', value, time }),
+      ).toBe(referenceReading(facility, sensor, factor, value, time))
+    },
+  )
+
+  it('escapes commas, spaces and equals signs in tag values as the client does', () => {
+    for (const value of ['a b', 'a,b', 'a=b', 'a\\b', 'line\nbreak', 'plain']) {
+      const expected = new Point('m').tag('t', value).floatField('f', 1).timestamp('1').toLineProtocol()
+      expect(`m,t=${escapeTag(value)} f=1 1`).toBe(expected)
+    }
+  })
+
+  it('writes an alert event with string fields quoted and escaped', () => {
+    const alert: Alert = {
+      id: 'a1',
+      facilityId: 'f',
+      sensorId: 's',
+      factor: 'noise',
+      kind: 'ceiling',
+      level: 'alarm',
+      state: 'open',
+      value: 118,
+      limit: 115,
+      unit: 'dBA',
+      source: 'QCVN 24:2016/BYT',
+      message: 'Noise "118" dBA\\above',
+      openedAt: 1000,
+      updatedAt: 2000,
+    }
+    expect(alertLine(alert)).toBe(
+      'alert,facility=f,factor=noise,kind=ceiling,level=alarm,sensor=s,state=open' +
+        ' id="a1",value=118,limit=115,message="Noise \\"118\\" dBA\\\\above" 2000',
+    )
+  })
+})
+
+describe('InfluxQL string literals', () => {
+  it('cannot be ended early by a quote in the value', () => {
+    expect(stringLiteral("x' OR 1=1 --")).toBe("'x\\' OR 1=1 --'")
+    expect(stringLiteral('back\\slash')).toBe("'back\\\\slash'")
+  })
+})
