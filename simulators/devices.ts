@@ -25,5 +25,3 @@ export const DEVICE_MODELS = {
 } as const satisfies Record<string, { label: string; factors: readonly FactorId[] }>
 
 export type DeviceModelId = keyof typeof DEVICE_MODELS
-
-export const DEVICE_MODEL_IDS = Object.keys(DEVICE_MODELS) as [DeviceModelId, ...DeviceModelId[]]

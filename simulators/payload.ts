@@ -24,7 +24,7 @@ const DECIMALS: Record<FactorId, number> = {
   humidity: 1,
 }
 
-export function roundForFactor(factor: FactorId, value: number): number {
+function roundForFactor(factor: FactorId, value: number): number {
   const scale = 10 ** DECIMALS[factor]
   return Math.round(value * scale) / scale
 }

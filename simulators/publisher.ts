@@ -156,10 +156,15 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   function runDueTicks() {
     const ticksDue = Math.floor((Date.now() - startMs) / periodMs) + 1
     const oldestWanted = ticksDue - Math.ceil(MAX_CATCH_UP_MS / periodMs)
+    if (ticksDone < oldestWanted) {
+      // Fell far behind: jump, rather than replay every missed tick. The models take any step.
+      stats.skipped += (oldestWanted - ticksDone) * sensors.length
+      ticksDone = oldestWanted
+    }
     for (; ticksDone < ticksDue; ticksDone++) {
       const timeMs = startMs + ticksDone * periodMs
       // Every sensor samples every tick, sent or not, so its signals do not depend on the broker's pace.
-      const sending = ticksDone >= oldestWanted && inFlight < maxInFlight
+      const sending = inFlight < maxInFlight
       for (let i = 0; i < sensors.length; i++) {
         const message = (sensors[i] as SensorSimulator).next(timeMs)
         if (message === undefined) continue

@@ -38,10 +38,6 @@ export type ScenarioId = keyof typeof SCENARIOS
 
 export const SCENARIO_IDS = Object.keys(SCENARIOS) as [ScenarioId, ...ScenarioId[]]
 
-export function isScenarioId(value: string): value is ScenarioId {
-  return Object.hasOwn(SCENARIOS, value)
-}
-
 export function scenarioPlan(scenario: ScenarioId): ScenarioPlan {
   return SCENARIOS[scenario]
 }

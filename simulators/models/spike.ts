@@ -20,7 +20,7 @@ export function spikeValue(spike: Spike, timeMs: number): number {
 }
 
 /** After about seven time constants a spike is below 0.1 % of its peak: nothing a sensor would resolve. */
-export function spikeIsOver(spike: Spike, timeMs: number): boolean {
+function spikeIsOver(spike: Spike, timeMs: number): boolean {
   return timeMs > spike.startMs + spike.riseMs + 7 * spike.decayMs
 }
 
