@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { alertLine, exposureLine, readingLine } from '../../../store/influx/line-protocol.ts'
 import {
   type ExtractedQuery,
   extractQueries,
@@ -6,7 +7,7 @@ import {
   interpolate,
   loadDashboards,
 } from '../../dashboards/support/dashboards.ts'
-import { FACILITIES, generateLoad } from './support/load.ts'
+import { FACILITIES, generateLoad, STORE_FACILITY, storeObjects } from './support/load.ts'
 
 const influxUrl = inject('influxUrl')
 const DATABASE = 'quantrac'
@@ -59,11 +60,13 @@ describe.skipIf(influxUrl === null)(
 
     /**
      * The selections a user makes: everything (All), one facility / sensor / factor, and several at once. The
-     * single selection is a sensor the generator gives every kind of alert and exposure point.
+     * single selections are sensors given every kind of alert and exposure point.
      */
     const selections: Record<string, Interpolation['values']> = {
       all: { facility: 'all', sensor: 'all', factor: 'all' },
       one: { facility: ['hanoi-textile'], sensor: ['noise-01'], factor: ['noise'] },
+      /** Written by the store's own line protocol (store/influx/line-protocol.ts), not by the generator. */
+      store: { facility: [STORE_FACILITY], sensor: ['noise-01'], factor: ['noise'] },
       several: {
         facility: ['hanoi-textile', 'haiphong-steel'],
         sensor: ['noise-01', 'gas-01'],
@@ -74,10 +77,17 @@ describe.skipIf(influxUrl === null)(
     beforeAll(async () => {
       const create = await influxql(`CREATE DATABASE "${DATABASE}"`, 'POST')
       expect(create.results?.[0]?.error).toBeUndefined()
+      const store = storeObjects({ now, minutes: 60 })
+      const lines = [
+        ...load.lines,
+        ...store.readings.map(readingLine),
+        ...store.exposure.map(exposureLine),
+        ...store.alerts.map(alertLine),
+      ]
       const response = await fetch(`${influxUrl}/write?db=${DATABASE}&precision=ms`, {
         method: 'POST',
         headers: { Authorization: AUTHORIZATION },
-        body: load.lines.join('\n'),
+        body: lines.join('\n'),
       })
       expect(response.status, await response.text()).toBe(204)
     })
@@ -108,7 +118,7 @@ describe.skipIf(influxUrl === null)(
       const query = extractQueries(dashboards[0]!.json).find((q) => q.where === 'variable facility')!
       const text = interpolate(query, { from: load.from, to: now, interval: '1m', values: selections.all! })
       const [series] = seriesOf(await influxql(text), text)
-      expect(series?.values?.map((row) => row[1]).sort()).toEqual([...FACILITIES].sort())
+      expect(series?.values?.map((row) => row[1]).sort()).toEqual([...FACILITIES, STORE_FACILITY].sort())
     })
   },
 )

@@ -1,4 +1,5 @@
-import type { AlertKind, AlertLevel, AlertState } from '../../../../core/alerts.ts'
+import type { Alert, AlertKind, AlertLevel, AlertState } from '../../../../core/alerts.ts'
+import type { ExposurePoint, Reading } from '../../../../core/contract.ts'
 import type { FactorId } from '../../../../core/factors.ts'
 
 /**
@@ -250,4 +251,58 @@ function alertEvents(facility: string, from: number, to: number): string[] {
     ].join(',')
     return `alert,${tags} ${fields} ${time}`
   })
+}
+
+/** A facility written through store/influx's own line protocol instead of this generator. */
+export const STORE_FACILITY = 'danang-port'
+
+/**
+ * One noise sensor's hour as the objects ingest hands the InfluxDB store: readings, exposure points and alert
+ * events. Formatted by store/influx/line-protocol.ts, they show that the dashboards read what quantrac writes.
+ */
+export function storeObjects(options: { now: number; minutes: number }) {
+  const { now, minutes } = options
+  const from = now - minutes * 60_000
+  const at = { facilityId: STORE_FACILITY, sensorId: 'noise-01', factor: 'noise' as const }
+  const readings: Reading[] = []
+  const exposure: ExposurePoint[] = []
+  for (let time = from; time <= now; time += 30_000) {
+    readings.push({ ...at, time, value: 84 + 6 * wave(1, time) })
+    if ((time - from) % 60_000 === 0) {
+      const share = (time - from + 60_000) / (480 * 60_000)
+      exposure.push({
+        ...at,
+        time,
+        shiftStart: from,
+        coverage: 1,
+        stel: 86,
+        twa: 86 + 10 * Math.log10(share),
+        twaProjected: 86,
+        dose: 126 * share,
+        doseProjected: 126,
+        lex8h: 86 + 10 * Math.log10(share),
+      })
+    }
+  }
+  const alert = (state: AlertState, level: AlertLevel, kind: AlertKind, minute: number): Alert => ({
+    ...at,
+    id: `${STORE_FACILITY}-${kind}`,
+    kind,
+    level,
+    state,
+    value: kind === 'ceiling' ? 116 : 86,
+    limit: kind === 'ceiling' ? 115 : 85,
+    unit: 'dBA',
+    source: 'QCVN 24:2016/BYT',
+    message: `Noise ${kind} limit crossed`,
+    openedAt: from + minute * 60_000,
+    updatedAt: from + minute * 60_000,
+  })
+  const alerts = [
+    alert('open', 'alarm', 'twa', 20),
+    alert('acknowledged', 'alarm', 'twa', 22),
+    alert('open', 'critical', 'ceiling', 30),
+    alert('cleared', 'critical', 'ceiling', 31),
+  ]
+  return { readings, exposure, alerts }
 }
