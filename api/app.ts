@@ -2,10 +2,12 @@ import type { FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import errorHandler from './plugins/app/error-handler.ts'
 import liveRelay, { type LiveRelayOptions } from './plugins/app/live-relay.ts'
+import liveUi from './plugins/app/live-ui.ts'
 import services, { type Services } from './plugins/app/services.ts'
 import socketIo from './plugins/external/socket-io.ts'
 import swagger from './plugins/external/swagger.ts'
 import alertRoutes from './routes/api/v1/alerts/index.ts'
+import exposureRoutes from './routes/api/v1/exposures/index.ts'
 import facilityRoutes from './routes/api/v1/facilities/index.ts'
 import readingRoutes from './routes/api/v1/readings/index.ts'
 import sensorRoutes from './routes/api/v1/sensors/index.ts'
@@ -35,4 +37,6 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(sensorRoutes, { prefix: '/api/v1/sensors' })
   await fastify.register(readingRoutes, { prefix: '/api/v1/readings' })
   await fastify.register(alertRoutes, { prefix: '/api/v1/alerts' })
+  await fastify.register(exposureRoutes, { prefix: '/api/v1/exposures' })
+  await fastify.register(liveUi)
 }

@@ -15,7 +15,17 @@ export function createLogger(level = process.env.QUANTRAC_LOG_LEVEL ?? 'info') {
   const pretty = process.stdout.isTTY && prettyAvailable()
   return pino({
     level,
-    redact: { paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization'], remove: true },
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' } } } : {}),
+    redact: {
+      paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization'],
+      remove: true,
+    },
+    ...(pretty
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' },
+          },
+        }
+      : {}),
   })
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod'
+import { apiEnv } from '../api/config.ts'
 import { startApi } from '../api/server.ts'
 import { brokerEnv } from '../broker/config.ts'
 import { startBroker } from '../broker/server.ts'
 import { parseEnv } from '../core/config.ts'
-import { apiEnv } from '../api/config.ts'
 import { ingestEnv } from '../ingest/config.ts'
 import { startIngest } from '../ingest/ingest.ts'
 import { createLogger } from './log.ts'
@@ -46,6 +46,7 @@ export async function runIngest(): Promise<number> {
     store: storage.store,
     registry: storage.registry,
     alerts: storage.registry,
+    state: storage.registry,
     log: log.child({ component: 'ingest' }),
   })
   closeOnSignal(log, [() => ingest.close(), () => storage.close()])

@@ -75,6 +75,7 @@ export async function runStart(): Promise<number> {
     store: storage.store,
     registry: storage.registry,
     alerts: storage.registry,
+    state: storage.registry,
     log: log.child({ component: 'ingest' }),
   })
   const api = await startApi({

@@ -49,3 +49,25 @@ export interface Reading {
 /** How far a reading's timestamp may lie from ingest's clock. Older readings may arrive from a sensor's own buffer. */
 export const MAX_READING_AGE_MS = 7 * 24 * 3_600_000
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000
+
+/**
+ * One sensor's exposure to one factor in the current shift, as ingest publishes it on the live feed and
+ * writes it to the store (`exposure` measurement). Values in the factor's canonical unit; dose in %.
+ */
+export interface ExposurePoint {
+  facilityId: string
+  sensorId: string
+  factor: FactorId
+  time: number
+  shiftStart: number
+  /** Share of the shift so far covered by readings, 0–1. */
+  coverage: number
+  /** Mean of the last 15 minutes. */
+  stel?: number
+  /** 8-h TWA so far; for noise the equivalent level of the dose. */
+  twa?: number
+  twaProjected?: number
+  dose?: number
+  doseProjected?: number
+  lex8h?: number
+}

@@ -5,6 +5,7 @@
  *   quantrac/v1/dead-letter                         ingest → anyone: messages that were rejected, with the reason
  *   quantrac/v1/live/{facilityId}/readings          ingest → API: accepted readings, normalised, batched
  *   quantrac/v1/live/{facilityId}/alerts            ingest → API: alert events, sent at once
+ *   quantrac/v1/live/{facilityId}/exposures         ingest → API: exposure figures (STEL, TWA, dose), batched
  */
 export const TOPIC_ROOT = 'quantrac/v1'
 
@@ -19,7 +20,8 @@ export function readingsTopic(facilityId: string, sensorId: string): string {
   return `${TOPIC_ROOT}/readings/${facilityId}/${sensorId}`
 }
 
-export type LiveKind = 'readings' | 'alerts'
+export const LIVE_KINDS = ['readings', 'alerts', 'exposures'] as const
+export type LiveKind = (typeof LIVE_KINDS)[number]
 
 export function liveTopic(facilityId: string, kind: LiveKind): string {
   return `${TOPIC_ROOT}/live/${facilityId}/${kind}`
@@ -48,6 +50,6 @@ export function parseLiveTopic(topic: string): { facilityId: string; kind: LiveK
   if (!topic.startsWith(LIVE_PREFIX)) return undefined
   const [facilityId, kind, extra] = topic.slice(LIVE_PREFIX.length).split('/')
   if (facilityId === undefined || extra !== undefined || !ID_PATTERN.test(facilityId)) return undefined
-  if (kind !== 'readings' && kind !== 'alerts') return undefined
-  return { facilityId, kind }
+  if (!LIVE_KINDS.includes(kind as LiveKind)) return undefined
+  return { facilityId, kind: kind as LiveKind }
 }

@@ -43,7 +43,10 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
       const excess = pending.length - options.maxPending
       pending.splice(0, excess)
       stats.dropped += excess
-      options.log.error({ writer: options.name, dropped: stats.dropped }, 'store unavailable too long: oldest items dropped')
+      options.log.error(
+        { writer: options.name, dropped: stats.dropped },
+        'store unavailable too long: oldest items dropped',
+      )
     }
     if (writing === undefined) {
       if (pending.length >= options.batchSize) void drain()
@@ -72,11 +75,17 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
         stats.failedBatches++
         if (options.isRetryable(err)) {
           attempt++
-          options.log.warn({ writer: options.name, err, attempt, pending: pending.length }, 'store write failed, will retry')
+          options.log.warn(
+            { writer: options.name, err, attempt, pending: pending.length },
+            'store write failed, will retry',
+          )
           return
         }
         stats.refused += batch.length
-        options.log.error({ writer: options.name, err, items: batch.length }, 'store refused a batch; set aside')
+        options.log.error(
+          { writer: options.name, err, items: batch.length },
+          'store refused a batch; set aside',
+        )
       }
       pending.splice(0, batch.length)
     }

@@ -33,7 +33,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
  * message becomes a rejection with its reason. Items of a batch are judged one by one, so a faulty
  * channel of a multi-gas detector does not cost the readings of its other channels.
  */
-export function decodeMessage(topic: string, payload: Uint8Array, receivedAt: number, maxBytes: number): DecodedMessage {
+export function decodeMessage(
+  topic: string,
+  payload: Uint8Array,
+  receivedAt: number,
+  maxBytes: number,
+): DecodedMessage {
   const address = parseReadingsTopic(topic)
   if (address === undefined) {
     return refused('topic', `not a readings topic: expected quantrac/v1/readings/{facilityId}/{sensorId}`)
@@ -87,7 +92,8 @@ function checkAndConvert(
     }
   }
   const time = ts === undefined ? receivedAt : typeof ts === 'number' ? ts : Date.parse(ts)
-  if (time > receivedAt + MAX_CLOCK_SKEW_MS) return { reason: 'timestamp', detail: `${factor} timestamp is in the future` }
+  if (time > receivedAt + MAX_CLOCK_SKEW_MS)
+    return { reason: 'timestamp', detail: `${factor} timestamp is in the future` }
   if (time < receivedAt - MAX_READING_AGE_MS) {
     return { reason: 'timestamp', detail: `${factor} timestamp is more than 7 days old` }
   }

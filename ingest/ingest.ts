@@ -1,16 +1,17 @@
 import { connectAsync, type IClientOptions } from 'mqtt'
 import type { Logger } from 'pino'
 import type { Alert } from '../core/alerts.ts'
-import type { Reading } from '../core/contract.ts'
+import type { ExposurePoint, Reading } from '../core/contract.ts'
+import type { AlertTransition } from '../core/exposure/index.ts'
 import { DEAD_LETTER_TOPIC } from '../core/topics.ts'
-import type { AlertRepository, Registry } from '../registry/types.ts'
+import type { AlertRepository, Registry, StateRepository } from '../registry/types.ts'
 import { InfluxWriteError } from '../store/influx/connection.ts'
 import type { TimeSeriesStore } from '../store/types.ts'
 import { createBatchWriter } from './batch-writer.ts'
 import { decodeMessage, REJECTION_REASONS, type Rejection, type RejectionReason } from './decode.ts'
-import { createInstantAlerts } from './instant-alerts.ts'
+import { createExposureMonitor, type ExposureMonitorState } from './exposure-monitor.ts'
+import { createFacilityRules } from './facility-rules.ts'
 import { createLiveFeed } from './live-feed.ts'
-import { createProfileDirectory } from './profiles.ts'
 
 export interface IngestOptions {
   mqttUrl: string
@@ -23,6 +24,7 @@ export interface IngestOptions {
   store: TimeSeriesStore
   registry: Registry
   alerts: AlertRepository
+  state: StateRepository
   log: Logger
 }
 
@@ -34,7 +36,12 @@ export interface IngestStats {
   readingWriter: ReturnType<ReturnType<typeof createBatchWriter>['stats']>
 }
 
-const ALERT_SWEEP_MS = 5000
+const OFFLINE_SWEEP_MS = 10_000
+/** Exposure figures are stored at most this often per sensor and factor; the live feed gets every update. */
+const EXPOSURE_STORE_INTERVAL_MS = 60_000
+/** Evaluator windows and open alerts are saved this often, and on shutdown. */
+const STATE_SAVE_MS = 30_000
+const STATE_KEY = 'exposure-monitor'
 const DEAD_LETTER_SAMPLE_CHARS = 1024
 /** Each (topic, reason) is logged at warn once; repeats only count, so a broken sensor cannot flood the log. */
 const MAX_REMEMBERED_REJECTIONS = 10_000
@@ -46,12 +53,16 @@ function isRetryable(err: unknown): boolean {
 
 /**
  * The ingest service: subscribes to sensor readings on any MQTT broker, validates and normalises them,
- * checks instantaneous limits, writes readings and alert events in batches, and feeds the live view.
+ * evaluates exposure (ceiling, STEL, TWA, noise dose) and the alert lifecycle, writes readings, exposure
+ * and alert events in batches, and feeds the live view. Exposure state survives a restart.
  */
 export async function startIngest(options: IngestOptions) {
   const log = options.log
-  const profiles = await createProfileDirectory(options.registry, log)
-  const rejected = Object.fromEntries(REJECTION_REASONS.map((reason) => [reason, 0])) as Record<RejectionReason, number>
+  const facilityRules = await createFacilityRules(options.registry, log)
+  const rejected = Object.fromEntries(REJECTION_REASONS.map((reason) => [reason, 0])) as Record<
+    RejectionReason,
+    number
+  >
   const loggedRejections = new Set<string>()
   let messages = 0
   let readingCount = 0
@@ -74,8 +85,21 @@ export async function startIngest(options: IngestOptions) {
     isRetryable,
     log,
   })
-  const instantAlerts = createInstantAlerts()
-  let openAlerts = 0
+  const exposureWriter = createBatchWriter<ExposurePoint>({
+    name: 'exposures',
+    write: (batch) => options.store.writeExposures(batch),
+    batchSize: 1000,
+    flushIntervalMs: options.flushIntervalMs,
+    maxPending: 100_000,
+    isRetryable,
+    log,
+  })
+  const exposureStoredAt = new Map<string, number>()
+  const monitor = createExposureMonitor(
+    facilityRules.rulesOf,
+    {},
+    (await options.state.loadState(STATE_KEY)) as ExposureMonitorState | undefined,
+  )
 
   const clientOptions: IClientOptions = {
     username: options.username,
@@ -86,12 +110,28 @@ export async function startIngest(options: IngestOptions) {
   const client = await connectAsync(options.mqttUrl, clientOptions)
   const live = createLiveFeed(client)
 
-  function publishAlert(alert: Alert): void {
-    openAlerts += alert.state === 'cleared' ? -1 : alert.openedAt === alert.updatedAt ? 1 : 0
-    alertWriter.add(alert)
-    live.alert(alert)
-    options.alerts.save(alert).catch((err) => log.error({ err, alertId: alert.id }, 'could not save alert'))
-    log.info({ alert: { id: alert.id, sensor: alert.sensorId, kind: alert.kind, state: alert.state } }, alert.message)
+  function publishAlerts(transitions: AlertTransition[]): void {
+    for (const { type, alert } of transitions) {
+      alertWriter.add(alert)
+      live.alert(alert)
+      options.alerts.save(alert).catch((err) => log.error({ err, alertId: alert.id }, 'could not save alert'))
+      log.info(
+        { alert: { id: alert.id, sensor: alert.sensorId, kind: alert.kind, level: alert.level }, type },
+        alert.message,
+      )
+    }
+  }
+
+  function publishExposure(point: ExposurePoint): void {
+    live.exposure(point)
+    const key = `${point.sensorId}\u0000${point.factor}`
+    if (point.time - (exposureStoredAt.get(key) ?? 0) < EXPOSURE_STORE_INTERVAL_MS) return
+    exposureStoredAt.set(key, point.time)
+    exposureWriter.add(point)
+  }
+
+  async function saveState(): Promise<void> {
+    await options.state.saveState(STATE_KEY, monitor.toJSON())
   }
 
   function reject(topic: string, payload: Buffer, rejection: Rejection, receivedAt: number): void {
@@ -124,7 +164,9 @@ export async function startIngest(options: IngestOptions) {
       readingCount++
       readingWriter.add(reading)
       live.reading(reading)
-      for (const alert of instantAlerts.observe(profiles.profileOf(reading.facilityId), reading)) publishAlert(alert)
+      const observation = monitor.observe(reading)
+      if (observation.transitions.length > 0) publishAlerts(observation.transitions)
+      if (observation.exposure !== undefined) publishExposure(observation.exposure)
     }
   }
 
@@ -134,22 +176,30 @@ export async function startIngest(options: IngestOptions) {
   await client.subscribeAsync(options.subscription, { qos: 1 })
   log.info({ subscription: options.subscription, url: options.mqttUrl }, 'ingest subscribed')
 
-  const sweep = setInterval(() => {
-    for (const alert of instantAlerts.clearRecovered(Date.now())) publishAlert(alert)
-  }, ALERT_SWEEP_MS)
+  const sweep = setInterval(() => publishAlerts(monitor.sweepOffline(Date.now())), OFFLINE_SWEEP_MS)
+  const persist = setInterval(() => {
+    saveState().catch((err) => log.error({ err }, 'could not save exposure state'))
+  }, STATE_SAVE_MS)
 
   return {
     stats(): IngestStats {
-      return { messages, readings: readingCount, rejected: { ...rejected }, openAlerts, readingWriter: readingWriter.stats() }
+      return {
+        messages,
+        readings: readingCount,
+        rejected: { ...rejected },
+        openAlerts: monitor.openAlerts(),
+        readingWriter: readingWriter.stats(),
+      }
     },
-    /** Stops taking messages, then writes what is pending. */
+    /** Stops taking messages, writes what is pending and saves the exposure state for the next start. */
     async close(): Promise<void> {
       clearInterval(sweep)
-      profiles.close()
+      clearInterval(persist)
+      facilityRules.close()
       client.removeListener('message', handleMessage)
       live.close()
       await client.endAsync()
-      await Promise.all([readingWriter.flush(), alertWriter.flush()])
+      await Promise.all([readingWriter.flush(), alertWriter.flush(), exposureWriter.flush(), saveState()])
     },
   }
 }

@@ -69,3 +69,9 @@ export interface AlertRepository {
   /** False when the alert does not exist, is cleared, or was already acknowledged. */
   acknowledge(id: string, acknowledgement: Acknowledgement): Promise<boolean>
 }
+
+/** Ingest's working state (exposure windows, open alerts), kept so a restart mid-shift loses nothing. */
+export interface StateRepository {
+  loadState(key: string): Promise<unknown>
+  saveState(key: string, value: unknown): Promise<void>
+}

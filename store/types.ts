@@ -1,5 +1,5 @@
 import type { Alert } from '../core/alerts.ts'
-import type { Reading } from '../core/contract.ts'
+import type { ExposurePoint, Reading } from '../core/contract.ts'
 import type { FactorId } from '../core/factors.ts'
 
 /** Mean and maximum of one sensor's factor over one interval. */
@@ -34,6 +34,10 @@ export interface TimeSeriesStore {
   writeReadings(readings: readonly Reading[]): Promise<void>
   /** Every change of an alert (opened, escalated, acknowledged, cleared) as an event, for history and Grafana. */
   writeAlertEvents(alerts: readonly Alert[]): Promise<void>
+  /** Exposure figures, at most one point per sensor and factor a minute. */
+  writeExposures(points: readonly ExposurePoint[]): Promise<void>
+  /** The newest exposure of every (sensor, factor) matching the query, in the current or last shift. */
+  latestExposures(query: LatestQuery): Promise<ExposurePoint[]>
   /** The newest reading of every (sensor, factor) matching the query. */
   latestReadings(query: LatestQuery): Promise<Reading[]>
   readingSeries(query: SeriesQuery): Promise<AggregatePoint[]>

@@ -12,6 +12,7 @@ import type {
   PageRequest,
   Registry,
   Sensor,
+  StateRepository,
 } from '../types.ts'
 
 interface SensorRow {
@@ -61,7 +62,9 @@ const STATE_CONDITIONS = {
 } as const
 
 /** The registry and the alert repository in one SQLite file under the data directory. */
-export function openSqliteRegistry(path: string): Registry & AlertRepository & { close(): void } {
+export function openSqliteRegistry(
+  path: string,
+): Registry & AlertRepository & StateRepository & { close(): void } {
   mkdirSync(dirname(path), { recursive: true })
   const db = new DatabaseSync(path)
   configureShared(db)
@@ -85,6 +88,11 @@ export function openSqliteRegistry(path: string): Registry & AlertRepository & {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET level = excluded.level, cleared = excluded.cleared,
          updated_at = excluded.updated_at, body = excluded.body`,
+    ),
+    loadState: db.prepare('SELECT body FROM ingest_state WHERE key = ?'),
+    saveState: db.prepare(
+      `INSERT INTO ingest_state (key, body, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
     ),
     getAlert: db.prepare(`SELECT ${ALERT_COLUMNS} FROM alert WHERE id = ?`),
     acknowledgeAlert: db.prepare(
@@ -178,6 +186,14 @@ export function openSqliteRegistry(path: string): Registry & AlertRepository & {
       if (condition !== undefined) where.push(condition)
       const { rows, total } = page<AlertRow>('alert', where, params, 'opened_at DESC, id', query)
       return { items: rows.map(toAlert), total, limit: query.limit, offset: query.offset }
+    },
+
+    async loadState(key: string) {
+      const row = statements.loadState.get(key) as { body: string } | undefined
+      return row && JSON.parse(row.body)
+    },
+    async saveState(key: string, value: unknown) {
+      statements.saveState.run(key, JSON.stringify(value), Date.now())
     },
 
     close() {

@@ -1,5 +1,5 @@
 import type { Alert } from '../../core/alerts.ts'
-import type { Reading } from '../../core/contract.ts'
+import type { ExposurePoint, Reading } from '../../core/contract.ts'
 
 // Escaping rules of InfluxDB line protocol. Ids are already restricted to [A-Za-z0-9_.-] by the wire
 // contract, so the regex test is almost always false and the fast path allocates nothing extra.
@@ -7,7 +7,9 @@ const TAG_SPECIAL = /[,= \n]/
 const TAG_SPECIAL_GLOBAL = /([,= ])|\n/g
 
 export function escapeTag(value: string): string {
-  return TAG_SPECIAL.test(value) ? value.replace(TAG_SPECIAL_GLOBAL, (m, c) => (c ? `\\${c}` : '\\n')) : value
+  return TAG_SPECIAL.test(value)
+    ? value.replace(TAG_SPECIAL_GLOBAL, (_match, c) => (c ? `\\${c}` : '\\n'))
+    : value
 }
 
 export function escapeFieldString(value: string): string {
@@ -28,4 +30,26 @@ export function alertLine(alert: Alert): string {
     ` id=${escapeFieldString(alert.id)},value=${alert.value},limit=${alert.limit}` +
     `,message=${escapeFieldString(alert.message)} ${alert.updatedAt}`
   )
+}
+
+/** The exposure fields, in the order written; undefined figures (no STEL yet, no dose for gases) are left out. */
+export const EXPOSURE_FIELDS = [
+  ['coverage', 'coverage'],
+  ['stel', 'stel'],
+  ['twa', 'twa'],
+  ['twaProjected', 'twa_projected'],
+  ['dose', 'dose'],
+  ['doseProjected', 'dose_projected'],
+  ['lex8h', 'lex8h'],
+] as const satisfies readonly (readonly [keyof ExposurePoint, string])[]
+
+export function exposureLine(point: ExposurePoint): string {
+  let fields = `shift_start=${point.shiftStart}i`
+  for (const [property, field] of EXPOSURE_FIELDS) {
+    const value = point[property]
+    if (value !== undefined && Number.isFinite(value)) fields += `,${field}=${value}`
+  }
+  return `exposure,facility=${escapeTag(point.facilityId)},factor=${escapeTag(point.factor)},sensor=${escapeTag(
+    point.sensorId,
+  )} ${fields} ${point.time}`
 }

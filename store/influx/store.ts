@@ -1,18 +1,27 @@
 import type { Alert } from '../../core/alerts.ts'
-import type { Reading } from '../../core/contract.ts'
+import type { ExposurePoint, Reading } from '../../core/contract.ts'
 import type { FactorId } from '../../core/factors.ts'
 import type { AggregatePoint, LatestQuery, SeriesQuery, TimeSeriesStore } from '../types.ts'
 import { connectInflux, type InfluxConnectionOptions } from './connection.ts'
 import { seriesOf, stringLiteral } from './influxql.ts'
-import { alertLine, readingLine } from './line-protocol.ts'
+import { alertLine, EXPOSURE_FIELDS, exposureLine, readingLine } from './line-protocol.ts'
 
 /** How far back "latest reading" looks: bounded so the query never scans every shard ever written. */
 const LATEST_LOOKBACK = '30d'
+
+function latestWhere(query: LatestQuery): string {
+  const where = [`time > now() - ${LATEST_LOOKBACK}`]
+  if (query.facilityId !== undefined) where.push(`"facility" = ${stringLiteral(query.facilityId)}`)
+  if (query.sensorId !== undefined) where.push(`"sensor" = ${stringLiteral(query.sensorId)}`)
+  return where.join(' AND ')
+}
 
 /**
  * The InfluxDB store. Schema (database or bucket, precision ms):
  * - `reading`  tags facility, factor, sensor; field value (canonical unit of the factor)
  * - `alert`    tags facility, factor, kind, level, sensor, state; fields id, value, limit, message
+ * - `exposure` tags facility, factor, sensor; fields shift_start, coverage, stel, twa, twa_projected,
+ *              dose, dose_projected, lex8h
  */
 export async function createInfluxStore(options: InfluxConnectionOptions): Promise<TimeSeriesStore> {
   const influx = connectInflux(options)
@@ -32,12 +41,37 @@ export async function createInfluxStore(options: InfluxConnectionOptions): Promi
       if (alerts.length > 0) await influx.write(alerts.map(alertLine).join('\n'))
     },
 
-    async latestReadings(query: LatestQuery) {
-      const where = [`time > now() - ${LATEST_LOOKBACK}`]
-      if (query.facilityId !== undefined) where.push(`"facility" = ${stringLiteral(query.facilityId)}`)
-      if (query.sensorId !== undefined) where.push(`"sensor" = ${stringLiteral(query.sensorId)}`)
+    async writeExposures(points: readonly ExposurePoint[]) {
+      if (points.length > 0) await influx.write(points.map(exposureLine).join('\n'))
+    },
+
+    async latestExposures(query: LatestQuery) {
+      // Several last() selectors would report the range's start as the time: take the newest row instead.
       const body = await influx.query(
-        `SELECT last("value") AS "value" FROM "reading" WHERE ${where.join(' AND ')} GROUP BY "facility", "sensor", "factor"`,
+        `SELECT * FROM "exposure" WHERE ${latestWhere(query)}` +
+          ' GROUP BY "facility", "sensor", "factor" ORDER BY time DESC LIMIT 1',
+      )
+      return seriesOf(body as never).map((series) => {
+        const row = Object.fromEntries(series.columns.map((column, i) => [column, series.values[0]?.[i]]))
+        const point: ExposurePoint = {
+          facilityId: series.tags?.facility ?? '',
+          sensorId: series.tags?.sensor ?? '',
+          factor: series.tags?.factor as FactorId,
+          time: row.time as number,
+          shiftStart: row.shift_start as number,
+          coverage: row.coverage as number,
+        }
+        for (const [property, field] of EXPOSURE_FIELDS) {
+          const value = row[field]
+          if (typeof value === 'number') point[property] = value
+        }
+        return point
+      })
+    },
+
+    async latestReadings(query: LatestQuery) {
+      const body = await influx.query(
+        `SELECT last("value") AS "value" FROM "reading" WHERE ${latestWhere(query)} GROUP BY "facility", "sensor", "factor"`,
       )
       return seriesOf(body as never).map((series) => {
         const [time, value] = series.values[0] as [number, number]

@@ -2,10 +2,57 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import type { Alert } from '../../core/alerts.ts'
-import type { Reading } from '../../core/contract.ts'
+import type { ExposurePoint, Reading } from '../../core/contract.ts'
 import type { FactorId } from '../../core/factors.ts'
 import type { AggregatePoint, LatestQuery, SeriesQuery, TimeSeriesStore } from '../types.ts'
 import { configureShared, migrate } from './migrate.ts'
+
+interface ExposureRow {
+  time: number
+  facility: string
+  sensor: string
+  factor: FactorId
+  shift_start: number
+  coverage: number
+  stel: number | null
+  twa: number | null
+  twa_projected: number | null
+  dose: number | null
+  dose_projected: number | null
+  lex8h: number | null
+}
+
+function toExposurePoint(row: ExposureRow): ExposurePoint {
+  const point: ExposurePoint = {
+    facilityId: row.facility,
+    sensorId: row.sensor,
+    factor: row.factor,
+    time: row.time,
+    shiftStart: row.shift_start,
+    coverage: row.coverage,
+  }
+  if (row.stel !== null) point.stel = row.stel
+  if (row.twa !== null) point.twa = row.twa
+  if (row.twa_projected !== null) point.twaProjected = row.twa_projected
+  if (row.dose !== null) point.dose = row.dose
+  if (row.dose_projected !== null) point.doseProjected = row.dose_projected
+  if (row.lex8h !== null) point.lex8h = row.lex8h
+  return point
+}
+
+function latestFilter(query: LatestQuery): { clause: string; params: string[] } {
+  const where: string[] = []
+  const params: string[] = []
+  if (query.facilityId !== undefined) {
+    where.push('facility = ?')
+    params.push(query.facilityId)
+  }
+  if (query.sensorId !== undefined) {
+    where.push('sensor = ?')
+    params.push(query.sensorId)
+  }
+  return { clause: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params }
+}
 
 /**
  * The embedded store: one SQLite file, for a single site or a demo without InfluxDB. Writes are
@@ -28,6 +75,15 @@ export function createSqliteStore(path: string): TimeSeriesStore {
   const insertAlertEvent = db.prepare(
     `INSERT INTO alert_event (time, id, facility, sensor, factor, kind, level, state, value, "limit", message)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  const exposureColumns = `time, facility, sensor, factor, shift_start, coverage, stel, twa, twa_projected, dose,
+    dose_projected, lex8h`
+  const insertExposure = db.prepare(
+    `INSERT INTO exposure (${exposureColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  const upsertLatestExposure = db.prepare(
+    `INSERT OR REPLACE INTO latest_exposure (${exposureColumns}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+     WHERE NOT EXISTS (SELECT 1 FROM latest_exposure WHERE sensor = ?3 AND factor = ?4 AND time > ?1)`,
   )
   const series = db.prepare(
     `SELECT time - time % :interval AS bucket, avg(value) AS mean, max(value) AS max, count(*) AS count
@@ -78,21 +134,42 @@ export function createSqliteStore(path: string): TimeSeriesStore {
       })
     },
 
+    async writeExposures(points: readonly ExposurePoint[]) {
+      inTransaction(() => {
+        for (const p of points) {
+          const values = [
+            p.time,
+            p.facilityId,
+            p.sensorId,
+            p.factor,
+            p.shiftStart,
+            p.coverage,
+            p.stel ?? null,
+            p.twa ?? null,
+            p.twaProjected ?? null,
+            p.dose ?? null,
+            p.doseProjected ?? null,
+            p.lex8h ?? null,
+          ]
+          insertExposure.run(...values)
+          upsertLatestExposure.run(...values)
+        }
+      })
+    },
+
+    async latestExposures(query: LatestQuery) {
+      const { clause, params } = latestFilter(query)
+      const rows = db
+        .prepare(`SELECT * FROM latest_exposure ${clause} ORDER BY facility, sensor, factor`)
+        .all(...params) as unknown as ExposureRow[]
+      return rows.map(toExposurePoint)
+    },
+
     async latestReadings(query: LatestQuery) {
-      const where: string[] = []
-      const params: string[] = []
-      if (query.facilityId !== undefined) {
-        where.push('facility = ?')
-        params.push(query.facilityId)
-      }
-      if (query.sensorId !== undefined) {
-        where.push('sensor = ?')
-        params.push(query.sensorId)
-      }
+      const { clause, params } = latestFilter(query)
       const rows = db
         .prepare(
-          `SELECT facility, sensor, factor, time, value FROM latest_reading
-           ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY facility, sensor, factor`,
+          `SELECT facility, sensor, factor, time, value FROM latest_reading ${clause} ORDER BY facility, sensor, factor`,
         )
         .all(...params) as {
         facility: string

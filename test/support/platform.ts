@@ -36,17 +36,20 @@ export async function startPlatform(options: PlatformOptions = {}) {
       ? await startBroker({ host: '127.0.0.1', port: 0, maxPayloadBytes: 16_384, allowAnonymous: true }, log)
       : undefined
   const mqttUrl = options.mqttUrl ?? `mqtt://127.0.0.1:${broker!.port}`
-  const ingest = await startIngest({
-    mqttUrl,
-    subscription: READINGS_SUBSCRIPTION,
-    maxPayloadBytes: 16_384,
-    batchSize: 1000,
-    flushIntervalMs: options.flushIntervalMs ?? 100,
-    store,
-    registry,
-    alerts: registry,
-    log,
-  })
+  const startIngestHere = () =>
+    startIngest({
+      mqttUrl,
+      subscription: READINGS_SUBSCRIPTION,
+      maxPayloadBytes: 16_384,
+      batchSize: 1000,
+      flushIntervalMs: options.flushIntervalMs ?? 100,
+      store,
+      registry,
+      alerts: registry,
+      state: registry,
+      log,
+    })
+  let ingest = await startIngestHere()
   const api = await startApi({
     host: '127.0.0.1',
     port: 0,
@@ -62,8 +65,15 @@ export async function startPlatform(options: PlatformOptions = {}) {
     database,
     registry,
     store,
-    ingest,
+    get ingest() {
+      return ingest
+    },
     broker,
+    /** Stops ingest as SIGTERM would and starts a new one on the same registry and store. */
+    async restartIngest() {
+      await ingest.close()
+      ingest = await startIngestHere()
+    },
     async stop() {
       await api.close()
       await ingest.close()

@@ -4,6 +4,7 @@ import { connectAsync } from 'mqtt'
 import { LIVE_SUBSCRIPTION, parseLiveTopic } from '../../../core/topics.ts'
 import { alertResponse } from '../../routes/api/v1/alerts/index.ts'
 import { idSchema } from '../../routes/api/v1/common-schemas.ts'
+import { exposureResponse } from '../../routes/api/v1/exposures/index.ts'
 
 export interface LiveRelayOptions {
   mqttUrl: string
@@ -18,7 +19,7 @@ export function facilityRoom(facilityId: string): string {
 /**
  * The live feed: relays what ingest publishes on `quantrac/v1/live/{facilityId}/…` to the socket.io
  * room of that facility. A client joins with `socket.emit('join', facilityId, ack)` and then receives
- * `reading` and `alert` events.
+ * `reading`, `exposure` and `alert` events.
  */
 export default fp(
   async function liveRelay(fastify: FastifyInstance, options: LiveRelayOptions) {
@@ -37,6 +38,8 @@ export default fp(
       try {
         const message = JSON.parse(payload.toString('utf8'))
         if (address.kind === 'alerts') room.emit('alert', alertResponse(message))
+        else if (address.kind === 'exposures')
+          for (const exposure of message.exposures) room.emit('exposure', exposureResponse(exposure))
         else
           for (const reading of message.readings) {
             room.emit('reading', { ...reading, time: new Date(reading.time).toISOString() })

@@ -15,10 +15,10 @@ declare module 'fastify' {
 
 /** The storage the routes read from, opened by the caller and passed in: the API owns none of it. */
 export default fp(
-  async function services(fastify: FastifyInstance, services: Services) {
-    fastify.decorate('store', services.store)
-    fastify.decorate('registry', services.registry)
-    fastify.decorate('alerts', services.alerts)
+  async function services(fastify: FastifyInstance, options: Services) {
+    fastify.decorate('store', options.store)
+    fastify.decorate('registry', options.registry)
+    fastify.decorate('alerts', options.alerts)
   },
   { name: 'services' },
 )

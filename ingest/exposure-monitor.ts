@@ -1,0 +1,192 @@
+import type { Alert } from '../core/alerts.ts'
+import type { ExposurePoint, Reading } from '../core/contract.ts'
+import {
+  AlertTracker,
+  type AlertTrackerData,
+  type AlertTrackerOptions,
+  type AlertTransition,
+  ExposureEvaluator,
+  type ExposureStateData,
+  exposureSignals,
+  offlineSignal,
+} from '../core/exposure/index.ts'
+import { limitsFor, type ProfileId, type ResolvedLimits } from '../core/limits/index.ts'
+import { type ShiftPattern, shiftStartAt } from '../core/shifts.ts'
+
+/** How often the time-weighted signals (STEL, TWA, dose) of one sensor's factor are re-evaluated. */
+export const SIGNAL_INTERVAL_MS = 10_000
+
+export interface FacilityRules {
+  profile: ProfileId
+  shifts: ShiftPattern
+}
+
+interface Entry {
+  key: { facilityId: string; sensorId: string; factor: Reading['factor'] }
+  limits: ResolvedLimits | undefined
+  evaluator: ExposureEvaluator
+  /** Reading time of the last full evaluation; 0 forces one. */
+  evaluatedAt: number
+}
+
+export interface ExposureMonitorState {
+  evaluators: ExposureStateData[]
+  keys: Entry['key'][]
+  tracker: AlertTrackerData
+}
+
+export interface Observation {
+  transitions: AlertTransition[]
+  /** Present when the time-weighted figures were re-evaluated with this reading. */
+  exposure?: ExposurePoint
+}
+
+/**
+ * The live exposure engine: one evaluator per (sensor, factor) and one alert tracker for all of them.
+ *
+ * Each reading costs an O(1) update of its evaluator. The full evaluation (summary, signals, alert
+ * lifecycle) runs at most every SIGNAL_INTERVAL_MS of reading time, except when the reading itself
+ * breaches an instantaneous limit or its sensor has an active alert: then at once, because the
+ * publish-to-alert latency is what an officer feels.
+ */
+export function createExposureMonitor(
+  rulesOf: (facilityId: string) => FacilityRules,
+  options: AlertTrackerOptions = {},
+  restored?: ExposureMonitorState,
+) {
+  const entries = new Map<string, Entry>()
+  const tracker = restored ? AlertTracker.fromJSON(restored.tracker, options) : new AlertTracker(options)
+  const activeSensors = new Map<string, number>()
+  for (const alert of tracker.active()) countActive(alert, 1)
+  if (restored) {
+    restored.evaluators.forEach((data, i) => {
+      const key = restored.keys[i]!
+      const rules = rulesOf(key.facilityId)
+      const limits = limitsFor(rules.profile, key.factor)
+      entries.set(entryKey(key.sensorId, key.factor), {
+        key,
+        limits,
+        evaluator: ExposureEvaluator.fromJSON(data, {
+          factor: key.factor,
+          shiftStart: data.shiftStart,
+          noise: limits?.noise,
+        }),
+        evaluatedAt: 0,
+      })
+    })
+  }
+
+  function countActive(alert: Alert, delta: 1 | -1): void {
+    const sensorKey = entryKey(alert.sensorId, alert.factor)
+    const count = (activeSensors.get(sensorKey) ?? 0) + delta
+    if (count > 0) activeSensors.set(sensorKey, count)
+    else activeSensors.delete(sensorKey)
+  }
+
+  function track(transitions: AlertTransition[]): AlertTransition[] {
+    for (const { type, alert } of transitions) {
+      if (type === 'opened') countActive(alert, 1)
+      else if (type === 'cleared') countActive(alert, -1)
+    }
+    return transitions
+  }
+
+  function entryFor(reading: Reading): Entry {
+    const id = entryKey(reading.sensorId, reading.factor)
+    const rules = rulesOf(reading.facilityId)
+    const shiftStart = shiftStartAt(reading.time, rules.shifts)
+    const existing = entries.get(id)
+    if (existing !== undefined && existing.evaluator.shiftStart === shiftStart) return existing
+    if (existing !== undefined && existing.evaluator.shiftStart > shiftStart) return existing
+    const limits = limitsFor(rules.profile, reading.factor)
+    const entry: Entry = {
+      key: { facilityId: reading.facilityId, sensorId: reading.sensorId, factor: reading.factor },
+      limits,
+      evaluator: new ExposureEvaluator({ factor: reading.factor, shiftStart, noise: limits?.noise }),
+      evaluatedAt: 0,
+    }
+    entries.set(id, entry)
+    return entry
+  }
+
+  function breachesInstantly(limits: ResolvedLimits, value: number): boolean {
+    return (
+      (limits.ceiling !== undefined && value > limits.ceiling.value) ||
+      (limits.idlh !== undefined && value >= limits.idlh.value) ||
+      (limits.floor !== undefined && value < limits.floor.value)
+    )
+  }
+
+  function observe(reading: Reading): Observation {
+    const entry = entryFor(reading)
+    if (entry.evaluator.observe(reading.time, reading.value) !== 'accepted') return { transitions: [] }
+    const limits = entry.limits
+    if (limits === undefined) return { transitions: [] }
+    const due =
+      reading.time - entry.evaluatedAt >= SIGNAL_INTERVAL_MS ||
+      breachesInstantly(limits, reading.value) ||
+      activeSensors.has(entryKey(reading.sensorId, reading.factor))
+    if (!due) return { transitions: [] }
+    entry.evaluatedAt = reading.time
+    const summary = entry.evaluator.summary()
+    const transitions: AlertTransition[] = []
+    for (const signal of exposureSignals(summary, limits)) {
+      transitions.push(...tracker.observe(entry.key, signal, reading.time))
+    }
+    return {
+      transitions: track(transitions),
+      exposure: {
+        ...entry.key,
+        time: reading.time,
+        shiftStart: entry.evaluator.shiftStart,
+        coverage: summary.coverage,
+        stel: summary.stel,
+        twa: summary.twa,
+        twaProjected: summary.projectedTwa,
+        dose: summary.dosePercent,
+        doseProjected: summary.projectedDosePercent,
+        lex8h: summary.lex8h,
+      },
+    }
+  }
+
+  /**
+   * Raises `sensor-offline` for sensors silent longer than their max sample interval and clears it when they
+   * report again. One alert per sensor, not per factor: a multi-gas detector that dies is one problem.
+   */
+  function sweepOffline(now: number): AlertTransition[] {
+    const newestBySensor = new Map<string, Entry>()
+    for (const entry of entries.values()) {
+      const newest = newestBySensor.get(entry.key.sensorId)
+      if (newest === undefined || (entry.evaluator.lastTime ?? 0) > (newest.evaluator.lastTime ?? 0)) {
+        newestBySensor.set(entry.key.sensorId, entry)
+      }
+    }
+    const transitions: AlertTransition[] = []
+    for (const entry of newestBySensor.values()) {
+      const signal = offlineSignal(entry.evaluator.lastTime, now, entry.evaluator.maxSampleIntervalMs)
+      transitions.push(...tracker.observe(entry.key, signal, now))
+    }
+    return track(transitions)
+  }
+
+  return {
+    observe,
+    sweepOffline,
+    openAlerts: () => tracker.active().length,
+    toJSON(): ExposureMonitorState {
+      const list = [...entries.values()]
+      return {
+        evaluators: list.map((entry) => entry.evaluator.toJSON()),
+        keys: list.map((entry) => entry.key),
+        tracker: tracker.toJSON(),
+      }
+    },
+  }
+}
+
+function entryKey(sensorId: string, factor: string): string {
+  return `${sensorId}\u0000${factor}`
+}
+
+export type ExposureMonitor = ReturnType<typeof createExposureMonitor>
