@@ -1,0 +1,134 @@
+import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import fastifyStatic from '@fastify/static'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { FACTOR_IDS, FACTORS } from '../../../core/factors.ts'
+import { DEFAULT_PROFILE, limitsFor, PROFILE_IDS, PROFILES } from '../../../core/limits/index.ts'
+
+const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url))
+
+/** The browser builds of socket.io's client, served from the installed package so they match the server. */
+const SOCKET_IO_CLIENT_DIR = dirname(createRequire(import.meta.url).resolve('socket.io-client/package.json'))
+const VENDOR_FILES = {
+  'socket.io.esm.min.js': { file: 'dist/socket.io.esm.min.js', type: 'text/javascript; charset=utf-8' },
+  'socket.io.esm.min.js.map': { file: 'dist/socket.io.esm.min.js.map', type: 'application/json' },
+} as const
+
+/**
+ * The page only talks to its own origin; `connect-src 'self'` covers socket.io's WebSocket in current
+ * browsers, and inline scripts and styles are refused so an injected string cannot run.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ')
+
+const thresholdSchema = z.object({ value: z.number(), source: z.string() })
+
+export const limitsQuerySchema = z.object({
+  profile: z.enum(PROFILE_IDS).default(DEFAULT_PROFILE).describe('Limit profile, as a facility names it'),
+})
+
+export const limitsResponseSchema = z.object({
+  profile: z.enum(PROFILE_IDS),
+  name: z.string(),
+  factors: z.array(
+    z.object({
+      factor: z.enum(FACTOR_IDS),
+      label: z.string(),
+      unit: z.string().describe('The canonical unit readings and limits are in'),
+      twa: thresholdSchema
+        .optional()
+        .describe('8-hour time-weighted average (for noise: the criterion level)'),
+      stel: thresholdSchema.optional().describe('15-minute short-term exposure limit'),
+      ceiling: thresholdSchema.optional().describe('Never to be exceeded at any instant'),
+      floor: thresholdSchema.optional().describe('Unsafe below (oxygen deficiency, cold, dry air)'),
+      idlh: thresholdSchema.optional().describe('Immediately dangerous to life or health'),
+      exchangeRate: thresholdSchema
+        .optional()
+        .describe('Noise only: dB per halving of the allowed time, so a level turns into a dose rate'),
+    }),
+  ),
+})
+
+function profileLimits(profile: (typeof PROFILE_IDS)[number]): z.infer<typeof limitsResponseSchema> {
+  const factors = FACTOR_IDS.map((factor) => {
+    const limits = limitsFor(profile, factor)
+    const { label, unit } = FACTORS[factor]
+    return {
+      factor,
+      label,
+      unit,
+      twa: limits?.twa,
+      stel: limits?.stel,
+      ceiling: limits?.ceiling,
+      floor: limits?.floor,
+      idlh: limits?.idlh,
+      exchangeRate: limits?.noise?.exchangeRate,
+    }
+  })
+  return { profile, name: PROFILES[profile].name, factors }
+}
+
+/**
+ * The built-in live page for safety officers: the static files of `api/public` at `/`, the socket.io
+ * browser client at `/vendor/`, and `GET /api/v1/limits`, the limit profile in canonical units that the
+ * page compares readings with.
+ */
+export default fp(
+  async function liveUi(fastify: FastifyInstance) {
+    const vendor = new Map<string, { body: Buffer; type: string }>()
+    for (const [name, { file, type }] of Object.entries(VENDOR_FILES)) {
+      vendor.set(name, { body: await readFile(join(SOCKET_IO_CLIENT_DIR, file)), type })
+    }
+
+    await fastify.register(fastifyStatic, {
+      root: PUBLIC_DIR,
+      prefix: '/',
+      // One route per file found at start-up instead of a `/*` catch-all, so the page never shadows an API route.
+      wildcard: false,
+      setHeaders(reply, path) {
+        if (path.endsWith('.html')) reply.header('content-security-policy', CONTENT_SECURITY_POLICY)
+      },
+      // The README is for people reading the repository, not for the browser.
+      allowedPath: (pathName) => !pathName.endsWith('.md'),
+    })
+
+    const routes = fastify.withTypeProvider<ZodTypeProvider>()
+
+    routes.get(
+      '/vendor/:file',
+      { schema: { hide: true, params: z.object({ file: z.string() }) } },
+      async (request, reply) => {
+        const asset = vendor.get(request.params.file)
+        if (asset === undefined) return reply.callNotFound()
+        return reply.type(asset.type).header('cache-control', 'public, max-age=86400').send(asset.body)
+      },
+    )
+
+    const responses = new Map(PROFILE_IDS.map((profile) => [profile, profileLimits(profile)]))
+    routes.get(
+      '/api/v1/limits',
+      {
+        schema: {
+          tags: ['limits'],
+          summary: "A limit profile's limits per factor, in each factor's canonical unit, with their sources",
+          querystring: limitsQuerySchema,
+          response: { 200: limitsResponseSchema },
+        },
+      },
+      async (request) => responses.get(request.query.profile)!,
+    )
+  },
+  { name: 'live-ui', dependencies: ['error-handler'] },
+)

@@ -1,0 +1,640 @@
+// The live page: initial state from the REST API, then live updates from socket.io. Everything the page
+// shows lives in `state`; the render functions rebuild the DOM from it, and live events patch one tile or
+// the alert list. No framework: the page is small and must load fast on a phone on a factory floor.
+
+import { io } from '/vendor/socket.io.esm.min.js'
+import { assess, digitsFor } from './gauge.js'
+import { createTranslator, initialLanguage, saveLanguage } from './i18n.js'
+import { createSparkline, drawSparkline } from './sparkline.js'
+
+/** A sensor that has not reported for this long is shown offline. */
+const OFFLINE_AFTER_MS = 2 * 60_000
+/** The time span of the sparklines, and the history fetched to start them. */
+const TREND_SPAN_MS = 30 * 60_000
+const TREND_INTERVAL = '30s'
+const MAX_TREND_POINTS = 600
+const NAME_KEY = 'quantrac.officerName'
+
+const state = {
+  facilities: [],
+  facility: undefined,
+  /** factor → one entry of GET /api/v1/limits, for the facility's profile */
+  limits: new Map(),
+  profileName: '',
+  sensors: new Map(),
+  /** `${sensorId}|${factor}` → {sensorId, factor, latest?: {value, time}, trend: [{t, v}]} */
+  tiles: new Map(),
+  /** sensorId → epoch ms of its newest reading */
+  lastSeen: new Map(),
+  /** alert id → alert, as the API serialises it */
+  alerts: new Map(),
+  /** Bumped on every facility load, so a slow answer for the previous facility is dropped. */
+  generation: 0,
+}
+
+let tr = createTranslator(initialLanguage())
+const $ = (id) => document.getElementById(id)
+const profileCache = new Map()
+/** tile key → its DOM elements */
+const tileElements = new Map()
+
+// ---------- REST ----------
+
+async function getJson(path) {
+  const response = await fetch(path, { headers: { accept: 'application/json' } })
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`)
+  return response.json()
+}
+
+async function loadLimits(profile) {
+  let limits = profileCache.get(profile)
+  if (limits === undefined) {
+    limits = getJson(`/api/v1/limits?profile=${encodeURIComponent(profile)}`)
+    profileCache.set(profile, limits)
+    limits.catch(() => profileCache.delete(profile))
+  }
+  return limits
+}
+
+// ---------- facility ----------
+
+function facilityFromHash() {
+  const id = decodeURIComponent(location.hash.slice(1))
+  return state.facilities.find((f) => f.id === id)
+}
+
+async function start() {
+  applyStaticTexts()
+  bindControls()
+  try {
+    const page = await getJson('/api/v1/facilities?limit=500')
+    state.facilities = page.items
+  } catch (err) {
+    showBanner(tr.t('loadFailed'))
+    console.error(err)
+    setTimeout(start, 5000)
+    return
+  }
+  hideBanner()
+  renderFacilityPicker()
+  if (state.facilities.length === 0) {
+    showBanner(tr.t('noFacilities'))
+    return
+  }
+  connectSocket()
+  await selectFacility((facilityFromHash() ?? state.facilities[0]).id)
+  setInterval(refreshFreshness, 5000)
+}
+
+async function selectFacility(facilityId) {
+  const previous = state.facility?.id
+  const facility = state.facilities.find((f) => f.id === facilityId)
+  if (facility === undefined) return
+  state.facility = facility
+  if (location.hash !== `#${facility.id}`)
+    history.replaceState(null, '', `#${encodeURIComponent(facility.id)}`)
+  $('facility').value = facility.id
+  if (previous !== undefined && previous !== facility.id) socket?.emit('leave', previous)
+  joinRoom()
+  await loadFacility()
+}
+
+async function loadFacility() {
+  const facility = state.facility
+  const generation = ++state.generation
+  const id = encodeURIComponent(facility.id)
+  let answers
+  try {
+    answers = await Promise.all([
+      getJson(`/api/v1/facilities/${id}/sensors?limit=500`),
+      getJson(`/api/v1/readings/latest?facility=${id}`),
+      getJson(`/api/v1/alerts?facility=${id}&state=active&limit=500`),
+      loadLimits(facility.profile),
+    ])
+  } catch (err) {
+    if (generation !== state.generation) return
+    console.error(err)
+    showBanner(tr.t('loadFailed'))
+    setTimeout(() => generation === state.generation && loadFacility(), 5000)
+    return
+  }
+  if (generation !== state.generation) return
+  hideBanner()
+  const [sensors, latest, alerts, limits] = answers
+  state.limits = new Map(limits.factors.map((entry) => [entry.factor, entry]))
+  state.profileName = limits.name
+  state.sensors = new Map(sensors.items.map((s) => [s.id, s]))
+  state.tiles = new Map()
+  state.lastSeen = new Map()
+  for (const sensor of sensors.items) for (const factor of sensor.factors) ensureTile(sensor.id, factor)
+  for (const reading of latest.items) applyReading(reading)
+  state.alerts = new Map(alerts.items.map((a) => [a.id, a]))
+  renderTiles()
+  renderAlerts()
+  void loadTrends(generation)
+}
+
+/** Starts each sparkline with the last half hour, a few tiles at a time. */
+async function loadTrends(generation) {
+  const queue = [...state.tiles.values()]
+  const from = Date.now() - TREND_SPAN_MS
+  async function worker() {
+    for (let tile = queue.shift(); tile !== undefined; tile = queue.shift()) {
+      const url = `/api/v1/sensors/${encodeURIComponent(tile.sensorId)}/readings?factor=${encodeURIComponent(tile.factor)}&interval=${TREND_INTERVAL}&from=${from}`
+      try {
+        const series = await getJson(url)
+        if (generation !== state.generation) return
+        const firstLive = tile.trend[0]?.t ?? Number.POSITIVE_INFINITY
+        const history = series.points
+          .map((p) => ({ t: Date.parse(p.time), v: p.mean }))
+          .filter((p) => p.t < firstLive)
+        tile.trend = [...history, ...tile.trend]
+        updateTile(tile)
+      } catch (err) {
+        // A missing trend leaves the live line to grow on its own; the value is what matters.
+        console.warn(err)
+      }
+    }
+  }
+  await Promise.all([worker(), worker(), worker(), worker()])
+}
+
+// ---------- state changes ----------
+
+function tileKey(sensorId, factor) {
+  return `${sensorId}|${factor}`
+}
+
+function ensureTile(sensorId, factor) {
+  const key = tileKey(sensorId, factor)
+  let tile = state.tiles.get(key)
+  if (tile === undefined) {
+    tile = { key, sensorId, factor, latest: undefined, trend: [] }
+    state.tiles.set(key, tile)
+  }
+  return tile
+}
+
+/** Applies one reading; returns the tile, and whether it is a new one that the grid does not show yet. */
+function applyReading(reading) {
+  const isNew = !state.tiles.has(tileKey(reading.sensorId, reading.factor))
+  const tile = ensureTile(reading.sensorId, reading.factor)
+  const time = Date.parse(reading.time)
+  if (tile.latest === undefined || time >= tile.latest.time) tile.latest = { value: reading.value, time }
+  const last = tile.trend[tile.trend.length - 1]
+  if (last === undefined || time > last.t) tile.trend.push({ t: time, v: reading.value })
+  if (tile.trend.length > MAX_TREND_POINTS) tile.trend.splice(0, tile.trend.length - MAX_TREND_POINTS)
+  if (time > (state.lastSeen.get(reading.sensorId) ?? 0)) state.lastSeen.set(reading.sensorId, time)
+  return { tile, isNew }
+}
+
+/**
+ * An alert event or an acknowledgement answer. Ingest does not know of acknowledgements, so its update of
+ * an acknowledged alert (a worse value) arrives as `open`: the acknowledgement is kept.
+ */
+function applyAlert(alert) {
+  if (alert.state === 'cleared') {
+    state.alerts.delete(alert.id)
+    return
+  }
+  const known = state.alerts.get(alert.id)
+  if (known?.state === 'acknowledged' && alert.state === 'open') {
+    state.alerts.set(alert.id, {
+      ...alert,
+      state: 'acknowledged',
+      acknowledgedAt: known.acknowledgedAt,
+      acknowledgedBy: known.acknowledgedBy,
+      note: known.note,
+    })
+  } else {
+    state.alerts.set(alert.id, { ...known, ...alert })
+  }
+}
+
+// ---------- socket.io ----------
+
+let socket
+
+function connectSocket() {
+  socket = io({ transports: ['websocket', 'polling'] })
+  let connectedBefore = false
+  socket.on('connect', () => {
+    setConnection('live')
+    joinRoom()
+    // Events sent while we were away are lost: reload what the REST API knows.
+    if (connectedBefore && state.facility !== undefined) void loadFacility()
+    connectedBefore = true
+  })
+  socket.on('disconnect', () => setConnection('reconnecting'))
+  socket.on('connect_error', () => setConnection('reconnecting'))
+  socket.on('reading', (reading) => {
+    if (reading.facilityId !== state.facility?.id) return
+    const { tile, isNew } = applyReading(reading)
+    if (isNew) renderTiles()
+    else updateTile(tile)
+  })
+  socket.on('alert', (alert) => {
+    if (alert.facilityId !== state.facility?.id) return
+    applyAlert(alert)
+    renderAlerts()
+  })
+  // Hook for the exposure engine: an `exposure` event ({sensorId, factor, stel, twa, dose, ...}) will fill
+  // the `.tile-exposure` container of its tile (see tileElements). Nothing is shown until that feed exists.
+}
+
+function joinRoom() {
+  if (socket?.connected !== true || state.facility === undefined) return
+  const facilityId = state.facility.id
+  socket.emit('join', facilityId, (answer) => {
+    if (answer?.ok !== true) console.error('join refused', answer)
+  })
+}
+
+// ---------- rendering ----------
+
+function element(tag, className, text) {
+  const el = document.createElement(tag)
+  if (className) el.className = className
+  if (text !== undefined) el.textContent = text
+  return el
+}
+
+function applyStaticTexts() {
+  document.documentElement.lang = tr.language
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = tr.t(el.dataset.i18n)
+  for (const button of document.querySelectorAll('[data-language]')) {
+    button.setAttribute('aria-pressed', String(button.dataset.language === tr.language))
+  }
+  $('ack-note').placeholder = tr.t('ackNotePlaceholder')
+  setConnection($('connection').dataset.state)
+}
+
+function setConnection(connection) {
+  const el = $('connection')
+  el.dataset.state = connection
+  el.textContent = tr.t(connection)
+}
+
+function showBanner(text) {
+  $('banner').textContent = text
+  $('banner').hidden = false
+}
+
+function hideBanner() {
+  $('banner').hidden = true
+}
+
+function renderFacilityPicker() {
+  const select = $('facility')
+  select.replaceChildren(
+    ...state.facilities.map((f) => {
+      const option = element('option', undefined, `${f.name} (${f.id})`)
+      option.value = f.id
+      return option
+    }),
+  )
+  if (state.facility !== undefined) select.value = state.facility.id
+}
+
+function factorLabel(factor) {
+  return tr.factorLabel(factor, state.limits.get(factor)?.label)
+}
+
+function unitOf(factor) {
+  return state.limits.get(factor)?.unit ?? ''
+}
+
+function formatValue(value) {
+  return tr.number(value, digitsFor(value))
+}
+
+function formatLimit(assessment, unit) {
+  const value =
+    assessment.kind === 'band'
+      ? `${formatValue(assessment.limit)}–${formatValue(assessment.upper)}`
+      : formatValue(assessment.limit)
+  return `${tr.t(`limit.${assessment.kind}`)} ${value} ${unit}`
+}
+
+function formatPercent(percent) {
+  if (percent > 999) return '>999 %'
+  return `${tr.number(percent, 0)} %`
+}
+
+const FACTOR_ORDER = Object.freeze([
+  'noise',
+  'dust.total',
+  'dust.respirable',
+  'gas.co',
+  'gas.h2s',
+  'gas.nh3',
+  'gas.so2',
+  'gas.no2',
+  'gas.cl2',
+  'gas.co2',
+  'gas.o2',
+  'gas.lel',
+  'temperature',
+  'humidity',
+])
+
+function renderTiles() {
+  const container = $('zones')
+  tileElements.clear()
+  const facility = state.facility
+  $('facility-info').textContent = facility
+    ? `${facility.name} · ${facility.province} · ${facility.sector} · ${tr.t('profile', { name: state.profileName })}`
+    : ''
+  const byZone = new Map()
+  for (const tile of state.tiles.values()) {
+    const zone = state.sensors.get(tile.sensorId)?.zone ?? '—'
+    if (!byZone.has(zone)) byZone.set(zone, [])
+    byZone.get(zone).push(tile)
+  }
+  const sections = [...byZone.keys()]
+    .sort((a, b) => a.localeCompare(b, tr.locale))
+    .map((zone) => {
+      const section = element('section', 'zone')
+      section.append(element('h3', 'zone-name', `${tr.t('zone')}: ${zone}`))
+      const grid = element('div', 'tiles')
+      const tiles = byZone
+        .get(zone)
+        .sort(
+          (a, b) =>
+            a.sensorId.localeCompare(b.sensorId) ||
+            FACTOR_ORDER.indexOf(a.factor) - FACTOR_ORDER.indexOf(b.factor),
+        )
+      for (const tile of tiles) grid.append(buildTile(tile))
+      section.append(grid)
+      return section
+    })
+  container.replaceChildren(...sections)
+  $('no-sensors').hidden = state.tiles.size > 0
+  for (const tile of state.tiles.values()) updateTile(tile)
+}
+
+function buildTile(tile) {
+  const root = element('article', 'tile')
+  root.dataset.sensor = tile.sensorId
+  root.dataset.factor = tile.factor
+  root.dataset.testid = 'tile'
+  const head = element('header', 'tile-head')
+  const title = element('h4', 'tile-factor', factorLabel(tile.factor))
+  const sensor = element('span', 'tile-sensor', tile.sensorId)
+  const badge = element('span', 'tile-badge')
+  head.append(title, badge, sensor)
+  const reading = element('div', 'tile-reading')
+  const value = element('span', 'tile-value', '—')
+  const unit = element('span', 'tile-unit', unitOf(tile.factor))
+  const percent = element('span', 'tile-percent')
+  reading.append(value, unit, percent)
+  const meter = element('div', 'tile-meter')
+  meter.setAttribute('role', 'img')
+  const fill = element('div', 'tile-meter-fill')
+  meter.append(fill)
+  const limit = element('p', 'tile-limit')
+  const trend = createSparkline()
+  const updated = element('p', 'tile-updated')
+  // Filled by the exposure feed (STEL, TWA, dose gauges) once it exists; hidden and empty until then.
+  const exposure = element('div', 'tile-exposure')
+  exposure.hidden = true
+  exposure.dataset.sensor = tile.sensorId
+  exposure.dataset.factor = tile.factor
+  root.append(head, reading, meter, limit, trend, exposure, updated)
+  tileElements.set(tile.key, { root, badge, value, percent, fill, limit, trend, updated, exposure })
+  return root
+}
+
+function updateTile(tile) {
+  const el = tileElements.get(tile.key)
+  if (el === undefined) return
+  const now = Date.now()
+  const limits = state.limits.get(tile.factor)
+  const unit = unitOf(tile.factor)
+  const lastSeen = state.lastSeen.get(tile.sensorId)
+  const offline = lastSeen === undefined || now - lastSeen > OFFLINE_AFTER_MS
+  const latest = tile.latest
+  const assessment = latest === undefined ? undefined : assess(tile.factor, latest.value, limits)
+  const status = latest === undefined ? 'none' : (assessment?.status ?? 'unlimited')
+
+  el.root.dataset.status = status
+  el.root.dataset.offline = String(offline)
+  el.root.dataset.value = latest === undefined ? '' : String(latest.value)
+  el.root.classList.toggle('has-alert', hasActiveAlert(tile))
+  el.value.textContent = latest === undefined ? '—' : formatValue(latest.value)
+  el.badge.hidden = !(offline && latest !== undefined)
+  el.badge.textContent = tr.t('offline')
+
+  if (assessment !== undefined) {
+    const ofLimit = tr.t('ofLimit', {
+      percent: formatPercent(assessment.percent),
+      limit: formatLimit(assessment, unit),
+    })
+    el.percent.textContent = formatPercent(assessment.percent)
+    el.percent.title = ofLimit
+    el.fill.style.width = `${Math.min(assessment.percent, 100)}%`
+    el.fill.parentElement.setAttribute('aria-label', ofLimit)
+    el.limit.textContent = formatLimit(assessment, unit)
+    el.limit.title = limitSources(limits)
+  } else {
+    el.percent.textContent = ''
+    el.fill.style.width = '0%'
+    el.limit.textContent =
+      limits === undefined || !hasAnyLimit(limits) ? tr.t('noLimit') : describeLimits(limits, unit)
+    el.limit.title = limits === undefined ? '' : limitSources(limits)
+  }
+  const drawnLimit = assessment?.kind === 'band' ? undefined : assessment?.limit
+  drawSparkline(el.trend, tile.trend, { spanMs: TREND_SPAN_MS, now, limit: drawnLimit })
+  if (latest === undefined) el.updated.textContent = tr.t('noData')
+  else if (offline) el.updated.textContent = tr.t('offlineSince', { time: tr.time(latest.time) })
+  else el.updated.textContent = tr.t('updated', { time: tr.time(latest.time) })
+}
+
+const LIMIT_KINDS = ['ceiling', 'stel', 'twa', 'floor', 'idlh']
+
+function hasAnyLimit(limits) {
+  return LIMIT_KINDS.some((kind) => limits[kind] !== undefined)
+}
+
+function describeLimits(limits, unit) {
+  return LIMIT_KINDS.filter((kind) => limits[kind] !== undefined)
+    .map((kind) => `${tr.t(`limit.${kind}`)} ${formatValue(limits[kind].value)} ${unit}`)
+    .join(' · ')
+}
+
+function limitSources(limits) {
+  return LIMIT_KINDS.filter((kind) => limits[kind] !== undefined)
+    .map((kind) => `${tr.t(`limit.${kind}`)}: ${limits[kind].source}`)
+    .join('\n')
+}
+
+function hasActiveAlert(tile) {
+  for (const alert of state.alerts.values()) {
+    if (alert.sensorId === tile.sensorId && alert.factor === tile.factor && alert.state === 'open')
+      return true
+  }
+  return false
+}
+
+/** Marks sensors offline as time passes without readings. */
+function refreshFreshness() {
+  for (const tile of state.tiles.values()) updateTile(tile)
+}
+
+function alertMessage(alert) {
+  // The server's message is English; other languages compose it from the alert's fields.
+  if (tr.language === 'en' || alert.kind !== 'ceiling') return alert.message
+  const key = alert.value < alert.limit ? 'alert.below' : 'alert.above'
+  return tr.t(key, {
+    factor: factorLabel(alert.factor),
+    value: `${formatValue(alert.value)} ${alert.unit}`,
+    limit: `${formatValue(alert.limit)} ${alert.unit}`,
+  })
+}
+
+function renderAlerts() {
+  const alerts = [...state.alerts.values()].sort((a, b) => Date.parse(b.openedAt) - Date.parse(a.openedAt))
+  const list = $('alerts')
+  list.replaceChildren(...alerts.map(buildAlert))
+  $('no-alerts').hidden = alerts.length > 0
+  const open = alerts.filter((a) => a.state === 'open').length
+  $('alert-count').textContent = String(open)
+  $('alert-count').dataset.count = String(open)
+  document.title = open > 0 ? `(${open}) quantrac` : 'quantrac'
+  for (const tile of state.tiles.values())
+    tileElements.get(tile.key)?.root.classList.toggle('has-alert', hasActiveAlert(tile))
+}
+
+function buildAlert(alert) {
+  const item = element('li', `alert level-${alert.level}`)
+  item.dataset.alertId = alert.id
+  item.dataset.state = alert.state
+  item.dataset.level = alert.level
+  const head = element('div', 'alert-head')
+  head.append(
+    element('span', 'alert-level', tr.t(`level.${alert.level}`)),
+    element('span', 'alert-kind', tr.t(`kind.${alert.kind}`)),
+    element('time', 'alert-time', tr.time(alert.openedAt)),
+  )
+  head.lastChild.dateTime = alert.openedAt
+  const message = element('p', 'alert-message', alertMessage(alert))
+  message.title = alert.message
+  const where = element('p', 'alert-where', `${factorLabel(alert.factor)} · ${alert.sensorId}`)
+  const zone = state.sensors.get(alert.sensorId)?.zone
+  if (zone !== undefined) where.textContent += ` · ${tr.t('zone')}: ${zone}`
+  const source = element('p', 'alert-source', alert.source)
+  item.append(head, message, where, source)
+  if (alert.state === 'acknowledged') {
+    const ack = element(
+      'p',
+      'alert-ack',
+      tr.t('acknowledgedBy', {
+        by: alert.acknowledgedBy ?? '?',
+        time: tr.time(alert.acknowledgedAt ?? alert.updatedAt),
+      }),
+    )
+    item.append(ack)
+    if (alert.note) item.append(element('p', 'alert-note', alert.note))
+  } else {
+    const button = element('button', 'button-primary alert-ack-button', tr.t('acknowledge'))
+    button.type = 'button'
+    button.addEventListener('click', () => openAcknowledge(alert.id))
+    item.append(button)
+  }
+  return item
+}
+
+// ---------- acknowledgement ----------
+
+let acknowledging
+
+function openAcknowledge(alertId) {
+  const alert = state.alerts.get(alertId)
+  if (alert === undefined) return
+  acknowledging = alertId
+  $('ack-summary').textContent = `${tr.t(`level.${alert.level}`)} · ${alertMessage(alert)}`
+  $('ack-name').value = storage()?.getItem(NAME_KEY) ?? ''
+  $('ack-note').value = ''
+  $('ack-error').hidden = true
+  $('ack-submit').disabled = false
+  $('ack-dialog').showModal()
+  ;($('ack-name').value ? $('ack-note') : $('ack-name')).focus()
+}
+
+async function submitAcknowledge(event) {
+  event.preventDefault()
+  const alertId = acknowledging
+  const by = $('ack-name').value.trim()
+  const note = $('ack-note').value.trim()
+  if (alertId === undefined || by === '') {
+    $('ack-name').reportValidity()
+    return
+  }
+  storage()?.setItem(NAME_KEY, by)
+  $('ack-submit').disabled = true
+  try {
+    const response = await fetch(`/api/v1/alerts/${encodeURIComponent(alertId)}/acknowledge`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(note === '' ? { by } : { by, note }),
+    })
+    const body = await response.json().catch(() => ({}))
+    if (response.ok) {
+      applyAlert(body)
+      renderAlerts()
+      $('ack-dialog').close()
+      return
+    }
+    if (response.status === 409 || response.status === 404) {
+      showAckError(tr.t('ackConflict'))
+      // Someone else acted first: show what the server knows now.
+      void loadFacility()
+      return
+    }
+    showAckError(tr.t('ackFailed', { message: body.message ?? `HTTP ${response.status}` }))
+  } catch (err) {
+    showAckError(tr.t('ackFailed', { message: err.message }))
+  } finally {
+    $('ack-submit').disabled = false
+  }
+}
+
+function showAckError(text) {
+  $('ack-error').textContent = text
+  $('ack-error').hidden = false
+}
+
+function storage() {
+  try {
+    return window.localStorage
+  } catch {
+    return undefined
+  }
+}
+
+// ---------- controls ----------
+
+function bindControls() {
+  if (bindControls.done) return
+  bindControls.done = true
+  $('facility').addEventListener('change', (event) => {
+    location.hash = encodeURIComponent(event.target.value)
+  })
+  window.addEventListener('hashchange', () => {
+    const facility = facilityFromHash()
+    if (facility !== undefined && facility.id !== state.facility?.id) void selectFacility(facility.id)
+  })
+  for (const button of document.querySelectorAll('[data-language]')) {
+    button.addEventListener('click', () => {
+      saveLanguage(button.dataset.language)
+      tr = createTranslator(button.dataset.language)
+      applyStaticTexts()
+      renderTiles()
+      renderAlerts()
+    })
+  }
+  $('ack-form').addEventListener('submit', submitAcknowledge)
+  $('ack-cancel').addEventListener('click', () => $('ack-dialog').close())
+}
+
+void start()

@@ -1,0 +1,202 @@
+// Labels of the live page in Vietnamese and English. Keys are the same in both; a missing Vietnamese key
+// falls back to English, a missing English key shows the key itself, so a gap is visible but never blank.
+
+const STRINGS = {
+  en: {
+    title: 'Live workplace monitoring',
+    facility: 'Facility',
+    language: 'Language',
+    connecting: 'Connecting…',
+    live: 'Live',
+    reconnecting: 'Reconnecting…',
+    loadFailed: 'Could not load data from the server. Retrying…',
+    noFacilities: 'No facility is registered yet.',
+    noSensors: 'This facility has no sensors.',
+    sensors: 'Sensors',
+    alerts: 'Active alerts',
+    noAlerts: 'No active alerts.',
+    offline: 'Offline',
+    offlineSince: 'No report since {time}',
+    noData: 'No data yet',
+    updated: 'Updated {time}',
+    zone: 'Zone',
+    ofLimit: '{percent} of {limit}',
+    noLimit: 'No limit in this profile',
+    profile: 'Limits: {name}',
+    'limit.twa': '8-h TWA',
+    'limit.stel': 'STEL 15 min',
+    'limit.ceiling': 'Maximum',
+    'limit.floor': 'Minimum',
+    'limit.idlh': 'IDLH',
+    'limit.band': 'Range',
+    'level.warning': 'Warning',
+    'level.alarm': 'Alarm',
+    'level.critical': 'Critical',
+    'state.open': 'Open',
+    'state.acknowledged': 'Acknowledged',
+    'kind.ceiling': 'Instant limit',
+    'kind.stel': 'STEL',
+    'kind.twa': 'TWA',
+    'kind.dose': 'Dose',
+    'kind.projected': 'Projected dose',
+    'kind.sensor-offline': 'Sensor offline',
+    'kind.sensor-fault': 'Sensor fault',
+    acknowledge: 'Acknowledge',
+    acknowledgedBy: 'Acknowledged by {by} at {time}',
+    ackTitle: 'Acknowledge alert',
+    ackName: 'Your name',
+    ackNote: 'Note (optional)',
+    ackNotePlaceholder: 'What was done, e.g. ear protection checked',
+    ackSubmit: 'Acknowledge',
+    cancel: 'Cancel',
+    ackConflict: 'This alert was already acknowledged or has cleared.',
+    ackFailed: 'Acknowledgement failed: {message}',
+    openedAt: 'Since {time}',
+    limitSource: 'Limit {limit} · {source}',
+    'alert.above': '{factor} {value} is above the limit of {limit}',
+    'alert.below': '{factor} {value} is below the limit of {limit}',
+    exposureHook: 'Exposure gauges (STEL, TWA, dose) appear here once the exposure feed is connected.',
+  },
+  vi: {
+    title: 'Giám sát môi trường lao động trực tuyến',
+    facility: 'Cơ sở',
+    language: 'Ngôn ngữ',
+    connecting: 'Đang kết nối…',
+    live: 'Trực tuyến',
+    reconnecting: 'Đang kết nối lại…',
+    loadFailed: 'Không tải được dữ liệu từ máy chủ. Đang thử lại…',
+    noFacilities: 'Chưa có cơ sở nào được đăng ký.',
+    noSensors: 'Cơ sở này chưa có cảm biến.',
+    sensors: 'Cảm biến',
+    alerts: 'Cảnh báo đang mở',
+    noAlerts: 'Không có cảnh báo.',
+    offline: 'Mất tín hiệu',
+    offlineSince: 'Không có số liệu từ {time}',
+    noData: 'Chưa có số liệu',
+    updated: 'Cập nhật {time}',
+    zone: 'Khu vực',
+    ofLimit: '{percent} của {limit}',
+    noLimit: 'Bộ tiêu chuẩn không quy định giới hạn',
+    profile: 'Giới hạn theo: {name}',
+    'limit.twa': 'TWA 8 giờ',
+    'limit.stel': 'STEL 15 phút',
+    'limit.ceiling': 'Mức tối đa',
+    'limit.floor': 'Mức tối thiểu',
+    'limit.idlh': 'IDLH',
+    'limit.band': 'Khoảng cho phép',
+    'level.warning': 'Cảnh báo',
+    'level.alarm': 'Báo động',
+    'level.critical': 'Nguy hiểm',
+    'state.open': 'Đang mở',
+    'state.acknowledged': 'Đã xác nhận',
+    'kind.ceiling': 'Vượt giới hạn tức thời',
+    'kind.stel': 'STEL',
+    'kind.twa': 'TWA',
+    'kind.dose': 'Liều tiếp xúc',
+    'kind.projected': 'Liều dự báo',
+    'kind.sensor-offline': 'Cảm biến mất tín hiệu',
+    'kind.sensor-fault': 'Cảm biến lỗi',
+    acknowledge: 'Xác nhận',
+    acknowledgedBy: 'Đã xác nhận bởi {by} lúc {time}',
+    ackTitle: 'Xác nhận cảnh báo',
+    ackName: 'Họ tên người xác nhận',
+    ackNote: 'Ghi chú (không bắt buộc)',
+    ackNotePlaceholder: 'Đã xử lý thế nào, ví dụ: đã kiểm tra nút tai chống ồn',
+    ackSubmit: 'Xác nhận',
+    cancel: 'Hủy',
+    ackConflict: 'Cảnh báo này đã được xác nhận hoặc đã kết thúc.',
+    ackFailed: 'Không xác nhận được: {message}',
+    openedAt: 'Từ {time}',
+    limitSource: 'Giới hạn {limit} · {source}',
+    'alert.above': '{factor} {value} vượt giới hạn {limit}',
+    'alert.below': '{factor} {value} thấp hơn giới hạn {limit}',
+    exposureHook: 'Đồng hồ tiếp xúc (STEL, TWA, liều) sẽ hiển thị ở đây khi có luồng dữ liệu tiếp xúc.',
+  },
+}
+
+/** Factor names; English falls back to the label the limits route sends, which comes from core/factors.ts. */
+const FACTOR_LABELS = {
+  vi: {
+    noise: 'Tiếng ồn',
+    'dust.total': 'Bụi toàn phần',
+    'dust.respirable': 'Bụi hô hấp',
+    'gas.co': 'Cacbon monoxit (CO)',
+    'gas.h2s': 'Hydro sunfua (H₂S)',
+    'gas.nh3': 'Amoniac (NH₃)',
+    'gas.so2': 'Lưu huỳnh đioxit (SO₂)',
+    'gas.no2': 'Nitơ đioxit (NO₂)',
+    'gas.cl2': 'Clo (Cl₂)',
+    'gas.co2': 'Cacbon đioxit (CO₂)',
+    'gas.o2': 'Oxy (O₂)',
+    'gas.lel': 'Khí cháy (% LEL)',
+    temperature: 'Nhiệt độ không khí',
+    humidity: 'Độ ẩm tương đối',
+  },
+}
+
+export const LANGUAGES = ['vi', 'en']
+const STORAGE_KEY = 'quantrac.language'
+
+/** The saved choice, else Vietnamese for a browser whose language starts with `vi`, else English. */
+export function initialLanguage() {
+  const saved = safeStorage()?.getItem(STORAGE_KEY)
+  if (saved !== null && saved !== undefined && LANGUAGES.includes(saved)) return saved
+  return (navigator.language ?? '').toLowerCase().startsWith('vi') ? 'vi' : 'en'
+}
+
+export function saveLanguage(language) {
+  safeStorage()?.setItem(STORAGE_KEY, language)
+}
+
+export function createTranslator(language) {
+  const strings = STRINGS[language] ?? STRINGS.en
+  const locale = language === 'vi' ? 'vi-VN' : 'en-GB'
+  const numberFormats = new Map()
+  const timeFormat = new Intl.DateTimeFormat(locale, {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  })
+  const dateTimeFormat = new Intl.DateTimeFormat(locale, {
+    day: '2-digit',
+    month: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  })
+
+  function t(key, values = {}) {
+    const template = strings[key] ?? STRINGS.en[key] ?? key
+    return template.replace(/\{(\w+)\}/g, (match, name) => (name in values ? String(values[name]) : match))
+  }
+
+  function number(value, digits) {
+    let format = numberFormats.get(digits)
+    if (format === undefined) {
+      format = new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: 0 })
+      numberFormats.set(digits, format)
+    }
+    return format.format(value)
+  }
+
+  /** A time of today as hh:mm:ss; an older one with its date. */
+  function time(date) {
+    const d = date instanceof Date ? date : new Date(date)
+    const today = new Date()
+    return d.toDateString() === today.toDateString() ? timeFormat.format(d) : dateTimeFormat.format(d)
+  }
+
+  function factorLabel(factor, fallback) {
+    return FACTOR_LABELS[language]?.[factor] ?? fallback ?? factor
+  }
+
+  return { language, locale, t, number, time, factorLabel }
+}
+
+function safeStorage() {
+  try {
+    return window.localStorage
+  } catch {
+    // Storage can be refused (privacy settings, sandboxed frames): the page works without remembering.
+    return undefined
+  }
+}
