@@ -151,6 +151,19 @@ function describeLivePage() {
       expect(await noise.getAttribute('data-status')).toBe('over')
     })
 
+    it('shows the noise dose and the 8-h TWA so far from the exposure engine', async () => {
+      const dose = tile(page, 'noise-01', 'noise').locator('.exposure-row[data-kind="dose"]')
+      await dose.waitFor({ timeout: 20_000 })
+      expect(await dose.locator('dt').textContent()).toBe('Liều ồn đến nay')
+      expect(await dose.locator('.exposure-value').textContent()).toMatch(/^\d+(,\d)? %$/)
+      expect(await dose.locator('.exposure-projected').textContent()).toMatch(/^Dự báo cuối ca: \d+ %$/)
+      const twa = tile(page, 'gas-01', 'gas.co').locator('.exposure-row[data-kind="twa"]')
+      await twa.waitFor({ timeout: 20_000 })
+      expect(await twa.locator('.exposure-value').textContent()).toMatch(/ ppm$/)
+      // A time-weighted average of air temperature has no limit to be judged by: not shown.
+      expect(await tile(page, 'climate-01', 'temperature').locator('.tile-exposure').isHidden()).toBe(true)
+    })
+
     it('shows an alert as soon as a reading breaches the maximum level, and acknowledges it with a name', async () => {
       await publish('noise-01', { factor: 'noise', value: 118, unit: 'dBA' })
       const alert = page.locator('.alert').first()

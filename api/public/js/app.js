@@ -3,7 +3,7 @@
 // the alert list. No framework: the page is small and must load fast on a phone on a factory floor.
 
 import { io } from '/vendor/socket.io.esm.min.js'
-import { assess, digitsFor } from './gauge.js'
+import { assess, digitsFor, statusOf } from './gauge.js'
 import { createTranslator, initialLanguage, saveLanguage } from './i18n.js'
 import { createSparkline, drawSparkline } from './sparkline.js'
 
@@ -110,6 +110,8 @@ async function loadFacility() {
       getJson(`/api/v1/readings/latest?facility=${id}`),
       getJson(`/api/v1/alerts?facility=${id}&state=active&limit=500`),
       loadLimits(facility.profile),
+      // An API without the exposure engine still serves the rest of the page.
+      getJson(`/api/v1/exposures/latest?facility=${id}`).catch(() => ({ items: [] })),
     ])
   } catch (err) {
     if (generation !== state.generation) return
@@ -120,7 +122,7 @@ async function loadFacility() {
   }
   if (generation !== state.generation) return
   hideBanner()
-  const [sensors, latest, alerts, limits] = answers
+  const [sensors, latest, alerts, limits, exposures] = answers
   state.limits = new Map(limits.factors.map((entry) => [entry.factor, entry]))
   state.profileName = limits.name
   state.sensors = new Map(sensors.items.map((s) => [s.id, s]))
@@ -128,6 +130,7 @@ async function loadFacility() {
   state.lastSeen = new Map()
   for (const sensor of sensors.items) for (const factor of sensor.factors) ensureTile(sensor.id, factor)
   for (const reading of latest.items) applyReading(reading)
+  for (const point of exposures.items) applyExposure(point)
   state.alerts = new Map(alerts.items.map((a) => [a.id, a]))
   renderTiles()
   renderAlerts()
@@ -169,7 +172,7 @@ function ensureTile(sensorId, factor) {
   const key = tileKey(sensorId, factor)
   let tile = state.tiles.get(key)
   if (tile === undefined) {
-    tile = { key, sensorId, factor, latest: undefined, trend: [] }
+    tile = { key, sensorId, factor, latest: undefined, exposure: undefined, trend: [] }
     state.tiles.set(key, tile)
   }
   return tile
@@ -185,6 +188,15 @@ function applyReading(reading) {
   if (last === undefined || time > last.t) tile.trend.push({ t: time, v: reading.value })
   if (tile.trend.length > MAX_TREND_POINTS) tile.trend.splice(0, tile.trend.length - MAX_TREND_POINTS)
   if (time > (state.lastSeen.get(reading.sensorId) ?? 0)) state.lastSeen.set(reading.sensorId, time)
+  return { tile, isNew }
+}
+
+/** Applies one exposure figure (STEL, TWA, dose so far); returns the tile, and whether it is new. */
+function applyExposure(point) {
+  const isNew = !state.tiles.has(tileKey(point.sensorId, point.factor))
+  const tile = ensureTile(point.sensorId, point.factor)
+  if (tile.exposure === undefined || Date.parse(point.time) >= Date.parse(tile.exposure.time))
+    tile.exposure = point
   return { tile, isNew }
 }
 
@@ -238,8 +250,12 @@ function connectSocket() {
     applyAlert(alert)
     renderAlerts()
   })
-  // Hook for the exposure engine: an `exposure` event ({sensorId, factor, stel, twa, dose, ...}) will fill
-  // the `.tile-exposure` container of its tile (see tileElements). Nothing is shown until that feed exists.
+  socket.on('exposure', (point) => {
+    if (point.facilityId !== state.facility?.id) return
+    const { tile, isNew } = applyExposure(point)
+    if (isNew) renderTiles()
+    else updateTile(tile)
+  })
 }
 
 function joinRoom() {
@@ -395,8 +411,8 @@ function buildTile(tile) {
   const limit = element('p', 'tile-limit')
   const trend = createSparkline()
   const updated = element('p', 'tile-updated')
-  // Filled by the exposure feed (STEL, TWA, dose gauges) once it exists; hidden and empty until then.
-  const exposure = element('div', 'tile-exposure')
+  // STEL, TWA and noise dose from the exposure engine; hidden until its first figure for this tile arrives.
+  const exposure = element('dl', 'tile-exposure')
   exposure.hidden = true
   exposure.dataset.sensor = tile.sensorId
   exposure.dataset.factor = tile.factor
@@ -443,11 +459,96 @@ function updateTile(tile) {
       limits === undefined || !hasAnyLimit(limits) ? tr.t('noLimit') : describeLimits(limits, unit)
     el.limit.title = limits === undefined ? '' : limitSources(limits)
   }
+  renderExposure(el.exposure, tile, limits, unit)
   const drawnLimit = assessment?.kind === 'band' ? undefined : assessment?.limit
   drawSparkline(el.trend, tile.trend, { spanMs: TREND_SPAN_MS, now, limit: drawnLimit })
   if (latest === undefined) el.updated.textContent = tr.t('noData')
   else if (offline) el.updated.textContent = tr.t('offlineSince', { time: tr.time(latest.time) })
   else el.updated.textContent = tr.t('updated', { time: tr.time(latest.time) })
+}
+
+/**
+ * The time-weighted figures of a tile, each next to the limit it is judged by: STEL and 8-h TWA for gases
+ * and dust, the dose for noise. A figure whose factor has no such limit in the profile (a TWA of air
+ * temperature) is left out, and a tile with none shows no exposure block.
+ */
+function renderExposure(container, tile, limits, unit) {
+  const point = tile.exposure
+  const rows = []
+  if (point !== undefined && limits !== undefined) {
+    const percentOf = (kind, value) =>
+      value === undefined || limits[kind] === undefined
+        ? undefined
+        : assess(tile.factor, value, { [kind]: limits[kind], exchangeRate: limits.exchangeRate })?.percent
+    const percentText = (value) => formatPercent(value)
+    if (tile.factor === 'noise') {
+      if (point.dose !== undefined) {
+        rows.push(exposureRow('dose', percentText(point.dose), point.dose, point.doseProjected, percentText))
+      }
+      if (point.lex8h !== undefined && point.dose !== undefined) {
+        rows.push(exposureRow('lex', `${formatValue(point.lex8h)} dBA`))
+      }
+    } else {
+      if (point.stel !== undefined && limits.stel !== undefined) {
+        rows.push(exposureRow('stel', `${formatValue(point.stel)} ${unit}`, percentOf('stel', point.stel)))
+      }
+      if (point.twa !== undefined && limits.twa !== undefined) {
+        rows.push(
+          exposureRow(
+            'twa',
+            `${formatValue(point.twa)} ${unit}`,
+            percentOf('twa', point.twa),
+            percentOf('twa', point.twaProjected),
+            () => `${formatValue(point.twaProjected)} ${unit}`,
+          ),
+        )
+      }
+    }
+  }
+  container.hidden = rows.length === 0
+  if (rows.length === 0) {
+    container.replaceChildren()
+    return
+  }
+  const coverage = element(
+    'p',
+    'exposure-coverage',
+    tr.t('exposure.coverage', { percent: `${tr.number(100 * point.coverage, 0)} %` }),
+  )
+  coverage.title = tr.t('exposure.shift', { time: tr.time(point.shiftStart) })
+  container.replaceChildren(...rows, coverage)
+}
+
+/** One figure: its value and % of the limit with a bar, and below it where the shift is heading. */
+function exposureRow(kind, value, percent, projected, formatProjected) {
+  const row = element('div', 'exposure-row')
+  row.dataset.kind = kind
+  if (percent !== undefined) row.dataset.status = statusOf(percent)
+  const term = element('dt', undefined, tr.t(`exposure.${kind}`))
+  const detail = element('dd', 'exposure-figure')
+  detail.append(element('span', 'exposure-value', value))
+  // A dose is a percentage already.
+  if (percent !== undefined && kind !== 'dose') {
+    detail.append(element('span', 'exposure-percent', formatPercent(percent)))
+  }
+  row.append(term, detail)
+  if (percent !== undefined) {
+    const bar = element('div', 'exposure-bar')
+    const fill = element('div', 'exposure-bar-fill')
+    fill.style.width = `${Math.min(percent, 100)}%`
+    bar.append(fill)
+    row.append(bar)
+  }
+  if (projected !== undefined) {
+    const ahead = element(
+      'dd',
+      'exposure-projected',
+      tr.t('exposure.projected', { value: formatProjected(projected) }),
+    )
+    ahead.dataset.status = statusOf(projected)
+    row.append(ahead)
+  }
+  return row
 }
 
 const LIMIT_KINDS = ['ceiling', 'stel', 'twa', 'floor', 'idlh']
