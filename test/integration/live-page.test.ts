@@ -285,6 +285,42 @@ function describeLivePage() {
       }
     })
 
+    it('asks for an API key when the API wants one, and sends it as a bearer token', async () => {
+      // The API answers 401 without `Authorization: Bearer qk_…`; stood in for here by the browser's router.
+      const keyed = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' })
+      try {
+        const authorizations = new Set<string>()
+        await keyed.route('**/api/v1/**', async (route) => {
+          const authorization = await route.request().headerValue('authorization')
+          if (authorization === null) {
+            await route.fulfill({
+              status: 401,
+              contentType: 'application/json',
+              body: JSON.stringify({
+                statusCode: 401,
+                error: 'Unauthorized',
+                message: 'an API key is required',
+              }),
+            })
+            return
+          }
+          authorizations.add(authorization)
+          await route.continue()
+        })
+        const keyPage = await keyed.newPage()
+        await keyPage.goto(`${platform.apiUrl}/#${FACILITY}`)
+        const dialog = keyPage.locator('#key-dialog')
+        await dialog.waitFor()
+        await dialog.getByLabel('API key').fill('qk_officer_secret')
+        await dialog.getByRole('button', { name: 'Sign in' }).click()
+        await expect.poll(() => keyPage.locator('.tile').count()).toBe(5)
+        expect([...authorizations]).toEqual(['Bearer qk_officer_secret'])
+        expect(await keyPage.locator('#sign-out').isVisible()).toBe(true)
+      } finally {
+        await keyed.close()
+      }
+    })
+
     it('ran without a script error in the page', () => {
       expect(pageErrors).toEqual([])
     })

@@ -14,6 +14,7 @@ const TREND_SPAN_MS = 30 * 60_000
 const TREND_INTERVAL = '30s'
 const MAX_TREND_POINTS = 600
 const NAME_KEY = 'quantrac.officerName'
+const API_KEY = 'quantrac.apiKey'
 
 const state = {
   facilities: [],
@@ -40,8 +41,22 @@ const tileElements = new Map()
 
 // ---------- REST ----------
 
+/** The API refused the key (or there is none): the officer is asked for one. */
+class AuthError extends Error {}
+
+function apiKey() {
+  return storage()?.getItem(API_KEY) ?? undefined
+}
+
+/** Headers for the API: the bearer API key when one was given. An API without keys ignores it. */
+function apiHeaders(headers) {
+  const key = apiKey()
+  return key === undefined ? headers : { ...headers, authorization: `Bearer ${key}` }
+}
+
 async function getJson(path) {
-  const response = await fetch(path, { headers: { accept: 'application/json' } })
+  const response = await fetch(path, { headers: apiHeaders({ accept: 'application/json' }) })
+  if (response.status === 401) throw new AuthError(`${path}: HTTP 401`)
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`)
   return response.json()
 }
@@ -70,6 +85,7 @@ async function start() {
     const page = await getJson('/api/v1/facilities?limit=500')
     state.facilities = page.items
   } catch (err) {
+    if (err instanceof AuthError) return askForKey(start)
     showBanner(tr.t('loadFailed'))
     console.error(err)
     setTimeout(start, 5000)
@@ -81,9 +97,11 @@ async function start() {
     showBanner(tr.t('noFacilities'))
     return
   }
-  connectSocket()
+  if (socket === undefined) {
+    connectSocket()
+    setInterval(refreshFreshness, 5000)
+  }
   await selectFacility((facilityFromHash() ?? state.facilities[0]).id)
-  setInterval(refreshFreshness, 5000)
 }
 
 async function selectFacility(facilityId) {
@@ -115,6 +133,7 @@ async function loadFacility() {
     ])
   } catch (err) {
     if (generation !== state.generation) return
+    if (err instanceof AuthError) return askForKey(loadFacility)
     console.error(err)
     showBanner(tr.t('loadFailed'))
     setTimeout(() => generation === state.generation && loadFacility(), 5000)
@@ -228,7 +247,11 @@ function applyAlert(alert) {
 let socket
 
 function connectSocket() {
-  socket = io({ transports: ['websocket', 'polling'] })
+  // The key is read on every (re)connection, so a key given later is used by the next attempt.
+  socket = io({
+    transports: ['websocket', 'polling'],
+    auth: (send) => send(apiKey() === undefined ? {} : { token: apiKey() }),
+  })
   let connectedBefore = false
   socket.on('connect', () => {
     setConnection('live')
@@ -582,13 +605,23 @@ function refreshFreshness() {
   for (const tile of state.tiles.values()) updateTile(tile)
 }
 
+/** The subject of an alert's message, by kind: "Tiếng ồn", "Liều ồn dự báo cuối ca", … */
+function alertSubject(alert) {
+  const factor = factorLabel(alert.factor)
+  if (alert.kind === 'projected')
+    return tr.t(alert.factor === 'noise' ? 'subject.projectedDose' : 'subject.projectedTwa', { factor })
+  if (alert.kind === 'ceiling') return factor
+  return tr.t(`subject.${alert.kind}`, { factor })
+}
+
 function alertMessage(alert) {
   // The server's message is English; other languages compose it from the alert's fields.
-  if (tr.language === 'en' || alert.kind !== 'ceiling') return alert.message
-  const key = alert.value < alert.limit ? 'alert.below' : 'alert.above'
-  return tr.t(key, {
-    factor: factorLabel(alert.factor),
+  if (tr.language === 'en') return alert.message
+  const relation = alert.value < alert.limit ? 'below' : 'above'
+  return tr.t(`alert.${relation}`, {
+    subject: alertSubject(alert),
     value: `${formatValue(alert.value)} ${alert.unit}`,
+    threshold: tr.t(`threshold.${alert.level}`),
     limit: `${formatValue(alert.limit)} ${alert.unit}`,
   })
 }
@@ -676,7 +709,7 @@ async function submitAcknowledge(event) {
   try {
     const response = await fetch(`/api/v1/alerts/${encodeURIComponent(alertId)}/acknowledge`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      headers: apiHeaders({ 'content-type': 'application/json', accept: 'application/json' }),
       body: JSON.stringify(note === '' ? { by } : { by, note }),
     })
     const body = await response.json().catch(() => ({}))
@@ -685,6 +718,10 @@ async function submitAcknowledge(event) {
       renderAlerts()
       $('ack-dialog').close()
       return
+    }
+    if (response.status === 401) {
+      $('ack-dialog').close()
+      return askForKey(() => openAcknowledge(alertId))
     }
     if (response.status === 409 || response.status === 404) {
       showAckError(tr.t('ackConflict'))
@@ -713,6 +750,40 @@ function storage() {
   }
 }
 
+// ---------- API key ----------
+
+let afterSignIn
+
+/** Asks for an API key, then runs `next`; the key is kept in this browser until signing out. */
+function askForKey(next) {
+  afterSignIn = next
+  const dialog = $('key-dialog')
+  $('key-error').hidden = apiKey() === undefined
+  $('key-error').textContent = tr.t('keyRefused')
+  $('key-input').value = ''
+  if (!dialog.open) dialog.showModal()
+  $('key-input').focus()
+}
+
+function submitKey(event) {
+  event.preventDefault()
+  const key = $('key-input').value.trim()
+  if (key === '') {
+    $('key-input').reportValidity()
+    return
+  }
+  storage()?.setItem(API_KEY, key)
+  $('key-dialog').close()
+  updateSignOut()
+  // A socket refused without a key tries again with it.
+  if (socket !== undefined && !socket.connected) socket.connect()
+  afterSignIn?.()
+}
+
+function updateSignOut() {
+  $('sign-out').hidden = apiKey() === undefined
+}
+
 // ---------- controls ----------
 
 function bindControls() {
@@ -735,6 +806,12 @@ function bindControls() {
     })
   }
   $('ack-form').addEventListener('submit', submitAcknowledge)
+  $('key-form').addEventListener('submit', submitKey)
+  $('sign-out').addEventListener('click', () => {
+    storage()?.removeItem(API_KEY)
+    location.reload()
+  })
+  updateSignOut()
   $('ack-cancel').addEventListener('click', () => $('ack-dialog').close())
 }
 
