@@ -634,6 +634,7 @@ function renderAlerts() {
   const open = alerts.filter((a) => a.state === 'open').length
   $('alert-count').textContent = String(open)
   $('alert-count').dataset.count = String(open)
+  $('alert-count').title = tr.t('unacknowledged', { count: open })
   document.title = open > 0 ? `(${open}) quantrac` : 'quantrac'
   for (const tile of state.tiles.values())
     tileElements.get(tile.key)?.root.classList.toggle('has-alert', hasActiveAlert(tile))
