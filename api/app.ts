@@ -1,20 +1,26 @@
 import type { FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import auth from './plugins/app/auth.ts'
 import errorHandler from './plugins/app/error-handler.ts'
-import liveRelay, { type LiveRelayOptions } from './plugins/app/live-relay.ts'
+import liveRelay from './plugins/app/live-relay.ts'
 import liveUi from './plugins/app/live-ui.ts'
+import mqtt, { type MqttOptions } from './plugins/app/mqtt.ts'
 import services, { type Services } from './plugins/app/services.ts'
 import socketIo from './plugins/external/socket-io.ts'
 import swagger from './plugins/external/swagger.ts'
 import alertRoutes from './routes/api/v1/alerts/index.ts'
 import exposureRoutes from './routes/api/v1/exposures/index.ts'
 import facilityRoutes from './routes/api/v1/facilities/index.ts'
+import keyRoutes from './routes/api/v1/keys/index.ts'
+import organisationRoutes from './routes/api/v1/organisations/index.ts'
 import readingRoutes from './routes/api/v1/readings/index.ts'
 import sensorRoutes from './routes/api/v1/sensors/index.ts'
+import sensorReadingRoutes from './routes/api/v1/sensors/readings.ts'
 import healthRoutes from './routes/health.ts'
 
 export interface AppOptions extends Services {
-  live: LiveRelayOptions
+  /** The broker the live feed and registry notifications go through, with service credentials. */
+  mqtt: MqttOptions
 }
 
 /** The API as a plugin: it never listens, so tests drive it with `inject` and server.ts decides the port. */
@@ -30,13 +36,18 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
     registry: options.registry,
     alerts: options.alerts,
   })
-  await fastify.register(liveRelay, options.live)
+  await fastify.register(mqtt, options.mqtt)
+  await fastify.register(auth)
+  await fastify.register(liveRelay)
 
   await fastify.register(healthRoutes)
+  await fastify.register(organisationRoutes, { prefix: '/api/v1/organisations' })
   await fastify.register(facilityRoutes, { prefix: '/api/v1/facilities' })
   await fastify.register(sensorRoutes, { prefix: '/api/v1/sensors' })
+  await fastify.register(sensorReadingRoutes, { prefix: '/api/v1/sensors' })
   await fastify.register(readingRoutes, { prefix: '/api/v1/readings' })
-  await fastify.register(alertRoutes, { prefix: '/api/v1/alerts' })
   await fastify.register(exposureRoutes, { prefix: '/api/v1/exposures' })
+  await fastify.register(alertRoutes, { prefix: '/api/v1/alerts' })
+  await fastify.register(keyRoutes, { prefix: '/api/v1/keys' })
   await fastify.register(liveUi)
 }

@@ -1,11 +1,14 @@
+import { join } from 'node:path'
 import { z } from 'zod'
 import { apiEnv } from '../api/config.ts'
 import { startApi } from '../api/server.ts'
 import { brokerEnv } from '../broker/config.ts'
 import { startBroker } from '../broker/server.ts'
-import { parseEnv } from '../core/config.ts'
+import { ConfigError, parseEnv } from '../core/config.ts'
 import { ingestEnv } from '../ingest/config.ts'
 import { startIngest } from '../ingest/ingest.ts'
+import { openSqliteRegistry } from '../registry/sqlite/registry.ts'
+import { storeEnv } from '../store/config.ts'
 import { createLogger } from './log.ts'
 import { closeOnSignal, openStorage } from './services.ts'
 
@@ -13,8 +16,15 @@ const LOCAL_BROKER = 'mqtt://127.0.0.1:1883'
 
 /** `quantrac broker`: the MQTT broker alone. */
 export async function runBroker(): Promise<number> {
-  const config = parseEnv(z.object(brokerEnv), process.env)
+  const config = parseEnv(z.object({ ...brokerEnv, ...storeEnv }), process.env)
+  if (config.QUANTRAC_MQTT_USERNAME === undefined && !config.QUANTRAC_MQTT_ALLOW_ANONYMOUS) {
+    throw new ConfigError(
+      "invalid configuration:\n  QUANTRAC_MQTT_USERNAME and QUANTRAC_MQTT_PASSWORD: the services' credentials are required, or ingest and the API cannot connect",
+    )
+  }
   const log = createLogger()
+  // Sensor credentials live in the registry; the broker only reads them.
+  const registry = openSqliteRegistry(join(config.QUANTRAC_DATA_DIR, 'registry.sqlite'))
   const broker = await startBroker(
     {
       host: config.QUANTRAC_LISTEN_HOST,
@@ -24,9 +34,10 @@ export async function runBroker(): Promise<number> {
       serviceUsername: config.QUANTRAC_MQTT_USERNAME,
       servicePassword: config.QUANTRAC_MQTT_PASSWORD,
     },
+    registry,
     log.child({ component: 'broker' }),
   )
-  closeOnSignal(log, [() => broker.close()])
+  closeOnSignal(log, [() => broker.close(), () => registry.close()])
   return -1
 }
 
@@ -64,7 +75,7 @@ export async function runApi(): Promise<number> {
     store: storage.store,
     registry: storage.registry,
     alerts: storage.registry,
-    live: {
+    mqtt: {
       mqttUrl: config.QUANTRAC_MQTT_URL ?? LOCAL_BROKER,
       username: config.QUANTRAC_MQTT_USERNAME,
       password: config.QUANTRAC_MQTT_PASSWORD,

@@ -15,6 +15,7 @@ commands:
   api         the HTTP API and live feed alone
   simulate    publish simulated sensor readings (see --help)
   exposure    evaluate a CSV of readings against a limit profile (see --help)
+  admin       create and revoke API keys, register organisations (see quantrac admin)
 
 Configuration comes from QUANTRAC_* environment variables: see README.md.`
 
@@ -31,6 +32,11 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./parts.ts')).runApi()
     case 'simulate':
       return (await import('../simulators/cli.ts')).runSimulateCli(rest)
+    case 'admin':
+      return (await import('./admin.ts')).runAdmin(rest, {
+        stdout: (line) => process.stdout.write(`${line}\n`),
+        stderr: (line) => process.stderr.write(`${line}\n`),
+      })
     case 'exposure':
       return (await import('./exposure.ts')).runExposure(rest, {
         readFile: (path) => import('node:fs/promises').then((fs) => fs.readFile(path, 'utf8')),

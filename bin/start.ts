@@ -7,9 +7,10 @@ import { parseEnv } from '../core/config.ts'
 import { readingsTopic } from '../core/topics.ts'
 import { ingestEnv } from '../ingest/config.ts'
 import { startIngest } from '../ingest/ingest.ts'
-import type { Registry, Sensor } from '../registry/types.ts'
-import { demoFleet, type Fleet } from '../simulators/fleet.ts'
+import { newSecret } from '../registry/credentials.ts'
+import { demoFleet } from '../simulators/fleet.ts'
 import { startSimulation } from '../simulators/publisher.ts'
+import { HANDHELD, seedDemo } from './demo.ts'
 import { createLogger } from './log.ts'
 import { closeOnSignal, openStorage } from './services.ts'
 
@@ -21,23 +22,6 @@ const startEnv = z.object({
   QUANTRAC_DEMO_RATE_HZ: z.coerce.number().min(0.01).max(100).default(1),
 })
 
-/** A sensor no simulator drives, for trying the wire contract by hand (README: mosquitto_pub). */
-const HANDHELD = {
-  id: 'fac-001-handheld',
-  facilityId: 'fac-001',
-  model: 'handheld sound level meter',
-  zone: 'spot checks',
-  factors: ['noise'],
-} as const satisfies Sensor
-
-async function seedRegistry(registry: Registry, fleet: Fleet): Promise<void> {
-  for (const { sensors, ...facility } of fleet.facilities) {
-    await registry.upsertFacility(facility)
-    for (const sensor of sensors) await registry.upsertSensor({ ...sensor, facilityId: facility.id })
-  }
-  await registry.upsertSensor({ ...HANDHELD, factors: [...HANDHELD.factors] })
-}
-
 /**
  * `quantrac start` (`npm start`): broker, ingest, API and the demo fleet in one process, on the
  * embedded SQLite store unless QUANTRAC_INFLUX_URL is set. The demo scenario makes a sensor
@@ -48,24 +32,28 @@ export async function runStart(): Promise<number> {
   const log = createLogger()
   const storage = await openStorage(config, log)
   const fleet = demoFleet()
-  if (config.QUANTRAC_DEMO) await seedRegistry(storage.registry, fleet)
+  const demo = config.QUANTRAC_DEMO
+    ? await seedDemo(storage.registry, fleet, config.QUANTRAC_DATA_DIR)
+    : undefined
 
+  // In one process the services' credentials need not be configured: they are made up for this run.
+  const service = {
+    username: config.QUANTRAC_MQTT_USERNAME ?? 'quantrac-services',
+    password: config.QUANTRAC_MQTT_PASSWORD ?? newSecret(),
+  }
   const broker = await startBroker(
     {
       host: config.QUANTRAC_LISTEN_HOST,
       port: config.QUANTRAC_MQTT_PORT,
       maxPayloadBytes: config.QUANTRAC_MQTT_MAX_PAYLOAD_BYTES,
       allowAnonymous: config.QUANTRAC_MQTT_ALLOW_ANONYMOUS,
-      serviceUsername: config.QUANTRAC_MQTT_USERNAME,
-      servicePassword: config.QUANTRAC_MQTT_PASSWORD,
+      serviceUsername: service.username,
+      servicePassword: service.password,
     },
+    storage.registry,
     log.child({ component: 'broker' }),
   )
-  const mqtt = {
-    mqttUrl: config.QUANTRAC_MQTT_URL ?? `mqtt://127.0.0.1:${broker.port}`,
-    username: config.QUANTRAC_MQTT_USERNAME,
-    password: config.QUANTRAC_MQTT_PASSWORD,
-  }
+  const mqtt = { mqttUrl: config.QUANTRAC_MQTT_URL ?? `mqtt://127.0.0.1:${broker.port}`, ...service }
   const ingest = await startIngest({
     ...mqtt,
     subscription: config.QUANTRAC_INGEST_SUBSCRIPTION,
@@ -84,30 +72,41 @@ export async function runStart(): Promise<number> {
     store: storage.store,
     registry: storage.registry,
     alerts: storage.registry,
-    live: mqtt,
+    mqtt,
     log: log.child({ component: 'api' }),
   })
-  const simulation = config.QUANTRAC_DEMO
-    ? await startSimulation({
-        ...mqtt,
-        fleet,
-        rateHz: config.QUANTRAC_DEMO_RATE_HZ,
-        scenario: 'exceedance',
-        log: log.child({ component: 'simulators' }),
-      })
-    : undefined
+  const simulation =
+    demo === undefined
+      ? undefined
+      : await startSimulation({
+          mqttUrl: mqtt.mqttUrl,
+          fleet,
+          rateHz: config.QUANTRAC_DEMO_RATE_HZ,
+          scenario: 'exceedance',
+          clientPerSensor: true,
+          sensorCredentials: ({ sensorId }) => ({
+            username: sensorId,
+            password: demo.sensorPasswords.get(sensorId),
+          }),
+          log: log.child({ component: 'simulators' }),
+        })
 
-  log.info(
-    [
-      'quantrac is running',
-      `  live page      ${api.url}/`,
-      `  API docs       ${api.url}/docs`,
-      `  alerts         ${api.url}/api/v1/alerts?state=active`,
-      `  MQTT broker    mqtt://${config.QUANTRAC_LISTEN_HOST}:${broker.port}`,
-      `  try            mosquitto_pub -q 1 -p ${broker.port} -t ${readingsTopic(HANDHELD.facilityId, HANDHELD.id)} -m '{"factor":"noise","value":92.5,"unit":"dBA"}'`,
-      '  stop           Ctrl+C',
-    ].join('\n'),
-  )
+  const lines = [
+    'quantrac is running',
+    `  live page      ${api.url}/${demo ? `#key=${demo.keys.officer}` : ''}`,
+    `  API docs       ${api.url}/docs`,
+    `  MQTT broker    mqtt://${config.QUANTRAC_LISTEN_HOST}:${broker.port}`,
+  ]
+  if (demo !== undefined) {
+    lines.push(
+      `  API keys       ${demo.keysFile} (officer of ${HANDHELD.facilityId}, contractor, regulator, admin)`,
+      `  officer key    ${demo.keys.officer}`,
+      `  regulator key  ${demo.keys.regulator}`,
+      `  try            mosquitto_pub -p ${broker.port} -q 1 -u ${HANDHELD.id} -P ${HANDHELD.password} -t ${readingsTopic(HANDHELD.facilityId, HANDHELD.id)} -m '{"factor":"noise","value":92.5,"unit":"dBA"}'`,
+    )
+  }
+  lines.push('  stop           Ctrl+C')
+  log.info(lines.join('\n'))
 
   closeOnSignal(log, [
     () => simulation?.stop(),

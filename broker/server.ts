@@ -2,7 +2,9 @@ import { createServer, type Server } from 'node:net'
 import { Aedes } from 'aedes'
 import type { Logger } from 'pino'
 import { PortInUseError } from '../core/config.ts'
-import { type AccessOptions, createAccessControl } from './access.ts'
+import { parseSensorChangeTopic, SENSOR_CHANGES_SUBSCRIPTION } from '../core/topics.ts'
+import type { Registry } from '../registry/types.ts'
+import { type AccessControl, type AccessOptions, createAccessControl } from './access.ts'
 
 export interface BrokerOptions extends AccessOptions {
   host: string
@@ -12,13 +14,21 @@ export interface BrokerOptions extends AccessOptions {
 export interface RunningBroker {
   readonly broker: Aedes
   readonly port: number
-  readonly counters: ReturnType<typeof createAccessControl>['counters']
+  readonly counters: AccessControl['counters']
   close(): Promise<void>
 }
 
-/** Starts an aedes broker on TCP with quantrac's access hooks. */
-export async function startBroker(options: BrokerOptions, log: Logger): Promise<RunningBroker> {
-  const access = createAccessControl(options, log)
+/**
+ * Starts an aedes broker on TCP with quantrac's access hooks. Sensor credentials come from the registry;
+ * when the API announces that a sensor changed, its connections are closed if their credentials no
+ * longer hold (rotated, revoked, decommissioned).
+ */
+export async function startBroker(
+  options: BrokerOptions,
+  registry: Pick<Registry, 'sensorAccess'>,
+  log: Logger,
+): Promise<RunningBroker> {
+  const access = createAccessControl(options, registry, log)
   const broker = await Aedes.createBroker({
     // A subscriber that stops reading must not stall delivery to every other client.
     drainTimeout: 30_000,
@@ -27,15 +37,49 @@ export async function startBroker(options: BrokerOptions, log: Logger): Promise<
   broker.authenticate = access.authenticate
   broker.authorizePublish = access.authorizePublish
   broker.authorizeSubscribe = access.authorizeSubscribe
+  broker.on('clientDisconnect', access.release)
   broker.on('clientError', function logClientError(client, err) {
     log.debug({ clientId: client.id, err }, 'MQTT client error')
   })
+
+  async function dropStaleConnections(sensorId: string): Promise<void> {
+    access.forget(sensorId)
+    const current = await registry.sensorAccess(sensorId)
+    for (const client of [...access.clientsOf(sensorId)]) {
+      const identity = access.identityOf(client)
+      if (identity?.kind !== 'sensor') continue
+      const valid =
+        current?.status === 'active' &&
+        current.secretHash !== undefined &&
+        current.credentialVersion === identity.credentialVersion
+      if (!valid) {
+        log.info({ sensorId, clientId: client.id }, 'sensor credentials changed: connection closed')
+        client.close()
+      }
+    }
+  }
+
+  broker.subscribe(
+    SENSOR_CHANGES_SUBSCRIPTION,
+    function onSensorChange(packet, done) {
+      const sensorId = parseSensorChangeTopic(packet.topic)
+      if (sensorId !== undefined) {
+        dropStaleConnections(sensorId).catch((err) =>
+          log.error({ err, sensorId }, 'could not re-check a sensor'),
+        )
+      }
+      done()
+    },
+    () => {},
+  )
 
   const server = createServer(broker.handle)
   const port = await listen(server, options.host, options.port)
   log.info({ host: options.host, port }, `MQTT broker listening on mqtt://${options.host}:${port}`)
   if (options.allowAnonymous) {
-    log.warn('MQTT broker accepts anonymous clients: for a local demo only (QUANTRAC_MQTT_ALLOW_ANONYMOUS)')
+    log.warn(
+      'MQTT broker ACCEPTS ANONYMOUS CLIENTS (QUANTRAC_MQTT_ALLOW_ANONYMOUS=true): anyone who reaches this port can publish readings. For local testing only.',
+    )
   }
 
   return {
@@ -56,7 +100,9 @@ function listen(server: Server, host: string, port: number): Promise<number> {
     server.once('error', (err: NodeJS.ErrnoException) => {
       reject(
         err.code === 'EADDRINUSE'
-          ? new PortInUseError(`MQTT port ${port} on ${host} is already in use: stop the other broker or set QUANTRAC_MQTT_PORT`)
+          ? new PortInUseError(
+              `MQTT port ${port} on ${host} is already in use: stop the other broker or set QUANTRAC_MQTT_PORT`,
+            )
           : err,
       )
     })

@@ -6,6 +6,10 @@
  *   quantrac/v1/live/{facilityId}/readings          ingest → API: accepted readings, normalised, batched
  *   quantrac/v1/live/{facilityId}/alerts            ingest → API: alert events, sent at once
  *   quantrac/v1/live/{facilityId}/exposures         ingest → API: exposure figures (STEL, TWA, dose), batched
+ *   quantrac/v1/registry/sensors/{sensorId}         API → broker, ingest: a sensor was added or changed
+ *
+ * Sensors may publish only to their own readings topic and subscribe to nothing; the other topics are
+ * for quantrac's services (broker/access.ts).
  */
 export const TOPIC_ROOT = 'quantrac/v1'
 
@@ -15,6 +19,20 @@ export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
 export const READINGS_SUBSCRIPTION = `${TOPIC_ROOT}/readings/+/+`
 export const DEAD_LETTER_TOPIC = `${TOPIC_ROOT}/dead-letter`
 export const LIVE_SUBSCRIPTION = `${TOPIC_ROOT}/live/+/+`
+export const SENSOR_CHANGES_SUBSCRIPTION = `${TOPIC_ROOT}/registry/sensors/+`
+
+export function sensorChangeTopic(sensorId: string): string {
+  return `${TOPIC_ROOT}/registry/sensors/${sensorId}`
+}
+
+const SENSOR_CHANGE_PREFIX = `${TOPIC_ROOT}/registry/sensors/`
+
+/** The sensor id of a registry change notification, or undefined. */
+export function parseSensorChangeTopic(topic: string): string | undefined {
+  if (!topic.startsWith(SENSOR_CHANGE_PREFIX)) return undefined
+  const sensorId = topic.slice(SENSOR_CHANGE_PREFIX.length)
+  return ID_PATTERN.test(sensorId) ? sensorId : undefined
+}
 
 export function readingsTopic(facilityId: string, sensorId: string): string {
   return `${TOPIC_ROOT}/readings/${facilityId}/${sensorId}`

@@ -1,10 +1,12 @@
 import { MAX_CLOCK_SKEW_MS, MAX_READING_AGE_MS, type Reading, sensorPayloadSchema } from '../core/contract.ts'
 import { FACTORS, type FactorId } from '../core/factors.ts'
-import { parseReadingsTopic } from '../core/topics.ts'
+import { parseReadingsTopic, type SensorAddress } from '../core/topics.ts'
 import { converterTo } from '../core/units.ts'
 
 export const REJECTION_REASONS = [
   'topic',
+  'unknown-sensor',
+  'decommissioned',
   'too-large',
   'utf8',
   'json',
@@ -30,19 +32,23 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /**
  * Turns one sensor message into readings in canonical units. Never throws: anything wrong with the
- * message becomes a rejection with its reason. Items of a batch are judged one by one, so a faulty
- * channel of a multi-gas detector does not cost the readings of its other channels.
+ * message becomes a rejection with its reason; `admit` says whether the sensor may send at all. Items of a
+ * batch are judged one by one, so a faulty channel of a multi-gas detector does not cost the others.
  */
 export function decodeMessage(
   topic: string,
   payload: Uint8Array,
   receivedAt: number,
   maxBytes: number,
+  admit: (address: SensorAddress) => Rejection | undefined = () => undefined,
 ): DecodedMessage {
   const address = parseReadingsTopic(topic)
   if (address === undefined) {
     return refused('topic', `not a readings topic: expected quantrac/v1/readings/{facilityId}/{sensorId}`)
   }
+  // Checked before parsing, so garbage from an unknown sender costs a map lookup, not a JSON parse.
+  const refusal = admit(address)
+  if (refusal !== undefined) return { readings: [], rejections: [refusal] }
   if (payload.length > maxBytes) return refused('too-large', `${payload.length} bytes exceed ${maxBytes}`)
   let text: string
   try {

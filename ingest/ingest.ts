@@ -3,7 +3,7 @@ import type { Logger } from 'pino'
 import type { Alert } from '../core/alerts.ts'
 import type { ExposurePoint, Reading } from '../core/contract.ts'
 import type { AlertTransition } from '../core/exposure/index.ts'
-import { DEAD_LETTER_TOPIC } from '../core/topics.ts'
+import { DEAD_LETTER_TOPIC, parseSensorChangeTopic, SENSOR_CHANGES_SUBSCRIPTION } from '../core/topics.ts'
 import type { AlertRepository, Registry, StateRepository } from '../registry/types.ts'
 import { InfluxWriteError } from '../store/influx/connection.ts'
 import type { TimeSeriesStore } from '../store/types.ts'
@@ -12,6 +12,7 @@ import { decodeMessage, REJECTION_REASONS, type Rejection, type RejectionReason 
 import { createExposureMonitor, type ExposureMonitorState } from './exposure-monitor.ts'
 import { createFacilityRules } from './facility-rules.ts'
 import { createLiveFeed } from './live-feed.ts'
+import { createSensorDirectory } from './sensor-directory.ts'
 
 export interface IngestOptions {
   mqttUrl: string
@@ -59,6 +60,7 @@ function isRetryable(err: unknown): boolean {
 export async function startIngest(options: IngestOptions) {
   const log = options.log
   const facilityRules = await createFacilityRules(options.registry, log)
+  const sensors = await createSensorDirectory(options.registry, log)
   const rejected = Object.fromEntries(REJECTION_REASONS.map((reason) => [reason, 0])) as Record<
     RejectionReason,
     number
@@ -156,12 +158,20 @@ export async function startIngest(options: IngestOptions) {
   }
 
   function handleMessage(topic: string, payload: Buffer): void {
+    const changedSensor = parseSensorChangeTopic(topic)
+    if (changedSensor !== undefined) {
+      sensors
+        .refreshSensor(changedSensor)
+        .catch((err) => log.warn({ err }, 'could not refresh a changed sensor'))
+      return
+    }
     messages++
     const receivedAt = Date.now()
-    const decoded = decodeMessage(topic, payload, receivedAt, options.maxPayloadBytes)
+    const decoded = decodeMessage(topic, payload, receivedAt, options.maxPayloadBytes, sensors.admit)
     for (const rejection of decoded.rejections) reject(topic, payload, rejection, receivedAt)
     for (const reading of decoded.readings) {
       readingCount++
+      sensors.seen(reading.sensorId, receivedAt)
       readingWriter.add(reading)
       live.reading(reading)
       const observation = monitor.observe(reading)
@@ -173,6 +183,8 @@ export async function startIngest(options: IngestOptions) {
   client.on('message', handleMessage)
   client.on('error', (err) => log.error({ err }, 'MQTT client error'))
   client.on('reconnect', () => log.warn({ url: options.mqttUrl }, 'reconnecting to the MQTT broker'))
+  // Every worker hears of registry changes; the readings subscription may be shared between workers.
+  await client.subscribeAsync(SENSOR_CHANGES_SUBSCRIPTION, { qos: 1 })
   await client.subscribeAsync(options.subscription, { qos: 1 })
   log.info({ subscription: options.subscription, url: options.mqttUrl }, 'ingest subscribed')
 
@@ -196,6 +208,7 @@ export async function startIngest(options: IngestOptions) {
       clearInterval(sweep)
       clearInterval(persist)
       facilityRules.close()
+      await sensors.close()
       client.removeListener('message', handleMessage)
       live.close()
       await client.endAsync()

@@ -22,6 +22,8 @@ export interface SeriesQuery {
 
 export interface LatestQuery {
   facilityId?: string
+  /** Only these facilities (a caller's scope); undefined means all, empty means none. */
+  facilityIds?: readonly string[]
   sensorId?: string
 }
 

@@ -13,6 +13,9 @@ function latestWhere(query: LatestQuery): string {
   const where = [`time > now() - ${LATEST_LOOKBACK}`]
   if (query.facilityId !== undefined) where.push(`"facility" = ${stringLiteral(query.facilityId)}`)
   if (query.sensorId !== undefined) where.push(`"sensor" = ${stringLiteral(query.sensorId)}`)
+  if (query.facilityIds !== undefined) {
+    where.push(`(${query.facilityIds.map((id) => `"facility" = ${stringLiteral(id)}`).join(' OR ')})`)
+  }
   return where.join(' AND ')
 }
 
@@ -46,6 +49,7 @@ export async function createInfluxStore(options: InfluxConnectionOptions): Promi
     },
 
     async latestExposures(query: LatestQuery) {
+      if (query.facilityIds?.length === 0) return []
       // Several last() selectors would report the range's start as the time: take the newest row instead.
       const body = await influx.query(
         `SELECT * FROM "exposure" WHERE ${latestWhere(query)}` +
@@ -70,6 +74,7 @@ export async function createInfluxStore(options: InfluxConnectionOptions): Promi
     },
 
     async latestReadings(query: LatestQuery) {
+      if (query.facilityIds?.length === 0) return []
       const body = await influx.query(
         `SELECT last("value") AS "value" FROM "reading" WHERE ${latestWhere(query)} GROUP BY "facility", "sensor", "factor"`,
       )

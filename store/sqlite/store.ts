@@ -43,6 +43,12 @@ function toExposurePoint(row: ExposureRow): ExposurePoint {
 function latestFilter(query: LatestQuery): { clause: string; params: string[] } {
   const where: string[] = []
   const params: string[] = []
+  if (query.facilityIds !== undefined) {
+    where.push(
+      query.facilityIds.length === 0 ? '0' : `facility IN (${query.facilityIds.map(() => '?').join(', ')})`,
+    )
+    params.push(...query.facilityIds)
+  }
   if (query.facilityId !== undefined) {
     where.push('facility = ?')
     params.push(query.facilityId)

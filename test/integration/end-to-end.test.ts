@@ -1,71 +1,55 @@
 import { connectAsync, type MqttClient } from 'mqtt'
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { DEAD_LETTER_TOPIC, readingsTopic } from '../../core/topics.ts'
-import { type Platform, startPlatform } from '../support/platform.ts'
+import { DEAD_LETTER_TOPIC } from '../../core/topics.ts'
+import { type Platform, type SensorCredentials, startPlatform } from '../support/platform.ts'
 import { waitUntil } from '../support/processes.ts'
 
 const influxUrl = inject('influxUrl')
-
-async function getJson(url: string): Promise<any> {
-  const response = await fetch(url)
-  return response.json()
-}
 
 function nextEvent<T>(socket: Socket, event: string): Promise<T> {
   return new Promise((resolve) => socket.once(event, resolve))
 }
 
-/** The same path, simulator-shaped publisher → broker → ingest → store → API and live feed, on each store. */
+/** The same path, sensor → broker → ingest → store → API and live feed, on each store. */
 function describeEndToEnd(storeName: string, influx: string | undefined) {
   describe(`end to end on ${storeName}`, () => {
     let platform: Platform
-    let publisher: MqttClient
+    let sensor: MqttClient
+    let noise: SensorCredentials
     let socket: Socket
+
+    const publish = (payload: object | string) =>
+      sensor.publishAsync(noise.topic, typeof payload === 'string' ? payload : JSON.stringify(payload), {
+        qos: 1,
+      })
+    const get = async (path: string) => (await platform.call('GET', path)).body
 
     beforeAll(async () => {
       platform = await startPlatform({ influxUrl: influx })
-      await platform.registry.upsertFacility({
-        id: 'fac-1',
-        name: 'Test plant',
-        province: 'Hà Nội',
-        sector: 'cement',
-        profile: 'qcvn',
-      })
-      await platform.registry.upsertSensor({
-        id: 'noise-1',
-        facilityId: 'fac-1',
-        model: 'test',
-        zone: 'kiln',
-        factors: ['noise'],
-      })
-      publisher = await connectAsync(platform.mqttUrl)
-      socket = io(platform.apiUrl, { transports: ['websocket'] })
+      noise = await platform.registerSensor('fac-1', 'noise-1', ['noise'])
+      sensor = await platform.connectSensor(noise)
+      socket = io(platform.apiUrl, { transports: ['websocket'], auth: { token: platform.adminKey } })
       const joined = await socket.emitWithAck('join', 'fac-1')
       expect(joined).toEqual({ ok: true, facilityId: 'fac-1' })
     })
 
     afterAll(async () => {
       socket?.close()
-      await publisher?.endAsync()
+      await sensor?.endAsync()
       await platform?.stop()
     })
 
     it('serves a published reading through the latest-readings API and the live feed', async () => {
       const live = nextEvent<{ sensorId: string; value: number }>(socket, 'reading')
-      await publisher.publishAsync(
-        readingsTopic('fac-1', 'noise-1'),
-        JSON.stringify({ factor: 'noise', value: 84.2, unit: 'dBA' }),
-        { qos: 1 },
-      )
+      await publish({ factor: 'noise', value: 84.2, unit: 'dBA' })
       expect(await live).toMatchObject({ sensorId: 'noise-1', factor: 'noise', value: 84.2 })
       await waitUntil(
-        async () =>
-          (await getJson(`${platform.apiUrl}/api/v1/readings/latest?facility=fac-1`)).items.length === 1,
+        async () => (await get('/api/v1/readings/latest?facility=fac-1')).items.length === 1,
         10_000,
         () => 'reading never reached the store',
       )
-      const latest = await getJson(`${platform.apiUrl}/api/v1/readings/latest?sensor=noise-1`)
+      const latest = await get('/api/v1/readings/latest?sensor=noise-1')
       expect(latest.items[0]).toMatchObject({
         facilityId: 'fac-1',
         sensorId: 'noise-1',
@@ -74,15 +58,18 @@ function describeEndToEnd(storeName: string, influx: string | undefined) {
       })
     })
 
+    it('records when a sensor was last seen, at the latest when ingest shuts down', async () => {
+      expect((await get('/api/v1/sensors/noise-1')).lastSeenAt).toBeUndefined()
+      await platform.restartIngest()
+      const { lastSeenAt } = await get('/api/v1/sensors/noise-1')
+      expect(Date.now() - Date.parse(lastSeenAt)).toBeLessThan(60_000)
+    })
+
     it('raises an alert on the live feed and in the alerts API when a reading breaches the maximum level', async () => {
       const live = nextEvent<{ kind: string; level: string; sensorId: string }>(socket, 'alert')
-      await publisher.publishAsync(
-        readingsTopic('fac-1', 'noise-1'),
-        JSON.stringify({ factor: 'noise', value: 118, unit: 'dBA' }),
-        { qos: 1 },
-      )
+      await publish({ factor: 'noise', value: 118, unit: 'dBA' })
       expect(await live).toMatchObject({ kind: 'ceiling', sensorId: 'noise-1', state: 'open', limit: 115 })
-      const alerts = await getJson(`${platform.apiUrl}/api/v1/alerts?facility=fac-1&state=active`)
+      const alerts = await get('/api/v1/alerts?facility=fac-1&state=active')
       expect(alerts.total).toBe(1)
       expect(alerts.items[0]).toMatchObject({
         factor: 'noise',
@@ -92,20 +79,19 @@ function describeEndToEnd(storeName: string, influx: string | undefined) {
     })
 
     it('acknowledges an open alert once, tells the live feed, and refuses a second acknowledgement', async () => {
-      const [alert] = (await getJson(`${platform.apiUrl}/api/v1/alerts?facility=fac-1&state=open`)).items
+      const [alert] = (await get('/api/v1/alerts?facility=fac-1&state=open')).items
       const live = nextEvent<{ id: string; state: string }>(socket, 'alert')
       const acknowledge = () =>
-        fetch(`${platform.apiUrl}/api/v1/alerts/${alert.id}/acknowledge`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ by: 'Nguyễn Văn An', note: 'ear protection checked' }),
+        platform.call('POST', `/api/v1/alerts/${alert.id}/acknowledge`, {
+          by: 'Nguyễn Văn An',
+          note: 'ear protection checked',
         })
       const response = await acknowledge()
       expect(response.status).toBe(200)
-      expect(await response.json()).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'Nguyễn Văn An' })
+      expect(response.body).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'Nguyễn Văn An' })
       expect(await live).toMatchObject({ id: alert.id, state: 'acknowledged' })
       expect((await acknowledge()).status).toBe(409)
-      const active = await getJson(`${platform.apiUrl}/api/v1/alerts?facility=fac-1&state=active`)
+      const active = await get('/api/v1/alerts?facility=fac-1&state=active')
       expect(active.items[0]).toMatchObject({
         id: alert.id,
         state: 'acknowledged',
@@ -115,38 +101,35 @@ function describeEndToEnd(storeName: string, influx: string | undefined) {
 
     it('aggregates a sensor’s readings per interval with mean and max', async () => {
       const from = Math.floor((Date.now() - 120_000) / 60_000) * 60_000
-      const values = [80, 90, 85]
-      for (const [i, value] of values.entries()) {
-        await publisher.publishAsync(
-          readingsTopic('fac-1', 'noise-1'),
-          JSON.stringify({ factor: 'noise', value, unit: 'dBA', ts: from + (i + 1) * 1000 }),
-          { qos: 1 },
-        )
+      for (const [i, value] of [80, 90, 85].entries()) {
+        await publish({ factor: 'noise', value, unit: 'dBA', ts: from + (i + 1) * 1000 })
       }
-      const url = `${platform.apiUrl}/api/v1/sensors/noise-1/readings?factor=noise&from=${from}&to=${from + 60_000}&interval=1m`
+      const url = `/api/v1/sensors/noise-1/readings?factor=noise&from=${from}&to=${from + 60_000}&interval=1m`
       await waitUntil(
-        async () => (await getJson(url)).points[0]?.count === 3,
+        async () => (await get(url)).points[0]?.count === 3,
         10_000,
         () => 'series incomplete',
       )
-      const series = await getJson(url)
+      const series = await get(url)
       expect(series.points[0]).toMatchObject({ mean: 85, max: 90, count: 3 })
       expect(series.unit).toBe('dBA')
     })
 
     it('rejects a malformed message, counts it and republishes it to the dead-letter topic', async () => {
-      const watcher = await connectAsync(platform.mqttUrl)
+      const watcher = await connectAsync(platform.mqttUrl, platform.service)
       await watcher.subscribeAsync(DEAD_LETTER_TOPIC, { qos: 1 })
       const deadLetter = new Promise<any>((resolve) =>
         watcher.once('message', (_topic, payload) => resolve(JSON.parse(payload.toString()))),
       )
       const before = platform.ingest.stats().rejected.json
-      await publisher.publishAsync(readingsTopic('fac-1', 'noise-1'), '{"factor": noise', { qos: 1 })
-      expect(await deadLetter).toMatchObject({ reason: 'json', topic: readingsTopic('fac-1', 'noise-1') })
+      await publish('{"factor": noise')
+      expect(await deadLetter).toMatchObject({ reason: 'json', topic: noise.topic })
       expect(platform.ingest.stats().rejected.json).toBe(before + 1)
       await watcher.endAsync()
-      const health = await getJson(`${platform.apiUrl}/health`)
-      expect(health).toMatchObject({ status: 'ok', liveFeed: true })
+      expect((await platform.call('GET', '/health', undefined, null)).body).toMatchObject({
+        status: 'ok',
+        liveFeed: true,
+      })
     })
   })
 }

@@ -1,4 +1,4 @@
-import { connectAsync, type MqttClient } from 'mqtt'
+import type { MqttClient } from 'mqtt'
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_SHIFT_PATTERN, shiftStartAt } from '../../core/shifts.ts'
@@ -14,15 +14,13 @@ const SHIFT = shiftStartAt(shiftStartAt(Date.now(), DEFAULT_SHIFT_PATTERN) - 1, 
 const CO = Array.from({ length: 120 }, (_, minute) => (minute >= 30 && minute < 45 ? 60 : 10))
 const STEL_PPM = mgPerCubicMetreToPpm(40, 28.01)
 
-async function api(platform: Platform, path: string, init?: RequestInit): Promise<any> {
-  return (await fetch(`${platform.apiUrl}${path}`, init)).json()
-}
-
 describe('the exposure engine behind the live platform', () => {
   let platform: Platform
   let detector: MqttClient
   let socket: Socket
   const alertEvents: { id: string; kind: string; level: string; state: string }[] = []
+
+  const api = async (path: string) => (await platform.call('GET', path)).body
 
   async function publishMinutes(from: number, to: number) {
     for (let minute = from; minute < to; minute++) {
@@ -35,21 +33,14 @@ describe('the exposure engine behind the live platform', () => {
   }
 
   async function latestTwa(): Promise<number | undefined> {
-    const { items } = await api(platform, '/api/v1/exposures/latest?sensor=co-1')
+    const { items } = await api('/api/v1/exposures/latest?sensor=co-1')
     return items[0]?.twa
   }
 
   beforeAll(async () => {
     platform = await startPlatform()
-    await platform.registry.upsertFacility({
-      id: 'plant-1',
-      name: 'P',
-      province: 'Hải Phòng',
-      sector: 'chemicals',
-      profile: 'qcvn',
-    })
-    detector = await connectAsync(platform.mqttUrl)
-    socket = io(platform.apiUrl, { transports: ['websocket'] })
+    detector = await platform.connectSensor(await platform.registerSensor('plant-1', 'co-1', ['gas.co']))
+    socket = io(platform.apiUrl, { transports: ['websocket'], auth: { token: platform.adminKey } })
     socket.on('alert', (alert) => alertEvents.push(alert))
     await socket.emitWithAck('join', 'plant-1')
   })
@@ -68,16 +59,15 @@ describe('the exposure engine behind the live platform', () => {
       10_000,
       () => 'no STEL alarm',
     )
-    const { items } = await api(platform, '/api/v1/alerts?facility=plant-1&state=open')
+    const { items } = await api('/api/v1/alerts?facility=plant-1&state=open')
     const stel = items.filter((a: { kind: string }) => a.kind === 'stel')
     expect(stel).toHaveLength(1)
     expect(stel[0].limit).toBeCloseTo(STEL_PPM, 6)
-    const acknowledged = await api(platform, `/api/v1/alerts/${stel[0].id}/acknowledge`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ by: 'Trần Thị Bình', note: 'ventilation started' }),
+    const acknowledged = await platform.call('POST', `/api/v1/alerts/${stel[0].id}/acknowledge`, {
+      by: 'Trần Thị Bình',
+      note: 'ventilation started',
     })
-    expect(acknowledged).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'Trần Thị Bình' })
+    expect(acknowledged.body).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'Trần Thị Bình' })
   })
 
   it('keeps the shift’s TWA across an ingest restart in the middle of the shift', async () => {
@@ -106,7 +96,7 @@ describe('the exposure engine behind the live platform', () => {
       10_000,
       () => 'not cleared',
     )
-    const { items } = await api(platform, '/api/v1/alerts?facility=plant-1&state=cleared')
+    const { items } = await api('/api/v1/alerts?facility=plant-1&state=cleared')
     expect(items.find((a: { kind: string }) => a.kind === 'stel')).toMatchObject({
       state: 'cleared',
       acknowledgedBy: 'Trần Thị Bình',

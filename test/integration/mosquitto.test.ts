@@ -1,4 +1,3 @@
-import { connectAsync } from 'mqtt'
 import { io } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { readingsTopic } from '../../core/topics.ts'
@@ -30,10 +29,11 @@ describe.skipIf(reason !== '')(
 
     it('stores readings published through Mosquitto and pushes alerts to the live feed', async () => {
       expect(platform.broker).toBeUndefined()
-      const socket = io(platform.apiUrl, { transports: ['websocket'] })
+      await platform.registerSensor('mine-7', 'gas-3', ['gas.o2', 'gas.co'])
+      const socket = io(platform.apiUrl, { transports: ['websocket'], auth: { token: platform.adminKey } })
       await socket.emitWithAck('join', 'mine-7')
       const alert = new Promise<any>((resolve) => socket.once('alert', resolve))
-      const sensor = await connectAsync(mosquitto.url)
+      const sensor = await platform.connectSensor()
       await sensor.publishAsync(
         readingsTopic('mine-7', 'gas-3'),
         JSON.stringify({
@@ -46,16 +46,29 @@ describe.skipIf(reason !== '')(
       )
       expect(await alert).toMatchObject({ factor: 'gas.o2', kind: 'ceiling', value: 18.2, limit: 19.5 })
       await waitUntil(
-        async () => {
-          const latest = await (
-            await fetch(`${platform.apiUrl}/api/v1/readings/latest?facility=mine-7`)
-          ).json()
-          return latest.items.length === 2
-        },
+        async () =>
+          (await platform.call('GET', '/api/v1/readings/latest?facility=mine-7')).body.items.length === 2,
         10_000,
         () => 'readings did not reach InfluxDB',
       )
       socket.close()
+      await sensor.endAsync()
+    })
+
+    it('refuses readings from a sensor the registry does not know, even when the broker let them through', async () => {
+      const sensor = await platform.connectSensor()
+      await sensor.publishAsync(
+        readingsTopic('mine-7', 'intruder'),
+        JSON.stringify({ factor: 'noise', value: 90, unit: 'dBA' }),
+        {
+          qos: 1,
+        },
+      )
+      await waitUntil(
+        async () => platform.ingest.stats().rejected['unknown-sensor'] === 1,
+        10_000,
+        () => 'not rejected',
+      )
       await sensor.endAsync()
     })
   },

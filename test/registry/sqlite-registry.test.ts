@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Alert } from '../../core/alerts.ts'
+import { ConflictError, NotFoundError } from '../../registry/errors.ts'
 import { openSqliteRegistry } from '../../registry/sqlite/registry.ts'
+import { testFacility } from '../support/platform.ts'
 
 let dir: string
 let registry: ReturnType<typeof openSqliteRegistry>
@@ -40,39 +42,78 @@ function alert(id: string, overrides: Partial<Alert> = {}): Alert {
 
 describe('the SQLite registry', () => {
   it('pages through facilities in id order with the total count', async () => {
-    for (const id of ['c', 'a', 'b']) {
-      await registry.upsertFacility({ id, name: id, province: 'Hà Nội', sector: 'cement', profile: 'qcvn' })
-    }
+    for (const id of ['c', 'a', 'b']) await registry.createFacility(testFacility(id))
     const page = await registry.listFacilities({ limit: 2, offset: 1 })
     expect(page).toMatchObject({ total: 3, limit: 2, offset: 1 })
     expect(page.items.map((f) => f.id)).toEqual(['b', 'c'])
   })
 
-  it('updates a facility in place on a second upsert', async () => {
-    const facility = { id: 'f', name: 'Old', province: 'Huế', sector: 'garment', profile: 'qcvn' as const }
-    await registry.upsertFacility(facility)
-    await registry.upsertFacility({ ...facility, name: 'New' })
-    expect(await registry.getFacility('f')).toEqual({ ...facility, name: 'New' })
+  it('updates a facility in place on a second upsert, and refuses to create it twice', async () => {
+    await registry.upsertFacility(testFacility('f', { name: 'Old' }))
+    await registry.upsertFacility(testFacility('f', { name: 'New', hazards: ['noise'] }))
+    expect(await registry.getFacility('f')).toMatchObject({
+      name: 'New',
+      hazards: ['noise'],
+      contractorIds: [],
+    })
+    await expect(registry.createFacility(testFacility('f'))).rejects.toBeInstanceOf(ConflictError)
   })
 
-  it('lists the sensors of one facility with their factors', async () => {
-    await registry.upsertFacility({ id: 'f', name: 'F', province: 'P', sector: 'S', profile: 'qcvn' })
-    await registry.upsertFacility({ id: 'g', name: 'G', province: 'P', sector: 'S', profile: 'qcvn' })
-    await registry.upsertSensor({
-      id: 's1',
-      facilityId: 'f',
-      model: 'm',
-      zone: 'z',
-      factors: ['gas.co', 'gas.o2'],
-    })
-    await registry.upsertSensor({ id: 's2', facilityId: 'g', model: 'm', zone: 'z', factors: ['noise'] })
-    const page = await registry.listSensors({ facilityId: 'f', limit: 10, offset: 0 })
+  it('links contractors to the facilities they serve', async () => {
+    await registry.createOrganisation({ id: 'c1', name: 'Contractor', kind: 'contractor' })
+    await registry.createFacility(testFacility('f', { contractorIds: ['c1'] }))
+    await registry.createFacility(testFacility('g'))
+    expect(await registry.facilitiesOfContractor('c1')).toEqual(['f'])
+    await expect(
+      registry.createFacility(testFacility('h', { contractorIds: ['nobody'] })),
+    ).rejects.toBeInstanceOf(NotFoundError)
+  })
+
+  it('lists the sensors of one facility with their factors and zone', async () => {
+    await registry.createFacility(testFacility('f'))
+    await registry.createFacility(testFacility('g'))
+    await registry.createZone({ id: 'z1', facilityId: 'f', name: 'Kiln' })
+    await registry.createSensor(
+      { id: 's1', facilityId: 'f', zoneId: 'z1', model: 'm', serial: 'x', factors: ['gas.co'] },
+      'h',
+    )
+    await registry.createSensor(
+      { id: 's2', facilityId: 'g', model: 'm', serial: 'y', factors: ['noise'] },
+      'h',
+    )
+    const page = await registry.listSensors({ facilityIds: ['f'], limit: 10, offset: 0 })
     expect(page.items).toEqual([
-      { id: 's1', facilityId: 'f', model: 'm', zone: 'z', factors: ['gas.co', 'gas.o2'] },
+      {
+        id: 's1',
+        facilityId: 'f',
+        zoneId: 'z1',
+        zone: 'Kiln',
+        model: 'm',
+        serial: 'x',
+        factors: ['gas.co'],
+        status: 'active',
+        reportingIntervalS: 60,
+        hasCredentials: true,
+      },
     ])
     expect(page.total).toBe(1)
+    expect((await registry.listSensors({ facilityIds: [], limit: 10, offset: 0 })).total).toBe(0)
   })
 
+  it('raises the credential version on rotation and revocation, and drops the secret on decommissioning', async () => {
+    await registry.createFacility(testFacility('f'))
+    await registry.createSensor(
+      { id: 's', facilityId: 'f', model: 'm', serial: '', factors: ['noise'] },
+      'h1',
+    )
+    const first = await registry.sensorAccess('s')
+    await registry.setSensorSecret('s', 'h2')
+    const rotated = await registry.sensorAccess('s')
+    expect(rotated).toMatchObject({ secretHash: 'h2', credentialVersion: first!.credentialVersion + 1 })
+    const decommissioned = await registry.decommissionSensor('s')
+    expect(decommissioned).toMatchObject({ status: 'decommissioned', hasCredentials: false })
+    await expect(registry.setSensorSecret('s', 'h3')).rejects.toBeInstanceOf(ConflictError)
+  })
   it('keeps an acknowledgement when ingest saves a later update of the same alert', async () => {
     await registry.save(alert('a1'))
     expect(await registry.acknowledge('a1', { by: 'An', at: 1500, note: 'checked' })).toBe(true)

@@ -1,12 +1,19 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { connectAsync, type IClientOptions } from 'mqtt'
 import { pino } from 'pino'
 import { startApi } from '../../api/server.ts'
 import { startBroker } from '../../broker/server.ts'
+import type { FactorId } from '../../core/factors.ts'
+import type { ProfileId } from '../../core/limits/index.ts'
+import { DEFAULT_SHIFT_PATTERN } from '../../core/shifts.ts'
 import { READINGS_SUBSCRIPTION } from '../../core/topics.ts'
 import { startIngest } from '../../ingest/ingest.ts'
+import { issueApiKey } from '../../registry/api-keys.ts'
+import { newSecret } from '../../registry/credentials.ts'
 import { openSqliteRegistry } from '../../registry/sqlite/registry.ts'
+import type { NewFacility } from '../../registry/types.ts'
 import { createInfluxStore } from '../../store/influx/store.ts'
 import { createSqliteStore } from '../../store/sqlite/store.ts'
 import type { TimeSeriesStore } from '../../store/types.ts'
@@ -14,14 +21,36 @@ import type { TimeSeriesStore } from '../../store/types.ts'
 export interface PlatformOptions {
   /** InfluxDB 1.x URL; the embedded SQLite store when omitted. */
   influxUrl?: string
-  /** An external broker (e.g. Mosquitto); the embedded aedes broker when omitted. */
+  /** An external broker (e.g. Mosquitto, anonymous); the embedded aedes broker when omitted. */
   mqttUrl?: string
   flushIntervalMs?: number
 }
 
+export interface SensorCredentials {
+  username: string
+  password: string
+  topic: string
+}
+
+/** A facility with the registry's defaults, for tests that only care about some fields. */
+export function testFacility(id: string, fields: Partial<NewFacility> = {}): NewFacility {
+  return {
+    id,
+    name: `Facility ${id}`,
+    province: 'Hà Nội',
+    sector: 'cement',
+    address: '',
+    hazards: [],
+    profile: 'qcvn',
+    shifts: DEFAULT_SHIFT_PATTERN,
+    workers: 50,
+    ...fields,
+  }
+}
+
 /**
  * The whole platform in this process, on free ports and a temporary data directory, as `quantrac start`
- * wires it (without the demo simulators): for integration tests.
+ * wires it (without the demo): service credentials for ingest and the API, sensors with their own.
  */
 export async function startPlatform(options: PlatformOptions = {}) {
   const log = pino({ level: process.env.QUANTRAC_TEST_LOG ?? 'silent' })
@@ -31,14 +60,28 @@ export async function startPlatform(options: PlatformOptions = {}) {
   const store: TimeSeriesStore = options.influxUrl
     ? await createInfluxStore({ url: options.influxUrl, database })
     : createSqliteStore(join(dataDir, 'timeseries.sqlite'))
+  const service =
+    options.mqttUrl === undefined ? { username: 'quantrac-services', password: newSecret() } : {}
   const broker =
     options.mqttUrl === undefined
-      ? await startBroker({ host: '127.0.0.1', port: 0, maxPayloadBytes: 16_384, allowAnonymous: true }, log)
+      ? await startBroker(
+          {
+            host: '127.0.0.1',
+            port: 0,
+            maxPayloadBytes: 16_384,
+            allowAnonymous: false,
+            serviceUsername: service.username,
+            servicePassword: service.password,
+          },
+          registry,
+          log,
+        )
       : undefined
   const mqttUrl = options.mqttUrl ?? `mqtt://127.0.0.1:${broker!.port}`
   const startIngestHere = () =>
     startIngest({
       mqttUrl,
+      ...service,
       subscription: READINGS_SUBSCRIPTION,
       maxPayloadBytes: 16_384,
       batchSize: 1000,
@@ -56,15 +99,66 @@ export async function startPlatform(options: PlatformOptions = {}) {
     store,
     registry,
     alerts: registry,
-    live: { mqttUrl },
+    mqtt: { mqttUrl, ...service },
     log,
   })
+  const adminKey = (await issueApiKey(registry, { name: 'test admin', role: 'admin' })).token
+
+  /** Calls the API as `key` (the admin by default) and returns the status and the parsed body. */
+  async function call(method: string, path: string, body?: unknown, key: string | null = adminKey) {
+    const headers: Record<string, string> = {}
+    if (key !== null) headers.authorization = `Bearer ${key}`
+    if (body !== undefined)
+      headers['content-type'] = typeof body === 'string' ? 'text/csv' : 'application/json'
+    const response = await fetch(`${api.url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    })
+    const text = await response.text()
+    return { status: response.status, body: text === '' ? undefined : JSON.parse(text) }
+  }
+
+  /** Registers the facility (if new) and the sensor through the API, as a contractor would; returns its credentials. */
+  async function registerSensor(
+    facilityId: string,
+    sensorId: string,
+    factors: FactorId[],
+    profile: ProfileId = 'qcvn',
+  ): Promise<SensorCredentials> {
+    if ((await registry.getFacility(facilityId)) === undefined) {
+      await registry.createFacility(testFacility(facilityId, { profile, hazards: factors }))
+    }
+    const created = await call('POST', '/api/v1/sensors', {
+      id: sensorId,
+      facilityId,
+      model: 'test',
+      factors,
+    })
+    if (created.status !== 201) throw new Error(`sensor not registered: ${JSON.stringify(created.body)}`)
+    return created.body.credentials
+  }
+
+  /** Connects as a sensor to the platform's broker (or anonymously to an external one). */
+  function connectSensor(credentials?: SensorCredentials, extra: IClientOptions = {}) {
+    const auth =
+      options.mqttUrl === undefined && credentials !== undefined
+        ? { username: credentials.username, password: credentials.password }
+        : {}
+    return connectAsync(mqttUrl, { ...auth, reconnectPeriod: 0, ...extra })
+  }
+
   return {
     mqttUrl,
     apiUrl: api.url,
     database,
     registry,
     store,
+    service,
+    adminKey,
+    call,
+    registerSensor,
+    connectSensor,
     get ingest() {
       return ingest
     },

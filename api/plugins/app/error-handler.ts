@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod'
+import { ConflictError, NotFoundError } from '../../../registry/errors.ts'
 import { errorBody } from '../../http-errors.ts'
 
 /**
@@ -21,6 +22,8 @@ export default fp(
         request.log.error({ err, issues: err.cause.issues }, 'response does not match its schema')
         return reply.code(500).send(errorBody(500, 'Internal Server Error'))
       }
+      if (err instanceof NotFoundError) return reply.code(404).send(errorBody(404, err.message))
+      if (err instanceof ConflictError) return reply.code(409).send(errorBody(409, err.message))
       const status = err.statusCode !== undefined && err.statusCode >= 400 ? err.statusCode : 500
       if (status >= 500) {
         request.log.error({ err, request: { method: request.method, url: request.url } }, 'request failed')

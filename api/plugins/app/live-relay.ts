@@ -1,16 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { connectAsync } from 'mqtt'
 import { LIVE_SUBSCRIPTION, parseLiveTopic } from '../../../core/topics.ts'
+import { canReach, type Principal } from '../../access.ts'
 import { alertResponse } from '../../routes/api/v1/alerts/index.ts'
 import { idSchema } from '../../routes/api/v1/common-schemas.ts'
 import { exposureResponse } from '../../routes/api/v1/exposures/index.ts'
-
-export interface LiveRelayOptions {
-  mqttUrl: string
-  username?: string
-  password?: string
-}
 
 export function facilityRoom(facilityId: string): string {
   return `facility:${facilityId}`
@@ -18,18 +12,12 @@ export function facilityRoom(facilityId: string): string {
 
 /**
  * The live feed: relays what ingest publishes on `quantrac/v1/live/{facilityId}/…` to the socket.io
- * room of that facility. A client joins with `socket.emit('join', facilityId, ack)` and then receives
- * `reading`, `exposure` and `alert` events.
+ * room of that facility. A client connects with its API key, joins with `socket.emit('join', facilityId, ack)`
+ * — only facilities its key reaches — and then receives `reading`, `exposure` and `alert` events.
  */
 export default fp(
-  async function liveRelay(fastify: FastifyInstance, options: LiveRelayOptions) {
-    const client = await connectAsync(options.mqttUrl, {
-      username: options.username,
-      password: options.password,
-      clientId: `quantrac-api-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
-      reconnectPeriod: 1000,
-    })
-    client.on('error', (err) => fastify.log.error({ err }, 'live relay: MQTT client error'))
+  async function liveRelay(fastify: FastifyInstance) {
+    const client = fastify.mqtt
 
     client.on('message', function relay(topic, payload) {
       const address = parseLiveTopic(topic)
@@ -50,10 +38,26 @@ export default fp(
     })
     await client.subscribeAsync(LIVE_SUBSCRIPTION, { qos: 1 })
 
+    // The handshake carries the same API key as REST: `io(url, { auth: { token: 'qk_…' } })`.
+    fastify.io.use(function authenticateSocket(socket, next) {
+      const token = (socket.handshake.auth as { token?: unknown }).token
+      fastify
+        .authenticate(typeof token === 'string' ? token : undefined)
+        .then((principal) => {
+          socket.data.principal = principal
+          next()
+        })
+        .catch((err: Error) => next(err))
+    })
+
     fastify.io.on('connection', function onConnection(socket) {
+      const principal = socket.data.principal as Principal
       socket.on('join', (facilityId: unknown, ack?: (answer: object) => void) => {
         const parsed = idSchema.safeParse(facilityId)
         if (!parsed.success) return ack?.({ ok: false, error: 'facilityId must be a valid facility id' })
+        if (!canReach(principal, parsed.data)) {
+          return ack?.({ ok: false, error: `this key does not reach facility ${parsed.data}` })
+        }
         void socket.join(facilityRoom(parsed.data))
         ack?.({ ok: true, facilityId: parsed.data })
       })
@@ -64,11 +68,8 @@ export default fp(
     })
 
     fastify.decorate('liveRelayConnected', () => client.connected)
-    fastify.addHook('onClose', async () => {
-      await client.endAsync()
-    })
   },
-  { name: 'live-relay', dependencies: ['socket-io'] },
+  { name: 'live-relay', dependencies: ['socket-io', 'mqtt', 'auth'] },
 )
 
 declare module 'fastify' {

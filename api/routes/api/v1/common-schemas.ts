@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { ALERT_KINDS, ALERT_LEVELS, ALERT_STATES } from '../../../../core/alerts.ts'
 import { FACTOR_IDS } from '../../../../core/factors.ts'
-import { PROFILE_IDS } from '../../../../core/limits/index.ts'
 import { ID_PATTERN } from '../../../../core/topics.ts'
 
 export const idSchema = z
@@ -26,22 +25,6 @@ export function pageSchema<T extends z.ZodType>(item: T) {
 export const instantSchema = z
   .union([z.iso.datetime({ offset: true }), z.coerce.number().int().min(0)])
   .transform((value) => (typeof value === 'number' ? value : Date.parse(value)))
-
-export const facilitySchema = z.object({
-  id: idSchema,
-  name: z.string(),
-  province: z.string(),
-  sector: z.string(),
-  profile: z.enum(PROFILE_IDS),
-})
-
-export const sensorSchema = z.object({
-  id: idSchema,
-  facilityId: idSchema,
-  model: z.string(),
-  zone: z.string(),
-  factors: z.array(z.enum(FACTOR_IDS)),
-})
 
 export const readingSchema = z.object({
   facilityId: z.string(),
@@ -78,3 +61,8 @@ export const errorSchema = z.object({
   error: z.string(),
   message: z.string(),
 })
+
+/** Epoch ms as ISO-8601 for responses; undefined stays undefined. */
+export function isoTime(time: number | undefined): string | undefined {
+  return time === undefined ? undefined : new Date(time).toISOString()
+}

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { ALERT_STATES, type Alert } from '../../../../../core/alerts.ts'
+import { assertReach, READERS, scopeOf } from '../../../../access.ts'
 import { HttpError, notFound } from '../../../../http-errors.ts'
 import { facilityRoom } from '../../../../plugins/app/live-relay.ts'
 import { alertSchema, errorSchema, idSchema, pageQuerySchema, pageSchema } from '../common-schemas.ts'
@@ -19,10 +20,14 @@ export function alertResponse(alert: Alert) {
   }
 }
 
+/** Who may acknowledge: the people acting on a facility, not the regulator reading across them. */
+const ACKNOWLEDGERS = ['admin', 'officer', 'contractor'] as const
+
 const alertRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.get(
     '/',
     {
+      config: { roles: READERS },
       schema: {
         tags: ['alerts'],
         summary: 'Alerts, newest first: active ones (open or acknowledged) or all recent',
@@ -33,12 +38,18 @@ const alertRoutes: FastifyPluginAsyncZod = async (fastify) => {
             .optional()
             .describe('active = open or acknowledged; omitted = every state'),
         }),
-        response: { 200: pageSchema(alertSchema) },
+        response: { 200: pageSchema(alertSchema), 403: errorSchema },
       },
     },
     async (request) => {
       const { facility, state, ...page } = request.query
-      const result = await fastify.alerts.list({ ...page, facilityId: facility, state })
+      if (facility !== undefined) assertReach(request.principal, facility)
+      const result = await fastify.alerts.list({
+        ...page,
+        facilityId: facility,
+        facilityIds: scopeOf(request.principal),
+        state,
+      })
       return { ...result, items: result.items.map(alertResponse) }
     },
   )
@@ -46,22 +57,36 @@ const alertRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.post(
     '/:alertId/acknowledge',
     {
+      config: { roles: ACKNOWLEDGERS },
       schema: {
         tags: ['alerts'],
         summary: 'Acknowledge an open alert: who saw it, and an optional note. The live feed hears of it.',
         params: z.object({ alertId: z.uuid() }),
         body: z.object({
-          by: z.string().trim().min(1).max(100).describe('Who acknowledges'),
+          by: z
+            .string()
+            .trim()
+            .min(1)
+            .max(100)
+            .optional()
+            .describe("Who acknowledges; default: the key's name"),
           note: z.string().trim().max(1000).optional().describe('What was done about it'),
         }),
-        response: { 200: alertSchema, 404: errorSchema, 409: errorSchema },
+        response: { 200: alertSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
       },
     },
     async (request) => {
       const { alertId } = request.params
-      const acknowledged = await fastify.alerts.acknowledge(alertId, { ...request.body, at: Date.now() })
-      const alert = await fastify.alerts.get(alertId)
-      if (alert === undefined) throw notFound(`no alert ${alertId}`)
+      const existing = await fastify.alerts.get(alertId)
+      if (existing === undefined) throw notFound(`no alert ${alertId}`)
+      assertReach(request.principal, existing.facilityId)
+      const by = request.body.by ?? request.principal.name
+      const acknowledged = await fastify.alerts.acknowledge(alertId, {
+        by,
+        note: request.body.note,
+        at: Date.now(),
+      })
+      const alert = (await fastify.alerts.get(alertId))!
       if (!acknowledged)
         throw new HttpError(409, `alert ${alertId} is ${alert.state}: only an open alert can be acknowledged`)
       const response = alertResponse(alert)

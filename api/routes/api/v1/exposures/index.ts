@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { ExposurePoint } from '../../../../../core/contract.ts'
 import { FACTOR_IDS, FACTORS } from '../../../../../core/factors.ts'
-import { idSchema } from '../common-schemas.ts'
+import { READERS } from '../../../../access.ts'
+import { errorSchema } from '../common-schemas.ts'
+import { latestQuerySchema, scopedLatestQuery } from '../latest-query.ts'
 
 export const exposureSchema = z.object({
   facilityId: z.string(),
@@ -33,19 +35,19 @@ const exposureRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.get(
     '/latest',
     {
+      config: { roles: READERS },
       schema: {
         tags: ['exposures'],
         summary: 'Current exposure of every sensor and factor (STEL, TWA so far and projected, noise dose)',
         description: 'Updated about once a minute; the live feed sends `exposure` events every few seconds.',
-        querystring: z.object({ facility: idSchema.optional(), sensor: idSchema.optional() }),
-        response: { 200: z.object({ items: z.array(exposureSchema) }) },
+        querystring: latestQuerySchema,
+        response: { 200: z.object({ items: z.array(exposureSchema) }), 403: errorSchema, 404: errorSchema },
       },
     },
     async (request) => {
-      const points = await fastify.store.latestExposures({
-        facilityId: request.query.facility,
-        sensorId: request.query.sensor,
-      })
+      const points = await fastify.store.latestExposures(
+        await scopedLatestQuery(fastify, request.principal, request.query),
+      )
       return { items: points.map(exposureResponse) }
     },
   )

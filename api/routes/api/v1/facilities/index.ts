@@ -1,63 +1,205 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { notFound } from '../../../../http-errors.ts'
+import { variantsOf } from '../../../../../core/limits/index.ts'
+import { ADMINS, assertReach, MAINTAINERS, READERS, scopeOf } from '../../../../access.ts'
+import { parseCsv } from '../../../../csv.ts'
+import { badRequest, notFound } from '../../../../http-errors.ts'
+import { errorSchema, idSchema, pageQuerySchema, pageSchema } from '../common-schemas.ts'
+import { sensorResponse } from '../sensors/index.ts'
+import { sensorSchema } from '../sensors/schema.ts'
 import {
-  errorSchema,
+  FACILITY_CSV_COLUMNS,
+  facilityCsvRowSchema,
+  facilityInputSchema,
+  facilityPatchSchema,
   facilitySchema,
-  idSchema,
-  pageQuerySchema,
-  pageSchema,
-  sensorSchema,
-} from '../common-schemas.ts'
+  zoneInputSchema,
+  zoneSchema,
+} from './schema.ts'
+
+const facilityParams = z.object({ facilityId: idSchema })
+const MAX_CSV_BYTES = 5 * 1024 * 1024
 
 const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
+  fastify.addContentTypeParser(
+    'text/csv',
+    { parseAs: 'string', bodyLimit: MAX_CSV_BYTES },
+    (_request, body, done) => done(null, body),
+  )
+
+  async function existingFacility(facilityId: string) {
+    const facility = await fastify.registry.getFacility(facilityId)
+    if (facility === undefined) throw notFound(`no facility ${facilityId}`)
+    return facility
+  }
+
   fastify.get(
     '/',
     {
+      config: { roles: READERS },
       schema: {
         tags: ['facilities'],
-        summary: 'List monitored facilities',
-        querystring: pageQuerySchema,
+        summary: 'List the facilities this key reaches',
+        querystring: pageQuerySchema.extend({
+          province: z.string().max(100).optional(),
+          sector: z.string().max(100).optional(),
+        }),
         response: { 200: pageSchema(facilitySchema) },
       },
     },
-    async (request) => fastify.registry.listFacilities(request.query),
+    async (request) => fastify.registry.listFacilities({ ...request.query, ids: scopeOf(request.principal) }),
+  )
+
+  fastify.post(
+    '/',
+    {
+      config: { roles: ADMINS },
+      schema: {
+        tags: ['facilities'],
+        summary: 'Register a facility',
+        body: facilityInputSchema,
+        response: { 201: facilitySchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await fastify.registry.createFacility(request.body)),
+  )
+
+  fastify.post(
+    '/import',
+    {
+      config: { roles: ADMINS },
+      schema: {
+        tags: ['facilities'],
+        summary: 'Create or update facilities from CSV (Content-Type: text/csv); all lines or none',
+        description: `Header: ${FACILITY_CSV_COLUMNS.join(',')}. Lists in a cell (hazards, shifts, contractorIds) are separated by semicolons.`,
+        body: z.string().max(MAX_CSV_BYTES),
+        response: { 200: z.object({ imported: z.number().int() }), 400: errorSchema },
+      },
+    },
+    async (request) => {
+      let rows: string[][]
+      try {
+        rows = parseCsv(request.body)
+      } catch (err) {
+        throw badRequest(`CSV: ${(err as Error).message}`)
+      }
+      const [header, ...lines] = rows
+      const unknown = (header ?? []).filter((column) => !FACILITY_CSV_COLUMNS.includes(column.trim()))
+      if (header === undefined || unknown.length > 0 || !header.includes('id')) {
+        throw badRequest(
+          `CSV header must name columns among ${FACILITY_CSV_COLUMNS.join(', ')} (unknown: ${unknown.join(', ') || 'none'})`,
+        )
+      }
+      const problems: string[] = []
+      const facilities = lines.flatMap((fields, index) => {
+        const record = Object.fromEntries(header.map((column, i) => [column.trim(), fields[i] ?? '']))
+        const parsed = facilityCsvRowSchema.safeParse(record)
+        if (parsed.success) return [parsed.data]
+        const issue = parsed.error.issues[0]
+        problems.push(`line ${index + 2}: ${issue?.path.join('.')}: ${issue?.message}`)
+        return []
+      })
+      if (problems.length > 0) throw badRequest(`nothing imported: ${problems.slice(0, 20).join('; ')}`)
+      for (const facility of facilities) await fastify.registry.upsertFacility(facility)
+      return { imported: facilities.length }
+    },
   )
 
   fastify.get(
     '/:facilityId',
     {
+      config: { roles: READERS },
       schema: {
         tags: ['facilities'],
         summary: 'One facility',
-        params: z.object({ facilityId: idSchema }),
-        response: { 200: facilitySchema, 404: errorSchema },
+        params: facilityParams,
+        response: { 200: facilitySchema, 403: errorSchema, 404: errorSchema },
       },
     },
     async (request) => {
-      const facility = await fastify.registry.getFacility(request.params.facilityId)
-      if (facility === undefined) throw notFound(`no facility ${request.params.facilityId}`)
-      return facility
+      assertReach(request.principal, request.params.facilityId)
+      return existingFacility(request.params.facilityId)
     },
+  )
+
+  fastify.patch(
+    '/:facilityId',
+    {
+      config: { roles: ADMINS },
+      schema: {
+        tags: ['facilities'],
+        summary: 'Change a facility: only the fields given',
+        params: facilityParams,
+        body: facilityPatchSchema,
+        response: { 200: facilitySchema, 404: errorSchema },
+      },
+    },
+    async (request) => fastify.registry.updateFacility(request.params.facilityId, request.body),
   )
 
   fastify.get(
     '/:facilityId/sensors',
     {
+      config: { roles: READERS },
       schema: {
         tags: ['facilities', 'sensors'],
         summary: "A facility's sensors",
-        params: z.object({ facilityId: idSchema }),
+        params: facilityParams,
         querystring: pageQuerySchema,
-        response: { 200: pageSchema(sensorSchema), 404: errorSchema },
+        response: { 200: pageSchema(sensorSchema), 403: errorSchema, 404: errorSchema },
       },
     },
     async (request) => {
       const { facilityId } = request.params
-      if ((await fastify.registry.getFacility(facilityId)) === undefined) {
-        throw notFound(`no facility ${facilityId}`)
+      assertReach(request.principal, facilityId)
+      await existingFacility(facilityId)
+      const page = await fastify.registry.listSensors({ ...request.query, facilityIds: [facilityId] })
+      return { ...page, items: page.items.map((sensor) => sensorResponse(sensor)) }
+    },
+  )
+
+  fastify.get(
+    '/:facilityId/zones',
+    {
+      config: { roles: READERS },
+      schema: {
+        tags: ['facilities'],
+        summary: "A facility's zones and work positions",
+        params: facilityParams,
+        response: { 200: z.object({ items: z.array(zoneSchema) }), 403: errorSchema },
+      },
+    },
+    async (request) => {
+      assertReach(request.principal, request.params.facilityId)
+      return { items: await fastify.registry.listZones(request.params.facilityId) }
+    },
+  )
+
+  fastify.post(
+    '/:facilityId/zones',
+    {
+      config: { roles: MAINTAINERS },
+      schema: {
+        tags: ['facilities'],
+        summary: 'Add a zone or work position',
+        params: facilityParams,
+        body: zoneInputSchema,
+        response: { 201: zoneSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { facilityId } = request.params
+      assertReach(request.principal, facilityId)
+      const facility = await existingFacility(facilityId)
+      const variant = request.body.limitVariant
+      if (variant !== undefined && !variantsOf(facility.profile).includes(variant)) {
+        throw badRequest(
+          `profile ${facility.profile} has no variant ${variant} (known: ${variantsOf(facility.profile).join(', ')})`,
+        )
       }
-      return fastify.registry.listSensors({ ...request.query, facilityId })
+      const zone = { ...request.body, facilityId }
+      await fastify.registry.createZone(zone)
+      return reply.code(201).send(zone)
     },
   )
 }

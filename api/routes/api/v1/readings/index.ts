@@ -1,24 +1,26 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { FACTORS } from '../../../../../core/factors.ts'
-import { idSchema, readingSchema } from '../common-schemas.ts'
+import { READERS } from '../../../../access.ts'
+import { errorSchema, readingSchema } from '../common-schemas.ts'
+import { latestQuerySchema, scopedLatestQuery } from '../latest-query.ts'
 
 const readingRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.get(
     '/latest',
     {
+      config: { roles: READERS },
       schema: {
         tags: ['readings'],
         summary: 'The newest reading of every sensor and factor, optionally of one facility or sensor',
-        querystring: z.object({ facility: idSchema.optional(), sensor: idSchema.optional() }),
-        response: { 200: z.object({ items: z.array(readingSchema) }) },
+        querystring: latestQuerySchema,
+        response: { 200: z.object({ items: z.array(readingSchema) }), 403: errorSchema, 404: errorSchema },
       },
     },
     async (request) => {
-      const readings = await fastify.store.latestReadings({
-        facilityId: request.query.facility,
-        sensorId: request.query.sensor,
-      })
+      const readings = await fastify.store.latestReadings(
+        await scopedLatestQuery(fastify, request.principal, request.query),
+      )
       return {
         items: readings.map((r) => ({
           ...r,

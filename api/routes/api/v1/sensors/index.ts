@@ -1,119 +1,187 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { FACTOR_IDS, FACTORS } from '../../../../../core/factors.ts'
-import { badRequest, notFound } from '../../../../http-errors.ts'
-import {
-  errorSchema,
-  idSchema,
-  instantSchema,
-  pageQuerySchema,
-  pageSchema,
-  sensorSchema,
-} from '../common-schemas.ts'
+import { readingsTopic, sensorChangeTopic } from '../../../../../core/topics.ts'
+import { newSensorSecret } from '../../../../../registry/credentials.ts'
+import type { Sensor } from '../../../../../registry/types.ts'
+import { assertReach, MAINTAINERS, READERS, scopeOf } from '../../../../access.ts'
+import { HttpError, notFound } from '../../../../http-errors.ts'
+import { errorSchema, idSchema, isoTime, pageQuerySchema, pageSchema } from '../common-schemas.ts'
+import { credentialsSchema, sensorInputSchema, sensorPatchSchema, sensorSchema } from './schema.ts'
 
-/** A series longer than this many intervals is refused: ask for a coarser interval instead. */
-const MAX_POINTS = 10_000
-const HOUR = 3_600_000
-const DURATION = /^(\d+)(s|m|h|d)$/
-const UNIT_MS = { s: 1000, m: 60_000, h: HOUR, d: 24 * HOUR } as const
+export function sensorResponse(sensor: Sensor, now = Date.now()) {
+  return {
+    ...sensor,
+    calibratedAt: isoTime(sensor.calibratedAt),
+    calibrationDue: isoTime(sensor.calibrationDue),
+    calibrationOverdue: sensor.calibrationDue !== undefined && sensor.calibrationDue < now,
+    lastSeenAt: isoTime(sensor.lastSeenAt),
+  }
+}
 
-const seriesQuerySchema = z.object({
-  factor: z.enum(FACTOR_IDS),
-  from: instantSchema.optional().describe('Start, ISO-8601 or epoch ms; default: one hour before `to`'),
-  to: instantSchema.optional().describe('End (exclusive), ISO-8601 or epoch ms; default: now'),
-  interval: z
-    .string()
-    .regex(DURATION, 'an interval is a number and a unit: 30s, 5m, 1h, 1d')
-    .default('1m')
-    .describe('Aggregation interval, e.g. 10s, 1m, 1h'),
-})
-
-const seriesSchema = z.object({
-  sensorId: z.string(),
-  factor: z.enum(FACTOR_IDS),
-  unit: z.string(),
-  from: z.iso.datetime(),
-  to: z.iso.datetime(),
-  interval: z.string(),
-  points: z.array(
-    z.object({ time: z.iso.datetime(), mean: z.number(), max: z.number(), count: z.number().int() }),
-  ),
-})
+const sensorParams = z.object({ sensorId: idSchema })
 
 const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
+  /** The sensor, if the caller's key reaches its facility: 404 when unknown, 403 when out of scope. */
+  async function reachableSensor(principal: Parameters<typeof assertReach>[0], sensorId: string) {
+    const sensor = await fastify.registry.getSensor(sensorId)
+    if (sensor === undefined) throw notFound(`no sensor ${sensorId}`)
+    assertReach(principal, sensor.facilityId)
+    return sensor
+  }
+
+  // Broker and ingest act on a change at once instead of at their next registry refresh.
+  async function announce(sensorId: string) {
+    await fastify.mqtt.publishAsync(sensorChangeTopic(sensorId), '', { qos: 1 })
+  }
+
+  function credentials(sensor: Pick<Sensor, 'id' | 'facilityId'>, password: string) {
+    return { username: sensor.id, password, topic: readingsTopic(sensor.facilityId, sensor.id) }
+  }
+
   fastify.get(
     '/',
     {
+      config: { roles: READERS },
       schema: {
         tags: ['sensors'],
-        summary: 'List sensors, optionally of one facility',
-        querystring: pageQuerySchema.extend({ facility: idSchema.optional() }),
-        response: { 200: pageSchema(sensorSchema) },
+        summary: 'List sensors this key reaches, optionally of one facility',
+        querystring: pageQuerySchema.extend({
+          facility: idSchema.optional(),
+          status: z.enum(['active', 'decommissioned']).optional(),
+        }),
+        response: { 200: pageSchema(sensorSchema), 403: errorSchema },
       },
     },
     async (request) => {
-      const { facility, ...page } = request.query
-      return fastify.registry.listSensors({ ...page, facilityId: facility })
+      const { facility, status, ...page } = request.query
+      if (facility !== undefined) assertReach(request.principal, facility)
+      const facilityIds = facility === undefined ? scopeOf(request.principal) : [facility]
+      const result = await fastify.registry.listSensors({ ...page, status, facilityIds })
+      const now = Date.now()
+      return { ...result, items: result.items.map((sensor) => sensorResponse(sensor, now)) }
+    },
+  )
+
+  fastify.post(
+    '/',
+    {
+      config: { roles: MAINTAINERS },
+      schema: {
+        tags: ['sensors'],
+        summary: 'Register a sensor and receive its MQTT credentials, shown this once',
+        body: sensorInputSchema,
+        response: {
+          201: z.object({ sensor: sensorSchema, credentials: credentialsSchema }),
+          403: errorSchema,
+          404: errorSchema,
+          409: errorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      assertReach(request.principal, request.body.facilityId)
+      const { password, hash } = await newSensorSecret()
+      const sensor = await fastify.registry.createSensor(request.body, hash)
+      await announce(sensor.id)
+      return reply
+        .code(201)
+        .send({ sensor: sensorResponse(sensor), credentials: credentials(sensor, password) })
     },
   )
 
   fastify.get(
     '/:sensorId',
     {
+      config: { roles: READERS },
       schema: {
         tags: ['sensors'],
         summary: 'One sensor',
-        params: z.object({ sensorId: idSchema }),
-        response: { 200: sensorSchema, 404: errorSchema },
+        params: sensorParams,
+        response: { 200: sensorSchema, 403: errorSchema, 404: errorSchema },
+      },
+    },
+    async (request) => sensorResponse(await reachableSensor(request.principal, request.params.sensorId)),
+  )
+
+  fastify.patch(
+    '/:sensorId',
+    {
+      config: { roles: MAINTAINERS },
+      schema: {
+        tags: ['sensors'],
+        summary: 'Change a sensor: zone, model, serial, factors, calibration dates, reporting interval',
+        params: sensorParams,
+        body: sensorPatchSchema,
+        response: { 200: sensorSchema, 403: errorSchema, 404: errorSchema },
       },
     },
     async (request) => {
-      const sensor = await fastify.registry.getSensor(request.params.sensorId)
-      if (sensor === undefined) throw notFound(`no sensor ${request.params.sensorId}`)
-      return sensor
+      await reachableSensor(request.principal, request.params.sensorId)
+      const sensor = await fastify.registry.updateSensor(request.params.sensorId, request.body)
+      await announce(sensor.id)
+      return sensorResponse(sensor)
     },
   )
 
-  fastify.get(
-    '/:sensorId/readings',
+  fastify.post(
+    '/:sensorId/credentials',
     {
+      config: { roles: MAINTAINERS },
       schema: {
-        tags: ['sensors', 'readings'],
-        summary: "A sensor's readings of one factor over a time range: mean and max per interval",
-        params: z.object({ sensorId: idSchema }),
-        querystring: seriesQuerySchema,
-        response: { 200: seriesSchema, 400: errorSchema },
+        tags: ['sensors'],
+        summary: 'Rotate the MQTT credentials: the new password is shown once, the old one stops working',
+        params: sensorParams,
+        response: { 200: credentialsSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
       },
     },
     async (request) => {
-      const { factor, interval } = request.query
-      const [, amount, unit] = DURATION.exec(interval) as unknown as [string, string, keyof typeof UNIT_MS]
-      const intervalMs = Number(amount) * UNIT_MS[unit]
-      const to = request.query.to ?? Date.now()
-      const from = request.query.from ?? to - HOUR
-      if (intervalMs <= 0) throw badRequest('interval must be longer than zero')
-      if (from >= to) throw badRequest('`from` must be before `to`')
-      if ((to - from) / intervalMs > MAX_POINTS) {
-        throw badRequest(
-          `that range holds more than ${MAX_POINTS} intervals of ${interval}: choose a longer interval`,
-        )
-      }
-      const points = await fastify.store.readingSeries({
-        sensorId: request.params.sensorId,
-        factor,
-        from,
-        to,
-        intervalMs,
-      })
-      return {
-        sensorId: request.params.sensorId,
-        factor,
-        unit: FACTORS[factor].unit,
-        from: new Date(from).toISOString(),
-        to: new Date(to).toISOString(),
-        interval,
-        points: points.map((p) => ({ ...p, time: new Date(p.time).toISOString() })),
-      }
+      const sensor = await reachableSensor(request.principal, request.params.sensorId)
+      if (sensor.status === 'decommissioned')
+        throw new HttpError(409, `sensor ${sensor.id} is decommissioned`)
+      const { password, hash } = await newSensorSecret()
+      await fastify.registry.setSensorSecret(sensor.id, hash)
+      await announce(sensor.id)
+      return credentials(sensor, password)
+    },
+  )
+
+  fastify.delete(
+    '/:sensorId/credentials',
+    {
+      config: { roles: MAINTAINERS },
+      schema: {
+        tags: ['sensors'],
+        summary: 'Revoke the MQTT credentials: the sensor is disconnected and cannot connect again',
+        params: sensorParams,
+        response: { 204: z.null(), 403: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const sensor = await reachableSensor(request.principal, request.params.sensorId)
+      if (sensor.status === 'decommissioned')
+        throw new HttpError(409, `sensor ${sensor.id} is decommissioned`)
+      await fastify.registry.setSensorSecret(sensor.id, undefined)
+      await announce(sensor.id)
+      return reply.code(204).send(null)
+    },
+  )
+
+  fastify.post(
+    '/:sensorId/decommission',
+    {
+      config: { roles: MAINTAINERS },
+      schema: {
+        tags: ['sensors'],
+        summary: 'Take a sensor out of service for good: credentials revoked, readings refused, data kept',
+        params: sensorParams,
+        response: { 200: sensorSchema, 403: errorSchema, 404: errorSchema },
+      },
+    },
+    async (request) => {
+      await reachableSensor(request.principal, request.params.sensorId)
+      const sensor = await fastify.registry.decommissionSensor(request.params.sensorId)
+      await announce(sensor.id)
+      return sensorResponse(sensor)
     },
   )
 }

@@ -1,0 +1,82 @@
+import { timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { digest, parseApiKey } from '../../../registry/credentials.ts'
+import type { Registry, Role } from '../../../registry/types.ts'
+import type { Principal } from '../../access.ts'
+import { HttpError } from '../../http-errors.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set on every /api/v1 request that passed authentication. */
+    principal: Principal
+  }
+  interface FastifyInstance {
+    /** Resolves a bearer token to its principal; throws 401 for a missing, unknown or revoked key. */
+    authenticate(token: string | undefined): Promise<Principal>
+  }
+  interface FastifyContextConfig {
+    /** Roles allowed to call the route. Routes under /api/v1 without it are refused: deny by default. */
+    roles?: readonly Role[]
+  }
+}
+
+const unauthorized = (message: string) => new HttpError(401, message)
+
+export async function principalFor(registry: Registry, token: string | undefined): Promise<Principal> {
+  if (token === undefined || token === '')
+    throw unauthorized('an API key is required: Authorization: Bearer qk_…')
+  const parsed = parseApiKey(token)
+  if (parsed === undefined) throw unauthorized('malformed API key')
+  const key = await registry.findApiKey(parsed.id)
+  const given = Buffer.from(digest(parsed.secret))
+  if (
+    key === undefined ||
+    key.revokedAt !== undefined ||
+    !timingSafeEqual(given, Buffer.from(key.secretHash))
+  ) {
+    throw unauthorized('unknown or revoked API key')
+  }
+  let facilities: Principal['facilities'] = 'all'
+  if (key.role === 'officer') facilities = key.facilityId === undefined ? [] : [key.facilityId]
+  else if (key.role === 'contractor') {
+    facilities =
+      key.organisationId === undefined ? [] : await registry.facilitiesOfContractor(key.organisationId)
+  }
+  return { keyId: key.id, name: key.name, role: key.role, facilities, organisationId: key.organisationId }
+}
+
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization
+  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined
+}
+
+/**
+ * Authentication and role checks for /api/v1: a bearer API key (`qk_{id}_{secret}`, stored as a SHA-256
+ * digest) resolves to a principal; the route's `config.roles` says who may call it. Facility scope is
+ * checked by each route with `assertReach`, because only the route knows which facility it touches.
+ */
+export default fp(
+  async function auth(fastify: FastifyInstance) {
+    fastify.decorateRequest('principal', null as unknown as Principal)
+    fastify.decorate('authenticate', (token: string | undefined) => principalFor(fastify.registry, token))
+    fastify.addHook('onRequest', async function authenticateRequest(request) {
+      if (!request.url.startsWith('/api/v1/')) return
+      const roles = request.routeOptions.config.roles
+      if (roles === undefined) return // an unknown route: the 404 handler answers
+      request.principal = await fastify.authenticate(bearer(request))
+      if (!roles.includes(request.principal.role)) {
+        throw new HttpError(
+          403,
+          `the ${request.principal.role} role may not ${request.method} ${request.routeOptions.url}`,
+        )
+      }
+    })
+    fastify.addHook('onRoute', function requireRoles(route) {
+      if (route.url.startsWith('/api/v1/') && route.config?.roles === undefined) {
+        throw new Error(`route ${route.method} ${route.url} declares no roles`)
+      }
+    })
+  },
+  { name: 'auth', dependencies: ['services'] },
+)

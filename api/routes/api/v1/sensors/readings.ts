@@ -1,0 +1,81 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { FACTOR_IDS, FACTORS } from '../../../../../core/factors.ts'
+import { assertReach, READERS } from '../../../../access.ts'
+import { badRequest, notFound } from '../../../../http-errors.ts'
+import { errorSchema, idSchema, instantSchema } from '../common-schemas.ts'
+
+/** A series longer than this many intervals is refused: ask for a coarser interval instead. */
+const MAX_POINTS = 10_000
+const HOUR = 3_600_000
+const DURATION = /^(\d+)(s|m|h|d)$/
+const UNIT_MS = { s: 1000, m: 60_000, h: HOUR, d: 24 * HOUR } as const
+
+const seriesQuerySchema = z.object({
+  factor: z.enum(FACTOR_IDS),
+  from: instantSchema.optional().describe('Start, ISO-8601 or epoch ms; default: one hour before `to`'),
+  to: instantSchema.optional().describe('End (exclusive), ISO-8601 or epoch ms; default: now'),
+  interval: z
+    .string()
+    .regex(DURATION, 'an interval is a number and a unit: 30s, 5m, 1h, 1d')
+    .default('1m')
+    .describe('Aggregation interval, e.g. 10s, 1m, 1h'),
+})
+
+const seriesSchema = z.object({
+  sensorId: z.string(),
+  factor: z.enum(FACTOR_IDS),
+  unit: z.string(),
+  from: z.iso.datetime(),
+  to: z.iso.datetime(),
+  interval: z.string(),
+  points: z.array(
+    z.object({ time: z.iso.datetime(), mean: z.number(), max: z.number(), count: z.number().int() }),
+  ),
+})
+
+const sensorReadingRoutes: FastifyPluginAsyncZod = async (fastify) => {
+  fastify.get(
+    '/:sensorId/readings',
+    {
+      config: { roles: READERS },
+      schema: {
+        tags: ['sensors', 'readings'],
+        summary: "A sensor's readings of one factor over a time range: mean and max per interval",
+        params: z.object({ sensorId: idSchema }),
+        querystring: seriesQuerySchema,
+        response: { 200: seriesSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema },
+      },
+    },
+    async (request) => {
+      const { sensorId } = request.params
+      const sensor = await fastify.registry.getSensor(sensorId)
+      if (sensor === undefined) throw notFound(`no sensor ${sensorId}`)
+      assertReach(request.principal, sensor.facilityId)
+      const { factor, interval } = request.query
+      const [, amount, unit] = DURATION.exec(interval) as unknown as [string, string, keyof typeof UNIT_MS]
+      const intervalMs = Number(amount) * UNIT_MS[unit]
+      const to = request.query.to ?? Date.now()
+      const from = request.query.from ?? to - HOUR
+      if (intervalMs <= 0) throw badRequest('interval must be longer than zero')
+      if (from >= to) throw badRequest('`from` must be before `to`')
+      if ((to - from) / intervalMs > MAX_POINTS) {
+        throw badRequest(
+          `that range holds more than ${MAX_POINTS} intervals of ${interval}: choose a longer interval`,
+        )
+      }
+      const points = await fastify.store.readingSeries({ sensorId, factor, from, to, intervalMs })
+      return {
+        sensorId,
+        factor,
+        unit: FACTORS[factor].unit,
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+        interval,
+        points: points.map((p) => ({ ...p, time: new Date(p.time).toISOString() })),
+      }
+    },
+  )
+}
+
+export default sensorReadingRoutes

@@ -1,0 +1,47 @@
+import { z } from 'zod'
+import { FACTOR_IDS } from '../../../../../core/factors.ts'
+import { SENSOR_STATUSES } from '../../../../../registry/types.ts'
+import { idSchema, instantSchema } from '../common-schemas.ts'
+
+export const sensorSchema = z.object({
+  id: idSchema,
+  facilityId: idSchema,
+  zoneId: idSchema.optional(),
+  zone: z.string(),
+  model: z.string(),
+  serial: z.string(),
+  factors: z.array(z.enum(FACTOR_IDS)),
+  calibratedAt: z.iso.datetime().optional(),
+  calibrationDue: z.iso.datetime().optional(),
+  calibrationOverdue: z.boolean().describe('The calibration due date has passed'),
+  status: z.enum(SENSOR_STATUSES),
+  reportingIntervalS: z.number().int(),
+  hasCredentials: z.boolean(),
+  lastSeenAt: z.iso.datetime().optional(),
+})
+
+const sensorFields = {
+  zoneId: idSchema.optional(),
+  model: z.string().trim().min(1).max(100),
+  serial: z.string().trim().max(100).default(''),
+  factors: z.array(z.enum(FACTOR_IDS)).min(1).max(FACTOR_IDS.length),
+  calibratedAt: instantSchema.optional(),
+  calibrationDue: instantSchema.optional(),
+  reportingIntervalS: z.number().int().min(1).max(86_400).default(60).describe('Seconds between readings'),
+}
+
+export const sensorInputSchema = z.object({ id: idSchema, facilityId: idSchema, ...sensorFields })
+
+export const sensorPatchSchema = z
+  .object(sensorFields)
+  .partial()
+  .omit({ serial: true })
+  .extend({
+    serial: z.string().trim().max(100).optional(),
+  })
+
+export const credentialsSchema = z.object({
+  username: z.string().describe('MQTT user name: the sensor id'),
+  password: z.string().describe('MQTT password: shown once, stored only as a slow hash'),
+  topic: z.string().describe('The one topic this sensor may publish to'),
+})

@@ -1,0 +1,134 @@
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { z } from 'zod'
+import { parseEnv } from '../core/config.ts'
+import { issueApiKey } from '../registry/api-keys.ts'
+import { openSqliteRegistry } from '../registry/sqlite/registry.ts'
+import { ORGANISATION_KINDS, ROLES } from '../registry/types.ts'
+
+const USAGE = `usage: quantrac admin <command> [options]
+
+Administers the registry in QUANTRAC_DATA_DIR directly, so a fresh install can be set up before any key exists.
+
+  create-key --role admin|regulator|contractor|officer [--name NAME]
+             [--organisation ID]   (contractor keys: the contractor organisation)
+             [--facility ID]       (officer keys: their facility)
+             prints the key once; it is stored only as a digest
+  list-keys
+  revoke-key ID
+  create-organisation --id ID --name NAME --kind owner|contractor|authority`
+
+export interface AdminIo {
+  stdout(line: string): void
+  stderr(line: string): void
+}
+
+const createKeyArgs = z
+  .object({
+    role: z.enum(ROLES, { message: `--role is one of ${ROLES.join(', ')}` }),
+    name: z.string().min(1).optional(),
+    organisation: z.string().optional(),
+    facility: z.string().optional(),
+  })
+  .refine(
+    (a) => a.role !== 'contractor' || a.organisation !== undefined,
+    '--organisation is required for a contractor key',
+  )
+  .refine(
+    (a) => a.role !== 'officer' || a.facility !== undefined,
+    '--facility is required for an officer key',
+  )
+
+const organisationArgs = z.object({
+  id: z.string().min(1, '--id is required'),
+  name: z.string().min(1, '--name is required'),
+  kind: z.enum(ORGANISATION_KINDS, { message: `--kind is one of ${ORGANISATION_KINDS.join(', ')}` }),
+})
+
+/** `quantrac admin …`: returns the exit code (2 for bad usage). */
+export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
+  const [command, ...rest] = argv
+  let parsed: ReturnType<typeof parseArgs>
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        role: { type: 'string' },
+        name: { type: 'string' },
+        organisation: { type: 'string' },
+        facility: { type: 'string' },
+        id: { type: 'string' },
+        kind: { type: 'string' },
+      },
+    })
+  } catch (err) {
+    io.stderr(`quantrac admin: ${(err as Error).message}\n\n${USAGE}`)
+    return 2
+  }
+  const usage = (message: string) => {
+    io.stderr(`quantrac admin: ${message}\n\n${USAGE}`)
+    return 2
+  }
+  if (!['create-key', 'list-keys', 'revoke-key', 'create-organisation'].includes(command ?? '')) {
+    return usage(command === undefined ? 'a command is required' : `unknown command "${command}"`)
+  }
+
+  const { QUANTRAC_DATA_DIR } = parseEnv(
+    z.object({ QUANTRAC_DATA_DIR: z.string().default('./data') }),
+    process.env,
+  )
+  const registry = openSqliteRegistry(join(QUANTRAC_DATA_DIR, 'registry.sqlite'))
+  try {
+    switch (command) {
+      case 'create-key': {
+        const args = createKeyArgs.safeParse(parsed.values)
+        if (!args.success) return usage(args.error.issues.map((i) => i.message).join('; '))
+        const { role, name, organisation, facility } = args.data
+        const { key, token } = await issueApiKey(registry, {
+          name: name ?? `${role} key`,
+          role,
+          organisationId: organisation,
+          facilityId: facility,
+        })
+        io.stderr(`created ${key.role} key ${key.id}; it is shown this once:`)
+        io.stdout(token)
+        return 0
+      }
+      case 'list-keys': {
+        for (let offset = 0; ; offset += 500) {
+          const page = await registry.listApiKeys({ limit: 500, offset })
+          for (const key of page.items) {
+            const scope = key.facilityId ?? key.organisationId ?? 'all'
+            const state =
+              key.revokedAt === undefined ? 'active' : `revoked ${new Date(key.revokedAt).toISOString()}`
+            io.stdout(`${key.id}\t${key.role}\t${scope}\t${state}\t${key.name}`)
+          }
+          if (offset + 500 >= page.total) return 0
+        }
+      }
+      case 'revoke-key': {
+        const id = parsed.positionals[0]
+        if (id === undefined) return usage('revoke-key needs the key id')
+        if (!(await registry.revokeApiKey(id))) {
+          io.stderr(`quantrac admin: no active key ${id}`)
+          return 1
+        }
+        io.stderr(`revoked key ${id}`)
+        return 0
+      }
+      default: {
+        const args = organisationArgs.safeParse(parsed.values)
+        if (!args.success) return usage(args.error.issues.map((i) => i.message).join('; '))
+        await registry.createOrganisation(args.data)
+        io.stderr(`created ${args.data.kind} organisation ${args.data.id}`)
+        return 0
+      }
+    }
+  } catch (err) {
+    io.stderr(`quantrac admin: ${(err as Error).message}`)
+    return 1
+  } finally {
+    registry.close()
+  }
+}

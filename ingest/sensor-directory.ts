@@ -1,0 +1,73 @@
+import type { Logger } from 'pino'
+import type { SensorAddress } from '../core/topics.ts'
+import type { Registry, SensorAccess } from '../registry/types.ts'
+import type { Rejection } from './decode.ts'
+
+const REFRESH_MS = 60_000
+const LAST_SEEN_FLUSH_MS = 30_000
+
+/**
+ * The registered sensors, in memory so admitting a message costs a map lookup. The API announces each
+ * change on MQTT (`refreshSensor`); a periodic full refresh catches anything missed. Last-seen times are
+ * gathered here and written to the registry in batches.
+ */
+export async function createSensorDirectory(registry: Registry, log: Logger) {
+  let sensors = new Map<string, SensorAccess>()
+  let lastSeen = new Map<string, number>()
+
+  async function refresh(): Promise<void> {
+    sensors = new Map((await registry.allSensorAccess()).map((access) => [access.id, access]))
+  }
+
+  async function refreshSensor(sensorId: string): Promise<void> {
+    const access = await registry.sensorAccess(sensorId)
+    if (access === undefined) sensors.delete(sensorId)
+    else sensors.set(sensorId, access)
+  }
+
+  async function flushLastSeen(): Promise<void> {
+    if (lastSeen.size === 0) return
+    const batch = lastSeen
+    lastSeen = new Map()
+    await registry.recordLastSeen(batch)
+  }
+
+  await refresh()
+  const timers = [
+    setInterval(
+      () => refresh().catch((err) => log.warn({ err }, 'could not refresh the sensor directory')),
+      REFRESH_MS,
+    ),
+    setInterval(
+      () => flushLastSeen().catch((err) => log.warn({ err }, 'could not record last-seen times')),
+      LAST_SEEN_FLUSH_MS,
+    ),
+  ]
+
+  return {
+    /** Whether a message from this address may be read at all; the reason when not. */
+    admit({ facilityId, sensorId }: SensorAddress): Rejection | undefined {
+      const access = sensors.get(sensorId)
+      if (access === undefined)
+        return { reason: 'unknown-sensor', detail: `sensor ${sensorId} is not registered` }
+      if (access.facilityId !== facilityId) {
+        return {
+          reason: 'unknown-sensor',
+          detail: `sensor ${sensorId} is registered to facility ${access.facilityId}, not ${facilityId}`,
+        }
+      }
+      if (access.status === 'decommissioned') {
+        return { reason: 'decommissioned', detail: `sensor ${sensorId} is decommissioned` }
+      }
+      return undefined
+    },
+    seen(sensorId: string, time: number): void {
+      if (time > (lastSeen.get(sensorId) ?? 0)) lastSeen.set(sensorId, time)
+    },
+    refreshSensor,
+    async close(): Promise<void> {
+      for (const timer of timers) clearInterval(timer)
+      await flushLastSeen()
+    },
+  }
+}

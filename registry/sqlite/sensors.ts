@@ -1,0 +1,192 @@
+import type { DatabaseSync } from 'node:sqlite'
+import type { FactorId } from '../../core/factors.ts'
+import { ConflictError, NotFoundError } from '../errors.ts'
+import type {
+  NewSensor,
+  Registry,
+  Sensor,
+  SensorAccess,
+  SensorPatch,
+  SensorQuery,
+  SensorStatus,
+} from '../types.ts'
+import { inTransaction, isForeignKeyViolation, isUniqueViolation, selectPage, Where } from './paging.ts'
+
+interface SensorRow {
+  id: string
+  facility_id: string
+  zone_id: string | null
+  zone_name: string | null
+  model: string
+  serial: string
+  factors: string
+  calibrated_at: number | null
+  calibration_due: number | null
+  status: SensorStatus
+  reporting_interval_s: number
+  secret_hash: string | null
+  credential_version: number
+  last_seen_at: number | null
+}
+
+const DEFAULT_REPORTING_INTERVAL_S = 60
+// Sensors with their zone's name, so listings need no second query.
+const SENSOR_VIEW =
+  '(SELECT sensor.*, zone.name AS zone_name FROM sensor LEFT JOIN zone ON zone.id = sensor.zone_id)'
+
+function toSensor(row: SensorRow): Sensor {
+  const sensor: Sensor = {
+    id: row.id,
+    facilityId: row.facility_id,
+    zone: row.zone_name ?? '',
+    model: row.model,
+    serial: row.serial,
+    factors: JSON.parse(row.factors) as FactorId[],
+    status: row.status,
+    reportingIntervalS: row.reporting_interval_s,
+    hasCredentials: row.secret_hash !== null,
+  }
+  if (row.zone_id !== null) sensor.zoneId = row.zone_id
+  if (row.calibrated_at !== null) sensor.calibratedAt = row.calibrated_at
+  if (row.calibration_due !== null) sensor.calibrationDue = row.calibration_due
+  if (row.last_seen_at !== null) sensor.lastSeenAt = row.last_seen_at
+  return sensor
+}
+
+function toAccess(row: SensorRow): SensorAccess {
+  return {
+    id: row.id,
+    facilityId: row.facility_id,
+    status: row.status,
+    secretHash: row.secret_hash ?? undefined,
+    credentialVersion: row.credential_version,
+  }
+}
+
+type SensorMethods = Pick<
+  Registry,
+  | 'createSensor'
+  | 'updateSensor'
+  | 'getSensor'
+  | 'listSensors'
+  | 'setSensorSecret'
+  | 'decommissionSensor'
+  | 'sensorAccess'
+  | 'allSensorAccess'
+  | 'recordLastSeen'
+>
+
+export function sensorRepository(db: DatabaseSync): SensorMethods {
+  const statements = {
+    get: db.prepare(`SELECT * FROM ${SENSOR_VIEW} WHERE id = ?`),
+    all: db.prepare(`SELECT * FROM ${SENSOR_VIEW}`),
+    insert: db.prepare(
+      `INSERT INTO sensor (id, facility_id, zone_id, model, serial, factors, calibrated_at, calibration_due,
+         reporting_interval_s, secret_hash, credential_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+    ),
+    update: db.prepare(
+      `UPDATE sensor SET zone_id = ?, model = ?, serial = ?, factors = ?, calibrated_at = ?, calibration_due = ?,
+         reporting_interval_s = ? WHERE id = ?`,
+    ),
+    setSecret: db.prepare(
+      'UPDATE sensor SET secret_hash = ?, credential_version = credential_version + 1 WHERE id = ?',
+    ),
+    decommission: db.prepare(
+      `UPDATE sensor SET status = 'decommissioned', secret_hash = NULL, credential_version = credential_version + 1
+       WHERE id = ?`,
+    ),
+    lastSeen: db.prepare('UPDATE sensor SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE id = ?'),
+  }
+
+  function read(id: string): SensorRow | undefined {
+    return statements.get.get(id) as SensorRow | undefined
+  }
+
+  function existing(id: string): SensorRow {
+    const row = read(id)
+    if (row === undefined) throw new NotFoundError(`no sensor ${id}`)
+    return row
+  }
+
+  return {
+    async createSensor(sensor: NewSensor, secretHash: string) {
+      try {
+        statements.insert.run(
+          sensor.id,
+          sensor.facilityId,
+          sensor.zoneId ?? null,
+          sensor.model,
+          sensor.serial,
+          JSON.stringify(sensor.factors),
+          sensor.calibratedAt ?? null,
+          sensor.calibrationDue ?? null,
+          sensor.reportingIntervalS ?? DEFAULT_REPORTING_INTERVAL_S,
+          secretHash,
+        )
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new ConflictError(`sensor ${sensor.id} exists already`)
+        if (isForeignKeyViolation(err))
+          throw new NotFoundError(`no facility ${sensor.facilityId} or zone ${sensor.zoneId}`)
+        throw err
+      }
+      return toSensor(read(sensor.id)!)
+    },
+
+    async updateSensor(id: string, patch: SensorPatch) {
+      const current = toSensor(existing(id))
+      const next = { ...current, ...patch }
+      try {
+        statements.update.run(
+          next.zoneId ?? null,
+          next.model,
+          next.serial,
+          JSON.stringify(next.factors),
+          next.calibratedAt ?? null,
+          next.calibrationDue ?? null,
+          next.reportingIntervalS,
+          id,
+        )
+      } catch (err) {
+        if (isForeignKeyViolation(err)) throw new NotFoundError(`no zone ${patch.zoneId}`)
+        throw err
+      }
+      return toSensor(read(id)!)
+    },
+
+    getSensor: async (id) => {
+      const row = read(id)
+      return row && toSensor(row)
+    },
+
+    async listSensors(query: SensorQuery) {
+      const where = new Where().in('facility_id', query.facilityIds)
+      if (query.status !== undefined) where.add('status = ?', query.status)
+      const { rows, total } = selectPage<SensorRow>(db, SENSOR_VIEW, where, 'facility_id, id', query)
+      return { items: rows.map(toSensor), total, limit: query.limit, offset: query.offset }
+    },
+
+    async setSensorSecret(id: string, secretHash: string | undefined) {
+      const row = existing(id)
+      if (row.status === 'decommissioned') throw new ConflictError(`sensor ${id} is decommissioned`)
+      statements.setSecret.run(secretHash ?? null, id)
+    },
+
+    async decommissionSensor(id: string) {
+      existing(id)
+      statements.decommission.run(id)
+      return toSensor(read(id)!)
+    },
+
+    sensorAccess: async (id) => {
+      const row = read(id)
+      return row && toAccess(row)
+    },
+    allSensorAccess: async () => (statements.all.all() as unknown as SensorRow[]).map(toAccess),
+
+    async recordLastSeen(lastSeen: ReadonlyMap<string, number>) {
+      inTransaction(db, () => {
+        for (const [id, time] of lastSeen) statements.lastSeen.run(time, id)
+      })
+    },
+  }
+}
