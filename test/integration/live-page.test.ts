@@ -1,20 +1,16 @@
 import { mkdir } from 'node:fs/promises'
-import { connectAsync, type MqttClient } from 'mqtt'
+import type { MqttClient } from 'mqtt'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readingsTopic } from '../../core/topics.ts'
+import type { FactorId } from '../../core/factors.ts'
+import { issueApiKey } from '../../registry/api-keys.ts'
 import { chromiumMissing, launchChromium } from '../support/browser.ts'
-import { type Platform, startPlatform } from '../support/platform.ts'
+import { type Platform, startPlatform, testFacility } from '../support/platform.ts'
 import { waitUntil } from '../support/processes.ts'
 
 const ARTIFACTS = new URL('../artifacts/', import.meta.url)
 const FACILITY = 'fac-001'
 const OFFICER = 'Nguyễn Thị Lan'
-
-async function getJson(url: string): Promise<any> {
-  const response = await fetch(url)
-  return response.json()
-}
 
 function tile(page: Page, sensorId: string, factor: string) {
   return page.locator(`.tile[data-sensor="${sensorId}"][data-factor="${factor}"]`)
@@ -24,49 +20,54 @@ function tile(page: Page, sensorId: string, factor: string) {
 function describeLivePage() {
   describe('the live page for safety officers', () => {
     let platform: Platform
-    let publisher: MqttClient
+    const sensorClients = new Map<string, { client: MqttClient; topic: string }>()
     let browser: Browser
     let context: BrowserContext
     let page: Page
     const pageErrors: string[] = []
 
     async function publish(sensorId: string, payload: object) {
-      await publisher.publishAsync(readingsTopic(FACILITY, sensorId), JSON.stringify(payload), { qos: 1 })
+      const sensor = sensorClients.get(sensorId)!
+      await sensor.client.publishAsync(sensor.topic, JSON.stringify(payload), { qos: 1 })
+    }
+
+    async function getJson(path: string) {
+      const { status, body } = await platform.call('GET', path)
+      expect(status).toBe(200)
+      return body
+    }
+
+    /** Opens the page in a new browser context that has `key` saved, as after signing in. */
+    async function openContext(key: string, options: Parameters<Browser['newContext']>[0]) {
+      const opened = await browser.newContext(options)
+      await opened.addInitScript((token) => window.localStorage.setItem('quantrac.apiKey', token), key)
+      return opened
     }
 
     beforeAll(async () => {
       await mkdir(ARTIFACTS, { recursive: true })
       platform = await startPlatform()
-      await platform.registry.upsertFacility({
-        id: FACILITY,
-        name: 'Nhà máy Xi măng Bút Sơn',
-        province: 'Hà Nam',
-        sector: 'cement',
-        profile: 'qcvn',
-      })
-      await platform.registry.upsertFacility({
-        id: 'fac-002',
-        name: 'Xưởng May Hưng Yên',
-        province: 'Hưng Yên',
-        sector: 'garment',
-        profile: 'qcvn',
-      })
-      const sensors = [
-        { id: 'noise-01', zone: 'Xưởng nghiền', factors: ['noise'] as const },
-        { id: 'gas-01', zone: 'Lò nung', factors: ['gas.co', 'gas.o2'] as const },
-        { id: 'climate-01', zone: 'Lò nung', factors: ['temperature', 'humidity'] as const },
+      await platform.registry.upsertFacility(
+        testFacility(FACILITY, { name: 'Nhà máy Xi măng Bút Sơn', province: 'Hà Nam', sector: 'cement' }),
+      )
+      await platform.registry.upsertFacility(
+        testFacility('fac-002', { name: 'Xưởng May Hưng Yên', province: 'Hưng Yên', sector: 'garment' }),
+      )
+      await platform.registry.createZone({ id: 'zone-mill', facilityId: FACILITY, name: 'Xưởng nghiền' })
+      await platform.registry.createZone({ id: 'zone-kiln', facilityId: FACILITY, name: 'Lò nung' })
+      const sensors: { id: string; zoneId: string; factors: FactorId[] }[] = [
+        { id: 'noise-01', zoneId: 'zone-mill', factors: ['noise'] },
+        { id: 'gas-01', zoneId: 'zone-kiln', factors: ['gas.co', 'gas.o2'] },
+        { id: 'climate-01', zoneId: 'zone-kiln', factors: ['temperature', 'humidity'] },
       ]
       for (const sensor of sensors) {
-        await platform.registry.upsertSensor({
-          ...sensor,
-          factors: [...sensor.factors],
-          facilityId: FACILITY,
-          model: 'test',
-        })
+        const credentials = await platform.registerSensor(FACILITY, sensor.id, sensor.factors)
+        await platform.registry.updateSensor(sensor.id, { zoneId: sensor.zoneId })
+        const client = await platform.connectSensor(credentials)
+        sensorClients.set(sensor.id, { client, topic: credentials.topic })
       }
 
       // Twenty minutes of history for the sparklines; the climate sensor stopped reporting five minutes ago.
-      publisher = await connectAsync(platform.mqttUrl)
       const now = Date.now()
       const minutes = Array.from({ length: 20 }, (_, i) => now - (20 - i) * 60_000)
       await publish('noise-01', {
@@ -85,15 +86,16 @@ function describeLivePage() {
         ]),
       })
       await waitUntil(
-        async () =>
-          (await getJson(`${platform.apiUrl}/api/v1/readings/latest?facility=${FACILITY}`)).items.length ===
-          5,
+        async () => (await getJson(`/api/v1/readings/latest?facility=${FACILITY}`)).items.length === 5,
         10_000,
         () => 'seed readings never reached the store',
       )
 
       browser = await launchChromium()
-      context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'vi-VN' })
+      context = await openContext(platform.adminKey, {
+        viewport: { width: 1440, height: 900 },
+        locale: 'vi-VN',
+      })
       page = await context.newPage()
       page.on('pageerror', (err) => pageErrors.push(err.message))
       page.on('console', (message) => {
@@ -107,7 +109,7 @@ function describeLivePage() {
     afterAll(async () => {
       await context?.close()
       await browser?.close()
-      await publisher?.endAsync()
+      for (const { client } of sensorClients.values()) await client.endAsync()
       await platform?.stop()
     })
 
@@ -195,7 +197,7 @@ function describeLivePage() {
       expect(await alert.locator('.alert-ack').textContent()).toContain(`Đã xác nhận bởi ${OFFICER}`)
       expect(await alert.locator('.alert-note').textContent()).toBe('Đã phát nút tai chống ồn')
       expect(await page.locator('#alert-count').textContent()).toBe('0')
-      const active = await getJson(`${platform.apiUrl}/api/v1/alerts?facility=${FACILITY}&state=active`)
+      const active = await getJson(`/api/v1/alerts?facility=${FACILITY}&state=active`)
       expect(active.items).toHaveLength(1)
       expect(active.items[0]).toMatchObject({
         factor: 'noise',
@@ -221,10 +223,8 @@ function describeLivePage() {
       await page.locator('#ack-cancel').click()
 
       const id = await alert.getAttribute('data-alert-id')
-      const response = await fetch(`${platform.apiUrl}/api/v1/alerts/${id}/acknowledge`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ by: 'Trần Văn Minh' }),
+      const response = await platform.call('POST', `/api/v1/alerts/${id}/acknowledge`, {
+        by: 'Trần Văn Minh',
       })
       expect(response.status).toBe(200)
       const acknowledged = page.locator(`.alert[data-alert-id="${id}"]`)
@@ -258,7 +258,7 @@ function describeLivePage() {
     })
 
     it('fits a 375 px phone screen in one column, alerts first', async () => {
-      const phone = await browser.newContext({
+      const phone = await openContext(platform.adminKey, {
         viewport: { width: 375, height: 812 },
         deviceScaleFactor: 2,
         isMobile: true,
@@ -280,44 +280,41 @@ function describeLivePage() {
         const overflow = await small.evaluate(() => document.documentElement.scrollWidth)
         expect(overflow).toBeLessThanOrEqual(375)
         await small.screenshot({ path: new URL('live-page-phone.png', ARTIFACTS).pathname, fullPage: true })
+        await small.screenshot({ path: new URL('live-page-phone-first-screen.png', ARTIFACTS).pathname })
       } finally {
         await phone.close()
       }
     })
 
-    it('asks for an API key when the API wants one, and sends it as a bearer token', async () => {
-      // The API answers 401 without `Authorization: Bearer qk_…`; stood in for here by the browser's router.
-      const keyed = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' })
+    it('asks for an API key, shows an officer only the facility the key reaches, and signs out', async () => {
+      const officer = await issueApiKey(platform.registry, {
+        name: OFFICER,
+        role: 'officer',
+        facilityId: FACILITY,
+      })
+      const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' })
       try {
-        const authorizations = new Set<string>()
-        await keyed.route('**/api/v1/**', async (route) => {
-          const authorization = await route.request().headerValue('authorization')
-          if (authorization === null) {
-            await route.fulfill({
-              status: 401,
-              contentType: 'application/json',
-              body: JSON.stringify({
-                statusCode: 401,
-                error: 'Unauthorized',
-                message: 'an API key is required',
-              }),
-            })
-            return
-          }
-          authorizations.add(authorization)
-          await route.continue()
-        })
-        const keyPage = await keyed.newPage()
+        const keyPage = await fresh.newPage()
         await keyPage.goto(`${platform.apiUrl}/#${FACILITY}`)
         const dialog = keyPage.locator('#key-dialog')
         await dialog.waitFor()
-        await dialog.getByLabel('API key').fill('qk_officer_secret')
+        expect(await keyPage.locator('#key-error').isHidden()).toBe(true)
+        await dialog.getByLabel('API key').fill('qk_000000000000_not-a-key-at-all-not-a-key-at-all-not-a-key')
+        await dialog.getByRole('button', { name: 'Sign in' }).click()
+        // The server refuses it: asked again, with the reason.
+        await keyPage.locator('#key-error').waitFor()
+        await dialog.getByLabel('API key').fill(officer.token)
         await dialog.getByRole('button', { name: 'Sign in' }).click()
         await expect.poll(() => keyPage.locator('.tile').count()).toBe(5)
-        expect([...authorizations]).toEqual(['Bearer qk_officer_secret'])
-        expect(await keyPage.locator('#sign-out').isVisible()).toBe(true)
+        await keyPage.locator('#connection[data-state="live"]').waitFor()
+        expect(await keyPage.locator('#facility option').allTextContents()).toEqual([
+          'Nhà máy Xi măng Bút Sơn (fac-001)',
+        ])
+        await keyPage.locator('#sign-out').click()
+        await keyPage.locator('#key-dialog').waitFor()
+        expect(await keyPage.evaluate(() => window.localStorage.getItem('quantrac.apiKey'))).toBeNull()
       } finally {
-        await keyed.close()
+        await fresh.close()
       }
     })
 

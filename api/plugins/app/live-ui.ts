@@ -9,6 +9,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { FACTOR_IDS, FACTORS } from '../../../core/factors.ts'
 import { DEFAULT_PROFILE, limitsFor, PROFILE_IDS, PROFILES } from '../../../core/limits/index.ts'
+import { READERS } from '../../access.ts'
 
 const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url))
 
@@ -120,6 +121,7 @@ export default fp(
     routes.get(
       '/api/v1/limits',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['limits'],
           summary: "A limit profile's limits per factor, in each factor's canonical unit, with their sources",
