@@ -35,21 +35,33 @@ export const facilitySchema = z.object({
 
 const text = (max: number) => z.string().trim().min(1).max(max)
 
-export const facilityInputSchema = z.object({
-  id: idSchema,
+const facilityFields = {
   name: text(200),
   province: text(100),
   sector: text(100).describe('Sector or industry code, e.g. garment, coal-mining'),
-  address: z.string().trim().max(500).default(''),
-  ownerId: idSchema.optional(),
-  contractorIds: z.array(idSchema).max(50).default([]),
-  hazards: z.array(z.enum(FACTOR_IDS)).max(FACTOR_IDS.length).default([]),
-  profile: z.enum(PROFILE_IDS).default(DEFAULT_PROFILE),
-  shifts: shiftPatternSchema.default(DEFAULT_SHIFT_PATTERN),
-  workers: z.number().int().min(0).max(1_000_000).default(0),
+  address: z.string().trim().max(500),
+  ownerId: idSchema,
+  contractorIds: z.array(idSchema).max(50),
+  hazards: z.array(z.enum(FACTOR_IDS)).max(FACTOR_IDS.length),
+  profile: z.enum(PROFILE_IDS),
+  shifts: shiftPatternSchema,
+  workers: z.number().int().min(0).max(1_000_000),
+}
+
+export const facilityInputSchema = z.object({
+  ...facilityFields,
+  id: idSchema,
+  address: facilityFields.address.default(''),
+  ownerId: facilityFields.ownerId.optional(),
+  contractorIds: facilityFields.contractorIds.default([]),
+  hazards: facilityFields.hazards.default([]),
+  profile: facilityFields.profile.default(DEFAULT_PROFILE),
+  shifts: facilityFields.shifts.default(DEFAULT_SHIFT_PATTERN),
+  workers: facilityFields.workers.default(0),
 })
 
-export const facilityPatchSchema = facilityInputSchema.omit({ id: true }).partial()
+/** Only the fields given change; no defaults here, or a PATCH would reset what it does not mention. */
+export const facilityPatchSchema = z.object(facilityFields).partial()
 
 export const zoneSchema = z.object({
   id: idSchema,

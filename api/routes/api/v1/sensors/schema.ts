@@ -21,24 +21,28 @@ export const sensorSchema = z.object({
 })
 
 const sensorFields = {
-  zoneId: idSchema.optional(),
+  zoneId: idSchema,
   model: z.string().trim().min(1).max(100),
-  serial: z.string().trim().max(100).default(''),
+  serial: z.string().trim().max(100),
   factors: z.array(z.enum(FACTOR_IDS)).min(1).max(FACTOR_IDS.length),
-  calibratedAt: instantSchema.optional(),
-  calibrationDue: instantSchema.optional(),
-  reportingIntervalS: z.number().int().min(1).max(86_400).default(60).describe('Seconds between readings'),
+  calibratedAt: instantSchema,
+  calibrationDue: instantSchema,
+  reportingIntervalS: z.number().int().min(1).max(86_400).describe('Seconds between readings'),
 }
 
-export const sensorInputSchema = z.object({ id: idSchema, facilityId: idSchema, ...sensorFields })
+export const sensorInputSchema = z.object({
+  ...sensorFields,
+  id: idSchema,
+  facilityId: idSchema,
+  zoneId: sensorFields.zoneId.optional(),
+  serial: sensorFields.serial.default(''),
+  calibratedAt: sensorFields.calibratedAt.optional(),
+  calibrationDue: sensorFields.calibrationDue.optional(),
+  reportingIntervalS: sensorFields.reportingIntervalS.default(60),
+})
 
-export const sensorPatchSchema = z
-  .object(sensorFields)
-  .partial()
-  .omit({ serial: true })
-  .extend({
-    serial: z.string().trim().max(100).optional(),
-  })
+/** Only the fields given change; no defaults here, or a PATCH would reset what it does not mention. */
+export const sensorPatchSchema = z.object(sensorFields).partial()
 
 export const credentialsSchema = z.object({
   username: z.string().describe('MQTT user name: the sensor id'),
