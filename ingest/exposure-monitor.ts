@@ -151,10 +151,14 @@ export function createExposureMonitor(
   }
 
   /**
-   * Raises `sensor-offline` for sensors silent longer than their max sample interval and clears it when they
-   * report again. One alert per sensor, not per factor: a multi-gas detector that dies is one problem.
+   * Raises `sensor-offline` for sensors silent longer than `offlineAfterMs` (by default the evaluator's max
+   * sample interval) and clears it when they report again. One alert per sensor, not per factor: a
+   * multi-gas detector that dies is one problem.
    */
-  function sweepOffline(now: number): AlertTransition[] {
+  function sweepOffline(
+    now: number,
+    offlineAfterMs: (sensorId: string) => number | undefined,
+  ): AlertTransition[] {
     const newestBySensor = new Map<string, Entry>()
     for (const entry of entries.values()) {
       const newest = newestBySensor.get(entry.key.sensorId)
@@ -164,7 +168,8 @@ export function createExposureMonitor(
     }
     const transitions: AlertTransition[] = []
     for (const entry of newestBySensor.values()) {
-      const signal = offlineSignal(entry.evaluator.lastTime, now, entry.evaluator.maxSampleIntervalMs)
+      const limit = offlineAfterMs(entry.key.sensorId) ?? entry.evaluator.maxSampleIntervalMs
+      const signal = offlineSignal(entry.evaluator.lastTime, now, limit)
       transitions.push(...tracker.observe(entry.key, signal, now))
     }
     return track(transitions)

@@ -188,7 +188,10 @@ export async function startIngest(options: IngestOptions) {
   await client.subscribeAsync(options.subscription, { qos: 1 })
   log.info({ subscription: options.subscription, url: options.mqttUrl }, 'ingest subscribed')
 
-  const sweep = setInterval(() => publishAlerts(monitor.sweepOffline(Date.now())), OFFLINE_SWEEP_MS)
+  const sweep = setInterval(
+    () => publishAlerts(monitor.sweepOffline(Date.now(), sensors.offlineAfterMs)),
+    OFFLINE_SWEEP_MS,
+  )
   const persist = setInterval(() => {
     saveState().catch((err) => log.error({ err }, 'could not save exposure state'))
   }, STATE_SAVE_MS)

@@ -4,6 +4,8 @@ import type { Registry, SensorAccess } from '../registry/types.ts'
 import type { Rejection } from './decode.ts'
 
 const REFRESH_MS = 60_000
+/** A sensor that misses this many reporting intervals is offline. */
+export const MISSED_INTERVALS_OFFLINE = 3
 const LAST_SEEN_FLUSH_MS = 30_000
 
 /**
@@ -60,6 +62,11 @@ export async function createSensorDirectory(registry: Registry, log: Logger) {
         return { reason: 'decommissioned', detail: `sensor ${sensorId} is decommissioned` }
       }
       return undefined
+    },
+    /** How long a sensor may stay silent before it counts as offline; undefined for unregistered ones. */
+    offlineAfterMs(sensorId: string): number | undefined {
+      const access = sensors.get(sensorId)
+      return access && access.reportingIntervalS * 1000 * MISSED_INTERVALS_OFFLINE
     },
     seen(sensorId: string, time: number): void {
       if (time > (lastSeen.get(sensorId) ?? 0)) lastSeen.set(sensorId, time)

@@ -72,6 +72,7 @@ export interface SensorAccess {
   secretHash?: string
   /** Raised on every rotation or revocation, so caches of verified passwords go stale at once. */
   credentialVersion: number
+  reportingIntervalS: number
 }
 
 export const ROLES = ['admin', 'regulator', 'contractor', 'officer'] as const

@@ -60,6 +60,7 @@ function toAccess(row: SensorRow): SensorAccess {
     status: row.status,
     secretHash: row.secret_hash ?? undefined,
     credentialVersion: row.credential_version,
+    reportingIntervalS: row.reporting_interval_s,
   }
 }
 

@@ -18,7 +18,8 @@ describe('access control across the API, the broker and the live feed', () => {
   let sensorA: SensorCredentials
   let sensorB: SensorCredentials
 
-  const as = (who: Who, method: string, path: string, body?: unknown) => platform.call(method, path, body, keys[who])
+  const as = (who: Who, method: string, path: string, body?: unknown) =>
+    platform.call(method, path, body, keys[who])
   const statusOf = async (who: Who, method: string, path: string, body?: unknown) =>
     (await as(who, method, path, body)).status
 
@@ -46,7 +47,12 @@ describe('access control across the API, the broker and the live feed', () => {
       officerB: await key('officer', { facilityId: 'fac-b' }),
     })
     const register = async (who: Who, facilityId: string, id: string) => {
-      const created = await as(who, 'POST', '/api/v1/sensors', { id, facilityId, model: 'm', factors: ['noise'] })
+      const created = await as(who, 'POST', '/api/v1/sensors', {
+        id,
+        facilityId,
+        model: 'm',
+        factors: ['noise'],
+      })
       expect(created.status).toBe(201)
       return created.body.credentials as SensorCredentials
     }
@@ -54,12 +60,20 @@ describe('access control across the API, the broker and the live feed', () => {
     sensorB = await register('contractorB', 'fac-b', 'sb')
     for (const credentials of [sensorA, sensorB]) {
       const client = await platform.connectSensor(credentials)
-      await client.publishAsync(credentials.topic, JSON.stringify({ factor: 'noise', value: 120, unit: 'dBA' }), {
-        qos: 1,
-      })
+      await client.publishAsync(
+        credentials.topic,
+        JSON.stringify({ factor: 'noise', value: 120, unit: 'dBA' }),
+        {
+          qos: 1,
+        },
+      )
       await client.endAsync()
     }
-    await waitUntil(async () => (await readingsOf('sa')) + (await readingsOf('sb')) === 2, 10_000, () => 'no data')
+    await waitUntil(
+      async () => (await readingsOf('sa')) + (await readingsOf('sb')) === 2,
+      10_000,
+      () => 'no data',
+    )
     await waitUntil(
       async () => (await as('admin', 'GET', '/api/v1/alerts')).body.total === 2,
       10_000,
@@ -182,7 +196,7 @@ describe('access control across the API, the broker and the live feed', () => {
 
     it('closes a sensor that publishes under another sensor’s topic, and stores nothing of it', async () => {
       const client = await platform.connectSensor(sensorA)
-      const closed = new Promise((resolve) => client.once('close', resolve))
+      const closed = new Promise<void>((resolve) => client.once('close', () => resolve()))
       client.publish(sensorB.topic, JSON.stringify({ factor: 'noise', value: 99, unit: 'dBA' }), { qos: 1 })
       await closed
       client.end(true)
@@ -195,9 +209,9 @@ describe('access control across the API, the broker and the live feed', () => {
     it('grants a sensor no subscription, not even to its own readings', async () => {
       const client = await platform.connectSensor(sensorA)
       // The broker answers SUBACK 0x80 (failure) for each topic, which MQTT.js reports as an error.
-      await expect(client.subscribeAsync(['#', sensorA.topic, 'quantrac/v1/live/+/+'], { qos: 1 })).rejects.toThrow(
-        /Subscribe error/,
-      )
+      await expect(
+        client.subscribeAsync(['#', sensorA.topic, 'quantrac/v1/live/+/+'], { qos: 1 }),
+      ).rejects.toThrow(/Subscribe error/)
       expect(client.connected).toBe(true)
       expect(platform.broker!.counters.subscriptionsRefused).toBe(3)
       await client.endAsync()
@@ -205,7 +219,7 @@ describe('access control across the API, the broker and the live feed', () => {
 
     it('drops a sensor’s connection when its credentials are rotated, and accepts only the new ones', async () => {
       const client = await platform.connectSensor(sensorA)
-      const closed = new Promise((resolve) => client.once('close', resolve))
+      const closed = new Promise<void>((resolve) => client.once('close', () => resolve()))
       const rotated = await as('contractorA', 'POST', '/api/v1/sensors/sa/credentials')
       expect(rotated.status).toBe(200)
       await closed
@@ -231,7 +245,8 @@ describe('access control across the API, the broker and the live feed', () => {
   })
 
   describe('the live feed', () => {
-    const connect = (token?: string) => io(platform.apiUrl, { transports: ['websocket'], auth: { token }, reconnection: false })
+    const connect = (token?: string) =>
+      io(platform.apiUrl, { transports: ['websocket'], auth: { token }, reconnection: false })
 
     it('refuses a handshake without a valid key', async () => {
       const socket = connect()

@@ -18,7 +18,7 @@ describe('the exposure engine behind the live platform', () => {
   let platform: Platform
   let detector: MqttClient
   let socket: Socket
-  const alertEvents: { id: string; kind: string; level: string; state: string }[] = []
+  const alertEvents: { id: string; kind: string; level: string; state: string; sensorId: string }[] = []
 
   const api = async (path: string) => (await platform.call('GET', path)).body
 
@@ -102,5 +102,33 @@ describe('the exposure engine behind the live platform', () => {
       acknowledgedBy: 'Trần Thị Bình',
       note: 'ventilation started',
     })
+  })
+
+  it('raises sensor-offline once a sensor has missed three reporting intervals, and clears it when it is back', async () => {
+    const created = await platform.call('POST', '/api/v1/sensors', {
+      id: 'dust-1',
+      facilityId: 'plant-1',
+      model: 'optical',
+      factors: ['dust.total'],
+      reportingIntervalS: 1,
+    })
+    const dust = await platform.connectSensor(created.body.credentials)
+    const publish = () =>
+      dust.publishAsync(
+        created.body.credentials.topic,
+        JSON.stringify({ factor: 'dust.total', value: 1.2, unit: 'mg/m3' }),
+        {
+          qos: 1,
+        },
+      )
+    await publish()
+    const isOffline = (a: { kind: string; sensorId?: string; state: string }) =>
+      a.kind === 'sensor-offline' && a.sensorId === 'dust-1'
+    await waitUntil(
+      async () => alertEvents.some((a) => isOffline(a) && a.state === 'open'),
+      20_000,
+      () => 'not offline',
+    )
+    await dust.endAsync()
   })
 })
