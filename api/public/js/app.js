@@ -78,7 +78,16 @@ function facilityFromHash() {
   return state.facilities.find((f) => f.id === id)
 }
 
+/** `quantrac start` prints a link carrying the demo officer's key: keep the key, drop it from the address bar. */
+function takeKeyFromLink() {
+  const match = /^#key=(qk_[\w-]+)$/.exec(location.hash)
+  if (match === null) return
+  storage()?.setItem(API_KEY, match[1])
+  history.replaceState(null, '', location.pathname)
+}
+
 async function start() {
+  takeKeyFromLink()
   applyStaticTexts()
   bindControls()
   try {
