@@ -1,0 +1,126 @@
+import type { GenerateFleetOptions } from '../../simulators/fleet.ts'
+import { type LoadResult, prepareLoad } from './load.ts'
+import { processRssBytes, startCpuWindow } from './machine.ts'
+import { formatBytes, formatCount, formatMs } from './stats.ts'
+
+export interface OfferedRunOptions {
+  mqttPort: number
+  fleet: GenerateFleetOptions
+  readingsPerSecond: number
+  durationMs: number
+  /** Processes whose CPU and RSS the run reports, by name. */
+  pids: Record<string, number | undefined>
+  /** Resolves, with the time it happened, once the system has stored what it accepted (or gave up). */
+  drained?: (load: LoadResult) => Promise<number>
+  /** What reached the store over the run's reading times. */
+  countStored?: (fromMs: number, toMs: number) => Promise<number>
+  workers?: number
+  connectionsPerWorker?: number
+  window?: number
+}
+
+export interface OfferedRun {
+  load: LoadResult
+  stored: number | undefined
+  /** Acknowledged by the broker but not in the store. */
+  lost: number | undefined
+  /** Stored readings per second, from the first publish to the moment the store had them all. */
+  storedPerSecond: number | undefined
+  /** How long after the publishers finished the store caught up: a system keeping pace drains at once. */
+  drainLagMs: number | undefined
+  cores: Record<string, number>
+  machineBusyCores: number
+  rss: Record<string, number>
+}
+
+/** One offered load: publishers at a fixed rate for a fixed time, then acknowledged vs stored. */
+export async function runOffered(options: OfferedRunOptions): Promise<OfferedRun> {
+  const load = await prepareLoad({
+    host: '127.0.0.1',
+    port: options.mqttPort,
+    fleet: options.fleet,
+    readingsPerSecond: options.readingsPerSecond,
+    durationMs: options.durationMs,
+    workers: options.workers,
+    connectionsPerWorker: options.connectionsPerWorker,
+    window: options.window,
+  })
+  let result: LoadResult
+  let cpu: ReturnType<ReturnType<typeof startCpuWindow>>
+  let drainedAt: number | undefined
+  try {
+    const stopCpu = startCpuWindow(options.pids)
+    result = await load.run()
+    drainedAt = options.drained ? await options.drained(result) : undefined
+    cpu = stopCpu()
+  } finally {
+    await load.stop()
+  }
+  const stored = options.countStored ? await options.countStored(result.startMs, result.sendEndMs) : undefined
+  const rss: Record<string, number> = {}
+  for (const [name, pid] of Object.entries(options.pids)) {
+    const bytes = pid === undefined ? undefined : processRssBytes(pid)
+    if (bytes !== undefined) rss[name] = bytes
+  }
+  return {
+    load: result,
+    stored,
+    lost: stored === undefined ? undefined : Math.max(0, result.ackedReadings - stored),
+    storedPerSecond:
+      stored === undefined || drainedAt === undefined
+        ? undefined
+        : (stored * 1000) / (drainedAt - result.startMs),
+    drainLagMs: drainedAt === undefined ? undefined : Math.max(0, drainedAt - result.lastAckMs),
+    cores: cpu.cores,
+    machineBusyCores: cpu.machineBusyCores,
+    rss,
+  }
+}
+
+/**
+ * Sustained: the offered readings were sent and acknowledged (≥ 99.9 %: the last pump of a run may fall
+ * a few messages short when its time is up), none lost, and the store kept pace (lag < 1 s).
+ */
+export function sustained(run: OfferedRun): boolean {
+  return (
+    run.load.ackedReadings >= run.load.offeredReadings * 0.999 &&
+    run.lost === 0 &&
+    run.drainLagMs !== undefined &&
+    run.drainLagMs < 1000
+  )
+}
+
+export const OFFERED_COLUMNS = [
+  'offered r/s',
+  'offered',
+  'acknowledged',
+  'stored',
+  'lost',
+  'acked r/s',
+  'stored r/s',
+  'store lag',
+  'PUBACK p50 / p99',
+  'CPU (cores)',
+  'RSS',
+  'sustained',
+]
+
+export function offeredRow(run: OfferedRun, rssName: string): string[] {
+  const cores = Object.entries(run.cores)
+    .map(([name, value]) => `${name} ${value.toFixed(2)}`)
+    .concat(`gen ${run.load.generatorCores.toFixed(2)}`, `machine ${run.machineBusyCores.toFixed(2)}`)
+  return [
+    formatCount(run.load.offeredReadingsPerSecond),
+    formatCount(run.load.offeredReadings),
+    formatCount(run.load.ackedReadings),
+    run.stored === undefined ? '–' : formatCount(run.stored),
+    run.lost === undefined ? '–' : formatCount(run.lost),
+    formatCount(run.load.ackedPerSecond),
+    run.storedPerSecond === undefined ? '–' : formatCount(run.storedPerSecond),
+    run.drainLagMs === undefined ? '–' : formatMs(run.drainLagMs, 0),
+    `${formatMs(run.load.pubackMs.p50, 1)} / ${formatMs(run.load.pubackMs.p99, 1)}`,
+    cores.join(', '),
+    run.rss[rssName] === undefined ? '–' : formatBytes(run.rss[rssName] as number),
+    sustained(run) ? 'yes' : 'no',
+  ]
+}

@@ -1,0 +1,159 @@
+import { type ChildProcess, fork } from 'node:child_process'
+import type { GenerateFleetOptions } from '../../simulators/fleet.ts'
+
+export type SutMode = 'quantrac' | 'ceiling'
+
+export type ToSut =
+  | { type: 'start'; mode: SutMode; influxUrl?: string }
+  | { type: 'sample' }
+  | { type: 'register'; fleet: GenerateFleetOptions; extra: { facilityId: string; sensorIds: string[] }[] }
+  | { type: 'profile-start' }
+  | { type: 'profile-stop'; file: string }
+  | { type: 'stop' }
+
+export interface SutSample {
+  type: 'sample'
+  rss: number
+  heapUsed: number
+  /** Share of time the event loop was busy since the process started (not windowed). */
+  eventLoopUtilization: number
+  ingest?: {
+    messages: number
+    readings: number
+    rejected: number
+    written: number
+    pending: number
+    dropped: number
+    refused: number
+    failedBatches: number
+  }
+  /** Ceiling mode: messages and payload bytes the counting subscriber received. */
+  received: number
+  receivedBytes: number
+}
+
+export type FromSut =
+  | {
+      type: 'ready'
+      mqttPort: number
+      apiUrl?: string
+      database?: string
+      username?: string
+      password?: string
+      apiKey?: string
+    }
+  | { type: 'registered'; sensors: number }
+  | SutSample
+  | { type: 'profiling' }
+  | { type: 'profiled' }
+  | { type: 'error'; message: string }
+
+export interface RunningSut {
+  pid: number
+  mode: SutMode
+  mqttPort: number
+  apiUrl?: string
+  database?: string
+  /** Service credentials publishers use where the broker wants credentials. */
+  credentials: { username?: string; password?: string }
+  /** An admin API key for the live feed, where the API wants one. */
+  apiKey?: string
+  sample(): Promise<SutSample>
+  /** Registers a fleet's sensors (and extra noise sensors) where ingest admits registered sensors only. */
+  register(
+    fleet: GenerateFleetOptions,
+    extra?: { facilityId: string; sensorIds: string[] }[],
+  ): Promise<number>
+  /** Starts V8's sampling profiler in the process (what --cpu-prof uses), for the load window only. */
+  startProfile(): Promise<void>
+  /** Stops it and writes the .cpuprofile to `file`. */
+  stopProfile(file: string): Promise<void>
+  /** Graceful stop: the platform closes in order, then the process exits. */
+  stop(): Promise<void>
+}
+
+const SUT_URL = new URL('./sut-process.ts', import.meta.url)
+
+function nextMessage<T extends FromSut['type']>(
+  child: ChildProcess,
+  type: T,
+  timeoutMs: number,
+): Promise<Extract<FromSut, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup()
+      reject(new Error(`system under test sent no ${type} within ${timeoutMs} ms`))
+    }, timeoutMs)
+    function onMessage(message: FromSut) {
+      if (message.type === 'error') {
+        cleanup()
+        reject(new Error(`system under test failed: ${message.message}`))
+      } else if (message.type === type) {
+        cleanup()
+        resolve(message as never)
+      }
+    }
+    function onExit(code: number | null) {
+      cleanup()
+      reject(new Error(`system under test exited with ${code}`))
+    }
+    function cleanup() {
+      clearTimeout(timer)
+      child.off('message', onMessage)
+      child.off('exit', onExit)
+    }
+    child.on('message', onMessage)
+    child.on('exit', onExit)
+  })
+}
+
+/** Forks the system under test. */
+export async function startSut(options: { mode: SutMode; influxUrl?: string }): Promise<RunningSut> {
+  const child = fork(SUT_URL, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const ready = nextMessage(child, 'ready', 60_000)
+  child.send({ type: 'start', mode: options.mode, influxUrl: options.influxUrl } satisfies ToSut)
+  let started: Extract<FromSut, { type: 'ready' }>
+  try {
+    started = await ready
+  } catch (err) {
+    child.kill('SIGKILL')
+    throw err
+  }
+  return {
+    pid: child.pid as number,
+    mode: options.mode,
+    mqttPort: started.mqttPort,
+    apiUrl: started.apiUrl,
+    database: started.database,
+    credentials: { username: started.username, password: started.password },
+    apiKey: started.apiKey,
+    async register(fleet, extra = []) {
+      const answer = nextMessage(child, 'registered', 600_000)
+      child.send({ type: 'register', fleet, extra } satisfies ToSut)
+      return (await answer).sensors
+    },
+    async sample() {
+      const answer = nextMessage(child, 'sample', 10_000)
+      child.send({ type: 'sample' } satisfies ToSut)
+      return answer
+    },
+    async startProfile() {
+      const answer = nextMessage(child, 'profiling', 10_000)
+      child.send({ type: 'profile-start' } satisfies ToSut)
+      await answer
+    },
+    async stopProfile(file) {
+      const answer = nextMessage(child, 'profiled', 60_000)
+      child.send({ type: 'profile-stop', file } satisfies ToSut)
+      await answer
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+      child.send({ type: 'stop' } satisfies ToSut)
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+      await exited
+      clearTimeout(timer)
+    },
+  }
+}
