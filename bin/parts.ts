@@ -11,8 +11,21 @@ import { openSqliteRegistry } from '../registry/sqlite/registry.ts'
 import { storeEnv } from '../store/config.ts'
 import { createLogger } from './log.ts'
 import { closeOnSignal, openStorage } from './services.ts'
+import { apiOptions, brokerOptions, ingestOptions } from './wiring.ts'
 
 const LOCAL_BROKER = 'mqtt://127.0.0.1:1883'
+
+function brokerConnection(config: {
+  QUANTRAC_MQTT_URL?: string
+  QUANTRAC_MQTT_USERNAME?: string
+  QUANTRAC_MQTT_PASSWORD?: string
+}) {
+  return {
+    mqttUrl: config.QUANTRAC_MQTT_URL ?? LOCAL_BROKER,
+    username: config.QUANTRAC_MQTT_USERNAME,
+    password: config.QUANTRAC_MQTT_PASSWORD,
+  }
+}
 
 /** `quantrac broker`: the MQTT broker alone. */
 export async function runBroker(): Promise<number> {
@@ -26,14 +39,10 @@ export async function runBroker(): Promise<number> {
   // Sensor credentials live in the registry; the broker only reads them.
   const registry = openSqliteRegistry(join(config.QUANTRAC_DATA_DIR, 'registry.sqlite'))
   const broker = await startBroker(
-    {
-      host: config.QUANTRAC_LISTEN_HOST,
-      port: config.QUANTRAC_MQTT_PORT,
-      maxPayloadBytes: config.QUANTRAC_MQTT_MAX_PAYLOAD_BYTES,
-      allowAnonymous: config.QUANTRAC_MQTT_ALLOW_ANONYMOUS,
-      serviceUsername: config.QUANTRAC_MQTT_USERNAME,
-      servicePassword: config.QUANTRAC_MQTT_PASSWORD,
-    },
+    brokerOptions(config, {
+      username: config.QUANTRAC_MQTT_USERNAME,
+      password: config.QUANTRAC_MQTT_PASSWORD,
+    }),
     registry,
     log.child({ component: 'broker' }),
   )
@@ -46,20 +55,7 @@ export async function runIngest(): Promise<number> {
   const config = parseEnv(z.object(ingestEnv), process.env)
   const log = createLogger()
   const storage = await openStorage(config, log)
-  const ingest = await startIngest({
-    mqttUrl: config.QUANTRAC_MQTT_URL ?? LOCAL_BROKER,
-    username: config.QUANTRAC_MQTT_USERNAME,
-    password: config.QUANTRAC_MQTT_PASSWORD,
-    subscription: config.QUANTRAC_INGEST_SUBSCRIPTION,
-    maxPayloadBytes: config.QUANTRAC_MQTT_MAX_PAYLOAD_BYTES,
-    batchSize: config.QUANTRAC_BATCH_SIZE,
-    flushIntervalMs: config.QUANTRAC_FLUSH_INTERVAL_MS,
-    store: storage.store,
-    registry: storage.registry,
-    alerts: storage.registry,
-    state: storage.registry,
-    log: log.child({ component: 'ingest' }),
-  })
+  const ingest = await startIngest(ingestOptions(config, storage, brokerConnection(config), log))
   closeOnSignal(log, [() => ingest.close(), () => storage.close()])
   return -1
 }
@@ -69,19 +65,7 @@ export async function runApi(): Promise<number> {
   const config = parseEnv(z.object(apiEnv), process.env)
   const log = createLogger()
   const storage = await openStorage(config, log)
-  const api = await startApi({
-    host: config.QUANTRAC_LISTEN_HOST,
-    port: config.QUANTRAC_HTTP_PORT,
-    store: storage.store,
-    registry: storage.registry,
-    alerts: storage.registry,
-    mqtt: {
-      mqttUrl: config.QUANTRAC_MQTT_URL ?? LOCAL_BROKER,
-      username: config.QUANTRAC_MQTT_USERNAME,
-      password: config.QUANTRAC_MQTT_PASSWORD,
-    },
-    log: log.child({ component: 'api' }),
-  })
+  const api = await startApi(apiOptions(config, storage, brokerConnection(config), log))
   log.info(`API on ${api.url} (OpenAPI docs: ${api.url}/docs)`)
   closeOnSignal(log, [() => api.close(), () => storage.close()])
   return -1

@@ -13,6 +13,7 @@ import { startSimulation } from '../simulators/publisher.ts'
 import { HANDHELD, seedDemo } from './demo.ts'
 import { createLogger } from './log.ts'
 import { closeOnSignal, openStorage } from './services.ts'
+import { apiOptions, brokerOptions, ingestOptions } from './wiring.ts'
 
 const startEnv = z.object({
   ...brokerEnv,
@@ -42,39 +43,13 @@ export async function runStart(): Promise<number> {
     password: config.QUANTRAC_MQTT_PASSWORD ?? newSecret(),
   }
   const broker = await startBroker(
-    {
-      host: config.QUANTRAC_LISTEN_HOST,
-      port: config.QUANTRAC_MQTT_PORT,
-      maxPayloadBytes: config.QUANTRAC_MQTT_MAX_PAYLOAD_BYTES,
-      allowAnonymous: config.QUANTRAC_MQTT_ALLOW_ANONYMOUS,
-      serviceUsername: service.username,
-      servicePassword: service.password,
-    },
+    brokerOptions(config, service),
     storage.registry,
     log.child({ component: 'broker' }),
   )
   const mqtt = { mqttUrl: config.QUANTRAC_MQTT_URL ?? `mqtt://127.0.0.1:${broker.port}`, ...service }
-  const ingest = await startIngest({
-    ...mqtt,
-    subscription: config.QUANTRAC_INGEST_SUBSCRIPTION,
-    maxPayloadBytes: config.QUANTRAC_MQTT_MAX_PAYLOAD_BYTES,
-    batchSize: config.QUANTRAC_BATCH_SIZE,
-    flushIntervalMs: config.QUANTRAC_FLUSH_INTERVAL_MS,
-    store: storage.store,
-    registry: storage.registry,
-    alerts: storage.registry,
-    state: storage.registry,
-    log: log.child({ component: 'ingest' }),
-  })
-  const api = await startApi({
-    host: config.QUANTRAC_LISTEN_HOST,
-    port: config.QUANTRAC_HTTP_PORT,
-    store: storage.store,
-    registry: storage.registry,
-    alerts: storage.registry,
-    mqtt,
-    log: log.child({ component: 'api' }),
-  })
+  const ingest = await startIngest(ingestOptions(config, storage, mqtt, log))
+  const api = await startApi(apiOptions(config, storage, mqtt, log))
   const simulation =
     demo === undefined
       ? undefined

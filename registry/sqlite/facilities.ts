@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite'
 import type { ProfileId } from '../../core/limits/index.ts'
+import { inTransaction } from '../../store/sqlite/database.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import type {
   Facility,
@@ -11,7 +12,7 @@ import type {
   Registry,
   Zone,
 } from '../types.ts'
-import { inTransaction, isForeignKeyViolation, isUniqueViolation, selectPage, Where } from './paging.ts'
+import { isForeignKeyViolation, isUniqueViolation, selectPage, Where } from './paging.ts'
 
 interface FacilityRow {
   id: string

@@ -41,19 +41,6 @@ export function selectPage<T>(
   return { rows, total }
 }
 
-/** Runs `work` in a transaction: all of it or none. */
-export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
-  db.exec('BEGIN')
-  try {
-    const result = work()
-    db.exec('COMMIT')
-    return result
-  } catch (err) {
-    db.exec('ROLLBACK')
-    throw err
-  }
-}
-
 export function isUniqueViolation(err: unknown): boolean {
   return err instanceof Error && /UNIQUE constraint failed|PRIMARY KEY/.test(err.message)
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { configureShared, migrate } from '../../store/sqlite/migrate.ts'
+import { configureShared, migrate } from '../../store/sqlite/database.ts'
 import type { AlertRepository, Registry, StateRepository } from '../types.ts'
 import { alertRepository, stateRepository } from './alerts.ts'
 import { apiKeyRepository } from './api-keys.ts'

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite'
 import type { FactorId } from '../../core/factors.ts'
+import { inTransaction } from '../../store/sqlite/database.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import type {
   NewSensor,
@@ -10,7 +11,7 @@ import type {
   SensorQuery,
   SensorStatus,
 } from '../types.ts'
-import { inTransaction, isForeignKeyViolation, isUniqueViolation, selectPage, Where } from './paging.ts'
+import { isForeignKeyViolation, isUniqueViolation, selectPage, Where } from './paging.ts'
 
 interface SensorRow {
   id: string

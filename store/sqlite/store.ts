@@ -5,7 +5,7 @@ import type { Alert } from '../../core/alerts.ts'
 import type { ExposurePoint, Reading } from '../../core/contract.ts'
 import type { FactorId } from '../../core/factors.ts'
 import type { AggregatePoint, LatestQuery, SeriesQuery, TimeSeriesStore } from '../types.ts'
-import { configureShared, migrate } from './migrate.ts'
+import { configureShared, inTransaction, migrate } from './database.ts'
 
 interface ExposureRow {
   time: number
@@ -97,22 +97,11 @@ export function createSqliteStore(path: string): TimeSeriesStore {
      GROUP BY bucket ORDER BY bucket`,
   )
 
-  function inTransaction(work: () => void): void {
-    db.exec('BEGIN')
-    try {
-      work()
-      db.exec('COMMIT')
-    } catch (err) {
-      db.exec('ROLLBACK')
-      throw err
-    }
-  }
-
   return {
     kind: 'sqlite',
 
     async writeReadings(readings: readonly Reading[]) {
-      inTransaction(() => {
+      inTransaction(db, () => {
         for (const r of readings) {
           insertReading.run(r.time, r.facilityId, r.sensorId, r.factor, r.value)
           upsertLatest.run(r.sensorId, r.factor, r.facilityId, r.time, r.value)
@@ -121,7 +110,7 @@ export function createSqliteStore(path: string): TimeSeriesStore {
     },
 
     async writeAlertEvents(alerts: readonly Alert[]) {
-      inTransaction(() => {
+      inTransaction(db, () => {
         for (const a of alerts) {
           insertAlertEvent.run(
             a.updatedAt,
@@ -141,7 +130,7 @@ export function createSqliteStore(path: string): TimeSeriesStore {
     },
 
     async writeExposures(points: readonly ExposurePoint[]) {
-      inTransaction(() => {
+      inTransaction(db, () => {
         for (const p of points) {
           const values = [
             p.time,

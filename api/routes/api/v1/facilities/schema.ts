@@ -75,6 +75,20 @@ export const zoneSchema = z.object({
 
 export const zoneInputSchema = zoneSchema.omit({ facilityId: true }).extend({ name: text(200) })
 
+/** A CSV cell holding a list separated by semicolons: `noise;gas.co` → ['noise', 'gas.co']. */
+function semicolonList<T extends z.ZodType>(item: T) {
+  return z
+    .string()
+    .default('')
+    .transform((cell) =>
+      cell
+        .split(';')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item))
+}
+
 /** One line of a facilities CSV; lists inside a cell are separated by semicolons. */
 export const facilityCsvRowSchema = z.object({
   id: idSchema,
@@ -82,50 +96,22 @@ export const facilityCsvRowSchema = z.object({
   province: text(100),
   sector: text(100),
   address: z.string().trim().max(500).default(''),
-  hazards: z
-    .string()
-    .default('')
-    .transform((cell) =>
-      cell
-        .split(';')
-        .map((v) => v.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.enum(FACTOR_IDS))),
+  hazards: semicolonList(z.enum(FACTOR_IDS)),
   profile: z
     .string()
     .default('')
     .transform((cell) => cell.trim() || DEFAULT_PROFILE)
     .pipe(z.enum(PROFILE_IDS)),
-  shifts: z
-    .string()
-    .default('')
-    .transform((cell) =>
-      cell
-        .split(';')
-        .map((v) => v.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().refine(isShiftStart, 'shift starts are HH:MM')))
-    .transform((starts) =>
-      starts.length === 0 ? DEFAULT_SHIFT_PATTERN : { ...DEFAULT_SHIFT_PATTERN, starts },
-    ),
+  shifts: semicolonList(z.string().refine(isShiftStart, 'shift starts are HH:MM')).transform((starts) =>
+    starts.length === 0 ? DEFAULT_SHIFT_PATTERN : { ...DEFAULT_SHIFT_PATTERN, starts },
+  ),
   workers: z.coerce.number().int().min(0).default(0),
   ownerId: z
     .string()
     .default('')
     .transform((cell) => cell.trim() || undefined)
     .pipe(idSchema.optional()),
-  contractorIds: z
-    .string()
-    .default('')
-    .transform((cell) =>
-      cell
-        .split(';')
-        .map((v) => v.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(idSchema)),
+  contractorIds: semicolonList(idSchema),
 })
 
 export const FACILITY_CSV_COLUMNS = Object.keys(facilityCsvRowSchema.shape)

@@ -1,3 +1,4 @@
+/** SQLite conventions shared by the embedded stores: one file for several processes, numbered migrations, transactions. */
 import { readdirSync, readFileSync } from 'node:fs'
 import type { DatabaseSync } from 'node:sqlite'
 
@@ -33,4 +34,17 @@ export function configureShared(db: DatabaseSync): void {
   db.exec('PRAGMA synchronous = NORMAL')
   db.exec('PRAGMA busy_timeout = 5000')
   db.exec('PRAGMA foreign_keys = ON')
+}
+
+/** Runs `work` in a transaction: all of it or none. */
+export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
+  db.exec('BEGIN')
+  try {
+    const result = work()
+    db.exec('COMMIT')
+    return result
+  } catch (err) {
+    db.exec('ROLLBACK')
+    throw err
+  }
 }

@@ -1,0 +1,73 @@
+import type { Logger } from 'pino'
+import { z } from 'zod'
+import { apiEnv } from '../api/config.ts'
+import type { ApiOptions } from '../api/server.ts'
+import { brokerEnv } from '../broker/config.ts'
+import type { BrokerOptions } from '../broker/server.ts'
+import { ingestEnv } from '../ingest/config.ts'
+import type { IngestOptions } from '../ingest/ingest.ts'
+import type { openStorage } from './services.ts'
+
+const brokerConfig = z.object(brokerEnv)
+const ingestConfig = z.object(ingestEnv)
+const apiConfig = z.object(apiEnv)
+type Storage = Awaited<ReturnType<typeof openStorage>>
+
+/** How a service reaches the broker: its URL and the services' credentials. */
+export interface BrokerConnection {
+  mqttUrl: string
+  username?: string
+  password?: string
+}
+
+/** The options of each part, from its validated configuration: one place for `start` and the separate commands. */
+export function brokerOptions(
+  config: z.infer<typeof brokerConfig>,
+  service: Omit<BrokerConnection, 'mqttUrl'>,
+): BrokerOptions {
+  return {
+    host: config.QUANTRAC_LISTEN_HOST,
+    port: config.QUANTRAC_MQTT_PORT,
+    maxPayloadBytes: config.QUANTRAC_MQTT_MAX_PAYLOAD_BYTES,
+    allowAnonymous: config.QUANTRAC_MQTT_ALLOW_ANONYMOUS,
+    serviceUsername: service.username,
+    servicePassword: service.password,
+  }
+}
+
+export function ingestOptions(
+  config: z.infer<typeof ingestConfig>,
+  storage: Storage,
+  broker: BrokerConnection,
+  log: Logger,
+): IngestOptions {
+  return {
+    ...broker,
+    subscription: config.QUANTRAC_INGEST_SUBSCRIPTION,
+    maxPayloadBytes: config.QUANTRAC_MQTT_MAX_PAYLOAD_BYTES,
+    batchSize: config.QUANTRAC_BATCH_SIZE,
+    flushIntervalMs: config.QUANTRAC_FLUSH_INTERVAL_MS,
+    store: storage.store,
+    registry: storage.registry,
+    alerts: storage.registry,
+    state: storage.registry,
+    log: log.child({ component: 'ingest' }),
+  }
+}
+
+export function apiOptions(
+  config: z.infer<typeof apiConfig>,
+  storage: Storage,
+  broker: BrokerConnection,
+  log: Logger,
+): ApiOptions {
+  return {
+    host: config.QUANTRAC_LISTEN_HOST,
+    port: config.QUANTRAC_HTTP_PORT,
+    store: storage.store,
+    registry: storage.registry,
+    alerts: storage.registry,
+    mqtt: broker,
+    log: log.child({ component: 'api' }),
+  }
+}

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Platform, startPlatform, testFacility } from '../support/platform.ts'
+
+describe('registering facilities, zones and sensors through the API', () => {
+  let platform: Platform
+
+  beforeAll(async () => {
+    platform = await startPlatform()
+  })
+
+  afterAll(async () => {
+    await platform?.stop()
+  })
+
+  it('creates a facility with defaults, refuses a duplicate, and pages through the list', async () => {
+    const created = await platform.call('POST', '/api/v1/facilities', {
+      id: 'mine-1',
+      name: 'Mỏ than Hà Lầm',
+      province: 'Quảng Ninh',
+      sector: 'coal-mining',
+      hazards: ['dust.respirable', 'gas.co', 'gas.lel'],
+    })
+    expect(created.status).toBe(201)
+    expect(created.body).toMatchObject({ profile: 'qcvn', workers: 0, shifts: { utcOffsetMinutes: 420 } })
+    expect((await platform.call('POST', '/api/v1/facilities', testFacility('mine-1'))).status).toBe(409)
+    await platform.call('POST', '/api/v1/facilities', testFacility('mine-2'))
+    const page = await platform.call('GET', '/api/v1/facilities?limit=1&offset=1')
+    expect(page.body).toMatchObject({ total: 2, limit: 1, offset: 1, items: [{ id: 'mine-2' }] })
+  })
+
+  it('explains what is wrong with a bad facility', async () => {
+    const response = await platform.call('POST', '/api/v1/facilities', {
+      id: 'bad id',
+      name: '',
+      province: 'X',
+      sector: 'Y',
+      hazards: ['radiation'],
+      shifts: { starts: ['25:00'], utcOffsetMinutes: 420 },
+    })
+    expect(response.status).toBe(400)
+    for (const field of ['id', 'name', 'hazards', 'shifts']) expect(response.body.message).toContain(field)
+  })
+
+  it('changes only the fields a PATCH names', async () => {
+    const patched = await platform.call('PATCH', '/api/v1/facilities/mine-1', { workers: 850 })
+    expect(patched.body).toMatchObject({ workers: 850, hazards: ['dust.respirable', 'gas.co', 'gas.lel'] })
+    expect((await platform.call('PATCH', '/api/v1/facilities/nope', { workers: 1 })).status).toBe(404)
+  })
+
+  it('imports facilities from CSV, all lines or none, naming the bad line', async () => {
+    const header = 'id,name,province,sector,hazards,shifts,workers'
+    const bad = `${header}\nf-1,Xưởng 1,Đồng Nai,garment,noise,,40\nf-2,Xưởng 2,Đồng Nai,garment,noise;laser,,40\n`
+    const refused = await platform.call('POST', '/api/v1/facilities/import', bad)
+    expect(refused.status).toBe(400)
+    expect(refused.body.message).toMatch(/line 3: hazards/)
+    expect((await platform.call('GET', '/api/v1/facilities/f-1')).status).toBe(404)
+    const good = `${header}\nf-1,Xưởng 1,Đồng Nai,garment,noise;dust.total,07:00;19:00,40\n"f-2","Xưởng ""2""",Đồng Nai,garment,,,12\n`
+    expect((await platform.call('POST', '/api/v1/facilities/import', good)).body).toEqual({ imported: 2 })
+    expect((await platform.call('GET', '/api/v1/facilities/f-1')).body).toMatchObject({
+      hazards: ['noise', 'dust.total'],
+      shifts: { starts: ['07:00', '19:00'] },
+    })
+    expect((await platform.call('GET', '/api/v1/facilities/f-2')).body.name).toBe('Xưởng "2"')
+    expect((await platform.call('POST', '/api/v1/facilities/import', 'id,colour\nx,red')).status).toBe(400)
+  })
+
+  it('adds zones with a limit variant of the facility’s profile, and refuses an unknown one', async () => {
+    const office = await platform.call('POST', '/api/v1/facilities/mine-1/zones', {
+      id: 'mine-1-office',
+      name: 'Phòng kế toán',
+      limitVariant: 'office',
+    })
+    expect(office.status).toBe(201)
+    const unknown = await platform.call('POST', '/api/v1/facilities/mine-1/zones', {
+      id: 'mine-1-x',
+      name: 'X',
+      limitVariant: 'spaceship',
+    })
+    expect(unknown.status).toBe(400)
+    expect((await platform.call('GET', '/api/v1/facilities/mine-1/zones')).body.items).toHaveLength(1)
+  })
+
+  it('registers a sensor once, shows its credentials once, and flags an overdue calibration', async () => {
+    const body = {
+      id: 'mine-1-dust',
+      facilityId: 'mine-1',
+      zoneId: 'mine-1-office',
+      model: 'optical',
+      factors: ['dust.respirable'],
+      calibratedAt: '2025-01-10T00:00:00Z',
+      calibrationDue: '2026-01-10T00:00:00Z',
+    }
+    const created = await platform.call('POST', '/api/v1/sensors', body)
+    expect(created.status).toBe(201)
+    expect(created.body.credentials).toMatchObject({
+      username: 'mine-1-dust',
+      topic: 'quantrac/v1/readings/mine-1/mine-1-dust',
+    })
+    expect(created.body.credentials.password.length).toBeGreaterThanOrEqual(43)
+    const read = await platform.call('GET', '/api/v1/sensors/mine-1-dust')
+    expect(read.body).toMatchObject({ zone: 'Phòng kế toán', calibrationOverdue: true, hasCredentials: true })
+    expect(JSON.stringify(read.body)).not.toContain(created.body.credentials.password)
+    expect((await platform.call('POST', '/api/v1/sensors', body)).status).toBe(409)
+    const patched = await platform.call('PATCH', '/api/v1/sensors/mine-1-dust', {
+      calibrationDue: '2027-01-10T00:00:00Z',
+    })
+    expect(patched.body).toMatchObject({
+      calibrationOverdue: false,
+      reportingIntervalS: 60,
+      zoneId: 'mine-1-office',
+    })
+    const orphan = await platform.call('POST', '/api/v1/sensors', { ...body, id: 'x', facilityId: 'nowhere' })
+    expect(orphan.status).toBe(404)
+  })
+})
