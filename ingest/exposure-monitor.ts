@@ -43,6 +43,7 @@ export interface Observation {
 
 /**
  * The live exposure engine: one evaluator per (sensor, factor) and one alert tracker for all of them.
+ * Limits come from the facility's profile, in the variant of the sensor's zone if it has one.
  *
  * Each reading costs an O(1) update of its evaluator. The full evaluation (summary, signals, alert
  * lifecycle) runs at most every SIGNAL_INTERVAL_MS of reading time, except when the reading itself
@@ -51,6 +52,7 @@ export interface Observation {
  */
 export function createExposureMonitor(
   rulesOf: (facilityId: string) => FacilityRules,
+  limitVariantOf: (sensorId: string) => string | undefined,
   options: AlertTrackerOptions = {},
   restored?: ExposureMonitorState,
 ) {
@@ -62,7 +64,7 @@ export function createExposureMonitor(
     restored.evaluators.forEach((data, i) => {
       const key = restored.keys[i]!
       const rules = rulesOf(key.facilityId)
-      const limits = limitsFor(rules.profile, key.factor)
+      const limits = limitsFor(rules.profile, key.factor, limitVariantOf(key.sensorId))
       entries.set(entryKey(key.sensorId, key.factor), {
         key,
         limits,
@@ -98,7 +100,7 @@ export function createExposureMonitor(
     const existing = entries.get(id)
     if (existing !== undefined && existing.evaluator.shiftStart === shiftStart) return existing
     if (existing !== undefined && existing.evaluator.shiftStart > shiftStart) return existing
-    const limits = limitsFor(rules.profile, reading.factor)
+    const limits = limitsFor(rules.profile, reading.factor, limitVariantOf(reading.sensorId))
     const entry: Entry = {
       key: { facilityId: reading.facilityId, sensorId: reading.sensorId, factor: reading.factor },
       limits,

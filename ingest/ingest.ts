@@ -99,6 +99,7 @@ export async function startIngest(options: IngestOptions) {
   const exposureStoredAt = new Map<string, number>()
   const monitor = createExposureMonitor(
     facilityRules.rulesOf,
+    sensors.limitVariantOf,
     {},
     (await options.state.loadState(STATE_KEY)) as ExposureMonitorState | undefined,
   )

@@ -63,6 +63,10 @@ export async function createSensorDirectory(registry: Registry, log: Logger) {
       }
       return undefined
     },
+    /** The limit variant of the sensor's zone, if it has one. */
+    limitVariantOf(sensorId: string): string | undefined {
+      return sensors.get(sensorId)?.limitVariant
+    },
     /** How long a sensor may stay silent before it counts as offline; undefined for unregistered ones. */
     offlineAfterMs(sensorId: string): number | undefined {
       const access = sensors.get(sensorId)

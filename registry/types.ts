@@ -73,6 +73,8 @@ export interface SensorAccess {
   /** Raised on every rotation or revocation, so caches of verified passwords go stale at once. */
   credentialVersion: number
   reportingIntervalS: number
+  /** The limit variant of the sensor's zone (e.g. `office`), which overrides the facility's profile. */
+  limitVariant?: string
 }
 
 export const ROLES = ['admin', 'regulator', 'contractor', 'officer'] as const

@@ -48,11 +48,18 @@ export interface ResolvedLimits extends CanonicalLimits {
 
 const cache = new Map<string, ResolvedLimits | undefined>()
 
-/** The limits of `factor` under `profileId`, in canonical units; undefined when the profile sets none. */
-export function limitsFor(profileId: ProfileId, factor: FactorId): ResolvedLimits | undefined {
-  const key = `${profileId}:${factor}`
+/**
+ * The limits of `factor` under `profileId`, optionally in one of its workplace variants (a zone's, e.g.
+ * `office`), in canonical units; undefined when the profile sets none. Cached: cheap to call per reading.
+ */
+export function limitsFor(
+  profileId: ProfileId,
+  factor: FactorId,
+  variant?: string,
+): ResolvedLimits | undefined {
+  const key = `${profileId}:${factor}:${variant ?? ''}`
   if (cache.has(key)) return cache.get(key)
-  const resolved = resolveLimits(profileId, factor)
+  const resolved = resolveLimits(profileId, factor, variant === undefined ? [] : [{ variant }])
   cache.set(key, resolved)
   return resolved
 }

@@ -18,6 +18,7 @@ interface SensorRow {
   facility_id: string
   zone_id: string | null
   zone_name: string | null
+  zone_limit_variant: string | null
   model: string
   serial: string
   factors: string
@@ -62,6 +63,7 @@ function toAccess(row: SensorRow): SensorAccess {
     secretHash: row.secret_hash ?? undefined,
     credentialVersion: row.credential_version,
     reportingIntervalS: row.reporting_interval_s,
+    limitVariant: row.zone_limit_variant ?? undefined,
   }
 }
 

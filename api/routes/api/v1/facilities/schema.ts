@@ -76,7 +76,7 @@ export const zoneSchema = z.object({
 export const zoneInputSchema = zoneSchema.omit({ facilityId: true }).extend({ name: text(200) })
 
 /** A CSV cell holding a list separated by semicolons: `noise;gas.co` → ['noise', 'gas.co']. */
-function semicolonList<T extends z.ZodType>(item: T) {
+function semicolonList<T extends z.ZodType<unknown, string>>(item: T) {
   return z
     .string()
     .default('')
