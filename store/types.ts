@@ -27,6 +27,31 @@ export interface LatestQuery {
   sensorId?: string
 }
 
+/** One sensor's factor, whose data coverage a report asks for. */
+export interface CoverageSeries {
+  sensorId: string
+  factor: FactorId
+}
+
+export interface CoverageQuery {
+  series: readonly CoverageSeries[]
+  /** Epoch ms, inclusive. */
+  from: number
+  /** Epoch ms, exclusive. */
+  to: number
+}
+
+/** In how many distinct clock hours of a window one sensor's factor has at least one reading. */
+export interface ReadingCoverage {
+  sensorId: string
+  factor: FactorId
+  /**
+   * Distinct hours with a reading, by UTC hour of day (24 entries, index 0 = 00:00–01:00 UTC): a facility's
+   * working hours are a set of hours of the day, so this is all core/coverage needs to judge them.
+   */
+  hoursByUtcHour: number[]
+}
+
 /**
  * Where readings and alert events are kept over time. Two implementations: InfluxDB (production)
  * and SQLite (the embedded default). Writes arrive in batches from the ingest's batch writer.
@@ -43,5 +68,11 @@ export interface TimeSeriesStore {
   /** The newest reading of every (sensor, factor) matching the query. */
   latestReadings(query: LatestQuery): Promise<Reading[]>
   readingSeries(query: SeriesQuery): Promise<AggregatePoint[]>
+  /**
+   * Data coverage for the regulator's report: hours with at least one reading, per series asked for
+   * (series without any reading in the window are left out). Costs one pass over the window's readings
+   * of those series; see core/coverage/README.md for national scale.
+   */
+  readingCoverage(query: CoverageQuery): Promise<ReadingCoverage[]>
   close(): Promise<void>
 }

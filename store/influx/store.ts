@@ -1,7 +1,14 @@
 import type { Alert } from '../../core/alerts.ts'
 import type { ExposurePoint, Reading } from '../../core/contract.ts'
 import type { FactorId } from '../../core/factors.ts'
-import type { AggregatePoint, LatestQuery, SeriesQuery, TimeSeriesStore } from '../types.ts'
+import type {
+  AggregatePoint,
+  CoverageQuery,
+  LatestQuery,
+  ReadingCoverage,
+  SeriesQuery,
+  TimeSeriesStore,
+} from '../types.ts'
 import { connectInflux, type InfluxConnectionOptions } from './connection.ts'
 import { seriesOf, stringLiteral } from './influxql.ts'
 import { alertLine, EXPOSURE_FIELDS, exposureLine, readingLine } from './line-protocol.ts'
@@ -17,6 +24,27 @@ function latestWhere(query: LatestQuery): string {
     where.push(`(${query.facilityIds.map((id) => `"facility" = ${stringLiteral(id)}`).join(' OR ')})`)
   }
   return where.join(' AND ')
+}
+
+const HOUR_MS = 3_600_000
+/**
+ * Coverage queries are cut into sensors × time chunks so no single answer exceeds
+ * 25 sensors × their factors × 744 hourly rows, and run a few at a time.
+ */
+const COVERAGE_SENSORS_PER_QUERY = 25
+const COVERAGE_HOURS_PER_QUERY = 31 * 24
+const COVERAGE_CONCURRENCY = 4
+
+/** Splits [from, to) at whole hours, so an hour never falls in two chunks and is never counted twice. */
+function hourChunks(from: number, to: number): [number, number][] {
+  const chunks: [number, number][] = []
+  let start = from
+  while (start < to) {
+    const end = Math.min(to, (Math.floor(start / HOUR_MS) + COVERAGE_HOURS_PER_QUERY) * HOUR_MS)
+    chunks.push([start, end])
+    start = end
+  }
+  return chunks
 }
 
 /**
@@ -104,6 +132,44 @@ export async function createInfluxStore(options: InfluxConnectionOptions): Promi
         max: max as number,
         count: count as number,
       }))
+    },
+
+    async readingCoverage(query: CoverageQuery): Promise<ReadingCoverage[]> {
+      const wanted = new Map<string, ReadingCoverage>()
+      for (const { sensorId, factor } of query.series) {
+        wanted.set(`${sensorId}\u0000${factor}`, { sensorId, factor, hoursByUtcHour: new Array(24).fill(0) })
+      }
+      const sensors = [...new Set(query.series.map((s) => s.sensorId))]
+      const statements: string[] = []
+      for (let i = 0; i < sensors.length; i += COVERAGE_SENSORS_PER_QUERY) {
+        const chunk = sensors.slice(i, i + COVERAGE_SENSORS_PER_QUERY)
+        const factors = [
+          ...new Set(query.series.filter((s) => chunk.includes(s.sensorId)).map((s) => s.factor)),
+        ]
+        const sensorFilter = chunk.map((id) => `"sensor" = ${stringLiteral(id)}`).join(' OR ')
+        const factorFilter = factors.map((f) => `"factor" = ${stringLiteral(f)}`).join(' OR ')
+        for (const [from, to] of hourChunks(query.from, query.to)) {
+          statements.push(
+            `SELECT count("value") FROM "reading" WHERE time >= ${from}ms AND time < ${to}ms` +
+              ` AND (${sensorFilter}) AND (${factorFilter}) GROUP BY time(1h), "sensor", "factor" fill(none)`,
+          )
+        }
+      }
+      let next = 0
+      async function worker() {
+        while (next < statements.length) {
+          const body = await influx.query(statements[next++]!)
+          for (const series of seriesOf(body as never)) {
+            const found = wanted.get(`${series.tags?.sensor}\u0000${series.tags?.factor}`)
+            if (found === undefined) continue
+            for (const [time] of series.values) {
+              found.hoursByUtcHour[Math.floor((time as number) / HOUR_MS) % 24]! += 1
+            }
+          }
+        }
+      }
+      await Promise.all(Array.from({ length: COVERAGE_CONCURRENCY }, worker))
+      return [...wanted.values()].filter((c) => c.hoursByUtcHour.some((hours) => hours > 0))
     },
 
     async close() {},

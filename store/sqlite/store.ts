@@ -4,7 +4,14 @@ import { DatabaseSync } from 'node:sqlite'
 import type { Alert } from '../../core/alerts.ts'
 import type { ExposurePoint, Reading } from '../../core/contract.ts'
 import type { FactorId } from '../../core/factors.ts'
-import type { AggregatePoint, LatestQuery, SeriesQuery, TimeSeriesStore } from '../types.ts'
+import type {
+  AggregatePoint,
+  CoverageQuery,
+  LatestQuery,
+  ReadingCoverage,
+  SeriesQuery,
+  TimeSeriesStore,
+} from '../types.ts'
 import { configureShared, inTransaction, migrate } from './database.ts'
 
 interface ExposureRow {
@@ -95,6 +102,11 @@ export function createSqliteStore(path: string): TimeSeriesStore {
     `SELECT time - time % :interval AS bucket, avg(value) AS mean, max(value) AS max, count(*) AS count
      FROM reading WHERE sensor = :sensor AND factor = :factor AND time >= :from AND time < :to
      GROUP BY bucket ORDER BY bucket`,
+  )
+  // One index range (sensor, factor, time) per series; hours are whole UTC hours since the epoch.
+  const coverage = db.prepare(
+    `SELECT (time / 3600000) % 24 AS hour_of_day, count(DISTINCT time / 3600000) AS hours
+     FROM reading WHERE sensor = ? AND factor = ? AND time >= ? AND time < ? GROUP BY hour_of_day`,
   )
 
   return {
@@ -191,6 +203,21 @@ export function createSqliteStore(path: string): TimeSeriesStore {
         to: query.to,
       }) as { bucket: number; mean: number; max: number; count: number }[]
       return rows.map((row) => ({ time: row.bucket, mean: row.mean, max: row.max, count: row.count }))
+    },
+
+    async readingCoverage(query: CoverageQuery): Promise<ReadingCoverage[]> {
+      const result: ReadingCoverage[] = []
+      for (const { sensorId, factor } of query.series) {
+        const rows = coverage.all(sensorId, factor, query.from, query.to) as {
+          hour_of_day: number
+          hours: number
+        }[]
+        if (rows.length === 0) continue
+        const hoursByUtcHour = new Array<number>(24).fill(0)
+        for (const row of rows) hoursByUtcHour[row.hour_of_day] = row.hours
+        result.push({ sensorId, factor, hoursByUtcHour })
+      }
+      return result
     },
 
     async close() {
