@@ -1,5 +1,6 @@
 import type { FactorId } from '../factors.ts'
 import type { ShiftPattern } from '../shifts.ts'
+import { REPORT_UTC_OFFSET_MINUTES } from './period.ts'
 import type { CoverageRules } from './rules.ts'
 import { type ByUtcHour, hourOccurrences, weightedHours, workingWeights } from './working-hours.ts'
 
@@ -77,7 +78,9 @@ export interface FacilityAssessment {
 }
 
 const percent = (share: number) => `${Math.round(share * 1000) / 10} %`
-const isoDate = (time: number) => new Date(time).toISOString().slice(0, 10)
+/** The local date in Vietnam time, as the report's periods are. */
+const isoDate = (time: number) =>
+  new Date(time + REPORT_UTC_OFFSET_MINUTES * 60_000).toISOString().slice(0, 10)
 
 /**
  * Whether a facility was monitored during a window, and if not, why: see core/coverage/README.md for the

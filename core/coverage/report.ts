@@ -153,12 +153,7 @@ export function buildCoverageReport(input: {
       hazards: [...f.hazards],
       reasons: assessmentOf(current, f.id).reasons,
     }))
-    .sort(
-      (a, b) =>
-        a.province.localeCompare(b.province, 'vi') ||
-        a.sector.localeCompare(b.sector) ||
-        a.facilityId.localeCompare(b.facilityId),
-    )
+    .sort((a, b) => a.province.localeCompare(b.province, 'vi') || a.facilityId.localeCompare(b.facilityId))
 
   const inScope = new Set(facilities.map((f) => f.id))
   const byFactor = new Map<FactorId, { twa: number; stel: number; facilities: Set<string> }>()

@@ -43,9 +43,9 @@ export function workingWeights(pattern: ShiftPattern, shiftHours: number): numbe
       minutes[utc] = 1
     }
   }
-  const weights = new Array<number>(24).fill(0)
-  for (let m = 0; m < DAY_MINUTES; m++) weights[Math.floor(m / 60)]! += minutes[m]! / 60
-  return weights
+  const minutesPerHour = new Array<number>(24).fill(0)
+  for (let m = 0; m < DAY_MINUTES; m++) minutesPerHour[Math.floor(m / 60)]! += minutes[m]!
+  return minutesPerHour.map((n) => n / 60)
 }
 
 /**
