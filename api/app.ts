@@ -4,6 +4,7 @@ import auth from './plugins/app/auth.ts'
 import errorHandler from './plugins/app/error-handler.ts'
 import liveRelay from './plugins/app/live-relay.ts'
 import liveUi from './plugins/app/live-ui.ts'
+import metrics from './plugins/app/metrics.ts'
 import mqtt, { type MqttOptions } from './plugins/app/mqtt.ts'
 import services, { type Services } from './plugins/app/services.ts'
 import socketIo from './plugins/external/socket-io.ts'
@@ -14,6 +15,7 @@ import facilityRoutes from './routes/api/v1/facilities/index.ts'
 import keyRoutes from './routes/api/v1/keys/index.ts'
 import organisationRoutes from './routes/api/v1/organisations/index.ts'
 import readingRoutes from './routes/api/v1/readings/index.ts'
+import reportRoutes from './routes/api/v1/reports/index.ts'
 import sensorRoutes from './routes/api/v1/sensors/index.ts'
 import sensorReadingRoutes from './routes/api/v1/sensors/readings.ts'
 import healthRoutes from './routes/health.ts'
@@ -41,6 +43,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(liveRelay)
 
   await fastify.register(healthRoutes)
+  await fastify.register(metrics)
   await fastify.register(organisationRoutes, { prefix: '/api/v1/organisations' })
   await fastify.register(facilityRoutes, { prefix: '/api/v1/facilities' })
   await fastify.register(sensorRoutes, { prefix: '/api/v1/sensors' })
@@ -49,5 +52,6 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(exposureRoutes, { prefix: '/api/v1/exposures' })
   await fastify.register(alertRoutes, { prefix: '/api/v1/alerts' })
   await fastify.register(keyRoutes, { prefix: '/api/v1/keys' })
+  await fastify.register(reportRoutes, { prefix: '/api/v1/reports' })
   await fastify.register(liveUi)
 }
