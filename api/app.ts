@@ -4,6 +4,7 @@ import auth from './plugins/app/auth.ts'
 import errorHandler from './plugins/app/error-handler.ts'
 import liveRelay from './plugins/app/live-relay.ts'
 import liveUi from './plugins/app/live-ui.ts'
+import metrics from './plugins/app/metrics.ts'
 import mqtt, { type MqttOptions } from './plugins/app/mqtt.ts'
 import services, { type Services } from './plugins/app/services.ts'
 import socketIo from './plugins/external/socket-io.ts'
@@ -42,6 +43,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(liveRelay)
 
   await fastify.register(healthRoutes)
+  await fastify.register(metrics)
   await fastify.register(organisationRoutes, { prefix: '/api/v1/organisations' })
   await fastify.register(facilityRoutes, { prefix: '/api/v1/facilities' })
   await fastify.register(sensorRoutes, { prefix: '/api/v1/sensors' })

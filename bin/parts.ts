@@ -7,6 +7,7 @@ import { startBroker } from '../broker/server.ts'
 import { ConfigError, parseEnv } from '../core/config.ts'
 import { ingestEnv } from '../ingest/config.ts'
 import { startIngest } from '../ingest/ingest.ts'
+import { serveMetrics } from '../metrics/index.ts'
 import { openSqliteRegistry } from '../registry/sqlite/registry.ts'
 import { storeEnv } from '../store/config.ts'
 import { createLogger } from './log.ts'
@@ -25,6 +26,17 @@ function brokerConnection(config: {
     username: config.QUANTRAC_MQTT_USERNAME,
     password: config.QUANTRAC_MQTT_PASSWORD,
   }
+}
+
+/** /metrics of a part run alone, when QUANTRAC_METRICS_PORT is set. */
+async function metricsListener(
+  config: { QUANTRAC_LISTEN_HOST: string; QUANTRAC_METRICS_PORT?: number },
+  log: ReturnType<typeof createLogger>,
+) {
+  if (config.QUANTRAC_METRICS_PORT === undefined) return undefined
+  const listener = await serveMetrics(config.QUANTRAC_LISTEN_HOST, config.QUANTRAC_METRICS_PORT)
+  log.info(`metrics on http://${config.QUANTRAC_LISTEN_HOST}:${listener.port}/metrics`)
+  return listener
 }
 
 /** `quantrac broker`: the MQTT broker alone. */
@@ -46,7 +58,8 @@ export async function runBroker(): Promise<number> {
     registry,
     log.child({ component: 'broker' }),
   )
-  closeOnSignal(log, [() => broker.close(), () => registry.close()])
+  const metrics = await metricsListener(config, log)
+  closeOnSignal(log, [() => broker.close(), () => metrics?.close(), () => registry.close()])
   return -1
 }
 
@@ -56,7 +69,8 @@ export async function runIngest(): Promise<number> {
   const log = createLogger()
   const storage = await openStorage(config, log)
   const ingest = await startIngest(ingestOptions(config, storage, brokerConnection(config), log))
-  closeOnSignal(log, [() => ingest.close(), () => storage.close()])
+  const metrics = await metricsListener(config, log)
+  closeOnSignal(log, [() => ingest.close(), () => metrics?.close(), () => storage.close()])
   return -1
 }
 

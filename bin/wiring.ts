@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import { apiEnv } from '../api/config.ts'
@@ -29,6 +30,7 @@ export function brokerOptions(
     host: config.QUANTRAC_LISTEN_HOST,
     port: config.QUANTRAC_MQTT_PORT,
     maxPayloadBytes: config.QUANTRAC_MQTT_MAX_PAYLOAD_BYTES,
+    maxPacketBytes: config.QUANTRAC_MQTT_MAX_PACKET_BYTES,
     allowAnonymous: config.QUANTRAC_MQTT_ALLOW_ANONYMOUS,
     serviceUsername: service.username,
     servicePassword: service.password,
@@ -52,6 +54,14 @@ export function ingestOptions(
     alerts: storage.registry,
     state: storage.registry,
     log: log.child({ component: 'ingest' }),
+    spoolDir: join(config.QUANTRAC_DATA_DIR, 'spool'),
+    spoolMaxBytes: config.QUANTRAC_SPOOL_MAX_BYTES,
+    commitIntervalMs: config.QUANTRAC_SPOOL_COMMIT_MS,
+    clientId: config.QUANTRAC_INGEST_CLIENT_ID,
+    sensorRateLimit: {
+      ratePerSecond: config.QUANTRAC_SENSOR_RATE_LIMIT,
+      burst: config.QUANTRAC_SENSOR_BURST,
+    },
   }
 }
 

@@ -4,7 +4,10 @@ export const brokerEnv = {
   QUANTRAC_LISTEN_HOST: z.string().default('127.0.0.1'),
   QUANTRAC_MQTT_PORT: z.coerce.number().int().min(0).max(65_535).default(1883),
   QUANTRAC_MQTT_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
+  /** Connections announcing a larger packet are cut before the broker buffers it. */
+  QUANTRAC_MQTT_MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(268_435_455).default(1_048_576),
   QUANTRAC_MQTT_ALLOW_ANONYMOUS: z.stringbool().default(false),
   QUANTRAC_MQTT_USERNAME: z.string().optional(),
   QUANTRAC_MQTT_PASSWORD: z.string().optional(),
+  QUANTRAC_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
 }

@@ -3,13 +3,20 @@ import { Aedes } from 'aedes'
 import type { Logger } from 'pino'
 import { PortInUseError } from '../core/config.ts'
 import { parseSensorChangeTopic, SENSOR_CHANGES_SUBSCRIPTION } from '../core/topics.ts'
+import { reportBrokerCounts } from '../metrics/broker.ts'
 import type { Registry } from '../registry/types.ts'
 import { type AccessControl, type AccessOptions, createAccessControl } from './access.ts'
+import { guardConnection } from './packet-guard.ts'
 
 export interface BrokerOptions extends AccessOptions {
   host: string
   port: number
+  /** Largest MQTT packet (remaining length) a client may announce; its connection is cut before buffering. */
+  maxPacketBytes?: number
 }
+
+/** Far above any sensor payload, far below what would hurt: one PUBLISH can never make the broker buffer more. */
+export const DEFAULT_MAX_PACKET_BYTES = 1_048_576
 
 export interface RunningBroker {
   readonly broker: Aedes
@@ -73,7 +80,27 @@ export async function startBroker(
     () => {},
   )
 
-  const server = createServer(broker.handle)
+  const maxPacketBytes = options.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES
+  let oversized = 0
+  const server = createServer(function handleConnection(socket) {
+    guardConnection(socket, maxPacketBytes, function refuseOversized(refusal) {
+      oversized++
+      log.warn(
+        { remoteAddress: socket.remoteAddress, refusal, maxPacketBytes },
+        'MQTT connection cut: packet larger than allowed',
+      )
+    })
+    broker.handle(socket)
+  })
+  const stopReporting = reportBrokerCounts(() => ({
+    connections: broker.connectedClients,
+    refused: {
+      connection: access.counters.connectionsRefused,
+      publish: access.counters.publishesRefused,
+      subscribe: access.counters.subscriptionsRefused,
+      'packet-too-large': oversized,
+    },
+  }))
   const port = await listen(server, options.host, options.port)
   log.info({ host: options.host, port }, `MQTT broker listening on mqtt://${options.host}:${port}`)
   if (options.allowAnonymous) {
@@ -87,6 +114,7 @@ export async function startBroker(
     port,
     counters: access.counters,
     async close() {
+      stopReporting()
       // Stop accepting first, then let aedes disconnect its clients.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       await new Promise<void>((resolve) => broker.close(() => resolve()))

@@ -1,108 +1,230 @@
 import type { Logger } from 'pino'
+import type { DeadLetters } from './spool/dead-letter.ts'
+import { type Spool, SpoolFullError } from './spool/spool.ts'
 
 export interface BatchWriterOptions<T> {
+  /** The writer's stream in the spool: `readings`, `alert-events`, `exposures`. */
   name: string
+  spool: Spool
+  /** Where batches the store refuses as invalid are set aside. */
+  deadLetters: DeadLetters
   write(items: T[]): Promise<void>
-  /** Flush as soon as this many items wait. */
+  /** Items per store write. */
   batchSize: number
-  /** …or this long after the first item of a batch arrived. */
+  /** Longest wait before a partial batch is written to the store. */
   flushIntervalMs: number
-  /** Items held while the store is failing; past it the oldest are dropped and counted. */
-  maxPending: number
   isRetryable(err: unknown): boolean
   log: Logger
+  /** Told of every store write that succeeded, for the metrics. */
+  onWritten?(written: { items: number; replayed: number; seconds: number }): void
 }
 
 export interface BatchWriterStats {
+  /** Items not yet in the store: in the spool, or added and not yet committed to it. */
   pending: number
+  /** Items added and not yet committed to the spool (not durable yet). */
+  uncommitted: number
+  /** Items committed to the spool. */
+  spooled: number
   written: number
+  /** Items written that had waited through a failed write or a restart. */
+  replayed: number
   failedBatches: number
-  /** Items the store refused as invalid (4xx): set aside, never retried. */
+  /** Items the store refused as invalid (4xx): set aside in the dead-letter file, never retried. */
   refused: number
-  /** Items dropped because maxPending was reached during an outage. */
+  /** Refused items that did not fit in the dead-letter file any more. */
   dropped: number
+  spoolBytes: number
+  /** Epoch ms of the oldest item waiting in the spool. */
+  oldestSpooled: number | undefined
 }
 
 const MAX_BACKOFF_MS = 30_000
 
 /**
- * Collects items into batches and writes them one batch at a time, in order. A retryable failure
- * (store down) keeps the batch and tries again with exponential backoff and jitter; a permanent one
- * (bad data) logs the batch's first error and moves on so bad points never block good ones.
+ * Collects items, commits them to the disk spool (`commit`, which the caller times so it can acknowledge
+ * what became durable), and writes the spool to the store in order, in batches. A retryable failure
+ * (store down) leaves the batch in the spool and tries again with exponential backoff and jitter; a
+ * permanent one (bad data) sets the batch aside in the dead-letter file and goes on, so bad points never
+ * block good ones. Whatever a previous run left in the spool is written first.
  */
 export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
-  const pending: T[] = []
+  const { spool, name, log } = options
+  let uncommitted: T[] = []
   let timer: NodeJS.Timeout | undefined
   let writing: Promise<void> | undefined
+  let backingOff = false
+  let closed = false
   let attempt = 0
-  const stats: BatchWriterStats = { pending: 0, written: 0, failedBatches: 0, refused: 0, dropped: 0 }
+  let spoolFull = false
+  // Entries up to this id had to wait (an outage, or a previous run): writing them counts as a replay.
+  let backlogUntil = spool.lastId(name)
+  const stats = { spooled: 0, written: 0, replayed: 0, failedBatches: 0, refused: 0 }
 
   function add(item: T): void {
-    pending.push(item)
-    if (pending.length > options.maxPending) {
-      const excess = pending.length - options.maxPending
-      pending.splice(0, excess)
-      stats.dropped += excess
-      options.log.error(
-        { writer: options.name, dropped: stats.dropped },
-        'store unavailable too long: oldest items dropped',
-      )
-    }
-    if (writing === undefined) {
-      if (pending.length >= options.batchSize) void drain()
-      else timer ??= setTimeout(() => void drain(), options.flushIntervalMs)
-    }
+    uncommitted.push(item)
   }
 
-  function drain(): Promise<void> {
+  /** Makes everything added so far durable in the spool; false when it could not (spool full, disk error). */
+  function commit(): boolean {
+    if (uncommitted.length === 0) return true
+    try {
+      // Entries no larger than a batch, so a replay can fill store writes without splitting them.
+      while (uncommitted.length > 0) {
+        const chunk =
+          uncommitted.length <= options.batchSize ? uncommitted : uncommitted.slice(0, options.batchSize)
+        spool.append(name, chunk)
+        stats.spooled += chunk.length
+        uncommitted = chunk === uncommitted ? [] : uncommitted.slice(chunk.length)
+      }
+    } catch (err) {
+      if (!spoolFull) {
+        log.error(
+          { writer: name, err, spoolBytes: spool.bytes() },
+          err instanceof SpoolFullError
+            ? 'spool full: ingest stops acknowledging until the store takes some'
+            : 'could not write to the spool',
+        )
+      }
+      spoolFull = true
+      return false
+    }
+    if (spoolFull) log.info({ writer: name }, 'spool accepts again')
+    spoolFull = false
+    schedule()
+    return true
+  }
+
+  function schedule(): void {
+    if (closed || writing !== undefined || backingOff) return
+    const waiting = spool.items(name)
+    if (waiting === 0) return
+    if (waiting >= options.batchSize) start(false)
+    else timer ??= setTimeout(() => start(true), options.flushIntervalMs)
+  }
+
+  function start(partial: boolean): void {
     if (timer !== undefined) clearTimeout(timer)
     timer = undefined
-    writing ??= writeAll().finally(() => {
-      writing = undefined
-      if (pending.length > 0 && timer === undefined) timer = setTimeout(() => void drain(), delay())
-    })
-    return writing
+    backingOff = false
+    writing = writeSpooled(partial)
+      .catch((err) => {
+        // The spool itself failed (disk error): try again later rather than lose the writer.
+        log.error({ writer: name, err }, 'could not read the spool')
+        if (!closed) {
+          attempt++
+          backingOff = true
+          timer = setTimeout(() => start(true), backoff())
+        }
+      })
+      .finally(() => {
+        writing = undefined
+        schedule()
+      })
   }
 
-  async function writeAll(): Promise<void> {
-    while (pending.length > 0) {
-      const batch = pending.slice(0, options.batchSize)
+  /**
+   * Writes spooled batches until the spool is empty, a write fails with a retryable error (then a retry is
+   * scheduled unless `once`), or — unless `partial` — only a partial batch is left for the timer.
+   */
+  async function writeSpooled(partial: boolean, once = false): Promise<void> {
+    for (;;) {
+      const entries = spool.read<T>(name, options.batchSize)
+      if (entries.length === 0) return
+      const items = entries.length === 1 ? entries[0]!.items : entries.flatMap((entry) => entry.items)
+      if (!partial && items.length < options.batchSize) return
+      const lastId = entries[entries.length - 1]!.id
+      const started = performance.now()
       try {
-        await options.write(batch)
-        stats.written += batch.length
+        await options.write(items)
         attempt = 0
+        let replayed = 0
+        for (const entry of entries) if (entry.id <= backlogUntil) replayed += entry.items.length
+        spool.remove(name, lastId)
+        stats.written += items.length
+        stats.replayed += replayed
+        options.onWritten?.({ items: items.length, replayed, seconds: (performance.now() - started) / 1000 })
       } catch (err) {
         stats.failedBatches++
         if (options.isRetryable(err)) {
           attempt++
-          options.log.warn(
-            { writer: options.name, err, attempt, pending: pending.length },
+          backlogUntil = spool.lastId(name)
+          log.warn(
+            { writer: name, err, attempt, spooled: spool.totals(name).items },
             'store write failed, will retry',
           )
+          if (!once && !closed) {
+            backingOff = true
+            timer = setTimeout(() => start(true), backoff())
+          }
           return
         }
-        stats.refused += batch.length
-        options.log.error(
-          { writer: options.name, err, items: batch.length },
+        const setAside = options.deadLetters.add(name, (err as Error).message ?? String(err), items)
+        spool.remove(name, lastId)
+        stats.refused += items.length
+        log.error(
+          {
+            writer: name,
+            err,
+            items: items.length,
+            deadLetters: setAside ? options.deadLetters.path : 'full',
+          },
           'store refused a batch; set aside',
         )
       }
-      pending.splice(0, batch.length)
+      if (closed && !once) return
     }
   }
 
-  function delay(): number {
-    if (attempt === 0) return options.flushIntervalMs
+  function backoff(): number {
     const base = Math.min(MAX_BACKOFF_MS, 250 * 2 ** attempt)
     return base / 2 + Math.random() * (base / 2)
   }
 
   return {
     add,
-    /** Writes everything pending now; resolves when done or when the store fails. */
-    flush: drain,
+    commit,
+    /** Items added but not yet durable. */
+    uncommitted: () => uncommitted.length,
+    /** Whether the last commit failed: the caller should stop taking new items. */
+    blocked: () => spoolFull,
+    /**
+     * Commits, then writes everything spooled to the store now, once: resolves when done or when the store
+     * fails, leaving what remains in the spool for later (or for the next start).
+     */
+    async flush(): Promise<void> {
+      commit()
+      if (timer !== undefined) clearTimeout(timer)
+      timer = undefined
+      backingOff = false
+      await writing
+      writing = writeSpooled(true, true)
+        .catch((err) => log.error({ writer: name, err }, 'could not read the spool'))
+        .finally(() => {
+          writing = undefined
+        })
+      await writing
+      schedule()
+    },
+    /** Stops writing: waits for a write under way; what is left stays in the spool. */
+    async close(): Promise<void> {
+      closed = true
+      if (timer !== undefined) clearTimeout(timer)
+      timer = undefined
+      await writing
+    },
     stats(): BatchWriterStats {
-      return { ...stats, pending: pending.length }
+      const spooled = spool.totals(name)
+      return {
+        ...stats,
+        pending: spooled.items + uncommitted.length,
+        uncommitted: uncommitted.length,
+        dropped: options.deadLetters.discarded(),
+        spoolBytes: spooled.bytes,
+        oldestSpooled: spooled.oldest,
+      }
     },
   }
 }
+
+export type BatchWriter<T> = ReturnType<typeof createBatchWriter<T>>

@@ -11,4 +11,18 @@ export const ingestEnv = {
   QUANTRAC_MQTT_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
   QUANTRAC_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
   QUANTRAC_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** Stable, so the broker keeps ingest's session across restarts; one per worker when several share a subscription. */
+  QUANTRAC_INGEST_CLIENT_ID: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, '1–64 letters, digits, _ . -')
+    .default('quantrac-ingest'),
+  /** The spool under QUANTRAC_DATA_DIR/spool refuses more past this; ingest then stops acknowledging. */
+  QUANTRAC_SPOOL_MAX_BYTES: z.coerce.number().int().min(1_048_576).default(1_073_741_824),
+  /** Longest wait before received messages are made durable and acknowledged (group commit). */
+  QUANTRAC_SPOOL_COMMIT_MS: z.coerce.number().int().min(1).max(1000).default(20),
+  QUANTRAC_SENSOR_RATE_LIMIT: z.coerce.number().positive().max(100_000).default(20),
+  QUANTRAC_SENSOR_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** A /metrics listener for ingest or the broker run alone, on QUANTRAC_LISTEN_HOST; `start` serves /metrics on the API. */
+  QUANTRAC_LISTEN_HOST: z.string().default('127.0.0.1'),
+  QUANTRAC_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
 }

@@ -1,9 +1,16 @@
-import { connectAsync, type IClientOptions } from 'mqtt'
+import { join } from 'node:path'
+import { connect, type IClientOptions } from 'mqtt'
 import type { Logger } from 'pino'
 import type { Alert } from '../core/alerts.ts'
 import type { ExposurePoint, Reading } from '../core/contract.ts'
 import type { AlertTransition } from '../core/exposure/index.ts'
-import { DEAD_LETTER_TOPIC, parseSensorChangeTopic, SENSOR_CHANGES_SUBSCRIPTION } from '../core/topics.ts'
+import {
+  DEAD_LETTER_TOPIC,
+  parseReadingsTopic,
+  parseSensorChangeTopic,
+  SENSOR_CHANGES_SUBSCRIPTION,
+} from '../core/topics.ts'
+import { ingestMetrics, reportIngestGauges } from '../metrics/ingest.ts'
 import type { AlertRepository, Registry, StateRepository } from '../registry/types.ts'
 import { InfluxWriteError } from '../store/influx/connection.ts'
 import type { TimeSeriesStore } from '../store/types.ts'
@@ -12,7 +19,11 @@ import { decodeMessage, REJECTION_REASONS, type Rejection, type RejectionReason 
 import { createExposureMonitor, type ExposureMonitorState } from './exposure-monitor.ts'
 import { createFacilityRules } from './facility-rules.ts'
 import { createLiveFeed } from './live-feed.ts'
+import { createRateLimiter, RATE_LIMITED } from './rate-limit.ts'
 import { createSensorDirectory } from './sensor-directory.ts'
+import { openDeadLetters } from './spool/dead-letter.ts'
+import { createDelivery } from './spool/delivery.ts'
+import { openSpool } from './spool/spool.ts'
 
 export interface IngestOptions {
   mqttUrl: string
@@ -27,14 +38,26 @@ export interface IngestOptions {
   alerts: AlertRepository
   state: StateRepository
   log: Logger
+  /** Durability: the spool and dead-letter file live here (QUANTRAC_DATA_DIR/spool). */
+  spoolDir: string
+  /** Past this, ingest stops acknowledging until the store takes some. Default 1 GiB. */
+  spoolMaxBytes?: number
+  /** Messages are committed to the spool and acknowledged at least this often. Default 20 ms. */
+  commitIntervalMs?: number
+  /** Stable across restarts, so the broker keeps the session and redelivers what was not acknowledged. */
+  clientId?: string
+  /** Per-sensor token bucket: messages per second and burst. */
+  sensorRateLimit?: { ratePerSecond: number; burst: number }
 }
 
 export interface IngestStats {
   messages: number
   readings: number
-  rejected: Record<RejectionReason, number>
+  rejected: Record<RejectionReason | typeof RATE_LIMITED, number>
   openAlerts: number
   readingWriter: ReturnType<ReturnType<typeof createBatchWriter>['stats']>
+  /** Messages acknowledged to the broker (their readings durable in the spool). */
+  acknowledged: number
 }
 
 const OFFLINE_SWEEP_MS = 10_000
@@ -46,6 +69,9 @@ const STATE_KEY = 'exposure-monitor'
 const DEAD_LETTER_SAMPLE_CHARS = 1024
 /** Each (topic, reason) is logged at warn once; repeats only count, so a broken sensor cannot flood the log. */
 const MAX_REMEMBERED_REJECTIONS = 10_000
+const DEFAULT_SPOOL_MAX_BYTES = 1_073_741_824
+const DEAD_LETTER_MAX_BYTES = 104_857_600
+export const DEFAULT_SENSOR_RATE_LIMIT = { ratePerSecond: 20, burst: 100 }
 
 /** Retries only what a later attempt can fix: an unreachable or overloaded store, not bad data. */
 function isRetryable(err: unknown): boolean {
@@ -61,10 +87,27 @@ export async function startIngest(options: IngestOptions) {
   const log = options.log
   const facilityRules = await createFacilityRules(options.registry, log)
   const sensors = await createSensorDirectory(options.registry, log)
-  const rejected = Object.fromEntries(REJECTION_REASONS.map((reason) => [reason, 0])) as Record<
-    RejectionReason,
-    number
-  >
+  const rejected = Object.fromEntries(
+    [...REJECTION_REASONS, RATE_LIMITED].map((reason) => [reason, 0]),
+  ) as IngestStats['rejected']
+  const metrics = ingestMetrics()
+  const rateLimiter = createRateLimiter(options.sensorRateLimit ?? DEFAULT_SENSOR_RATE_LIMIT)
+  const clientId = options.clientId ?? 'quantrac-ingest'
+  // One spool per client id: two workers never replay each other's entries.
+  const spool = openSpool({
+    path: join(options.spoolDir, `${clientId.replace(/[^\w.-]/g, '_')}.sqlite`),
+    maxBytes: options.spoolMaxBytes ?? DEFAULT_SPOOL_MAX_BYTES,
+  })
+  const deadLetters = openDeadLetters({
+    path: join(options.spoolDir, 'dead-letter.jsonl'),
+    maxBytes: DEAD_LETTER_MAX_BYTES,
+  })
+  const spooled = { spool, deadLetters, isRetryable, log }
+  const written = (stream: string) => (w: { items: number; replayed: number; seconds: number }) => {
+    metrics.written.inc({ stream }, w.items)
+    if (w.replayed > 0) metrics.replayed.inc({ stream }, w.replayed)
+    metrics.writeSeconds.observe({ stream }, w.seconds)
+  }
   const loggedRejections = new Set<string>()
   let messages = 0
   let readingCount = 0
@@ -74,28 +117,26 @@ export async function startIngest(options: IngestOptions) {
     write: (batch) => options.store.writeReadings(batch),
     batchSize: options.batchSize,
     flushIntervalMs: options.flushIntervalMs,
-    maxPending: 1_000_000,
-    isRetryable,
-    log,
+    ...spooled,
+    onWritten: written('readings'),
   })
   const alertWriter = createBatchWriter<Alert>({
     name: 'alert-events',
     write: (batch) => options.store.writeAlertEvents(batch),
     batchSize: 500,
     flushIntervalMs: options.flushIntervalMs,
-    maxPending: 100_000,
-    isRetryable,
-    log,
+    ...spooled,
+    onWritten: written('alert-events'),
   })
   const exposureWriter = createBatchWriter<ExposurePoint>({
     name: 'exposures',
     write: (batch) => options.store.writeExposures(batch),
     batchSize: 1000,
     flushIntervalMs: options.flushIntervalMs,
-    maxPending: 100_000,
-    isRetryable,
-    log,
+    ...spooled,
+    onWritten: written('exposures'),
   })
+  const writers = [readingWriter, alertWriter, exposureWriter]
   const exposureStoredAt = new Map<string, number>()
   const monitor = createExposureMonitor(
     facilityRules.rulesOf,
@@ -107,10 +148,12 @@ export async function startIngest(options: IngestOptions) {
   const clientOptions: IClientOptions = {
     username: options.username,
     password: options.password,
-    clientId: `quantrac-ingest-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
+    clientId,
+    // A persistent session: what ingest has not acknowledged, the broker keeps and sends again.
+    clean: false,
     reconnectPeriod: 1000,
   }
-  const client = await connectAsync(options.mqttUrl, clientOptions)
+  const client = connect(options.mqttUrl, clientOptions)
   const live = createLiveFeed(client)
 
   function publishAlerts(transitions: AlertTransition[]): void {
@@ -139,6 +182,7 @@ export async function startIngest(options: IngestOptions) {
 
   function reject(topic: string, payload: Buffer, rejection: Rejection, receivedAt: number): void {
     rejected[rejection.reason]++
+    metrics.rejected.inc({ reason: rejection.reason })
     const key = `${rejection.reason}\u0000${topic}`
     if (!loggedRejections.has(key)) {
       if (loggedRejections.size >= MAX_REMEMBERED_REJECTIONS) loggedRejections.clear()
@@ -167,11 +211,27 @@ export async function startIngest(options: IngestOptions) {
       return
     }
     messages++
+    metrics.received.inc()
     const receivedAt = Date.now()
+    const sensorId = parseReadingsTopic(topic)?.sensorId
+    if (sensorId !== undefined && !rateLimiter.take(sensorId, receivedAt)) {
+      // Counted, logged once, not republished: a flood must not be amplified onto the dead-letter topic.
+      rejected[RATE_LIMITED]++
+      metrics.rejected.inc({ reason: RATE_LIMITED })
+      const key = `${RATE_LIMITED}\u0000${topic}`
+      if (!loggedRejections.has(key)) {
+        if (loggedRejections.size >= MAX_REMEMBERED_REJECTIONS) loggedRejections.clear()
+        loggedRejections.add(key)
+        log.warn({ topic, reason: RATE_LIMITED }, 'message rejected')
+      }
+      return
+    }
     const decoded = decodeMessage(topic, payload, receivedAt, options.maxPayloadBytes, sensors.admit)
     for (const rejection of decoded.rejections) reject(topic, payload, rejection, receivedAt)
     for (const reading of decoded.readings) {
       readingCount++
+      metrics.accepted.inc()
+      metrics.lag.observe(Math.max(0, receivedAt - reading.time) / 1000)
       sensors.seen(reading.sensorId, receivedAt)
       readingWriter.add(reading)
       live.reading(reading)
@@ -181,9 +241,26 @@ export async function startIngest(options: IngestOptions) {
     }
   }
 
-  client.on('message', handleMessage)
+  // Installed before the connection is up: the broker may send the session's backlog right after CONNACK.
+  const delivery = createDelivery({
+    client,
+    writers,
+    commitIntervalMs: options.commitIntervalMs ?? 20,
+    commitItems: options.batchSize,
+    onMessage: handleMessage,
+    log,
+  })
   client.on('error', (err) => log.error({ err }, 'MQTT client error'))
   client.on('reconnect', () => log.warn({ url: options.mqttUrl }, 'reconnecting to the MQTT broker'))
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', () => resolve())
+    client.once('error', (err) => {
+      if (!client.connected) {
+        client.end(true)
+        reject(err)
+      }
+    })
+  })
   // Every worker hears of registry changes; the readings subscription may be shared between workers.
   await client.subscribeAsync(SENSOR_CHANGES_SUBSCRIPTION, { qos: 1 })
   await client.subscribeAsync(options.subscription, { qos: 1 })
@@ -197,6 +274,22 @@ export async function startIngest(options: IngestOptions) {
     saveState().catch((err) => log.error({ err }, 'could not save exposure state'))
   }, STATE_SAVE_MS)
 
+  const stopReporting = reportIngestGauges(() => ({
+    openAlerts: monitor.openAlerts(),
+    unacknowledged: delivery.unacknowledged(),
+    spoolMaxBytes: spool.maxBytes,
+    streams: writers.map((writer, i) => {
+      const stats = writer.stats()
+      return {
+        stream: ['readings', 'alert-events', 'exposures'][i]!,
+        items: stats.pending,
+        bytes: stats.spoolBytes,
+        oldest: stats.oldestSpooled,
+        spooled: stats.spooled,
+      }
+    }),
+  }))
+
   return {
     stats(): IngestStats {
       return {
@@ -205,18 +298,26 @@ export async function startIngest(options: IngestOptions) {
         rejected: { ...rejected },
         openAlerts: monitor.openAlerts(),
         readingWriter: readingWriter.stats(),
+        acknowledged: delivery.acknowledged(),
       }
     },
-    /** Stops taking messages, writes what is pending and saves the exposure state for the next start. */
+    /**
+     * Stops taking messages (the broker keeps later ones for the next start), acknowledges what was taken
+     * once it is in the spool, writes what the store will take now — the rest stays in the spool for the
+     * next start — and saves the exposure state.
+     */
     async close(): Promise<void> {
       clearInterval(sweep)
       clearInterval(persist)
-      facilityRules.close()
-      await sensors.close()
-      client.removeListener('message', handleMessage)
+      delivery.stop()
       live.close()
       await client.endAsync()
-      await Promise.all([readingWriter.flush(), alertWriter.flush(), exposureWriter.flush(), saveState()])
+      facilityRules.close()
+      await sensors.close()
+      await Promise.all([...writers.map((writer) => writer.flush()), saveState()])
+      await Promise.all(writers.map((writer) => writer.close()))
+      stopReporting()
+      spool.close()
     },
   }
 }

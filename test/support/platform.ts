@@ -9,7 +9,7 @@ import type { FactorId } from '../../core/factors.ts'
 import type { ProfileId } from '../../core/limits/index.ts'
 import { DEFAULT_SHIFT_PATTERN } from '../../core/shifts.ts'
 import { READINGS_SUBSCRIPTION } from '../../core/topics.ts'
-import { startIngest } from '../../ingest/ingest.ts'
+import { type IngestOptions, startIngest } from '../../ingest/ingest.ts'
 import { issueApiKey } from '../../registry/api-keys.ts'
 import { newSecret } from '../../registry/credentials.ts'
 import { openSqliteRegistry } from '../../registry/sqlite/registry.ts'
@@ -24,6 +24,8 @@ export interface PlatformOptions {
   /** An external broker (e.g. Mosquitto, anonymous); the embedded aedes broker when omitted. */
   mqttUrl?: string
   flushIntervalMs?: number
+  /** Overrides of ingest's options (rate limit, spool size…). */
+  ingest?: Partial<IngestOptions>
 }
 
 export interface SensorCredentials {
@@ -91,6 +93,8 @@ export async function startPlatform(options: PlatformOptions = {}) {
       alerts: registry,
       state: registry,
       log,
+      spoolDir: join(dataDir, 'spool'),
+      ...options.ingest,
     })
   let ingest = await startIngestHere()
   const api = await startApi({
@@ -151,6 +155,7 @@ export async function startPlatform(options: PlatformOptions = {}) {
   return {
     mqttUrl,
     apiUrl: api.url,
+    dataDir,
     database,
     registry,
     store,

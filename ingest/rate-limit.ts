@@ -1,0 +1,63 @@
+/** The rejection reason of a message over its sensor's rate. */
+export const RATE_LIMITED = 'rate-limited'
+
+export interface RateLimitOptions {
+  /** Sustained messages per second allowed per key. */
+  ratePerSecond: number
+  /** Messages a key may send at once after a quiet spell. */
+  burst: number
+  /** Keys remembered at most; past it, keys whose bucket is full again are forgotten. */
+  maxKeys?: number
+}
+
+interface Bucket {
+  tokens: number
+  updated: number
+}
+
+/**
+ * A token bucket per key (ingest keys by sensor id): each message takes a token, tokens come back at
+ * `ratePerSecond` up to `burst`. A sensor that floods only spends its own tokens, so the others keep
+ * theirs; memory stays bounded by `maxKeys` however many ids a flood invents.
+ *
+ * @example
+ * const limit = createRateLimiter({ ratePerSecond: 10, burst: 50 })
+ * if (!limit.take('fac-001-noise-1', Date.now())) reject('rate-limited')
+ */
+export function createRateLimiter(options: RateLimitOptions) {
+  if (!(options.ratePerSecond > 0) || !(options.burst >= 1)) {
+    throw new RangeError(`rate limit needs ratePerSecond > 0 and burst >= 1, got ${JSON.stringify(options)}`)
+  }
+  const maxKeys = options.maxKeys ?? 100_000
+  const perMs = options.ratePerSecond / 1000
+  const buckets = new Map<string, Bucket>()
+
+  function forgetRested(now: number): void {
+    for (const [key, bucket] of buckets) {
+      if (bucket.tokens + (now - bucket.updated) * perMs >= options.burst) buckets.delete(key)
+    }
+    // Every key busy at once (a flood of invented ids): start afresh rather than grow.
+    if (buckets.size >= maxKeys) buckets.clear()
+  }
+
+  return {
+    /** Takes a token for `key` at `now` (epoch ms); false when its bucket is empty. */
+    take(key: string, now: number): boolean {
+      let bucket = buckets.get(key)
+      if (bucket === undefined) {
+        if (buckets.size >= maxKeys) forgetRested(now)
+        bucket = { tokens: options.burst, updated: now }
+        buckets.set(key, bucket)
+      } else if (now > bucket.updated) {
+        bucket.tokens = Math.min(options.burst, bucket.tokens + (now - bucket.updated) * perMs)
+        bucket.updated = now
+      }
+      if (bucket.tokens < 1) return false
+      bucket.tokens -= 1
+      return true
+    },
+    size: () => buckets.size,
+  }
+}
+
+export type RateLimiter = ReturnType<typeof createRateLimiter>
