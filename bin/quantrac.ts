@@ -16,6 +16,7 @@ commands:
   simulate    publish simulated sensor readings (see --help)
   exposure    evaluate a CSV of readings against a limit profile (see --help)
   admin       create and revoke API keys, register organisations (see quantrac admin)
+  backfill    write years of simulated history into the registry and store (see --help)
 
 Configuration comes from QUANTRAC_* environment variables: see README.md.`
 
@@ -32,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./parts.ts')).runApi()
     case 'simulate':
       return (await import('../simulators/cli.ts')).runSimulateCli(rest)
+    case 'backfill':
+      return (await import('../simulators/backfill-cli.ts')).runBackfillCli(rest)
     case 'admin':
       return (await import('./admin.ts')).runAdmin(rest, {
         stdout: (line) => process.stdout.write(`${line}\n`),
