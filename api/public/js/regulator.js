@@ -1,0 +1,507 @@
+// The regulator's page: the coverage report of GET /api/v1/reports/coverage — monitored facilities against
+// the +5 %-a-year target of Directive 31-CT/TW, by province and sector, the facilities that fall short and
+// why, and TWA/STEL exceedances — with each table as CSV. Same sign-in (the API key kept in this browser)
+// and languages as the live page; the report's own labels are here, the shared ones in i18n.js.
+
+import { createTranslator, initialLanguage, saveLanguage } from './i18n.js'
+
+const API_KEY = 'quantrac.apiKey'
+const REPORT_PATH = '/api/v1/reports/coverage'
+
+const STRINGS = {
+  en: {
+    reportTitle: 'Facilities with monitored working environments',
+    livePage: 'Live monitoring',
+    period: 'Period',
+    province: 'Province',
+    sector: 'Sector',
+    all: 'All',
+    show: 'Show report',
+    summary: 'Summary',
+    hazardous: 'Facilities with hazardous factors',
+    monitored: 'Monitored facilities',
+    previous: 'Monitored in {period}',
+    growth: 'Growth on the previous period',
+    byProvince: 'By province',
+    bySector: 'By sector',
+    shortfalls: 'Facilities not monitored, and why',
+    exceedances: 'TWA and STEL exceedances by factor',
+    keyHelpRegulator:
+      'The report is for API keys of regulators and administrators. The key is kept in this browser until you sign out.',
+    loading: 'Loading the report…',
+    loadFailed: 'Could not load the report. Try again.',
+    forbidden: 'This API key may not read reports: sign in with a regulator’s or an administrator’s key.',
+    share: '{percent} of {total}',
+    noGrowth: 'no facility monitored before',
+    'verdict.on-track': 'On track: {growth} on {previous}, target at least +{target}.',
+    'verdict.on-track-from-zero': 'On track: monitoring began this period (none in {previous}).',
+    'verdict.all-monitored': 'On track: every facility with hazardous factors is monitored.',
+    'verdict.behind': 'Behind the +{target} target: {needed} more facilities must be monitored.',
+    'verdict.no-hazardous-facilities': 'No facility with hazardous factors in this scope.',
+    running: 'Period still running: judged up to {time}.',
+    definition:
+      'Monitored: for every hazardous factor registered, a sensor in calibration whose data covers at least {coverage} of working hours ({shiftHours}-hour shifts). Target +{annual} a year, compounded for quarters and months.',
+    'col.name.province': 'Province',
+    'col.name.sector': 'Sector',
+    'col.hazardous': 'Hazardous',
+    'col.monitored': 'Monitored',
+    'col.share': 'Share',
+    'col.previous': 'Previous',
+    'col.growth': 'Growth',
+    'col.status': 'Status',
+    'col.needed': 'Needed',
+    'col.facility': 'Facility',
+    'col.reasons': 'Reasons',
+    'col.factor': 'Factor',
+    'col.facilities': 'Facilities',
+    'col.twa': 'TWA alarms',
+    'col.stel': 'STEL alarms',
+    'status.on-track': 'on track',
+    'status.all-monitored': 'all monitored',
+    'status.behind': 'behind',
+    'status.no-hazardous-facilities': '—',
+    'reason.no-sensor': '{factor}: no sensor registered',
+    'reason.no-data': '{factor}: no data in working hours ({sensors})',
+    'reason.low-coverage': '{factor}: data in {coverage} of working hours, under {required} ({sensors})',
+    'reason.calibration-overdue': '{factor}: calibration overdue since {date} ({sensors})',
+    'reason.calibration-unknown': '{factor}: no calibration date registered ({sensors})',
+    noShortfalls: 'Every facility with hazardous factors is monitored.',
+    noExceedances: 'No TWA or STEL alarm in this period.',
+  },
+  vi: {
+    reportTitle: 'Cơ sở được quan trắc môi trường lao động',
+    livePage: 'Giám sát trực tuyến',
+    period: 'Kỳ báo cáo',
+    province: 'Tỉnh, thành phố',
+    sector: 'Ngành',
+    all: 'Tất cả',
+    show: 'Xem báo cáo',
+    summary: 'Tổng hợp',
+    hazardous: 'Cơ sở có yếu tố có hại',
+    monitored: 'Cơ sở được quan trắc',
+    previous: 'Được quan trắc kỳ {period}',
+    growth: 'Tăng so với kỳ trước',
+    byProvince: 'Theo tỉnh, thành phố',
+    bySector: 'Theo ngành',
+    shortfalls: 'Cơ sở chưa được quan trắc và lý do',
+    exceedances: 'Vượt giới hạn TWA, STEL theo yếu tố',
+    keyHelpRegulator:
+      'Báo cáo dành cho khóa API của cơ quan quản lý hoặc quản trị viên. Khóa được lưu trên trình duyệt này cho đến khi đăng xuất.',
+    loading: 'Đang tải báo cáo…',
+    loadFailed: 'Không tải được báo cáo. Hãy thử lại.',
+    forbidden:
+      'Khóa API này không được xem báo cáo: hãy đăng nhập bằng khóa của cơ quan quản lý hoặc quản trị viên.',
+    share: '{percent} trên {total}',
+    noGrowth: 'kỳ trước chưa có cơ sở nào',
+    'verdict.on-track': 'Đạt mục tiêu: {growth} so với {previous}, mục tiêu tối thiểu +{target}.',
+    'verdict.on-track-from-zero': 'Đạt mục tiêu: bắt đầu quan trắc trong kỳ này ({previous} chưa có).',
+    'verdict.all-monitored': 'Đạt: mọi cơ sở có yếu tố có hại đều được quan trắc.',
+    'verdict.behind': 'Chưa đạt mục tiêu tăng {target}: cần thêm {needed} cơ sở được quan trắc.',
+    'verdict.no-hazardous-facilities': 'Không có cơ sở nào có yếu tố có hại trong phạm vi này.',
+    running: 'Kỳ chưa kết thúc: đánh giá đến {time}.',
+    definition:
+      'Được quan trắc: với mỗi yếu tố có hại đã đăng ký, có một cảm biến còn hạn hiệu chuẩn với số liệu phủ ít nhất {coverage} giờ làm việc (ca {shiftHours} giờ). Mục tiêu tăng {annual} mỗi năm, quy đổi lũy kế cho quý và tháng.',
+    'col.name.province': 'Tỉnh, thành phố',
+    'col.name.sector': 'Ngành',
+    'col.hazardous': 'Có yếu tố có hại',
+    'col.monitored': 'Được quan trắc',
+    'col.share': 'Tỷ lệ',
+    'col.previous': 'Kỳ trước',
+    'col.growth': 'Tăng',
+    'col.status': 'Đánh giá',
+    'col.needed': 'Cần thêm',
+    'col.facility': 'Cơ sở',
+    'col.reasons': 'Lý do',
+    'col.factor': 'Yếu tố',
+    'col.facilities': 'Số cơ sở',
+    'col.twa': 'Cảnh báo TWA',
+    'col.stel': 'Cảnh báo STEL',
+    'status.on-track': 'đạt',
+    'status.all-monitored': 'đạt (toàn bộ)',
+    'status.behind': 'chưa đạt',
+    'status.no-hazardous-facilities': '—',
+    'reason.no-sensor': '{factor}: chưa có cảm biến',
+    'reason.no-data': '{factor}: không có số liệu trong giờ làm việc ({sensors})',
+    'reason.low-coverage': '{factor}: số liệu phủ {coverage} giờ làm việc, dưới {required} ({sensors})',
+    'reason.calibration-overdue': '{factor}: quá hạn hiệu chuẩn từ {date} ({sensors})',
+    'reason.calibration-unknown': '{factor}: chưa đăng ký ngày hiệu chuẩn ({sensors})',
+    noShortfalls: 'Mọi cơ sở có yếu tố có hại đều được quan trắc.',
+    noExceedances: 'Không có cảnh báo TWA, STEL trong kỳ.',
+  },
+}
+
+const SECTOR_LABELS = {
+  vi: {
+    garment: 'Dệt may',
+    'coal-mining': 'Khai thác than',
+    construction: 'Xây dựng',
+    cement: 'Xi măng',
+    'seafood-processing': 'Chế biến thủy sản',
+    steel: 'Thép',
+  },
+  en: {
+    garment: 'Garment and textiles',
+    'coal-mining': 'Coal mining',
+    construction: 'Construction',
+    cement: 'Cement',
+    'seafood-processing': 'Seafood processing',
+    steel: 'Steel',
+  },
+}
+
+let tr = createTranslator(initialLanguage())
+let report
+const known = { province: new Set(), sector: new Set() }
+const $ = (id) => document.getElementById(id)
+
+/** Shared strings from i18n.js, the report's own from STRINGS, English as the fallback of both. */
+function t(key, values = {}) {
+  const template = STRINGS[tr.language]?.[key] ?? STRINGS.en[key]
+  if (template === undefined) return tr.t(key, values)
+  return template.replace(/\{(\w+)\}/g, (match, name) => (name in values ? String(values[name]) : match))
+}
+
+const percent = (share) => `${tr.number(share * 100, 1)} %`
+const signedPercent = (value) => `${value > 0 ? '+' : ''}${tr.number(value, 1)} %`
+const sectorLabel = (sector) => SECTOR_LABELS[tr.language]?.[sector] ?? sector
+const dateOf = (iso) => new Date(iso).toLocaleDateString(tr.locale, { timeZone: 'Asia/Ho_Chi_Minh' })
+
+function element(tag, className, text) {
+  const el = document.createElement(tag)
+  if (className) el.className = className
+  if (text !== undefined) el.textContent = text
+  return el
+}
+
+// ---------- API ----------
+
+class AuthError extends Error {}
+class ForbiddenError extends Error {}
+
+function storage() {
+  try {
+    return window.localStorage
+  } catch {
+    return undefined
+  }
+}
+
+function apiKey() {
+  return storage()?.getItem(API_KEY) ?? undefined
+}
+
+function reportUrl(extra = {}) {
+  const params = new URLSearchParams()
+  const form = new FormData($('report-form'))
+  for (const [name, value] of form) if (value !== '') params.set(name, String(value).trim())
+  for (const [name, value] of Object.entries(extra)) params.set(name, value)
+  return `${REPORT_PATH}?${params}`
+}
+
+async function fetchReport(url, accept) {
+  const key = apiKey()
+  const headers = { accept }
+  if (key !== undefined) headers.authorization = `Bearer ${key}`
+  const response = await fetch(url, { headers })
+  if (response.status === 401) throw new AuthError('HTTP 401')
+  if (response.status === 403) throw new ForbiddenError('HTTP 403')
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}))
+    throw new Error(body.message ?? `HTTP ${response.status}`)
+  }
+  return response
+}
+
+// ---------- loading ----------
+
+async function load() {
+  const url = reportUrl()
+  history.replaceState(null, '', `#${url.split('?')[1]}`)
+  showBanner(t('loading'))
+  try {
+    report = await (await fetchReport(url, 'application/json')).json()
+  } catch (err) {
+    if (err instanceof AuthError) return askForKey(load)
+    showBanner(err instanceof ForbiddenError ? t('forbidden') : `${t('loadFailed')} ${err.message}`)
+    return
+  }
+  hideBanner()
+  updateSignOut()
+  for (const row of report.byProvince) known.province.add(row.name)
+  for (const row of report.bySector) known.sector.add(row.name)
+  render()
+}
+
+async function downloadCsv(table) {
+  try {
+    const response = await fetchReport(reportUrl({ format: 'csv', table }), 'text/csv')
+    const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1]
+    const link = element('a')
+    link.href = URL.createObjectURL(await response.blob())
+    link.download = name ?? `coverage-${table}.csv`
+    link.click()
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000)
+  } catch (err) {
+    if (err instanceof AuthError) return askForKey(() => downloadCsv(table))
+    showBanner(err instanceof ForbiddenError ? t('forbidden') : `${t('loadFailed')} ${err.message}`)
+  }
+}
+
+// ---------- rendering ----------
+
+function render() {
+  applyStaticTexts()
+  if (report === undefined) return
+  for (const section of document.querySelectorAll('.report-section, .report-summary')) section.hidden = false
+  renderOptions('province', (v) => v)
+  renderOptions('sector', sectorLabel)
+  renderSummary()
+  renderTallies('provinces-table', report.byProvince, 'province', (v) => v)
+  renderTallies('sectors-table', report.bySector, 'sector', sectorLabel)
+  renderShortfalls()
+  renderExceedances()
+}
+
+function renderOptions(name, label) {
+  const select = $(name)
+  const current = select.value || report[name] || ''
+  const values = [...known[name]].sort((a, b) => label(a).localeCompare(label(b), tr.locale))
+  const all = element('option', undefined, t('all'))
+  all.value = ''
+  select.replaceChildren(
+    all,
+    ...values.map((value) => {
+      const option = element('option', undefined, label(value))
+      option.value = value
+      return option
+    }),
+  )
+  select.value = current
+}
+
+function growthText(row) {
+  return row.growthPercent === null ? t('noGrowth') : signedPercent(row.growthPercent)
+}
+
+function renderSummary() {
+  $('card-hazardous').textContent = tr.number(report.hazardousFacilities, 0)
+  $('card-monitored').textContent =
+    `${tr.number(report.monitoredFacilities, 0)} · ${percent(report.monitoredShare)}`
+  $('card-previous-label').textContent = t('previous', { period: report.previousPeriod.period })
+  $('card-previous').textContent = tr.number(report.previousPeriod.monitoredFacilities, 0)
+  $('card-growth').textContent = growthText(report)
+  const verdictKey =
+    report.verdict === 'on-track' && report.growthPercent === null
+      ? 'verdict.on-track-from-zero'
+      : `verdict.${report.verdict}`
+  const verdict = $('verdict')
+  verdict.dataset.verdict = report.verdict
+  verdict.textContent = t(verdictKey, {
+    growth: growthText(report),
+    previous: report.previousPeriod.period,
+    target: `${tr.number(report.targetPercent, 2)} %`,
+    needed: report.facilitiesNeededForTarget,
+  })
+  const notes = [
+    t('definition', {
+      coverage: percent(report.rules.minCoverage),
+      shiftHours: report.rules.shiftHours,
+      annual: `${tr.number(report.rules.annualTargetPercent, 1)} %`,
+    }),
+  ]
+  if (!report.complete) notes.push(t('running', { time: tr.time(report.evaluatedUntil) }))
+  $('definition').textContent = notes.join(' ')
+}
+
+function table(id, headers, rows, empty) {
+  const head = element('thead')
+  const headRow = element('tr')
+  for (const header of headers) headRow.append(element('th', undefined, header))
+  head.append(headRow)
+  const body = element('tbody')
+  if (rows.length === 0) {
+    const row = element('tr')
+    const cell = element('td', 'empty-cell', empty)
+    cell.colSpan = headers.length
+    row.append(cell)
+    body.append(row)
+  }
+  for (const cells of rows) {
+    const row = element('tr')
+    for (const cell of cells) row.append(cell instanceof Node ? wrap(cell) : element('td', undefined, cell))
+    body.append(row)
+  }
+  $(id).replaceChildren(head, body)
+}
+
+function wrap(node) {
+  const cell = element('td')
+  cell.append(node)
+  return cell
+}
+
+function renderTallies(id, rows, kind, label) {
+  table(
+    id,
+    [
+      t(`col.name.${kind}`),
+      t('col.hazardous'),
+      t('col.monitored'),
+      t('col.share'),
+      t('col.previous'),
+      t('col.growth'),
+      t('col.status'),
+      t('col.needed'),
+    ],
+    rows.map((row) => {
+      const status = element('span', 'verdict-badge', t(`status.${row.verdict}`))
+      status.dataset.verdict = row.verdict
+      return [
+        label(row.name),
+        tr.number(row.hazardousFacilities, 0),
+        tr.number(row.monitoredFacilities, 0),
+        percent(row.monitoredShare),
+        tr.number(row.previousMonitoredFacilities, 0),
+        row.growthPercent === null ? '—' : signedPercent(row.growthPercent),
+        status,
+        tr.number(row.facilitiesNeededForTarget, 0),
+      ]
+    }),
+    '—',
+  )
+}
+
+function reasonText(reason) {
+  return t(`reason.${reason.code}`, {
+    factor: tr.factorLabel(reason.factor, reason.factor),
+    sensors: reason.sensorIds.join(', '),
+    coverage: reason.coverage === undefined ? '' : percent(reason.coverage),
+    required: reason.required === undefined ? '' : percent(reason.required),
+    date: reason.calibrationDue === undefined ? '' : dateOf(reason.calibrationDue),
+  })
+}
+
+function renderShortfalls() {
+  const count = $('shortfall-count')
+  count.textContent = String(report.shortfalls.length)
+  count.dataset.count = String(report.shortfalls.length)
+  table(
+    'shortfalls-table',
+    [t('col.facility'), t('col.name.province'), t('col.name.sector'), t('col.reasons')],
+    report.shortfalls.map((s) => {
+      const list = element('ul', 'reason-list')
+      for (const reason of s.reasons) {
+        const item = element('li', undefined, reasonText(reason))
+        item.dataset.code = reason.code
+        list.append(item)
+      }
+      return [`${s.name} (${s.facilityId})`, s.province, sectorLabel(s.sector), list]
+    }),
+    t('noShortfalls'),
+  )
+}
+
+function renderExceedances() {
+  table(
+    'exceedances-table',
+    [t('col.factor'), t('col.facilities'), t('col.twa'), t('col.stel')],
+    report.exceedances.map((e) => [
+      tr.factorLabel(e.factor, e.factor),
+      tr.number(e.facilities, 0),
+      tr.number(e.twaAlerts, 0),
+      tr.number(e.stelAlerts, 0),
+    ]),
+    t('noExceedances'),
+  )
+}
+
+function applyStaticTexts() {
+  document.documentElement.lang = tr.language
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n)
+  for (const button of document.querySelectorAll('[data-language]')) {
+    button.setAttribute('aria-pressed', String(button.dataset.language === tr.language))
+  }
+}
+
+function showBanner(text) {
+  $('banner').textContent = text
+  $('banner').hidden = false
+}
+
+function hideBanner() {
+  $('banner').hidden = true
+}
+
+// ---------- API key ----------
+
+let afterSignIn
+
+function askForKey(next) {
+  afterSignIn = next
+  hideBanner()
+  const dialog = $('key-dialog')
+  $('key-error').hidden = apiKey() === undefined
+  $('key-error').textContent = t('keyRefused')
+  $('key-input').value = ''
+  if (!dialog.open) dialog.showModal()
+  $('key-input').focus()
+}
+
+function submitKey(event) {
+  event.preventDefault()
+  const key = $('key-input').value.trim()
+  if (key === '') {
+    $('key-input').reportValidity()
+    return
+  }
+  storage()?.setItem(API_KEY, key)
+  $('key-dialog').close()
+  updateSignOut()
+  afterSignIn?.()
+}
+
+function updateSignOut() {
+  $('sign-out').hidden = apiKey() === undefined
+}
+
+// ---------- start ----------
+
+function start() {
+  const params = new URLSearchParams(location.hash.slice(1))
+  $('period').value = params.get('period') ?? String(new Date().getFullYear() - 1)
+  for (const name of ['province', 'sector']) {
+    const value = params.get(name)
+    if (value) {
+      known[name].add(value)
+      const option = element('option', undefined, value)
+      option.value = value
+      $(name).append(option)
+      $(name).value = value
+    }
+  }
+  $('report-form').addEventListener('submit', (event) => {
+    event.preventDefault()
+    void load()
+  })
+  for (const button of document.querySelectorAll('.csv-button')) {
+    button.addEventListener('click', () => void downloadCsv(button.dataset.table))
+  }
+  for (const button of document.querySelectorAll('[data-language]')) {
+    button.addEventListener('click', () => {
+      saveLanguage(button.dataset.language)
+      tr = createTranslator(button.dataset.language)
+      render()
+    })
+  }
+  $('key-form').addEventListener('submit', submitKey)
+  $('sign-out').addEventListener('click', () => {
+    storage()?.removeItem(API_KEY)
+    updateSignOut()
+    askForKey(load)
+  })
+  applyStaticTexts()
+  updateSignOut()
+  void load()
+}
+
+start()
