@@ -117,7 +117,10 @@ export function createAccessControl(
     if (client === null) return done(null)
     if (packet.topic.startsWith(SYS_PREFIX))
       return refuse(client, packet, `${SYS_PREFIX} topics are reserved`, done)
-    if (packet.payload.length > options.maxPayloadBytes) {
+    const identity = identities.get(client)
+    // The limit is for sensor messages; quantrac's services publish live-feed batches that may be larger
+    // (bounded by the broker's packet guard), and refusing one would cut ingest off mid-stream.
+    if (identity?.kind !== 'service' && packet.payload.length > options.maxPayloadBytes) {
       return refuse(
         client,
         packet,
@@ -125,7 +128,6 @@ export function createAccessControl(
         done,
       )
     }
-    const identity = identities.get(client)
     if (identity?.kind === 'sensor' && packet.topic !== identity.topic) {
       return refuse(client, packet, `sensor ${identity.sensorId} may publish only to ${identity.topic}`, done)
     }

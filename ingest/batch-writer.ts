@@ -17,6 +17,8 @@ export interface BatchWriterOptions<T> {
   log: Logger
   /** Told of every store write that succeeded, for the metrics. */
   onWritten?(written: { items: number; replayed: number; seconds: number }): void
+  /** Told of every store write that failed: retried later, or set aside when not retryable. */
+  onFailed?(failed: { items: number; retryable: boolean }): void
 }
 
 export interface BatchWriterStats {
@@ -146,7 +148,9 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
         options.onWritten?.({ items: items.length, replayed, seconds: (performance.now() - started) / 1000 })
       } catch (err) {
         stats.failedBatches++
-        if (options.isRetryable(err)) {
+        const retryable = options.isRetryable(err)
+        options.onFailed?.({ items: items.length, retryable })
+        if (retryable) {
           attempt++
           backlogUntil = spool.lastId(name)
           log.warn(

@@ -108,6 +108,10 @@ export async function startIngest(options: IngestOptions) {
     if (w.replayed > 0) metrics.replayed.inc({ stream }, w.replayed)
     metrics.writeSeconds.observe({ stream }, w.seconds)
   }
+  const failed = (stream: string) => (f: { items: number; retryable: boolean }) => {
+    metrics.writeFailures.inc({ stream, retryable: String(f.retryable) })
+    if (!f.retryable) metrics.deadLettered.inc({ stream }, f.items)
+  }
   const loggedRejections = new Set<string>()
   let messages = 0
   let readingCount = 0
@@ -119,6 +123,7 @@ export async function startIngest(options: IngestOptions) {
     flushIntervalMs: options.flushIntervalMs,
     ...spooled,
     onWritten: written('readings'),
+    onFailed: failed('readings'),
   })
   const alertWriter = createBatchWriter<Alert>({
     name: 'alert-events',
@@ -127,6 +132,7 @@ export async function startIngest(options: IngestOptions) {
     flushIntervalMs: options.flushIntervalMs,
     ...spooled,
     onWritten: written('alert-events'),
+    onFailed: failed('alert-events'),
   })
   const exposureWriter = createBatchWriter<ExposurePoint>({
     name: 'exposures',
@@ -135,6 +141,7 @@ export async function startIngest(options: IngestOptions) {
     flushIntervalMs: options.flushIntervalMs,
     ...spooled,
     onWritten: written('exposures'),
+    onFailed: failed('exposures'),
   })
   const writers = [readingWriter, alertWriter, exposureWriter]
   const exposureStoredAt = new Map<string, number>()
@@ -290,6 +297,7 @@ export async function startIngest(options: IngestOptions) {
     }),
   }))
 
+  let closed = false
   return {
     stats(): IngestStats {
       return {
@@ -307,6 +315,8 @@ export async function startIngest(options: IngestOptions) {
      * next start — and saves the exposure state.
      */
     async close(): Promise<void> {
+      if (closed) return
+      closed = true
       clearInterval(sweep)
       clearInterval(persist)
       delivery.stop()
