@@ -86,6 +86,8 @@ export async function runStart(): Promise<number> {
   closeOnSignal(log, [
     () => simulation?.stop(),
     () => api.close(),
+    // Sensors keep what they publish from here on: nothing is acknowledged by a broker about to stop.
+    () => broker.refuseSensorPublishes(),
     () => ingest.close(),
     () => broker.close(),
     () => storage.close(),

@@ -22,6 +22,8 @@ export interface RunningBroker {
   readonly broker: Aedes
   readonly port: number
   readonly counters: AccessControl['counters']
+  /** First step of a shutdown: sensors' publishes are refused unacknowledged while ingest drains. */
+  refuseSensorPublishes(): void
   close(): Promise<void>
 }
 
@@ -42,7 +44,15 @@ export async function startBroker(
     concurrency: 1000,
   })
   broker.authenticate = access.authenticate
-  broker.authorizePublish = access.authorizePublish
+  let refusingSensors = false
+  broker.authorizePublish = function authorizePublish(client, packet, done) {
+    // Shutting down: a sensor's publish gets no PUBACK (the connection is closed [MQTT-3.3.5-2]), so the
+    // sensor keeps it and sends it to the next broker, instead of handing it to one about to stop.
+    if (refusingSensors && client !== null && access.identityOf(client)?.kind !== 'service') {
+      return done(new Error('broker shutting down'))
+    }
+    access.authorizePublish(client, packet, done)
+  }
   broker.authorizeSubscribe = access.authorizeSubscribe
   broker.on('clientDisconnect', access.release)
   broker.on('clientError', function logClientError(client, err) {
@@ -113,6 +123,9 @@ export async function startBroker(
     broker,
     port,
     counters: access.counters,
+    refuseSensorPublishes() {
+      refusingSensors = true
+    },
     async close() {
       stopReporting()
       // Stop accepting first, then let aedes disconnect its clients.

@@ -1,0 +1,44 @@
+import { connectAsync } from 'mqtt'
+import { pino } from 'pino'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type RunningBroker, startBroker } from '../../broker/server.ts'
+
+describe('the broker shutting down', () => {
+  let broker: RunningBroker
+  const url = () => `mqtt://127.0.0.1:${broker.port}`
+
+  beforeAll(async () => {
+    broker = await startBroker(
+      {
+        host: '127.0.0.1',
+        port: 0,
+        maxPayloadBytes: 16_384,
+        allowAnonymous: true,
+        serviceUsername: 'svc',
+        servicePassword: 'svc-secret',
+      },
+      { sensorAccess: async () => undefined },
+      pino({ level: 'silent' }),
+    )
+  })
+  afterAll(async () => {
+    await broker?.close()
+  })
+
+  it('leaves sensors’ publishes unacknowledged once told to, so sensors keep them, while services still publish', async () => {
+    const service = await connectAsync(url(), { username: 'svc', password: 'svc-secret', reconnectPeriod: 0 })
+    const sensor = await connectAsync(url(), { reconnectPeriod: 0 })
+    await sensor.publishAsync('quantrac/v1/readings/fac-1/s-1', 'before', { qos: 1 })
+    broker.refuseSensorPublishes()
+    const closed = new Promise<void>((resolve) => sensor.once('close', () => resolve()))
+    let acknowledged = false
+    sensor.publish('quantrac/v1/readings/fac-1/s-1', 'after', { qos: 1 }, (err) => {
+      if (!err) acknowledged = true
+    })
+    await closed
+    expect(acknowledged).toBe(false)
+    await service.publishAsync('quantrac/v1/live/fac-1/readings', '{}', { qos: 1 })
+    await service.endAsync()
+    await sensor.endAsync(true)
+  })
+})
