@@ -20,7 +20,11 @@ export interface ReportRoutesOptions {
   rules?: Partial<CoverageRules>
   /** The clock, for tests. */
   now?: () => number
+  /** How long a computed report is reused: the page and its CSV downloads ask for the same one. */
+  cacheMs?: number
 }
+
+const CACHE_ENTRIES = 32
 
 const iso = (time: number) => new Date(time).toISOString()
 
@@ -57,6 +61,26 @@ function wantsCsv(format: 'json' | 'csv' | undefined, accept: string | undefined
 const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (fastify, options) => {
   const baseRules = coverageRules(options.rules)
   const now = options.now ?? Date.now
+  const cacheMs = options.cacheMs ?? 5 * 60_000
+  /**
+   * Reports by query and hour: reading a year's coverage costs seconds on InfluxDB, and the page's CSV
+   * downloads ask again for what it has just shown. A running period's key changes every hour.
+   */
+  const cache = new Map<string, { report: Promise<CoverageReport>; expires: number }>()
+
+  function cachedReport(key: string, compute: () => Promise<CoverageReport>): Promise<CoverageReport> {
+    const time = now()
+    for (const [k, entry] of cache) if (entry.expires <= time) cache.delete(k)
+    const hit = cache.get(key)
+    if (hit !== undefined) return hit.report
+    const report = compute()
+    if (cacheMs > 0) {
+      if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as string)
+      cache.set(key, { report, expires: time + cacheMs })
+      report.catch(() => cache.delete(key))
+    }
+    return report
+  }
 
   fastify.get(
     '/coverage',
@@ -81,16 +105,14 @@ const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (fastify,
       const { period, province, sector, format, table, minCoverage } = request.query
       const rules = minCoverage === undefined ? baseRules : coverageRules({ ...baseRules, minCoverage })
       const asOf = now()
+      const ids = scopeOf(request.principal)
+      const key = JSON.stringify([period.label, province, sector, ids, rules, Math.floor(asOf / 3_600_000)])
       let report: CoverageReport
       try {
-        const inputs = await gatherCoverage(fastify, {
-          period,
-          asOf,
-          ids: scopeOf(request.principal),
-          province,
-          sector,
+        report = await cachedReport(key, async () => {
+          const inputs = await gatherCoverage(fastify, { period, asOf, ids, province, sector })
+          return coverageReport({ period, asOf, rules, ...inputs })
         })
-        report = coverageReport({ period, asOf, rules, ...inputs })
       } catch (err) {
         if (err instanceof PeriodNotStartedError) throw badRequest(err.message)
         throw err
