@@ -17,6 +17,8 @@ export default defineConfig({
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // Real servers and a real browser on a shared 2-core machine: polls get time to settle.
+          expect: { poll: { timeout: 10_000 } },
           // Each file starts its own servers; two cores do not gain from running them side by side.
           fileParallelism: false,
         },

@@ -7,8 +7,9 @@ import { assess, digitsFor, statusOf } from './gauge.js'
 import { createTranslator, initialLanguage, saveLanguage } from './i18n.js'
 import { createSparkline, drawSparkline } from './sparkline.js'
 
-/** A sensor that has not reported for this long is shown offline. */
-const OFFLINE_AFTER_MS = 2 * 60_000
+/** A sensor that has missed this many of its reporting intervals is offline: the rule ingest alerts on. */
+const MISSED_INTERVALS_OFFLINE = 3
+const DEFAULT_REPORTING_INTERVAL_S = 60
 /** The time span of the sparklines, and the history fetched to start them. */
 const TREND_SPAN_MS = 30 * 60_000
 const TREND_INTERVAL = '30s'
@@ -460,7 +461,8 @@ function updateTile(tile) {
   const limits = state.limits.get(tile.factor)
   const unit = unitOf(tile.factor)
   const lastSeen = state.lastSeen.get(tile.sensorId)
-  const offline = lastSeen === undefined || now - lastSeen > OFFLINE_AFTER_MS
+  const intervalS = state.sensors.get(tile.sensorId)?.reportingIntervalS ?? DEFAULT_REPORTING_INTERVAL_S
+  const offline = lastSeen === undefined || now - lastSeen > MISSED_INTERVALS_OFFLINE * intervalS * 1000
   const latest = tile.latest
   const assessment = latest === undefined ? undefined : assess(tile.factor, latest.value, limits)
   const status = latest === undefined ? 'none' : (assessment?.status ?? 'unlimited')
@@ -654,6 +656,7 @@ function buildAlert(alert) {
   item.dataset.alertId = alert.id
   item.dataset.state = alert.state
   item.dataset.level = alert.level
+  item.dataset.kind = alert.kind
   const head = element('div', 'alert-head')
   head.append(
     element('span', 'alert-level', tr.t(`level.${alert.level}`)),
