@@ -260,13 +260,18 @@ export async function startIngest(options: IngestOptions) {
   client.on('error', (err) => log.error({ err }, 'MQTT client error'))
   client.on('reconnect', () => log.warn({ url: options.mqttUrl }, 'reconnecting to the MQTT broker'))
   await new Promise<void>((resolve, reject) => {
-    client.once('connect', () => resolve())
-    client.once('error', (err) => {
-      if (!client.connected) {
-        client.end(true)
-        reject(err)
-      }
-    })
+    function connected() {
+      client.removeListener('error', failed)
+      resolve()
+    }
+    // Only the first connection may fail the start; later errors are the reconnect loop's.
+    function failed(err: Error) {
+      client.removeListener('connect', connected)
+      client.end(true)
+      reject(err)
+    }
+    client.once('connect', connected)
+    client.once('error', failed)
   })
   // Every worker hears of registry changes; the readings subscription may be shared between workers.
   await client.subscribeAsync(SENSOR_CHANGES_SUBSCRIPTION, { qos: 1 })

@@ -1,9 +1,13 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { connect as connectTcp } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import type { MqttClient } from 'mqtt'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { type RunningInfluxd, startInfluxd } from '../support/influxd.ts'
 import { type Platform, type SensorCredentials, startPlatform } from '../support/platform.ts'
+import { freePort } from '../support/ports.ts'
 import { startProcess, stopProcess, waitUntil } from '../support/processes.ts'
 
 /**
@@ -25,6 +29,7 @@ const TICK_MS = 100
 const TIMEOUT_MS = (SECONDS + 120) * 1000
 
 const influxAvailable = inject('influxUrl') !== null
+const mosquittoPath = inject('mosquittoPath')
 // Sensors here publish faster than the default per-sensor limit, on purpose.
 const UNLIMITED = { sensorRateLimit: { ratePerSecond: 100_000, burst: 100_000 } }
 
@@ -85,13 +90,57 @@ async function stream(
   return { acked, failed }
 }
 
-async function sensorsOf(platform: Platform) {
+async function sensorsOf(platform: Platform, options: Parameters<Platform['connectSensor']>[1] = {}) {
   const clients: { sensor: SensorCredentials; client: MqttClient }[] = []
   for (let i = 0; i < SENSORS; i++) {
     const sensor = await platform.registerSensor('fac-chaos', `chaos-${i}`, ['noise'])
-    clients.push({ sensor, client: await platform.connectSensor(sensor) })
+    clients.push({ sensor, client: await platform.connectSensor(sensor, options) })
   }
   return clients
+}
+
+/** Mosquitto keeping sessions and queued messages on disk across a restart, on a fixed port. */
+async function persistentMosquitto(binary: string) {
+  const dir = await mkdtemp(join(tmpdir(), 'quantrac-chaos-mosquitto-'))
+  // Started as root, mosquitto drops to its own user, which must still be able to save its database.
+  await chmod(dir, 0o777)
+  const port = await freePort()
+  const config = join(dir, 'mosquitto.conf')
+  await writeFile(
+    config,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence true',
+      `persistence_location ${dir}/`,
+      'max_queued_messages 1000000',
+      '',
+    ].join('\n'),
+  )
+  const listening = () =>
+    new Promise<boolean>((resolve) => {
+      const socket = connectTcp(port, '127.0.0.1')
+      socket.once('connect', () => {
+        socket.destroy()
+        resolve(true)
+      })
+      socket.once('error', () => resolve(false))
+    })
+  let running = startProcess(binary, ['-c', config])
+  const ready = () => waitUntil(listening, 10_000, () => `mosquitto did not start: ${running.output()}`)
+  await ready()
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    async restart() {
+      await stopProcess(running.child)
+      running = startProcess(binary, ['-c', config])
+      await ready()
+    },
+    async stop() {
+      await stopProcess(running.child)
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
 }
 
 function total(counts: Map<string, number>): number {
@@ -232,6 +281,30 @@ describe('chaos: nothing the broker acknowledged is lost', () => {
         await expectAllStored(result, async () => sqliteCounts(p.dataDir))
       } finally {
         await stopProcess(child.child)
+      }
+    },
+    TIMEOUT_MS,
+  )
+})
+
+describe('chaos: an external broker restarted in the middle of a stream', () => {
+  it.skipIf(mosquittoPath === null)(
+    'keeps every reading through a restart of Mosquitto (persistent sessions on disk); ingest reconnects',
+    async () => {
+      const mosquitto = await persistentMosquitto(mosquittoPath!)
+      let platform: Platform | undefined
+      let clients: { sensor: SensorCredentials; client: MqttClient }[] = []
+      try {
+        platform = await startPlatform({ mqttUrl: mosquitto.url, ingest: UNLIMITED })
+        // Sensors reconnect and resend what the broker had not acknowledged, as MQTT.js does.
+        clients = await sensorsOf(platform, { reconnectPeriod: 250 })
+        const p = platform
+        const result = await stream(clients, { [Math.floor(SECONDS / 2)]: () => mosquitto.restart() })
+        await expectAllStored(result, async () => sqliteCounts(p.dataDir))
+      } finally {
+        for (const { client } of clients) await client.endAsync(true)
+        await platform?.stop()
+        await mosquitto.stop()
       }
     },
     TIMEOUT_MS,
