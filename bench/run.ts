@@ -64,8 +64,13 @@ function targets(shared: Map<string, unknown>): TargetCheck[] {
     },
     {
       goal: 'zero readings lost at any offered load',
-      measured: e2e ? `${formatCount(e2e.lostAtAnyLoad)} lost` : '–',
-      met: e2e ? e2e.lostAtAnyLoad === 0 : undefined,
+      measured: e2e
+        ? `${formatCount(e2e.lostAtAnyLoad)} lost` +
+          (e2e.failures.length > 0
+            ? ` in the runs that completed; ${e2e.failures.length} run(s) did not complete`
+            : '')
+        : '–',
+      met: e2e ? e2e.lostAtAnyLoad === 0 && e2e.failures.length === 0 : undefined,
     },
     {
       goal: 'publish-to-alert p50 ≤ 5 ms at 5,000 readings/s',
@@ -175,7 +180,7 @@ async function main(): Promise<void> {
       fleet: `${BENCH_FLEET.facilities} facilities × ${BENCH_FLEET.sensorsPerFacility} sensors (simulator device mix, seed ${BENCH_FLEET.seed})`,
       publishers: `${PUBLISHERS.workers} processes × ${PUBLISHERS.connectionsPerWorker} connections, QoS 1, ≤ ${PUBLISHERS.window} unacknowledged per connection`,
       'run length': quick ? '2.5–3 s per load (quick)' : '10 s per load',
-      'ingest batch': '1,000 readings or 100 ms (test/support/platform.ts)',
+      'ingest batch': '1,000 readings or 100 ms (test/support/platform.ts); other ingest settings at their defaults',
       'broker max payload': '16,384 bytes',
       'peer broker': peerFigures?.broker ?? 'Mosquitto',
     },

@@ -24,6 +24,8 @@ export interface ProfileShare {
 /** Categories in the order they are tried; the first whose test matches a frame's URL or name wins. */
 const CATEGORIES: [string, (url: string, fn: string) => boolean][] = [
   ['idle', (_u, fn) => fn === '(idle)'],
+  // The profiler's own work while it stops and serialises the profile: not the platform's.
+  ['idle', (u) => u === 'node:inspector'],
   ['garbage collection', (_u, fn) => fn === '(garbage collector)'],
   ['MQTT packet parsing/writing (mqtt-packet, bl)', (u) => /node_modules\/(mqtt-packet|bl)\//.test(u)],
   [

@@ -14,16 +14,22 @@ export interface OfferedRunOptions {
   drained?: (load: LoadResult) => Promise<number>
   /** What reached the store over the run's reading times. */
   countStored?: (fromMs: number, toMs: number) => Promise<number>
+  /** Messages the system refused on purpose during the run (invalid, rate-limited), where it counts them. */
+  countRejected?: () => Promise<number>
   workers?: number
   connectionsPerWorker?: number
   window?: number
+  username?: string
+  password?: string
 }
 
 export interface OfferedRun {
   load: LoadResult
   stored: number | undefined
-  /** Acknowledged by the broker but not in the store. */
+  /** Acknowledged by the broker but not in the store (refused messages included: see `rejected`). */
   lost: number | undefined
+  /** Messages ingest refused during the run (schema, rate limit…); undefined where not counted. */
+  rejected: number | undefined
   /** Stored readings per second, from the first publish to the moment the store had them all. */
   storedPerSecond: number | undefined
   /** How long after the publishers finished the store caught up: a system keeping pace drains at once. */
@@ -44,10 +50,13 @@ export async function runOffered(options: OfferedRunOptions): Promise<OfferedRun
     workers: options.workers,
     connectionsPerWorker: options.connectionsPerWorker,
     window: options.window,
+    username: options.username,
+    password: options.password,
   })
   let result: LoadResult
   let cpu: ReturnType<ReturnType<typeof startCpuWindow>>
   let drainedAt: number | undefined
+  const rejectedBefore = await options.countRejected?.()
   try {
     const stopCpu = startCpuWindow(options.pids)
     result = await load.run()
@@ -57,6 +66,7 @@ export async function runOffered(options: OfferedRunOptions): Promise<OfferedRun
     await load.stop()
   }
   const stored = options.countStored ? await options.countStored(result.startMs, result.sendEndMs) : undefined
+  const rejectedAfter = await options.countRejected?.()
   const rss: Record<string, number> = {}
   for (const [name, pid] of Object.entries(options.pids)) {
     const bytes = pid === undefined ? undefined : processRssBytes(pid)
@@ -66,6 +76,10 @@ export async function runOffered(options: OfferedRunOptions): Promise<OfferedRun
     load: result,
     stored,
     lost: stored === undefined ? undefined : Math.max(0, result.ackedReadings - stored),
+    rejected:
+      rejectedBefore === undefined || rejectedAfter === undefined
+        ? undefined
+        : rejectedAfter - rejectedBefore,
     storedPerSecond:
       stored === undefined || drainedAt === undefined
         ? undefined
@@ -96,6 +110,7 @@ export const OFFERED_COLUMNS = [
   'acknowledged',
   'stored',
   'lost',
+  'refused msgs',
   'acked r/s',
   'stored r/s',
   'store lag',
@@ -115,6 +130,7 @@ export function offeredRow(run: OfferedRun, rssName: string): string[] {
     formatCount(run.load.ackedReadings),
     run.stored === undefined ? '–' : formatCount(run.stored),
     run.lost === undefined ? '–' : formatCount(run.lost),
+    run.rejected === undefined ? '–' : formatCount(run.rejected),
     formatCount(run.load.ackedPerSecond),
     run.storedPerSecond === undefined ? '–' : formatCount(run.storedPerSecond),
     run.drainLagMs === undefined ? '–' : formatMs(run.drainLagMs, 0),

@@ -68,6 +68,8 @@ export interface RunningSut {
   startProfile(): Promise<void>
   /** Stops it and writes the .cpuprofile to `file`. */
   stopProfile(file: string): Promise<void>
+  /** SIGKILL, for a platform that no longer answers. */
+  kill(): Promise<void>
   /** Graceful stop: the platform closes in order, then the process exits. */
   stop(): Promise<void>
 }
@@ -133,7 +135,8 @@ export async function startSut(options: { mode: SutMode; influxUrl?: string }): 
       return (await answer).sensors
     },
     async sample() {
-      const answer = nextMessage(child, 'sample', 10_000)
+      // Generous: an overloaded platform answers late, and how late is part of what the bench reports.
+      const answer = nextMessage(child, 'sample', 60_000)
       child.send({ type: 'sample' } satisfies ToSut)
       return answer
     },
@@ -146,6 +149,12 @@ export async function startSut(options: { mode: SutMode; influxUrl?: string }): 
       const answer = nextMessage(child, 'profiled', 60_000)
       child.send({ type: 'profile-stop', file } satisfies ToSut)
       await answer
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+      child.kill('SIGKILL')
+      await exited
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return

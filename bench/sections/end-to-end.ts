@@ -22,6 +22,8 @@ export interface EndToEndFigures {
   losslessReadingsPerSecond: number | undefined
   highestSustainedOffered: number | undefined
   lostAtAnyLoad: number
+  /** Runs that did not complete (the platform stopped answering), with the reason. */
+  failures: string[]
   latency: ReturnType<typeof summarize> & { missed: number }
   cpuCoresAt5k?: number
   rssBytes?: number
@@ -86,6 +88,7 @@ export async function runQuantracLoad(
     pids: { quantrac: sut.pid, influxd: influxd.pid },
     drained: (load) => drained(before, load),
     countStored: (from, to) => countReadings(influxd.url, sut.database as string, from, to),
+    countRejected: async () => (await sut.sample()).ingest?.rejected ?? 0,
     ...PUBLISHERS,
     ...sut.credentials,
   })
@@ -98,17 +101,27 @@ export const endToEnd: Section = {
     const durationMs = ctx.quick ? 2_500 : 10_000
     const influxd = await ctx.influxd()
     ctx.progress(`end-to-end: starting the platform (aedes, ingest, API) against influxd ${influxd.url}`)
-    const sut = await startSut({ mode: 'quantrac', influxUrl: influxd.url })
+    let sut = await startSut({ mode: 'quantrac', influxUrl: influxd.url })
     const idle = await sut.sample()
     try {
       const runs: OfferedRun[] = []
+      const failures: string[] = []
       for (const offered of [...offeredLoads(ctx.quick), SATURATING_READINGS_PER_SECOND]) {
         ctx.progress(`end-to-end: offering ${formatCount(offered)} readings/s for ${durationMs / 1000} s`)
-        const run = await runQuantracLoad(ctx, sut, offered, durationMs)
-        runs.push(run)
-        ctx.progress(
-          `end-to-end:   acknowledged ${formatCount(run.load.ackedReadings)} of ${formatCount(run.load.offeredReadings)}, stored ${formatCount(run.stored ?? 0)}, lost ${formatCount(run.lost ?? 0)}, ${formatCount(run.storedPerSecond ?? 0)} stored/s`,
-        )
+        try {
+          const run = await runQuantracLoad(ctx, sut, offered, durationMs)
+          runs.push(run)
+          ctx.progress(
+            `end-to-end:   acknowledged ${formatCount(run.load.ackedReadings)} of ${formatCount(run.load.offeredReadings)}, stored ${formatCount(run.stored ?? 0)}, lost ${formatCount(run.lost ?? 0)}, ${formatCount(run.storedPerSecond ?? 0)} stored/s`,
+          )
+        } catch (err) {
+          // An overwhelmed platform is a result, not a reason to stop: record it, go on with a fresh one.
+          failures.push(`${formatCount(offered)} readings/s offered: ${(err as Error).message}`)
+          ctx.progress(`end-to-end:   failed: ${(err as Error).message}; restarting the platform`)
+          await sut.kill()
+          sut = await startSut({ mode: 'quantrac', influxUrl: influxd.url })
+          break
+        }
       }
 
       const samples = ctx.quick ? 100 : 1000
@@ -159,14 +172,15 @@ export const endToEnd: Section = {
         `end-to-end:   alert latency p50 ${formatMs(latency.p50)}, p99 ${formatMs(latency.p99)}, max ${formatMs(latency.max)}, missed ${latency.missed}`,
       )
 
-      const fixed = runs.slice(0, -1)
-      const saturated = runs.at(-1) as OfferedRun
+      const saturatedDone = runs.at(-1)?.load.offeredReadingsPerSecond === SATURATING_READINGS_PER_SECOND
+      const fixed = saturatedDone ? runs.slice(0, -1) : runs
+      const saturated = saturatedDone ? (runs.at(-1) as OfferedRun) : undefined
       const sustainedLoads = fixed.filter(sustained).map((run) => run.load.offeredReadingsPerSecond)
       const lostAtAnyLoad = runs.reduce((sum, run) => sum + (run.lost ?? 0), 0)
-      const lossless = saturated.lost === 0 ? saturated.storedPerSecond : undefined
+      const lossless = saturated?.lost === 0 ? saturated.storedPerSecond : undefined
       const ceilingFigures = ctx.shared.get('ceiling') as CeilingFigures | undefined
       const ratio =
-        ceilingFigures && saturated.storedPerSecond
+        ceilingFigures && saturated?.storedPerSecond
           ? saturated.storedPerSecond / ceilingFigures.readingsPerSecond
           : undefined
       const at5k = runs.find((run) => run.load.offeredReadingsPerSecond === 5_000)
@@ -174,23 +188,27 @@ export const endToEnd: Section = {
         losslessReadingsPerSecond: lossless,
         highestSustainedOffered: sustainedLoads.length > 0 ? Math.max(...sustainedLoads) : undefined,
         lostAtAnyLoad,
+        failures,
         latency,
         cpuCoresAt5k: at5k?.cores.quantrac,
-        rssBytes: saturated.rss.quantrac,
+        rssBytes: (saturated ?? runs.at(-1))?.rss.quantrac,
       }
       ctx.shared.set('end-to-end', figures)
       const final = await sut.sample()
 
       return {
         summary: [
-          `Saturated (publishers held back only by QoS 1 flow control): **${formatCount(saturated.storedPerSecond ?? Number.NaN)} readings/s stored**, ${formatCount(saturated.lost ?? Number.NaN)} lost` +
-            (ratio === undefined
-              ? '.'
-              : `, **${formatPercent(ratio)} of the broker ceiling** (${formatCount(ceilingFigures?.readingsPerSecond ?? Number.NaN)} readings/s).`),
+          saturated === undefined
+            ? `Saturated: **no figure**: ${failures.join('; ') || 'not run'}.`
+            : `Saturated (publishers held back only by QoS 1 flow control): **${formatCount(saturated.storedPerSecond ?? Number.NaN)} readings/s stored**, ${formatCount(saturated.lost ?? Number.NaN)} lost` +
+              (ratio === undefined
+                ? '.'
+                : `, **${formatPercent(ratio)} of the broker ceiling** (${formatCount(ceilingFigures?.readingsPerSecond ?? Number.NaN)} readings/s).`),
           `Highest fixed offered load sustained (all acknowledged, none lost, store caught up within 1 s): ${figures.highestSustainedOffered === undefined ? 'none' : `${formatCount(figures.highestSustainedOffered)} readings/s`}.`,
           `Readings acknowledged by the broker but missing from InfluxDB, all runs together: **${formatCount(lostAtAnyLoad)}**.`,
           `Publish-to-alert on a socket.io client at ${formatCount(LATENCY_BACKGROUND_READINGS_PER_SECOND)} readings/s background: **p50 ${formatMs(latency.p50)}, p99 ${formatMs(latency.p99)}, max ${formatMs(latency.max)}** (${latency.count} samples, ${latency.missed} missed).`,
-          `quantrac process: RSS ${formatBytes(idle.rss)} idle → ${formatBytes(final.rss)} after the runs; CPU ${at5k?.cores.quantrac?.toFixed(2) ?? '–'} cores at 5,000 readings/s, ${saturated.cores.quantrac?.toFixed(2) ?? '–'} saturated.`,
+          `quantrac process: RSS ${formatBytes(idle.rss)} idle → ${formatBytes(final.rss)} after the runs; CPU ${at5k?.cores.quantrac?.toFixed(2) ?? '–'} cores at 5,000 readings/s, ${saturated?.cores.quantrac?.toFixed(2) ?? '–'} saturated.`,
+          ...failures.map((failure) => `Failed run: ${failure}.`),
         ],
         tables: [
           {
@@ -228,12 +246,13 @@ export const endToEnd: Section = {
           },
         ],
         notes: [
-          '*offered* is what the publishers were scheduled to send in the run; *acknowledged* what the broker PUBACKed (less than offered only when flow control held the publishers back: they wait, they never drop); *stored* is `SELECT count(value) FROM reading` over the run’s reading times; *lost* = acknowledged − stored. *stored r/s* runs from the first publish to the moment ingest’s writer had nothing pending; *store lag* is how long after the last PUBACK that was.',
+          '*offered* is what the publishers were scheduled to send in the run; *acknowledged* what the broker PUBACKed (less than offered only when flow control held the publishers back: they wait, they never drop); *stored* is `SELECT count(value) FROM reading` over the run’s reading times; *lost* = acknowledged − stored; *refused msgs* are messages ingest rejected on purpose during the run (schema, unknown sensor, per-sensor rate limit), which also count in *lost*. *stored r/s* runs from the first publish to the moment ingest’s writer had nothing pending; *store lag* is how long after the last PUBACK that was.',
           `The last row offers ${formatCount(SATURATING_READINGS_PER_SECOND)} readings/s, far past capacity: it measures capacity and shows whether back-pressure or loss absorbs the excess.`,
           `Latency: one reading of noise 118 dBA (QCVN 24 maximum 115 dBA) per sample, each from a fresh sensor id (an open alert for the same sensor and factor is not raised again), every ${intervalMs} ms, timed from \`publishAsync\` to the socket.io \`alert\` event in the bench process; the path is MQTT → aedes → ingest → MQTT (QoS 1) → aedes → API live relay → socket.io.`,
         ],
         data: {
           runs,
+          failures,
           latency,
           latencySamplesMs: probe.latencies,
           probePuback,
