@@ -31,6 +31,7 @@ export function brokerOptions(
     port: config.QUANTRAC_MQTT_PORT,
     maxPayloadBytes: config.QUANTRAC_MQTT_MAX_PAYLOAD_BYTES,
     maxPacketBytes: config.QUANTRAC_MQTT_MAX_PACKET_BYTES,
+    awaitIngest: true,
     allowAnonymous: config.QUANTRAC_MQTT_ALLOW_ANONYMOUS,
     serviceUsername: service.username,
     servicePassword: service.password,

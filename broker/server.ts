@@ -13,6 +13,11 @@ export interface BrokerOptions extends AccessOptions {
   port: number
   /** Largest MQTT packet (remaining length) a client may announce; its connection is cut before buffering. */
   maxPacketBytes?: number
+  /**
+   * Refuse sensors' publishes (unacknowledged, so sensors keep them) until a service subscribes to the
+   * readings: after a restart of this broker, nothing is acknowledged before ingest can receive it.
+   */
+  awaitIngest?: boolean
 }
 
 /** Far above any sensor payload, far below what would hurt: one PUBLISH can never make the broker buffer more. */
@@ -22,8 +27,12 @@ export interface RunningBroker {
   readonly broker: Aedes
   readonly port: number
   readonly counters: AccessControl['counters']
-  /** First step of a shutdown: sensors' publishes are refused unacknowledged while ingest drains. */
+  /**
+   * Refuses sensors' publishes unacknowledged (sensors keep them): while ingest drains at shutdown, and at
+   * start until ingest has subscribed, so nothing is acknowledged that no one would receive.
+   */
   refuseSensorPublishes(): void
+  acceptSensorPublishes(): void
   close(): Promise<void>
 }
 
@@ -44,10 +53,19 @@ export async function startBroker(
     concurrency: 1000,
   })
   broker.authenticate = access.authenticate
-  let refusingSensors = false
+  let refusingSensors = options.awaitIngest === true
+  if (refusingSensors) {
+    broker.on('subscribe', function acceptOnceIngestSubscribes(subscriptions, client) {
+      if (!refusingSensors || client === null || access.identityOf(client)?.kind === 'sensor') return
+      if (subscriptions.some((s) => coversReadings(s.topic))) {
+        refusingSensors = false
+        log.info({ clientId: client.id }, 'ingest subscribed: sensors may publish')
+      }
+    })
+  }
   broker.authorizePublish = function authorizePublish(client, packet, done) {
-    // Shutting down: a sensor's publish gets no PUBACK (the connection is closed [MQTT-3.3.5-2]), so the
-    // sensor keeps it and sends it to the next broker, instead of handing it to one about to stop.
+    // Shutting down, or ingest not subscribed yet: a sensor's publish gets no PUBACK (the connection is
+    // closed [MQTT-3.3.5-2]), so the sensor keeps it and sends it again later.
     if (refusingSensors && client !== null && access.identityOf(client)?.kind !== 'service') {
       return done(new Error('broker shutting down'))
     }
@@ -126,6 +144,9 @@ export async function startBroker(
     refuseSensorPublishes() {
       refusingSensors = true
     },
+    acceptSensorPublishes() {
+      refusingSensors = false
+    },
     async close() {
       stopReporting()
       // Stop accepting first, then let aedes disconnect its clients.
@@ -134,6 +155,18 @@ export async function startBroker(
       await closed
     },
   }
+}
+
+const SAMPLE_READINGS_TOPIC = 'quantrac/v1/readings/f/s'.split('/')
+
+/** Whether a subscription filter receives readings topics [MQTT-4.7.1]. (aedes has no `$share/…` groups.) */
+function coversReadings(filter: string): boolean {
+  const own = filter.split('/')
+  for (let i = 0; i < SAMPLE_READINGS_TOPIC.length; i++) {
+    if (own[i] === '#') return true
+    if (own[i] !== '+' && own[i] !== SAMPLE_READINGS_TOPIC[i]) return false
+  }
+  return own.length === SAMPLE_READINGS_TOPIC.length
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {

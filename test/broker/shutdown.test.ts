@@ -3,7 +3,7 @@ import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningBroker, startBroker } from '../../broker/server.ts'
 
-describe('the broker shutting down', () => {
+describe('the broker starting and shutting down', () => {
   let broker: RunningBroker
   const url = () => `mqtt://127.0.0.1:${broker.port}`
 
@@ -40,5 +40,39 @@ describe('the broker shutting down', () => {
     await service.publishAsync('quantrac/v1/live/fac-1/readings', '{}', { qos: 1 })
     await service.endAsync()
     await sensor.endAsync(true)
+  })
+
+  it('with awaitIngest, acknowledges no sensor publish until a service subscribes to the readings', async () => {
+    const held = await startBroker(
+      {
+        host: '127.0.0.1',
+        port: 0,
+        maxPayloadBytes: 16_384,
+        allowAnonymous: true,
+        serviceUsername: 'svc',
+        servicePassword: 'svc-secret',
+        awaitIngest: true,
+      },
+      { sensorAccess: async () => undefined },
+      pino({ level: 'silent' }),
+    )
+    try {
+      const heldUrl = `mqtt://127.0.0.1:${held.port}`
+      const early = await connectAsync(heldUrl, { reconnectPeriod: 0 })
+      const closed = new Promise<void>((resolve) => early.once('close', () => resolve()))
+      early.publish('quantrac/v1/readings/fac-1/s-1', 'too early', { qos: 1 })
+      await closed
+      await early.endAsync(true)
+      const ingest = await connectAsync(heldUrl, { username: 'svc', password: 'svc-secret' })
+      // Another service's unrelated subscription does not count; the readings subscription does.
+      await ingest.subscribeAsync('quantrac/v1/live/+/+', { qos: 0 })
+      await ingest.subscribeAsync('quantrac/v1/readings/+/+', { qos: 1 })
+      const sensor = await connectAsync(heldUrl, { reconnectPeriod: 0 })
+      await sensor.publishAsync('quantrac/v1/readings/fac-1/s-1', 'on time', { qos: 1 })
+      await sensor.endAsync()
+      await ingest.endAsync()
+    } finally {
+      await held.close()
+    }
   })
 })

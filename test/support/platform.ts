@@ -26,6 +26,8 @@ export interface PlatformOptions {
   flushIntervalMs?: number
   /** Overrides of ingest's options (rate limit, spool size…). */
   ingest?: Partial<IngestOptions>
+  /** The services' credentials on an external broker (none by default, as for an anonymous Mosquitto). */
+  service?: { username: string; password: string }
 }
 
 export interface SensorCredentials {
@@ -62,8 +64,10 @@ export async function startPlatform(options: PlatformOptions = {}) {
   const store: TimeSeriesStore = options.influxUrl
     ? await createInfluxStore({ url: options.influxUrl, database })
     : createSqliteStore(join(dataDir, 'timeseries.sqlite'))
-  const service =
-    options.mqttUrl === undefined ? { username: 'quantrac-services', password: newSecret() } : {}
+  const service: { username?: string; password?: string } =
+    options.mqttUrl === undefined
+      ? { username: 'quantrac-services', password: newSecret() }
+      : (options.service ?? {})
   const broker =
     options.mqttUrl === undefined
       ? await startBroker(
