@@ -1,4 +1,3 @@
-import { join } from 'node:path'
 import { connect, type IClientOptions } from 'mqtt'
 import type { Logger } from 'pino'
 import type { Alert } from '../core/alerts.ts'
@@ -21,9 +20,8 @@ import { createFacilityRules } from './facility-rules.ts'
 import { createLiveFeed } from './live-feed.ts'
 import { createRateLimiter, RATE_LIMITED } from './rate-limit.ts'
 import { createSensorDirectory } from './sensor-directory.ts'
-import { openDeadLetters } from './spool/dead-letter.ts'
 import { createDelivery } from './spool/delivery.ts'
-import { openSpool } from './spool/spool.ts'
+import { openIngestSpool } from './spool/open.ts'
 
 export interface IngestOptions {
   mqttUrl: string
@@ -69,8 +67,6 @@ const STATE_KEY = 'exposure-monitor'
 const DEAD_LETTER_SAMPLE_CHARS = 1024
 /** Each (topic, reason) is logged at warn once; repeats only count, so a broken sensor cannot flood the log. */
 const MAX_REMEMBERED_REJECTIONS = 10_000
-const DEFAULT_SPOOL_MAX_BYTES = 1_073_741_824
-const DEAD_LETTER_MAX_BYTES = 104_857_600
 export const DEFAULT_SENSOR_RATE_LIMIT = { ratePerSecond: 20, burst: 100 }
 
 /** Retries only what a later attempt can fix: an unreachable or overloaded store, not bad data. */
@@ -93,55 +89,34 @@ export async function startIngest(options: IngestOptions) {
   const metrics = ingestMetrics()
   const rateLimiter = createRateLimiter(options.sensorRateLimit ?? DEFAULT_SENSOR_RATE_LIMIT)
   const clientId = options.clientId ?? 'quantrac-ingest'
-  // One spool per client id: two workers never replay each other's entries.
-  const spool = openSpool({
-    path: join(options.spoolDir, `${clientId.replace(/[^\w.-]/g, '_')}.sqlite`),
-    maxBytes: options.spoolMaxBytes ?? DEFAULT_SPOOL_MAX_BYTES,
+  const durable = openIngestSpool({
+    dir: options.spoolDir,
+    clientId,
+    maxBytes: options.spoolMaxBytes,
+    isRetryable,
+    log,
   })
-  const deadLetters = openDeadLetters({
-    path: join(options.spoolDir, 'dead-letter.jsonl'),
-    maxBytes: DEAD_LETTER_MAX_BYTES,
-  })
-  const spooled = { spool, deadLetters, isRetryable, log }
-  const written = (stream: string) => (w: { items: number; replayed: number; seconds: number }) => {
-    metrics.written.inc({ stream }, w.items)
-    if (w.replayed > 0) metrics.replayed.inc({ stream }, w.replayed)
-    metrics.writeSeconds.observe({ stream }, w.seconds)
-  }
-  const failed = (stream: string) => (f: { items: number; retryable: boolean }) => {
-    metrics.writeFailures.inc({ stream, retryable: String(f.retryable) })
-    if (!f.retryable) metrics.deadLettered.inc({ stream }, f.items)
-  }
   const loggedRejections = new Set<string>()
   let messages = 0
   let readingCount = 0
 
   const readingWriter = createBatchWriter<Reading>({
-    name: 'readings',
+    ...durable.writer('readings'),
     write: (batch) => options.store.writeReadings(batch),
     batchSize: options.batchSize,
     flushIntervalMs: options.flushIntervalMs,
-    ...spooled,
-    onWritten: written('readings'),
-    onFailed: failed('readings'),
   })
   const alertWriter = createBatchWriter<Alert>({
-    name: 'alert-events',
+    ...durable.writer('alert-events'),
     write: (batch) => options.store.writeAlertEvents(batch),
     batchSize: 500,
     flushIntervalMs: options.flushIntervalMs,
-    ...spooled,
-    onWritten: written('alert-events'),
-    onFailed: failed('alert-events'),
   })
   const exposureWriter = createBatchWriter<ExposurePoint>({
-    name: 'exposures',
+    ...durable.writer('exposures'),
     write: (batch) => options.store.writeExposures(batch),
     batchSize: 1000,
     flushIntervalMs: options.flushIntervalMs,
-    ...spooled,
-    onWritten: written('exposures'),
-    onFailed: failed('exposures'),
   })
   const writers = [readingWriter, alertWriter, exposureWriter]
   const exposureStoredAt = new Map<string, number>()
@@ -161,6 +136,8 @@ export async function startIngest(options: IngestOptions) {
     reconnectPeriod: 1000,
   }
   const client = connect(options.mqttUrl, clientOptions)
+  // A URL may carry credentials (mqtt://user:password@host): never in the log.
+  const brokerUrl = options.mqttUrl.replace(/\/\/[^/@]*@/, '//')
   const live = createLiveFeed(client)
 
   function publishAlerts(transitions: AlertTransition[]): void {
@@ -258,7 +235,7 @@ export async function startIngest(options: IngestOptions) {
     log,
   })
   client.on('error', (err) => log.error({ err }, 'MQTT client error'))
-  client.on('reconnect', () => log.warn({ url: options.mqttUrl }, 'reconnecting to the MQTT broker'))
+  client.on('reconnect', () => log.warn({ url: brokerUrl }, 'reconnecting to the MQTT broker'))
   await new Promise<void>((resolve, reject) => {
     function connected() {
       client.removeListener('error', failed)
@@ -276,7 +253,7 @@ export async function startIngest(options: IngestOptions) {
   // Every worker hears of registry changes; the readings subscription may be shared between workers.
   await client.subscribeAsync(SENSOR_CHANGES_SUBSCRIPTION, { qos: 1 })
   await client.subscribeAsync(options.subscription, { qos: 1 })
-  log.info({ subscription: options.subscription, url: options.mqttUrl }, 'ingest subscribed')
+  log.info({ subscription: options.subscription, url: brokerUrl }, 'ingest subscribed')
 
   const sweep = setInterval(
     () => publishAlerts(monitor.sweepOffline(Date.now(), sensors.offlineAfterMs)),
@@ -289,7 +266,7 @@ export async function startIngest(options: IngestOptions) {
   const stopReporting = reportIngestGauges(() => ({
     openAlerts: monitor.openAlerts(),
     unacknowledged: delivery.unacknowledged(),
-    spoolMaxBytes: spool.maxBytes,
+    spoolMaxBytes: durable.spool.maxBytes,
     streams: writers.map((writer, i) => {
       const stats = writer.stats()
       return {
@@ -332,7 +309,7 @@ export async function startIngest(options: IngestOptions) {
       await Promise.all([...writers.map((writer) => writer.flush()), saveState()])
       await Promise.all(writers.map((writer) => writer.close()))
       stopReporting()
-      spool.close()
+      durable.spool.close()
     },
   }
 }
