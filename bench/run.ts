@@ -180,7 +180,8 @@ async function main(): Promise<void> {
       fleet: `${BENCH_FLEET.facilities} facilities × ${BENCH_FLEET.sensorsPerFacility} sensors (simulator device mix, seed ${BENCH_FLEET.seed})`,
       publishers: `${PUBLISHERS.workers} processes × ${PUBLISHERS.connectionsPerWorker} connections, QoS 1, ≤ ${PUBLISHERS.window} unacknowledged per connection`,
       'run length': quick ? '2.5–3 s per load (quick)' : '10 s per load',
-      'ingest batch': '1,000 readings or 100 ms (test/support/platform.ts); other ingest settings at their defaults',
+      'ingest batch':
+        '1,000 readings or 100 ms (test/support/platform.ts); other ingest settings at their defaults',
       'broker max payload': '16,384 bytes',
       'peer broker': peerFigures?.broker ?? 'Mosquitto',
     },
