@@ -1,12 +1,12 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FactorId } from '../core/factors.ts'
-import { DEFAULT_SHIFT_PATTERN } from '../core/shifts.ts'
 import { issueApiKey } from '../registry/api-keys.ts'
-import { hashSecret, newSensorSecret } from '../registry/credentials.ts'
+import { hashSecret } from '../registry/credentials.ts'
 import { ConflictError } from '../registry/errors.ts'
 import type { Organisation, Registry } from '../registry/types.ts'
 import type { Fleet } from '../simulators/fleet.ts'
+import { registerFleet } from '../simulators/register.ts'
 
 /** A sensor no simulator drives, for trying the wire contract by hand (README: mosquitto_pub). */
 export const HANDHELD = {
@@ -61,38 +61,11 @@ async function revokeEarlierDemoKeys(registry: Registry): Promise<void> {
  */
 export async function seedDemo(registry: Registry, fleet: Fleet, dataDir: string): Promise<DemoAccess> {
   for (const organisation of ORGANISATIONS) await ensureOrganisation(registry, organisation)
-  const sensorPasswords = new Map<string, string>()
 
-  for (const { sensors, ...facility } of fleet.facilities) {
-    await registry.upsertFacility({
-      ...facility,
-      address: '',
-      ownerId: 'demo-owner',
-      contractorIds: ['demo-contractor'],
-      hazards: [...new Set(sensors.flatMap((sensor) => sensor.factors))],
-      shifts: DEFAULT_SHIFT_PATTERN,
-      workers: 120,
-    })
-    const zones = new Map((await registry.listZones(facility.id)).map((zone) => [zone.name, zone.id]))
-    for (const sensor of sensors) {
-      let zoneId = zones.get(sensor.zone)
-      if (zoneId === undefined) {
-        zoneId = `${facility.id}-z${zones.size + 1}`
-        await registry.createZone({ id: zoneId, facilityId: facility.id, name: sensor.zone })
-        zones.set(sensor.zone, zoneId)
-      }
-      const { password, hash } = await newSensorSecret()
-      sensorPasswords.set(sensor.id, password)
-      if ((await registry.getSensor(sensor.id)) === undefined) {
-        await registry.createSensor(
-          { ...sensor, facilityId: facility.id, zoneId, serial: `DEMO-${sensor.id}` },
-          hash,
-        )
-      } else {
-        await registry.setSensorSecret(sensor.id, hash)
-      }
-    }
-  }
+  const sensorPasswords = await registerFleet(registry, fleet, {
+    ownerId: 'demo-owner',
+    contractorIds: ['demo-contractor'],
+  })
 
   const handheldHash = await hashSecret(HANDHELD.password)
   if ((await registry.getSensor(HANDHELD.id)) === undefined)

@@ -186,7 +186,7 @@ export async function startIngest(options: IngestOptions) {
     )
   }
 
-  function handleMessage(topic: string, payload: Buffer): void {
+  function handleMessage(topic: string, payload: Buffer): Promise<void> | undefined {
     const changedSensor = parseSensorChangeTopic(topic)
     if (changedSensor !== undefined) {
       sensors
@@ -210,6 +210,14 @@ export async function startIngest(options: IngestOptions) {
       }
       return
     }
+    if (sensorId !== undefined && sensors.needsLookup(sensorId, receivedAt)) {
+      return sensors.lookUp(sensorId, receivedAt).then(() => accept(topic, payload, receivedAt))
+    }
+    accept(topic, payload, receivedAt)
+  }
+
+  /** Decodes a message the rate limit let through, and takes in its readings. */
+  function accept(topic: string, payload: Buffer, receivedAt: number): void {
     const decoded = decodeMessage(topic, payload, receivedAt, options.maxPayloadBytes, sensors.admit)
     for (const rejection of decoded.rejections) reject(topic, payload, rejection, receivedAt)
     for (const reading of decoded.readings) {

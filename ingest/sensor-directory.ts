@@ -4,6 +4,9 @@ import type { Registry, SensorAccess } from '../registry/types.ts'
 import type { Rejection } from './decode.ts'
 
 const REFRESH_MS = 60_000
+/** A sensor id the registry did not know is not looked up again for this long: garbage cannot flood it. */
+const UNKNOWN_RETRY_MS = 10_000
+const MAX_REMEMBERED_UNKNOWN = 10_000
 /** A sensor that misses this many reporting intervals is offline. */
 export const MISSED_INTERVALS_OFFLINE = 3
 const LAST_SEEN_FLUSH_MS = 30_000
@@ -16,6 +19,7 @@ const LAST_SEEN_FLUSH_MS = 30_000
 export async function createSensorDirectory(registry: Registry, log: Logger) {
   let sensors = new Map<string, SensorAccess>()
   let lastSeen = new Map<string, number>()
+  const unknownSince = new Map<string, number>()
 
   async function refresh(): Promise<void> {
     sensors = new Map((await registry.allSensorAccess()).map((access) => [access.id, access]))
@@ -76,6 +80,21 @@ export async function createSensorDirectory(registry: Registry, log: Logger) {
       if (time > (lastSeen.get(sensorId) ?? 0)) lastSeen.set(sensorId, time)
     },
     refreshSensor,
+    /**
+     * Whether to ask the registry about a sensor before judging its message: one registered moments ago
+     * (by the CLI, or on another API instance) is not refused just because no announcement arrived yet.
+     */
+    needsLookup(sensorId: string, now: number): boolean {
+      if (sensors.has(sensorId)) return false
+      const since = unknownSince.get(sensorId)
+      return since === undefined || now - since > UNKNOWN_RETRY_MS
+    },
+    async lookUp(sensorId: string, now: number): Promise<void> {
+      await refreshSensor(sensorId)
+      if (sensors.has(sensorId)) return void unknownSince.delete(sensorId)
+      if (unknownSince.size >= MAX_REMEMBERED_UNKNOWN) unknownSince.clear()
+      unknownSince.set(sensorId, now)
+    },
     async close(): Promise<void> {
       for (const timer of timers) clearInterval(timer)
       await flushLastSeen()

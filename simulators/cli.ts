@@ -1,9 +1,12 @@
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import { createLogger } from '../bin/log.ts'
-import { demoFleet, generateFleet, MAX_FACILITIES, MAX_SENSORS_PER_FACILITY } from './fleet.ts'
+import { openSqliteRegistry } from '../registry/sqlite/registry.ts'
+import { demoFleet, type Fleet, generateFleet, MAX_FACILITIES, MAX_SENSORS_PER_FACILITY } from './fleet.ts'
 import { type Simulation, type SimulationStats, startSimulation } from './publisher.ts'
+import { registerFleet } from './register.ts'
 import { SCENARIO_IDS, SCENARIOS } from './scenarios.ts'
 
 const DEFAULT_MQTT_URL = 'mqtt://127.0.0.1:1883'
@@ -23,10 +26,13 @@ options:
   --mqtt-url URL        broker (default QUANTRAC_MQTT_URL, else ${DEFAULT_MQTT_URL})
   --seed N              replay a run: same seed, same readings (default: random, printed at the end)
   --client-per-sensor   one MQTT connection per sensor instead of one for the whole simulation
+  --register            register the fleet in the registry of QUANTRAC_DATA_DIR first (facilities, zones,
+                        sensors with fresh credentials) and connect each sensor with its own credentials,
+                        as real sensors do; without it, ingest refuses readings of sensors it does not know
   -h, --help            this text
 
 Without --facilities and --sensors the fleet is the demo fleet that \`quantrac start\` registers.
-Credentials: QUANTRAC_MQTT_USERNAME and QUANTRAC_MQTT_PASSWORD.
+Credentials without --register: QUANTRAC_MQTT_USERNAME and QUANTRAC_MQTT_PASSWORD.
 
 scenarios:
 ${SCENARIO_IDS.map((id) => `  ${id.padEnd(12)}${SCENARIOS[id].description}`).join('\n')}`
@@ -50,6 +56,7 @@ const argsSchema = z.object({
     .max(2 ** 32 - 1)
     .optional(),
   'client-per-sensor': z.boolean().default(false),
+  register: z.boolean().default(false),
 })
 
 export interface SimulateCliIo {
@@ -89,6 +96,7 @@ export async function runSimulateCli(argv: string[], io: SimulateCliIo = default
         'mqtt-url': { type: 'string' },
         seed: { type: 'string' },
         'client-per-sensor': { type: 'boolean' },
+        register: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values
@@ -120,6 +128,7 @@ export async function runSimulateCli(argv: string[], io: SimulateCliIo = default
           seed: args.seed,
         })
   const sensors = fleet.facilities.reduce((count, facility) => count + facility.sensors.length, 0)
+  const passwords = args.register ? await registerInRegistry(fleet, io) : undefined
   let lastProgress = { published: 0, elapsedMs: 0 }
   let simulation: Simulation
   try {
@@ -131,7 +140,9 @@ export async function runSimulateCli(argv: string[], io: SimulateCliIo = default
       rateHz: args.rate,
       scenario: args.scenario,
       seed: args.seed,
-      clientPerSensor: args['client-per-sensor'],
+      clientPerSensor: args['client-per-sensor'] || passwords !== undefined,
+      sensorCredentials:
+        passwords && (({ sensorId }) => ({ username: sensorId, password: passwords.get(sensorId) })),
       log: io.log,
       progressIntervalMs: PROGRESS_INTERVAL_MS,
       onProgress(progress) {
@@ -164,6 +175,18 @@ export async function runSimulateCli(argv: string[], io: SimulateCliIo = default
       `${perSecond(stats.published, elapsedMs)} msg/s; replay with --seed ${simulation.seed}`,
   )
   return 0
+}
+
+/** Registers the fleet in the registry under QUANTRAC_DATA_DIR and returns each sensor's new password. */
+async function registerInRegistry(fleet: Fleet, io: SimulateCliIo): Promise<Map<string, string>> {
+  const registry = openSqliteRegistry(join(io.env.QUANTRAC_DATA_DIR || './data', 'registry.sqlite'))
+  try {
+    const passwords = await registerFleet(registry, fleet)
+    io.stderr(`simulate: registered ${fleet.facilities.length} facilities and ${passwords.size} sensors`)
+    return passwords
+  } finally {
+    registry.close()
+  }
 }
 
 /** Resolves with what ended the run: the duration, or the first SIGINT or SIGTERM. A second signal kills as usual. */

@@ -15,8 +15,12 @@ export interface DeliveryOptions {
   commitIntervalMs: number
   /** …or as soon as this many items wait. */
   commitItems: number
-  /** Handles one message synchronously: decode, add to the writers. */
-  onMessage(topic: string, payload: Buffer): void
+  /**
+   * Handles one message: decode, add to the writers. Synchronous, except when it must first look something
+   * up (a sensor the directory has not heard of yet): then it returns a promise, and no further message is
+   * read until it settles, so the order of messages and of their acknowledgements is kept.
+   */
+  onMessage(topic: string, payload: Buffer): Promise<void> | undefined
   log: Logger
 }
 
@@ -64,11 +68,20 @@ export function createDelivery(options: DeliveryOptions) {
   client.handleMessage = function handleMessage(packet: IPublishPacket, callback) {
     // Closing: not taken, not acknowledged, so the broker keeps it for the next start.
     if (stopped) return callback(ACK_LATER)
+    let pending: Promise<void> | undefined
     try {
-      options.onMessage(packet.topic, packet.payload as Buffer)
+      pending = options.onMessage(packet.topic, packet.payload as Buffer)
     } catch (err) {
       log.error({ err, topic: packet.topic }, 'message handler failed')
     }
+    if (pending === undefined) return handled(packet, callback)
+    pending
+      .catch((err) => log.error({ err, topic: packet.topic }, 'message handler failed'))
+      .then(() => handled(packet, callback))
+  }
+
+  /** After a message was handled: queue its acknowledgement for the next commit. */
+  function handled(packet: IPublishPacket, callback: (error?: Error) => void): void {
     if (packet.qos !== 1 || packet.messageId === undefined) return callback()
     unacknowledged.push(packet.messageId)
     let due = 0

@@ -36,6 +36,8 @@ export interface InfluxConnection {
 
 export function connectInflux(options: InfluxConnectionOptions): InfluxConnection {
   const base = options.url.replace(/\/+$/, '')
+  // Error messages reach the log: never with credentials written into the URL.
+  const printable = withoutCredentials(base)
   const headers: Record<string, string> = {}
   if (options.token) headers.authorization = `Token ${options.token}`
   else if (options.username)
@@ -65,7 +67,7 @@ export function connectInflux(options: InfluxConnectionOptions): InfluxConnectio
         body: lines,
       })
     } catch (err) {
-      throw new InfluxWriteError(`InfluxDB unreachable at ${base}`, undefined, { cause: err })
+      throw new InfluxWriteError(`InfluxDB unreachable at ${printable}`, undefined, { cause: err })
     }
     if (response.status !== 204) {
       throw new InfluxWriteError(
@@ -104,4 +106,11 @@ export function connectInflux(options: InfluxConnectionOptions): InfluxConnectio
       await query(`CREATE DATABASE "${options.database.replace(/"/g, '')}"`)
     },
   }
+}
+
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url)
+  parsed.username = ''
+  parsed.password = ''
+  return parsed.toString().replace(/\/$/, '')
 }

@@ -134,6 +134,7 @@ describe('docker-compose.yml', () => {
       '6',
       '--rate',
       '1',
+      '--register',
     ])
   })
 
