@@ -145,25 +145,35 @@ export const endToEnd: Section = {
         ...PUBLISHERS,
         ...sut.credentials,
       })
-      const listener = await socketIoAlerts(sut.apiUrl as string, LATENCY_FACILITY, sut.apiKey)
-      let probe: Awaited<ReturnType<typeof measureAlertLatency>>
-      let backgroundResult: LoadResult
+      let probe: Awaited<ReturnType<typeof measureAlertLatency>> = {
+        latencies: [],
+        pubacks: [],
+        missed: samples,
+      }
+      let backgroundResult: LoadResult | undefined
       try {
-        const backgroundDone = background.run()
-        await new Promise((resolve) => setTimeout(resolve, 1_000))
-        probe = await measureAlertLatency({
-          mqttUrl: `mqtt://127.0.0.1:${sut.mqttPort}`,
-          listener,
-          facilityId: LATENCY_FACILITY,
-          sensorPrefix,
-          samples,
-          intervalMs,
-          timeoutMs: 2_000,
-          ...sut.credentials,
-        })
-        backgroundResult = await backgroundDone
+        const listener = await socketIoAlerts(sut.apiUrl as string, LATENCY_FACILITY, sut.apiKey)
+        try {
+          const backgroundDone = background.run()
+          await new Promise((resolve) => setTimeout(resolve, 1_000))
+          probe = await measureAlertLatency({
+            mqttUrl: `mqtt://127.0.0.1:${sut.mqttPort}`,
+            listener,
+            facilityId: LATENCY_FACILITY,
+            sensorPrefix,
+            samples,
+            intervalMs,
+            timeoutMs: 2_000,
+            ...sut.credentials,
+          })
+          backgroundResult = await backgroundDone
+        } finally {
+          await listener.close()
+        }
+      } catch (err) {
+        failures.push(`alert latency: ${(err as Error).message}`)
+        ctx.progress(`end-to-end:   alert latency failed: ${(err as Error).message}`)
       } finally {
-        await listener.close()
         await background.stop()
       }
       const latency = { ...summarize(probe.latencies), missed: probe.missed }
@@ -240,7 +250,9 @@ export const endToEnd: Section = {
                 formatMs(latency.p99),
                 formatMs(latency.max),
                 `${formatMs(probePuback.p50)} / ${formatMs(probePuback.p99)}`,
-                `${formatCount(backgroundResult.ackedReadings)} of ${formatCount(backgroundResult.offeredReadings)}`,
+                backgroundResult === undefined
+                  ? '–'
+                  : `${formatCount(backgroundResult.ackedReadings)} of ${formatCount(backgroundResult.offeredReadings)}`,
               ],
             ],
           },
