@@ -134,7 +134,9 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
       const entries = spool.read<T>(name, options.batchSize)
       if (entries.length === 0) return
       const items = entries.length === 1 ? entries[0]!.items : entries.flatMap((entry) => entry.items)
-      if (!partial && items.length < options.batchSize) return
+      // A batch is as full as it gets when the next entry would not fit (entries are never split): waiting
+      // for exactly batchSize items here would return at once and be scheduled again, forever.
+      if (!partial && spool.items(name) < options.batchSize) return
       const lastId = entries[entries.length - 1]!.id
       const started = performance.now()
       try {

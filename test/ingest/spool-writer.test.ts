@@ -56,6 +56,24 @@ describe('the spooled batch writer', () => {
     await w.close()
   })
 
+  it('writes without waiting when the spool holds a batch in entries that do not add up to one exactly', async () => {
+    const batches: number[][] = []
+    const w = writer(
+      async (items) => {
+        batches.push(items)
+      },
+      { batchSize: 10, flushIntervalMs: 60_000 },
+    )
+    // Commits of 4: a batch of 10 is never met exactly, only 8 fit; the writer must take 8 at a time.
+    for (let i = 0; i < 5; i++) {
+      for (let j = 0; j < 4; j++) w.add(i * 4 + j)
+      expect(w.commit()).toBe(true)
+    }
+    await vi.waitFor(() => expect(batches.flat().length).toBeGreaterThanOrEqual(16), { timeout: 2000 })
+    expect(batches.every((batch) => batch.length === 8)).toBe(true)
+    await w.close()
+  })
+
   it('writes a partial batch once the flush interval has passed', async () => {
     const write = vi.fn(async (_items: number[]) => {})
     const w = writer(write)
