@@ -28,6 +28,18 @@ function minutesOfDay(hhmm: string): number {
   return Number(match[1]) * 60 + Number(match[2])
 }
 
+// Start times parsed once per pattern: shiftStartAt runs for readings on the hot path.
+const startOffsets = new WeakMap<ShiftPattern, number[]>()
+
+function startOffsetsMs(pattern: ShiftPattern): number[] {
+  let offsets = startOffsets.get(pattern)
+  if (offsets === undefined) {
+    offsets = pattern.starts.map((start) => minutesOfDay(start) * 60_000)
+    startOffsets.set(pattern, offsets)
+  }
+  return offsets
+}
+
 /**
  * The epoch ms at which the shift containing `time` started: the latest start at or before `time`.
  *
@@ -39,10 +51,22 @@ export function shiftStartAt(time: number, pattern: ShiftPattern): number {
   const local = time + offsetMs
   const dayStart = local - (((local % DAY_MS) + DAY_MS) % DAY_MS)
   let best = Number.NEGATIVE_INFINITY
-  for (const start of pattern.starts) {
-    const startMs = minutesOfDay(start) * 60_000
+  for (const startMs of startOffsetsMs(pattern)) {
     const candidate = dayStart + startMs <= local ? dayStart + startMs : dayStart + startMs - DAY_MS
     if (candidate > best) best = candidate
+  }
+  return best - offsetMs
+}
+
+/** The epoch ms at which the shift containing `time` ends: the next start after `time`. */
+export function shiftEndAt(time: number, pattern: ShiftPattern): number {
+  const offsetMs = pattern.utcOffsetMinutes * 60_000
+  const local = time + offsetMs
+  const dayStart = local - (((local % DAY_MS) + DAY_MS) % DAY_MS)
+  let best = Number.POSITIVE_INFINITY
+  for (const startMs of startOffsetsMs(pattern)) {
+    const candidate = dayStart + startMs > local ? dayStart + startMs : dayStart + startMs + DAY_MS
+    if (candidate < best) best = candidate
   }
   return best - offsetMs
 }

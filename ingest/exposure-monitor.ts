@@ -11,7 +11,7 @@ import {
   offlineSignal,
 } from '../core/exposure/index.ts'
 import { limitsFor, type ProfileId, type ResolvedLimits } from '../core/limits/index.ts'
-import { type ShiftPattern, shiftStartAt } from '../core/shifts.ts'
+import { type ShiftPattern, shiftEndAt, shiftStartAt } from '../core/shifts.ts'
 
 /** How often the time-weighted signals (STEL, TWA, dose) of one sensor's factor are re-evaluated. */
 export const SIGNAL_INTERVAL_MS = 10_000
@@ -25,6 +25,8 @@ interface Entry {
   key: { facilityId: string; sensorId: string; factor: Reading['factor'] }
   limits: ResolvedLimits | undefined
   evaluator: ExposureEvaluator
+  /** Epoch ms the evaluator's shift ends: readings before it need no shift arithmetic. */
+  shiftEnd: number
   /** Reading time of the last full evaluation; 0 forces one. */
   evaluatedAt: number
 }
@@ -73,6 +75,7 @@ export function createExposureMonitor(
           shiftStart: data.shiftStart,
           noise: limits?.noise,
         }),
+        shiftEnd: shiftEndAt(data.shiftStart, rules.shifts),
         evaluatedAt: 0,
       })
     })
@@ -95,16 +98,25 @@ export function createExposureMonitor(
 
   function entryFor(reading: Reading): Entry {
     const id = entryKey(reading.sensorId, reading.factor)
+    const existing = entries.get(id)
+    // The common case, a reading in the shift its evaluator covers, costs no shift arithmetic.
+    if (
+      existing !== undefined &&
+      reading.time < existing.shiftEnd &&
+      reading.time >= existing.evaluator.shiftStart
+    ) {
+      return existing
+    }
     const rules = rulesOf(reading.facilityId)
     const shiftStart = shiftStartAt(reading.time, rules.shifts)
-    const existing = entries.get(id)
-    if (existing !== undefined && existing.evaluator.shiftStart === shiftStart) return existing
+    // A late reading of an earlier shift does not reopen it.
     if (existing !== undefined && existing.evaluator.shiftStart > shiftStart) return existing
     const limits = limitsFor(rules.profile, reading.factor, limitVariantOf(reading.sensorId))
     const entry: Entry = {
       key: { facilityId: reading.facilityId, sensorId: reading.sensorId, factor: reading.factor },
       limits,
       evaluator: new ExposureEvaluator({ factor: reading.factor, shiftStart, noise: limits?.noise }),
+      shiftEnd: shiftEndAt(reading.time, rules.shifts),
       evaluatedAt: 0,
     }
     entries.set(id, entry)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_SHIFT_PATTERN, shiftStartAt } from '../../core/shifts.ts'
+import { DEFAULT_SHIFT_PATTERN, shiftEndAt, shiftStartAt } from '../../core/shifts.ts'
 
 describe('shiftStartAt', () => {
   it.each([
@@ -18,5 +18,13 @@ describe('shiftStartAt', () => {
     expect(new Date(shiftStartAt(Date.parse('2026-11-23T07:00:00-05:00'), pattern))).toEqual(
       new Date('2026-11-22T08:00:00-05:00'),
     )
+  })
+
+  it.each([
+    ['2026-11-23T07:30:00+07:00', '2026-11-23T14:00:00+07:00'],
+    ['2026-11-23T06:00:00+07:00', '2026-11-23T14:00:00+07:00'],
+    ['2026-11-23T23:10:00+07:00', '2026-11-24T06:00:00+07:00'],
+  ])('ends the shift containing %s at %s', (time, end) => {
+    expect(new Date(shiftEndAt(Date.parse(time), DEFAULT_SHIFT_PATTERN))).toEqual(new Date(end))
   })
 })
