@@ -82,7 +82,10 @@ export function createDelivery(options: DeliveryOptions) {
 
   /** After a message was handled: queue its acknowledgement for the next commit. */
   function handled(packet: IPublishPacket, callback: (error?: Error) => void): void {
-    if (packet.qos !== 1 || packet.messageId === undefined) return callback()
+    if (packet.qos !== 1 || packet.messageId === undefined) {
+      callback()
+      return
+    }
     unacknowledged.push(packet.messageId)
     let due = 0
     for (const writer of writers) due += writer.uncommitted()

@@ -132,8 +132,6 @@ describe('docker-compose.yml', () => {
       '5',
       '--sensors',
       '6',
-      '--rate',
-      '1',
       '--register',
     ])
   })

@@ -122,7 +122,7 @@ function deepJson(random: Random): string {
   const depth = 1000 + int(random, 7000)
   const open = random() < 0.5 ? '[' : '{"a":'
   const close = open === '[' ? ']' : '}'
-  return open.repeat(depth) + '1' + close.repeat(depth)
+  return `${open.repeat(depth)}1${close.repeat(depth)}`
 }
 
 function mutate(random: Random, text: string): Buffer {
