@@ -5,6 +5,7 @@
 import { io } from '/vendor/socket.io.esm.min.js'
 import { assess, digitsFor, statusOf } from './gauge.js'
 import { createTranslator, initialLanguage, saveLanguage } from './i18n.js'
+import { AuthError, apiKey, askForKey, bindSignIn, saveApiKey, storage, withApiKey } from './sign-in.js'
 import { createSparkline, drawSparkline } from './sparkline.js'
 
 /** A sensor that has missed this many of its reporting intervals is offline: the rule ingest alerts on. */
@@ -15,7 +16,6 @@ const TREND_SPAN_MS = 30 * 60_000
 const TREND_INTERVAL = '30s'
 const MAX_TREND_POINTS = 600
 const NAME_KEY = 'quantrac.officerName'
-const API_KEY = 'quantrac.apiKey'
 
 const state = {
   facilities: [],
@@ -42,21 +42,8 @@ const tileElements = new Map()
 
 // ---------- REST ----------
 
-/** The API refused the key (or there is none): the officer is asked for one. */
-class AuthError extends Error {}
-
-function apiKey() {
-  return storage()?.getItem(API_KEY) ?? undefined
-}
-
-/** Headers for the API: the bearer API key when one was given. An API without keys ignores it. */
-function apiHeaders(headers) {
-  const key = apiKey()
-  return key === undefined ? headers : { ...headers, authorization: `Bearer ${key}` }
-}
-
 async function getJson(path) {
-  const response = await fetch(path, { headers: apiHeaders({ accept: 'application/json' }) })
+  const response = await fetch(path, { headers: withApiKey({ accept: 'application/json' }) })
   if (response.status === 401) throw new AuthError(`${path}: HTTP 401`)
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`)
   return response.json()
@@ -83,7 +70,7 @@ function facilityFromHash() {
 function takeKeyFromLink() {
   const match = /^#key=(qk_[\w-]+)$/.exec(location.hash)
   if (match === null) return
-  storage()?.setItem(API_KEY, match[1])
+  saveApiKey(match[1])
   history.replaceState(null, '', location.pathname)
 }
 
@@ -722,7 +709,7 @@ async function submitAcknowledge(event) {
   try {
     const response = await fetch(`/api/v1/alerts/${encodeURIComponent(alertId)}/acknowledge`, {
       method: 'POST',
-      headers: apiHeaders({ 'content-type': 'application/json', accept: 'application/json' }),
+      headers: withApiKey({ 'content-type': 'application/json', accept: 'application/json' }),
       body: JSON.stringify(note === '' ? { by } : { by, note }),
     })
     const body = await response.json().catch(() => ({}))
@@ -755,48 +742,6 @@ function showAckError(text) {
   $('ack-error').hidden = false
 }
 
-function storage() {
-  try {
-    return window.localStorage
-  } catch {
-    return undefined
-  }
-}
-
-// ---------- API key ----------
-
-let afterSignIn
-
-/** Asks for an API key, then runs `next`; the key is kept in this browser until signing out. */
-function askForKey(next) {
-  afterSignIn = next
-  const dialog = $('key-dialog')
-  $('key-error').hidden = apiKey() === undefined
-  $('key-error').textContent = tr.t('keyRefused')
-  $('key-input').value = ''
-  if (!dialog.open) dialog.showModal()
-  $('key-input').focus()
-}
-
-function submitKey(event) {
-  event.preventDefault()
-  const key = $('key-input').value.trim()
-  if (key === '') {
-    $('key-input').reportValidity()
-    return
-  }
-  storage()?.setItem(API_KEY, key)
-  $('key-dialog').close()
-  updateSignOut()
-  // A socket refused without a key tries again with it.
-  if (socket !== undefined && !socket.connected) socket.connect()
-  afterSignIn?.()
-}
-
-function updateSignOut() {
-  $('sign-out').hidden = apiKey() === undefined
-}
-
 // ---------- controls ----------
 
 function bindControls() {
@@ -819,12 +764,14 @@ function bindControls() {
     })
   }
   $('ack-form').addEventListener('submit', submitAcknowledge)
-  $('key-form').addEventListener('submit', submitKey)
-  $('sign-out').addEventListener('click', () => {
-    storage()?.removeItem(API_KEY)
-    location.reload()
+  bindSignIn({
+    refused: () => tr.t('keyRefused'),
+    // A socket refused without a key tries again with it.
+    onSignedIn: () => {
+      if (socket !== undefined && !socket.connected) socket.connect()
+    },
+    onSignedOut: () => location.reload(),
   })
-  updateSignOut()
   $('ack-cancel').addEventListener('click', () => $('ack-dialog').close())
 }
 

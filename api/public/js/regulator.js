@@ -4,8 +4,8 @@
 // and languages as the live page; the report's own labels are here, the shared ones in i18n.js.
 
 import { createTranslator, initialLanguage, saveLanguage } from './i18n.js'
+import { AuthError, askForKey as askForKeyThen, bindSignIn, withApiKey } from './sign-in.js'
 
-const API_KEY = 'quantrac.apiKey'
 const REPORT_PATH = '/api/v1/reports/coverage'
 
 const STRINGS = {
@@ -175,20 +175,7 @@ function element(tag, className, text) {
 
 // ---------- API ----------
 
-class AuthError extends Error {}
 class ForbiddenError extends Error {}
-
-function storage() {
-  try {
-    return window.localStorage
-  } catch {
-    return undefined
-  }
-}
-
-function apiKey() {
-  return storage()?.getItem(API_KEY) ?? undefined
-}
 
 function reportUrl(extra = {}) {
   const params = new URLSearchParams()
@@ -199,10 +186,7 @@ function reportUrl(extra = {}) {
 }
 
 async function fetchReport(url, accept) {
-  const key = apiKey()
-  const headers = { accept }
-  if (key !== undefined) headers.authorization = `Bearer ${key}`
-  const response = await fetch(url, { headers })
+  const response = await fetch(url, { headers: withApiKey({ accept }) })
   if (response.status === 401) throw new AuthError('HTTP 401')
   if (response.status === 403) throw new ForbiddenError('HTTP 403')
   if (!response.ok) {
@@ -226,7 +210,6 @@ async function load() {
     return
   }
   hideBanner()
-  updateSignOut()
   for (const row of report.byProvince) known.province.add(row.name)
   for (const row of report.bySector) known.sector.add(row.name)
   render()
@@ -434,34 +417,9 @@ function hideBanner() {
 
 // ---------- API key ----------
 
-let afterSignIn
-
 function askForKey(next) {
-  afterSignIn = next
   hideBanner()
-  const dialog = $('key-dialog')
-  $('key-error').hidden = apiKey() === undefined
-  $('key-error').textContent = t('keyRefused')
-  $('key-input').value = ''
-  if (!dialog.open) dialog.showModal()
-  $('key-input').focus()
-}
-
-function submitKey(event) {
-  event.preventDefault()
-  const key = $('key-input').value.trim()
-  if (key === '') {
-    $('key-input').reportValidity()
-    return
-  }
-  storage()?.setItem(API_KEY, key)
-  $('key-dialog').close()
-  updateSignOut()
-  afterSignIn?.()
-}
-
-function updateSignOut() {
-  $('sign-out').hidden = apiKey() === undefined
+  askForKeyThen(next)
 }
 
 // ---------- start ----------
@@ -493,14 +451,8 @@ function start() {
       render()
     })
   }
-  $('key-form').addEventListener('submit', submitKey)
-  $('sign-out').addEventListener('click', () => {
-    storage()?.removeItem(API_KEY)
-    updateSignOut()
-    askForKey(load)
-  })
+  bindSignIn({ refused: () => t('keyRefused'), onSignedOut: () => askForKey(load) })
   applyStaticTexts()
-  updateSignOut()
   void load()
 }
 

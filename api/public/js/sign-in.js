@@ -1,0 +1,78 @@
+// Signing in with an API key, shared by the live page and the regulator's page: the key is kept in this
+// browser's local storage until Sign out, sent as `Authorization: Bearer …`, and asked for again when the
+// API answers 401. Both pages have the same #key-dialog, #key-form, #key-input, #key-error and #sign-out.
+
+const API_KEY = 'quantrac.apiKey'
+
+const $ = (id) => document.getElementById(id)
+
+/** The API refused the key, or there is none: the user is asked for one. */
+export class AuthError extends Error {}
+
+/** Local storage, or undefined where the browser refuses it (private mode, file://). */
+export function storage() {
+  try {
+    return window.localStorage
+  } catch {
+    return undefined
+  }
+}
+
+export function apiKey() {
+  return storage()?.getItem(API_KEY) ?? undefined
+}
+
+export function saveApiKey(key) {
+  storage()?.setItem(API_KEY, key)
+}
+
+/** `headers` with the bearer API key when one was given. */
+export function withApiKey(headers) {
+  const key = apiKey()
+  return key === undefined ? headers : { ...headers, authorization: `Bearer ${key}` }
+}
+
+let afterSignIn
+let refusedMessage = () => ''
+
+/** Asks for an API key, then runs `next`. A message says the previous key was refused, if there was one. */
+export function askForKey(next) {
+  afterSignIn = next
+  const dialog = $('key-dialog')
+  $('key-error').hidden = apiKey() === undefined
+  $('key-error').textContent = refusedMessage()
+  $('key-input').value = ''
+  if (!dialog.open) dialog.showModal()
+  $('key-input').focus()
+}
+
+function updateSignOut() {
+  $('sign-out').hidden = apiKey() === undefined
+}
+
+/**
+ * Wires the dialog and the Sign out button. `onSignedIn` runs after a key was entered (before the pending
+ * action), `onSignedOut` after the key was forgotten; `refused` gives the text shown for a refused key.
+ */
+export function bindSignIn({ refused, onSignedIn = () => {}, onSignedOut }) {
+  refusedMessage = refused
+  $('key-form').addEventListener('submit', (event) => {
+    event.preventDefault()
+    const key = $('key-input').value.trim()
+    if (key === '') {
+      $('key-input').reportValidity()
+      return
+    }
+    saveApiKey(key)
+    $('key-dialog').close()
+    updateSignOut()
+    onSignedIn()
+    afterSignIn?.()
+  })
+  $('sign-out').addEventListener('click', () => {
+    storage()?.removeItem(API_KEY)
+    updateSignOut()
+    onSignedOut()
+  })
+  updateSignOut()
+}
