@@ -117,13 +117,13 @@ export function exposureSignals(
 }
 
 /**
- * A sensor silent for longer than the max sample interval: ingest calls this on a timer, with the
- * evaluator's `lastTime`. Measured in minutes.
+ * A sensor silent for longer than `maxSilenceMs`: ingest calls this on a timer, with the evaluator's
+ * `lastTime` and three of the sensor's registered reporting intervals. Measured in minutes.
  */
 export function offlineSignal(
   lastTime: number | undefined,
   now: number,
-  maxSampleIntervalMs: number,
+  maxSilenceMs: number,
 ): AlertSignal {
   const silentMs = lastTime === undefined ? 0 : now - lastTime
   return {
@@ -133,8 +133,8 @@ export function offlineSignal(
     levels: {
       warning: {
         value: silentMs / 60_000,
-        limit: maxSampleIntervalMs / 60_000,
-        source: 'quantrac: no reading within the max sample interval',
+        limit: maxSilenceMs / 60_000,
+        source: 'quantrac: a sensor silent for three of its reporting intervals is offline',
       },
     },
   }
