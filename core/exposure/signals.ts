@@ -120,11 +120,7 @@ export function exposureSignals(
  * A sensor silent for longer than `maxSilenceMs`: ingest calls this on a timer, with the evaluator's
  * `lastTime` and three of the sensor's registered reporting intervals. Measured in minutes.
  */
-export function offlineSignal(
-  lastTime: number | undefined,
-  now: number,
-  maxSilenceMs: number,
-): AlertSignal {
+export function offlineSignal(lastTime: number | undefined, now: number, maxSilenceMs: number): AlertSignal {
   const silentMs = lastTime === undefined ? 0 : now - lastTime
   return {
     kind: 'sensor-offline',
