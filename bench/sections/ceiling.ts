@@ -16,7 +16,7 @@ export const ceiling: Section = {
   id: 'ceiling',
   title: '1. Ceiling: raw broker pass-through',
   async run(ctx) {
-    const durationMs = ctx.quick ? 3_000 : 10_000
+    const durationMs = ctx.quick ? 2_000 : 10_000
     ctx.progress('ceiling: aedes + one counting MQTT.js subscriber, publishers saturating')
     const sut = await startSut({ mode: 'ceiling' })
     try {

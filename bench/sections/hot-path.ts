@@ -13,11 +13,11 @@ export const hotPath: Section = {
   title: '6. Hot path: per-message costs and a CPU profile of ingest under load',
   async run(ctx) {
     ctx.progress('hot-path: micro-benchmarks of decode, zod, line protocol, exposure (separate process)')
-    const micro = await runMicro({ fleet: BENCH_FLEET, messages: 5_000, timeMs: ctx.quick ? 150 : 1_000 })
+    const micro = await runMicro({ fleet: BENCH_FLEET, messages: 5_000, timeMs: ctx.quick ? 100 : 1_000 })
 
     const influxd = await ctx.influxd()
     const profileDir = await mkdtemp(join(tmpdir(), 'quantrac-bench-prof-'))
-    const durationMs = ctx.quick ? 3_000 : 10_000
+    const durationMs = ctx.quick ? 2_000 : 10_000
     ctx.progress(`hot-path: CPU profile of quantrac, publishers saturating for ${durationMs / 1000} s`)
     let analysis: ReturnType<typeof analyzeProfile>
     let runStoredPerSecond: number | undefined

@@ -115,7 +115,7 @@ export const peer: Section = {
   title: '4. Peer: the same job in Node-RED',
   async run(ctx) {
     await ensureInstalled(ctx.progress)
-    const durationMs = ctx.quick ? 2_500 : 10_000
+    const durationMs = ctx.quick ? 2_000 : 10_000
     const influxd = await ctx.influxd()
     const dir = await mkdtemp(join(tmpdir(), 'quantrac-bench-peer-'))
     const database = `bench_peer_${Date.now()}`
@@ -191,7 +191,7 @@ export const peer: Section = {
         )
       }
 
-      const samples = ctx.quick ? 100 : 1000
+      const samples = ctx.quick ? 30 : 1000
       const intervalMs = 50
       ctx.progress(
         `peer: alert latency, ${samples} samples at ${formatCount(LATENCY_BACKGROUND_READINGS_PER_SECOND)} readings/s`,

@@ -26,7 +26,7 @@ export const store: Section = {
   id: 'store',
   title: '3. Store ceiling: 5,000-line batches straight to InfluxDB /write',
   async run(ctx) {
-    const durationMs = ctx.quick ? 3_000 : 10_000
+    const durationMs = ctx.quick ? 2_000 : 10_000
     const influxd = await ctx.influxd()
     const database = `bench_store_${Date.now()}`
     await createDatabase(influxd.url, database)
