@@ -20,6 +20,8 @@ export type RejectionReason = (typeof REJECTION_REASONS)[number]
 export interface Rejection {
   reason: RejectionReason
   detail: string
+  /** The factor of a refused batch item, when the message could be read that far. */
+  factor?: FactorId
 }
 
 /** What one MQTT message yields: the readings it holds that are valid, and why the others were refused. */
@@ -89,19 +91,20 @@ function checkAndConvert(
 ): Rejection | { value: number; time: number } {
   const definition = FACTORS[factor]
   const convert = converterTo(factor, unit)
-  if (convert === undefined) return { reason: 'unit', detail: `${factor} cannot be given in ${unit}` }
+  if (convert === undefined) return { reason: 'unit', factor, detail: `${factor} cannot be given in ${unit}` }
   const canonical = convert(value)
   if (!(canonical >= definition.min && canonical <= definition.max)) {
     return {
       reason: 'range',
+      factor,
       detail: `${factor} ${value} ${unit} is outside ${definition.min}…${definition.max} ${definition.unit}`,
     }
   }
   const time = ts === undefined ? receivedAt : typeof ts === 'number' ? ts : Date.parse(ts)
   if (time > receivedAt + MAX_CLOCK_SKEW_MS)
-    return { reason: 'timestamp', detail: `${factor} timestamp is in the future` }
+    return { reason: 'timestamp', factor, detail: `${factor} timestamp is in the future` }
   if (time < receivedAt - MAX_READING_AGE_MS) {
-    return { reason: 'timestamp', detail: `${factor} timestamp is more than 7 days old` }
+    return { reason: 'timestamp', factor, detail: `${factor} timestamp is more than 7 days old` }
   }
   return { value: canonical, time }
 }

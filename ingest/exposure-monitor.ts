@@ -8,10 +8,14 @@ import {
   ExposureEvaluator,
   type ExposureStateData,
   exposureSignals,
+  faultSignal,
   offlineSignal,
 } from '../core/exposure/index.ts'
 import { limitsFor, type ProfileId, type ResolvedLimits } from '../core/limits/index.ts'
 import { type ShiftPattern, shiftEndAt, shiftStartAt } from '../core/shifts.ts'
+
+const VALID_READING = faultSignal(0)
+const FAULTY_READING = faultSignal(1)
 
 /** How often the time-weighted signals (STEL, TWA, dose) of one sensor's factor are re-evaluated. */
 export const SIGNAL_INTERVAL_MS = 10_000
@@ -143,7 +147,8 @@ export function createExposureMonitor(
     if (!due) return { transitions: [] }
     entry.evaluatedAt = reading.time
     const summary = entry.evaluator.summary()
-    const transitions: AlertTransition[] = []
+    // A valid reading is also the evidence that clears a sensor-fault alert.
+    const transitions: AlertTransition[] = tracker.observe(entry.key, VALID_READING, reading.time)
     for (const signal of exposureSignals(summary, limits)) {
       transitions.push(...tracker.observe(entry.key, signal, reading.time))
     }
@@ -189,8 +194,14 @@ export function createExposureMonitor(
     return track(transitions)
   }
 
+  /** A reading of a registered sensor refused as physically impossible: the sensor is faulty. */
+  function observeFault(key: Entry['key'], now: number): AlertTransition[] {
+    return track(tracker.observe(key, FAULTY_READING, now))
+  }
+
   return {
     observe,
+    observeFault,
     sweepOffline,
     openAlerts: () => tracker.active().length,
     toJSON(): ExposureMonitorState {

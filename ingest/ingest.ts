@@ -219,7 +219,13 @@ export async function startIngest(options: IngestOptions) {
   /** Decodes a message the rate limit let through, and takes in its readings. */
   function accept(topic: string, payload: Buffer, receivedAt: number): void {
     const decoded = decodeMessage(topic, payload, receivedAt, options.maxPayloadBytes, sensors.admit)
-    for (const rejection of decoded.rejections) reject(topic, payload, rejection, receivedAt)
+    for (const rejection of decoded.rejections) {
+      reject(topic, payload, rejection, receivedAt)
+      if (rejection.reason === 'range' && rejection.factor !== undefined) {
+        const address = parseReadingsTopic(topic)!
+        publishAlerts(monitor.observeFault({ ...address, factor: rejection.factor }, receivedAt))
+      }
+    }
     for (const reading of decoded.readings) {
       readingCount++
       metrics.accepted.inc()

@@ -13,6 +13,11 @@ export interface LevelCheck {
   readonly value: number
   readonly limit: number
   readonly source: string
+  /**
+   * Where the value counts as recovered, when a share of the limit makes no sense (a limit of 0: any
+   * faulty reading is one too many, and only none clears it). Default: `clearRatio` of the limit.
+   */
+  readonly clearAt?: number
 }
 
 /**
@@ -196,6 +201,9 @@ export class AlertTracker {
   #inClearBand(signal: AlertSignal, level: AlertLevel): boolean {
     const check = signal.levels[level]
     if (check === undefined) return true
+    if (check.clearAt !== undefined) {
+      return signal.direction === 'below' ? check.value >= check.clearAt : check.value <= check.clearAt
+    }
     return signal.direction === 'below'
       ? check.value > check.limit * this.#floorClearRatio
       : check.value < check.limit * this.#clearRatio

@@ -136,14 +136,22 @@ export function offlineSignal(lastTime: number | undefined, now: number, maxSile
   }
 }
 
-/** Share of the last readings outside the sensor's physical range (see factors.ts): any share is a fault. */
+/**
+ * Share of a sensor's latest readings outside the factor's physical range (see factors.ts): any share is a
+ * fault, and it clears once the sensor has sent only valid readings for the tracker's clearing time.
+ */
 export function faultSignal(outOfRangeShare: number): AlertSignal {
   return {
     kind: 'sensor-fault',
     unit: '%',
     label: 'Readings out of the physical range',
     levels: {
-      alarm: { value: 100 * outOfRangeShare, limit: 0, source: 'quantrac: reading outside the factor range' },
+      alarm: {
+        value: 100 * outOfRangeShare,
+        limit: 0,
+        clearAt: 0,
+        source: 'quantrac: reading outside the factor range',
+      },
     },
   }
 }

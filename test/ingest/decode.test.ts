@@ -62,7 +62,9 @@ describe('decodeMessage', () => {
       ],
     })
     expect(result.readings).toHaveLength(1)
-    expect(result.rejections).toEqual([{ reason: 'unit', detail: 'gas.lel cannot be given in ppm' }])
+    expect(result.rejections).toEqual([
+      { reason: 'unit', factor: 'gas.lel', detail: 'gas.lel cannot be given in ppm' },
+    ])
   })
 
   it.each([

@@ -61,4 +61,21 @@ describe('the live exposure monitor', () => {
     expect(b).toEqual(a)
     expect(b?.dose).toBeGreaterThan(0)
   })
+
+  it('opens a sensor-fault alert for a physically impossible reading and clears it after a minute of valid ones', () => {
+    const monitor = createExposureMonitor(
+      () => RULES,
+      () => undefined,
+    )
+    const key = { facilityId: 'f', sensorId: 's', factor: 'noise' as const }
+    const [opened] = monitor.observeFault(key, SHIFT)
+    expect(opened).toMatchObject({ type: 'opened', alert: { kind: 'sensor-fault', level: 'alarm' } })
+    expect(monitor.observeFault(key, SHIFT + 1000)).toEqual([])
+    const later = Array.from({ length: 80 }, (_, second) =>
+      monitor.observe(noise('s', (2 + second) / 60, 80)),
+    )
+    const cleared = later.flatMap((o) => o.transitions).filter((t) => t.type === 'cleared')
+    expect(cleared.map((t) => t.alert.kind)).toEqual(['sensor-fault'])
+    expect(monitor.openAlerts()).toBe(0)
+  })
 })

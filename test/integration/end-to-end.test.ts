@@ -115,6 +115,20 @@ function describeEndToEnd(storeName: string, influx: string | undefined) {
       expect(series.unit).toBe('dBA')
     })
 
+    it('raises a sensor-fault alert when a registered sensor reports a physically impossible value', async () => {
+      const fault = new Promise<{ kind: string; sensorId: string }>((resolve) => {
+        const listener = (alert: { kind: string; sensorId: string }) => {
+          if (alert.kind !== 'sensor-fault') return
+          socket.off('alert', listener)
+          resolve(alert)
+        }
+        socket.on('alert', listener)
+      })
+      await publish({ factor: 'noise', value: 250, unit: 'dBA' })
+      expect(await fault).toMatchObject({ kind: 'sensor-fault', sensorId: 'noise-1', level: 'alarm' })
+      expect(platform.ingest.stats().rejected.range).toBe(1)
+    })
+
     it('rejects a malformed message, counts it and republishes it to the dead-letter topic', async () => {
       const watcher = await connectAsync(platform.mqttUrl, platform.service)
       await watcher.subscribeAsync(DEAD_LETTER_TOPIC, { qos: 1 })
