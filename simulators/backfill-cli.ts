@@ -1,11 +1,12 @@
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { pino } from 'pino'
 import { z } from 'zod'
+import { parseEnv } from '../core/config.ts'
 import { openSqliteRegistry } from '../registry/sqlite/registry.ts'
 import type { AlertRepository, Registry } from '../registry/types.ts'
 import { storeEnv } from '../store/config.ts'
-import { createInfluxStore } from '../store/influx/store.ts'
-import { createSqliteStore } from '../store/sqlite/store.ts'
+import { openTimeSeriesStore } from '../store/open.ts'
 import type { TimeSeriesStore } from '../store/types.ts'
 import {
   type BackfillProgress,
@@ -66,19 +67,10 @@ export interface BackfillCliIo {
 }
 
 async function openFromEnv(env: NodeJS.ProcessEnv): Promise<Storage> {
-  const config = z.object(storeEnv).parse(env)
+  const config = parseEnv(z.object(storeEnv), env)
   const registry = openSqliteRegistry(join(config.QUANTRAC_DATA_DIR, 'registry.sqlite'))
-  const store =
-    config.QUANTRAC_INFLUX_URL === undefined
-      ? createSqliteStore(join(config.QUANTRAC_DATA_DIR, 'timeseries.sqlite'))
-      : await createInfluxStore({
-          url: config.QUANTRAC_INFLUX_URL,
-          database: config.QUANTRAC_INFLUX_DATABASE,
-          token: config.QUANTRAC_INFLUX_TOKEN,
-          org: config.QUANTRAC_INFLUX_ORG,
-          username: config.QUANTRAC_INFLUX_USERNAME,
-          password: config.QUANTRAC_INFLUX_PASSWORD,
-        })
+  // Progress goes to stderr; the store only has to say which one it opened.
+  const store = await openTimeSeriesStore(config, pino({ level: 'info' }, pino.destination(2)))
   return {
     registry,
     store,
