@@ -49,6 +49,8 @@ export interface Sensor {
   zoneId?: string
   /** The zone's name, for display. */
   zone: string
+  /** The zone's limit variant (e.g. `office`), by which this sensor's readings are judged. */
+  limitVariant?: string
   model: string
   serial: string
   factors: FactorId[]

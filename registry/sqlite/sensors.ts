@@ -33,8 +33,8 @@ interface SensorRow {
 
 const DEFAULT_REPORTING_INTERVAL_S = 60
 // Sensors with their zone's name, so listings need no second query.
-const SENSOR_VIEW =
-  '(SELECT sensor.*, zone.name AS zone_name FROM sensor LEFT JOIN zone ON zone.id = sensor.zone_id)'
+const SENSOR_VIEW = `(SELECT sensor.*, zone.name AS zone_name, zone.limit_variant AS zone_limit_variant
+  FROM sensor LEFT JOIN zone ON zone.id = sensor.zone_id)`
 
 function toSensor(row: SensorRow): Sensor {
   const sensor: Sensor = {
@@ -49,6 +49,7 @@ function toSensor(row: SensorRow): Sensor {
     hasCredentials: row.secret_hash !== null,
   }
   if (row.zone_id !== null) sensor.zoneId = row.zone_id
+  if (row.zone_limit_variant !== null) sensor.limitVariant = row.zone_limit_variant
   if (row.calibrated_at !== null) sensor.calibratedAt = row.calibrated_at
   if (row.calibration_due !== null) sensor.calibrationDue = row.calibration_due
   if (row.last_seen_at !== null) sensor.lastSeenAt = row.last_seen_at

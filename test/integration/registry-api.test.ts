@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Platform, startPlatform, testFacility } from '../support/platform.ts'
+import { waitUntil } from '../support/processes.ts'
 
 describe('registering facilities, zones and sensors through the API', () => {
   let platform: Platform
@@ -98,7 +99,12 @@ describe('registering facilities, zones and sensors through the API', () => {
     })
     expect(created.body.credentials.password.length).toBeGreaterThanOrEqual(43)
     const read = await platform.call('GET', '/api/v1/sensors/mine-1-dust')
-    expect(read.body).toMatchObject({ zone: 'Phòng kế toán', calibrationOverdue: true, hasCredentials: true })
+    expect(read.body).toMatchObject({
+      zone: 'Phòng kế toán',
+      limitVariant: 'office',
+      calibrationOverdue: true,
+      hasCredentials: true,
+    })
     expect(JSON.stringify(read.body)).not.toContain(created.body.credentials.password)
     expect((await platform.call('POST', '/api/v1/sensors', body)).status).toBe(409)
     const patched = await platform.call('PATCH', '/api/v1/sensors/mine-1-dust', {
@@ -111,5 +117,53 @@ describe('registering facilities, zones and sensors through the API', () => {
     })
     const orphan = await platform.call('POST', '/api/v1/sensors', { ...body, id: 'x', facilityId: 'nowhere' })
     expect(orphan.status).toBe(404)
+  })
+
+  it('serves the limits of a zone’s variant, and says which variants exist when asked for another', async () => {
+    const office = await platform.call('GET', '/api/v1/limits?profile=qcvn&variant=office')
+    const noise = office.body.factors.find((f: { factor: string }) => f.factor === 'noise')
+    expect(noise.twa).toMatchObject({ value: 65, source: expect.stringContaining('QCVN 24') })
+    const plain = await platform.call('GET', '/api/v1/limits?profile=qcvn')
+    expect(plain.body.factors.find((f: { factor: string }) => f.factor === 'noise').twa.value).toBe(85)
+    const unknown = await platform.call('GET', '/api/v1/limits?profile=qcvn&variant=spaceship')
+    expect(unknown.status).toBe(400)
+    expect(unknown.body.message).toContain('office')
+  })
+
+  it('judges a sensor in an office zone by the office limit in the live engine', async () => {
+    await platform.call('POST', '/api/v1/facilities/mine-1/zones', {
+      id: 'mine-1-office-2',
+      name: 'Kế toán',
+      limitVariant: 'office',
+    })
+    const created = await platform.call('POST', '/api/v1/sensors', {
+      id: 'mine-1-office-noise',
+      facilityId: 'mine-1',
+      zoneId: 'mine-1-office-2',
+      model: 'meter',
+      factors: ['noise'],
+    })
+    const sensor = await platform.connectSensor(created.body.credentials)
+    // Four hours at 72 dBA: 2.5 times the office's daily dose (65 dBA), 2.5 % of the shop floor's (85 dBA).
+    const start = Date.now() - 4 * 3_600_000 - 60_000
+    for (let minute = 0; minute <= 240; minute++) {
+      await sensor.publishAsync(
+        created.body.credentials.topic,
+        JSON.stringify({ factor: 'noise', value: 72, unit: 'dBA', ts: start + minute * 60_000 }),
+        { qos: 1 },
+      )
+    }
+    await sensor.endAsync()
+    await waitUntil(
+      async () => {
+        const alerts = await platform.call('GET', '/api/v1/alerts?facility=mine-1')
+        return alerts.body.items.some(
+          (a: { kind: string; sensorId: string }) =>
+            a.kind === 'dose' && a.sensorId === 'mine-1-office-noise',
+        )
+      },
+      15_000,
+      () => 'no dose alert for the office sensor',
+    )
   })
 })

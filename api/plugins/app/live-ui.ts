@@ -8,8 +8,10 @@ import fp from 'fastify-plugin'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { FACTOR_IDS, FACTORS } from '../../../core/factors.ts'
-import { DEFAULT_PROFILE, limitsFor, PROFILE_IDS, PROFILES } from '../../../core/limits/index.ts'
+import { DEFAULT_PROFILE, limitsFor, PROFILE_IDS, PROFILES, variantsOf } from '../../../core/limits/index.ts'
 import { READERS } from '../../access.ts'
+import { badRequest } from '../../http-errors.ts'
+import { errorSchema } from '../../routes/api/v1/common-schemas.ts'
 
 const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url))
 
@@ -38,10 +40,16 @@ const thresholdSchema = z.object({ value: z.number(), source: z.string() })
 
 export const limitsQuerySchema = z.object({
   profile: z.enum(PROFILE_IDS).default(DEFAULT_PROFILE).describe('Limit profile, as a facility names it'),
+  variant: z
+    .string()
+    .max(50)
+    .optional()
+    .describe("A workplace variant of the profile, as a zone names it (e.g. office: QCVN 24's 65 dBA)"),
 })
 
 export const limitsResponseSchema = z.object({
   profile: z.enum(PROFILE_IDS),
+  variant: z.string().optional(),
   name: z.string(),
   factors: z.array(
     z.object({
@@ -62,9 +70,12 @@ export const limitsResponseSchema = z.object({
   ),
 })
 
-function profileLimits(profile: (typeof PROFILE_IDS)[number]): z.infer<typeof limitsResponseSchema> {
+function profileLimits(
+  profile: (typeof PROFILE_IDS)[number],
+  variant: string | undefined,
+): z.infer<typeof limitsResponseSchema> {
   const factors = FACTOR_IDS.map((factor) => {
-    const limits = limitsFor(profile, factor)
+    const limits = limitsFor(profile, factor, variant)
     const { label, unit } = FACTORS[factor]
     return {
       factor,
@@ -78,7 +89,7 @@ function profileLimits(profile: (typeof PROFILE_IDS)[number]): z.infer<typeof li
       exchangeRate: limits?.noise?.exchangeRate,
     }
   })
-  return { profile, name: PROFILES[profile].name, factors }
+  return { profile, variant, name: PROFILES[profile].name, factors }
 }
 
 /**
@@ -117,7 +128,13 @@ export default fp(
       },
     )
 
-    const responses = new Map(PROFILE_IDS.map((profile) => [profile, profileLimits(profile)]))
+    // Every profile and variant is known at start-up: answers are built once.
+    const responses = new Map<string, z.infer<typeof limitsResponseSchema>>()
+    for (const profile of PROFILE_IDS) {
+      for (const variant of [undefined, ...variantsOf(profile)]) {
+        responses.set(`${profile}:${variant ?? ''}`, profileLimits(profile, variant))
+      }
+    }
     routes.get(
       '/api/v1/limits',
       {
@@ -126,10 +143,19 @@ export default fp(
           tags: ['limits'],
           summary: "A limit profile's limits per factor, in each factor's canonical unit, with their sources",
           querystring: limitsQuerySchema,
-          response: { 200: limitsResponseSchema },
+          response: { 200: limitsResponseSchema, 400: errorSchema },
         },
       },
-      async (request) => responses.get(request.query.profile)!,
+      async (request) => {
+        const { profile, variant } = request.query
+        const response = responses.get(`${profile}:${variant ?? ''}`)
+        if (response === undefined) {
+          throw badRequest(
+            `profile ${profile} has no variant ${variant} (known: ${variantsOf(profile).join(', ')})`,
+          )
+        }
+        return response
+      },
     )
   },
   { name: 'live-ui', dependencies: ['error-handler'] },

@@ -22,6 +22,8 @@ const state = {
   facility: undefined,
   /** factor → one entry of GET /api/v1/limits, for the facility's profile */
   limits: new Map(),
+  /** zone limit variant → (factor → entry), for sensors in a zone with its own limits (an office: 65 dBA) */
+  variantLimits: new Map(),
   profileName: '',
   sensors: new Map(),
   /** `${sensorId}|${factor}` → {sensorId, factor, latest?: {value, time}, trend: [{t, v}]} */
@@ -49,14 +51,26 @@ async function getJson(path) {
   return response.json()
 }
 
-async function loadLimits(profile) {
-  let limits = profileCache.get(profile)
+async function loadLimits(profile, variant) {
+  const key = `${profile}:${variant ?? ''}`
+  let limits = profileCache.get(key)
   if (limits === undefined) {
-    limits = getJson(`/api/v1/limits?profile=${encodeURIComponent(profile)}`)
-    profileCache.set(profile, limits)
-    limits.catch(() => profileCache.delete(profile))
+    const query = variant === undefined ? '' : `&variant=${encodeURIComponent(variant)}`
+    limits = getJson(`/api/v1/limits?profile=${encodeURIComponent(profile)}${query}`)
+    profileCache.set(key, limits)
+    limits.catch(() => profileCache.delete(key))
   }
   return limits
+}
+
+function byFactor(limits) {
+  return new Map(limits.factors.map((entry) => [entry.factor, entry]))
+}
+
+/** The limits a tile is judged by: its zone's variant of the profile, if it has one. */
+function tileLimits(tile) {
+  const variant = state.sensors.get(tile.sensorId)?.limitVariant
+  return (variant && state.variantLimits.get(variant)?.get(tile.factor)) ?? state.limits.get(tile.factor)
 }
 
 // ---------- facility ----------
@@ -139,7 +153,18 @@ async function loadFacility() {
   if (generation !== state.generation) return
   hideBanner()
   const [sensors, latest, alerts, limits, exposures] = answers
-  state.limits = new Map(limits.factors.map((entry) => [entry.factor, entry]))
+  const variants = [...new Set(sensors.items.map((s) => s.limitVariant).filter(Boolean))]
+  let variantLimits
+  try {
+    variantLimits = await Promise.all(variants.map((variant) => loadLimits(facility.profile, variant)))
+  } catch (err) {
+    console.error(err)
+    showBanner(tr.t('loadFailed'))
+    return
+  }
+  if (generation !== state.generation) return
+  state.limits = byFactor(limits)
+  state.variantLimits = new Map(variants.map((variant, i) => [variant, byFactor(variantLimits[i])]))
   state.profileName = limits.name
   state.sensors = new Map(sensors.items.map((s) => [s.id, s]))
   state.tiles = new Map()
@@ -445,7 +470,7 @@ function updateTile(tile) {
   const el = tileElements.get(tile.key)
   if (el === undefined) return
   const now = Date.now()
-  const limits = state.limits.get(tile.factor)
+  const limits = tileLimits(tile)
   const unit = unitOf(tile.factor)
   const lastSeen = state.lastSeen.get(tile.sensorId)
   const intervalS = state.sensors.get(tile.sensorId)?.reportingIntervalS ?? DEFAULT_REPORTING_INTERVAL_S

@@ -8,6 +8,7 @@ export const sensorSchema = z.object({
   facilityId: idSchema,
   zoneId: idSchema.optional(),
   zone: z.string(),
+  limitVariant: z.string().optional().describe("The zone's limit variant its readings are judged by"),
   model: z.string(),
   serial: z.string(),
   factors: z.array(z.enum(FACTOR_IDS)),
