@@ -154,6 +154,23 @@ async function stopWorkers(workers: Worker[]): Promise<void> {
   )
 }
 
+/** Forks `count` load workers and starts each with its config; stops them all if any fails to start. */
+async function startWorkers(count: number, configFor: (workerIndex: number) => LoadWorkerConfig) {
+  const workers = Array.from({ length: count }, forkWorker)
+  try {
+    await Promise.all(
+      workers.map((worker, workerIndex) => {
+        worker.child.send({ type: 'start', config: configFor(workerIndex) } satisfies ToLoadWorker)
+        return worker.next('ready', WORKER_START_TIMEOUT_MS)
+      }),
+    )
+  } catch (err) {
+    await stopWorkers(workers)
+    throw err
+  }
+  return workers
+}
+
 /**
  * Forks the publishers and connects them; `run()` then starts them together and resolves with the
  * totals once every publisher has sent its share (or run out of time) and heard its last PUBACK.
@@ -162,34 +179,22 @@ export async function prepareLoad(options: LoadOptions) {
   const workerCount = options.workers ?? 2
   const perMessage = readingsPerMessage(options.fleet)
   const messagesPerSecond = options.readingsPerSecond / perMessage / workerCount
-  const workers = Array.from({ length: workerCount }, forkWorker)
-  try {
-    await Promise.all(
-      workers.map((worker, workerIndex) => {
-        const config: LoadWorkerConfig = {
-          kind: 'publish',
-          host: options.host,
-          port: options.port,
-          fleet: options.fleet,
-          workerIndex,
-          workerCount,
-          messagesPerSecond,
-          durationMs: options.durationMs,
-          connections: options.connectionsPerWorker ?? 8,
-          window: options.window ?? 64,
-          drainTimeoutMs: options.drainTimeoutMs ?? 15_000,
-          clientIdPrefix: options.clientIdPrefix ?? 'bench-pub',
-          username: options.username,
-          password: options.password,
-        }
-        worker.child.send({ type: 'start', config } satisfies ToLoadWorker)
-        return worker.next('ready', WORKER_START_TIMEOUT_MS)
-      }),
-    )
-  } catch (err) {
-    await stopWorkers(workers)
-    throw err
-  }
+  const workers = await startWorkers(workerCount, (workerIndex) => ({
+    kind: 'publish',
+    host: options.host,
+    port: options.port,
+    fleet: options.fleet,
+    workerIndex,
+    workerCount,
+    messagesPerSecond,
+    durationMs: options.durationMs,
+    connections: options.connectionsPerWorker ?? 8,
+    window: options.window ?? 64,
+    drainTimeoutMs: options.drainTimeoutMs ?? 15_000,
+    clientIdPrefix: options.clientIdPrefix ?? 'bench-pub',
+    username: options.username,
+    password: options.password,
+  }))
 
   return {
     async run(): Promise<LoadResult> {
@@ -249,36 +254,26 @@ export async function openIdleConnections(options: {
   password?: string
 }) {
   const workerCount = options.workers ?? 1
-  const workers = Array.from({ length: workerCount }, forkWorker)
-  try {
-    await Promise.all(
-      workers.map((worker, workerIndex) => {
-        const share =
-          Math.floor(options.connections / workerCount) +
-          (workerIndex < options.connections % workerCount ? 1 : 0)
-        const config: LoadWorkerConfig = {
-          kind: 'idle',
-          host: options.host,
-          port: options.port,
-          fleet: { facilities: 1, sensorsPerFacility: 1 },
-          workerIndex,
-          workerCount,
-          messagesPerSecond: 0,
-          durationMs: 0,
-          connections: share,
-          window: 1,
-          drainTimeoutMs: 0,
-          clientIdPrefix: options.clientIdPrefix ?? 'bench-idle',
-          username: options.username,
-          password: options.password,
-        }
-        worker.child.send({ type: 'start', config } satisfies ToLoadWorker)
-        return worker.next('ready', WORKER_START_TIMEOUT_MS)
-      }),
-    )
-  } catch (err) {
-    await stopWorkers(workers)
-    throw err
-  }
+  const workers = await startWorkers(workerCount, (workerIndex) => {
+    const share =
+      Math.floor(options.connections / workerCount) +
+      (workerIndex < options.connections % workerCount ? 1 : 0)
+    return {
+      kind: 'idle',
+      host: options.host,
+      port: options.port,
+      fleet: { facilities: 1, sensorsPerFacility: 1 },
+      workerIndex,
+      workerCount,
+      messagesPerSecond: 0,
+      durationMs: 0,
+      connections: share,
+      window: 1,
+      drainTimeoutMs: 0,
+      clientIdPrefix: options.clientIdPrefix ?? 'bench-idle',
+      username: options.username,
+      password: options.password,
+    }
+  })
   return { close: () => stopWorkers(workers) }
 }
