@@ -94,6 +94,8 @@ async function evaluateFile(argv: string[], io: ExposureIo) {
           lex8h: summary.lex8h ?? null,
         }
       : {}),
+    // Heat stress (WBGT) is judged by its highest 1-hour mean (ISO 7243).
+    ...(limits?.hourMean === undefined ? {} : { hourMean: summary.maxHourMean ?? null }),
     limit: limits ?? null,
     exceedances: exceedances.map(exceedanceJson),
   }

@@ -6,6 +6,7 @@ export const ALERT_KINDS = [
   'twa',
   'dose',
   'projected',
+  'heat-stress',
   'sensor-offline',
   'sensor-fault',
 ] as const

@@ -70,4 +70,6 @@ export interface ExposurePoint {
   dose?: number
   doseProjected?: number
   lex8h?: number
+  /** Mean of the last hour, for factors with a limit on it (heat stress: WBGT). */
+  hourMean?: number
 }

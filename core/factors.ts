@@ -21,6 +21,8 @@ export const FACTORS = {
   'gas.lel': { unit: '%LEL', label: 'Flammable gas (% of LEL)', min: 0, max: 100 },
   temperature: { unit: '°C', label: 'Air temperature', min: -60, max: 150 },
   humidity: { unit: '%RH', label: 'Relative humidity', min: 0, max: 100 },
+  // Measured by a WBGT meter, or estimated by ingest from temperature and humidity (core/exposure/heat-stress.ts).
+  wbgt: { unit: '°C', label: 'Wet-bulb globe temperature (WBGT)', min: -40, max: 80 },
 } as const satisfies Record<string, FactorDefinition>
 
 export interface FactorDefinition {

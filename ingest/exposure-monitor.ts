@@ -10,6 +10,7 @@ import {
   exposureSignals,
   faultSignal,
   offlineSignal,
+  WbgtEstimator,
 } from '../core/exposure/index.ts'
 import { limitsFor, type ProfileId, type ResolvedLimits } from '../core/limits/index.ts'
 import { type ShiftPattern, shiftEndAt, shiftStartAt } from '../core/shifts.ts'
@@ -33,19 +34,29 @@ interface Entry {
   shiftEnd: number
   /** Reading time of the last full evaluation; 0 forces one. */
   evaluatedAt: number
+  /** Its values are WBGT estimated from temperature and humidity, not measured. */
+  estimated: boolean
 }
 
 export interface ExposureMonitorState {
   evaluators: ExposureStateData[]
   keys: Entry['key'][]
+  /** Per evaluator, whether it is fed WBGT estimates (absent in state saved before heat stress). */
+  estimated?: boolean[]
   tracker: AlertTrackerData
 }
 
 export interface Observation {
   transitions: AlertTransition[]
-  /** Present when the time-weighted figures were re-evaluated with this reading. */
-  exposure?: ExposurePoint
+  /** The figures re-evaluated with this reading: its own and, for temperature or humidity, the WBGT estimate's. */
+  exposures: ExposurePoint[]
 }
+
+// Most readings change nothing: one shared, frozen answer instead of two empty arrays per reading.
+const NOTHING: Observation = Object.freeze({
+  transitions: Object.freeze([]) as unknown as AlertTransition[],
+  exposures: Object.freeze([]) as unknown as ExposurePoint[],
+})
 
 /**
  * The live exposure engine: one evaluator per (sensor, factor) and one alert tracker for all of them.
@@ -55,6 +66,9 @@ export interface Observation {
  * lifecycle) runs at most every SIGNAL_INTERVAL_MS of reading time, except when the reading itself
  * breaches an instantaneous limit or its sensor has an active alert: then at once, because the
  * publish-to-alert latency is what an officer feels.
+ *
+ * A sensor that reports temperature and humidity but no WBGT also gets a `wbgt` evaluator fed with the
+ * screening estimate (core/exposure/heat-stress.ts): its heat-stress alerts only warn and say so.
  */
 export function createExposureMonitor(
   rulesOf: (facilityId: string) => FacilityRules,
@@ -74,16 +88,15 @@ export function createExposureMonitor(
       entries.set(entryKey(key.sensorId, key.factor), {
         key,
         limits,
-        evaluator: ExposureEvaluator.fromJSON(data, {
-          factor: key.factor,
-          shiftStart: data.shiftStart,
-          noise: limits?.noise,
-        }),
+        evaluator: ExposureEvaluator.fromJSON(data, evaluatorOptions(key.factor, data.shiftStart, limits)),
         shiftEnd: shiftEndAt(data.shiftStart, rules.shifts),
         evaluatedAt: 0,
+        estimated: restored.estimated?.[i] ?? false,
       })
     })
   }
+  const wbgtEstimators = new Map<string, WbgtEstimator>()
+  const measuresWbgt = new Set<string>()
 
   function countActive(alert: Alert, delta: 1 | -1): void {
     const sensorKey = entryKey(alert.sensorId, alert.factor)
@@ -100,7 +113,7 @@ export function createExposureMonitor(
     return transitions
   }
 
-  function entryFor(reading: Reading): Entry {
+  function entryFor(reading: Reading, estimated: boolean): Entry {
     const id = entryKey(reading.sensorId, reading.factor)
     const existing = entries.get(id)
     // The common case, a reading in the shift its evaluator covers, costs no shift arithmetic.
@@ -119,9 +132,10 @@ export function createExposureMonitor(
     const entry: Entry = {
       key: { facilityId: reading.facilityId, sensorId: reading.sensorId, factor: reading.factor },
       limits,
-      evaluator: new ExposureEvaluator({ factor: reading.factor, shiftStart, noise: limits?.noise }),
+      evaluator: new ExposureEvaluator(evaluatorOptions(reading.factor, shiftStart, limits)),
       shiftEnd: shiftEndAt(reading.time, rules.shifts),
       evaluatedAt: 0,
+      estimated,
     }
     entries.set(id, entry)
     return entry
@@ -136,36 +150,65 @@ export function createExposureMonitor(
   }
 
   function observe(reading: Reading): Observation {
-    const entry = entryFor(reading)
-    if (entry.evaluator.observe(reading.time, reading.value) !== 'accepted') return { transitions: [] }
+    const observation = evaluate(reading, false)
+    if (reading.factor === 'wbgt') measuresWbgt.add(reading.sensorId)
+    if (
+      (reading.factor !== 'temperature' && reading.factor !== 'humidity') ||
+      measuresWbgt.has(reading.sensorId)
+    )
+      return observation
+    let estimator = wbgtEstimators.get(reading.sensorId)
+    if (estimator === undefined) {
+      estimator = new WbgtEstimator()
+      wbgtEstimators.set(reading.sensorId, estimator)
+    }
+    const wbgt = estimator.observe(reading.factor, reading.time, reading.value)
+    if (wbgt === undefined) return observation
+    const estimate = evaluate({ ...reading, factor: 'wbgt', value: wbgt }, true)
+    if (estimate === NOTHING) return observation
+    if (observation === NOTHING) return estimate
+    return {
+      transitions: [...observation.transitions, ...estimate.transitions],
+      exposures: [...observation.exposures, ...estimate.exposures],
+    }
+  }
+
+  function evaluate(reading: Reading, estimated: boolean): Observation {
+    const entry = entryFor(reading, estimated)
+    if (entry.evaluator.observe(reading.time, reading.value) !== 'accepted') return NOTHING
     const limits = entry.limits
-    if (limits === undefined) return { transitions: [] }
+    if (limits === undefined) return NOTHING
     const due =
       reading.time - entry.evaluatedAt >= SIGNAL_INTERVAL_MS ||
       breachesInstantly(limits, reading.value) ||
       activeSensors.has(entryKey(reading.sensorId, reading.factor))
-    if (!due) return { transitions: [] }
+    if (!due) return NOTHING
     entry.evaluatedAt = reading.time
     const summary = entry.evaluator.summary()
     // A valid reading is also the evidence that clears a sensor-fault alert.
-    const transitions: AlertTransition[] = tracker.observe(entry.key, VALID_READING, reading.time)
-    for (const signal of exposureSignals(summary, limits)) {
+    const transitions: AlertTransition[] = estimated
+      ? []
+      : tracker.observe(entry.key, VALID_READING, reading.time)
+    for (const signal of exposureSignals(summary, limits, { estimated })) {
       transitions.push(...tracker.observe(entry.key, signal, reading.time))
     }
     return {
       transitions: track(transitions),
-      exposure: {
-        ...entry.key,
-        time: reading.time,
-        shiftStart: entry.evaluator.shiftStart,
-        coverage: summary.coverage,
-        stel: summary.stel,
-        twa: summary.twa,
-        twaProjected: summary.projectedTwa,
-        dose: summary.dosePercent,
-        doseProjected: summary.projectedDosePercent,
-        lex8h: summary.lex8h,
-      },
+      exposures: [
+        {
+          ...entry.key,
+          time: reading.time,
+          shiftStart: entry.evaluator.shiftStart,
+          coverage: summary.coverage,
+          stel: summary.stel,
+          twa: summary.twa,
+          twaProjected: summary.projectedTwa,
+          dose: summary.dosePercent,
+          doseProjected: summary.projectedDosePercent,
+          lex8h: summary.lex8h,
+          hourMean: summary.hourMean,
+        },
+      ],
     }
   }
 
@@ -209,10 +252,15 @@ export function createExposureMonitor(
       return {
         evaluators: list.map((entry) => entry.evaluator.toJSON()),
         keys: list.map((entry) => entry.key),
+        estimated: list.map((entry) => entry.estimated),
         tracker: tracker.toJSON(),
       }
     },
   }
+}
+
+function evaluatorOptions(factor: Reading['factor'], shiftStart: number, limits: ResolvedLimits | undefined) {
+  return { factor, shiftStart, noise: limits?.noise, hourMean: limits?.hourMean !== undefined }
 }
 
 function entryKey(sensorId: string, factor: string): string {

@@ -235,7 +235,7 @@ export async function startIngest(options: IngestOptions) {
       live.reading(reading)
       const observation = monitor.observe(reading)
       if (observation.transitions.length > 0) publishAlerts(observation.transitions)
-      if (observation.exposure !== undefined) publishExposure(observation.exposure)
+      for (const point of observation.exposures) publishExposure(point)
     }
   }
 

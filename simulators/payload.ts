@@ -22,6 +22,7 @@ const DECIMALS: Record<FactorId, number> = {
   'gas.lel': 0,
   temperature: 1,
   humidity: 1,
+  wbgt: 1,
 }
 
 function roundForFactor(factor: FactorId, value: number): number {

@@ -1,3 +1,4 @@
+import { heatStressEstimate } from '../core/exposure/heat-stress.ts'
 import { limitsFor } from '../core/limits/index.ts'
 import type { FacilitySpec, SensorSpec } from './fleet.ts'
 import { GASES, type GasFactorId, LEAK_PREFERENCE } from './gases.ts'
@@ -106,6 +107,13 @@ export function createSensorSignals(options: SensorSignalsOptions): FactorSample
         return (timeMs) => climate()(timeMs).temperature
       case 'humidity':
         return (timeMs) => climate()(timeMs).humidity
+      case 'wbgt': {
+        // A WBGT meter in the simulated room: the screening estimate of its air, no radiant source.
+        return (timeMs) => {
+          const { temperature, humidity } = climate()(timeMs)
+          return heatStressEstimate(temperature, humidity).wbgtEstimateC
+        }
+      }
       default:
         return gas(factor)
     }

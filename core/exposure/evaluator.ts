@@ -13,7 +13,9 @@ import { RollingWindow, type RollingWindowData } from './rolling-window.ts'
 
 export const DEFAULT_MAX_SAMPLE_INTERVAL_MS = 5 * 60_000
 export const STEL_WINDOW_MS = 15 * 60_000
-/** A 15-minute window with less than this share of it measured has no STEL. */
+/** ISO 7243 judges heat stress by the WBGT averaged over the most demanding hour. */
+export const HOUR_WINDOW_MS = 60 * 60_000
+/** A rolling window (15 minutes, 1 hour) with less than this share of it measured has no mean. */
 const MIN_WINDOW_COVERAGE = 0.5
 
 export interface ExposureOptions {
@@ -26,6 +28,8 @@ export interface ExposureOptions {
   readonly maxSampleIntervalMs?: number
   /** Required for the noise dose; without it noise gets LAeq and LEX,8h only. */
   readonly noise?: NoiseDoseRule
+  /** Keep a rolling 1-hour mean too, for limits on it (heat stress). */
+  readonly hourMean?: boolean
 }
 
 /** What happened to a reading. Only `accepted` readings count for exposure. */
@@ -52,6 +56,10 @@ export interface ExposureStateData {
   readonly maxWindowMean: number | null
   readonly maxWindowAt: number | null
   readonly window: RollingWindowData
+  /** Present when the evaluator keeps a 1-hour mean. */
+  readonly hourWindow?: RollingWindowData
+  readonly maxHourMean?: number | null
+  readonly maxHourMeanAt?: number | null
 }
 
 /** Exposure of one sensor's factor over the shift so far, in the factor's canonical unit. */
@@ -81,6 +89,11 @@ export interface ExposureSummary {
   /** Highest 15-minute mean of the shift, and when its window ended. */
   readonly maxStel?: number
   readonly maxStelAt?: number
+  /** Mean of the last hour, when enough of it was measured (evaluators with `hourMean` only). */
+  readonly hourMean?: number
+  /** Highest 1-hour mean of the shift, and when its window ended. */
+  readonly maxHourMean?: number
+  readonly maxHourMeanAt?: number
   readonly dosePercent?: number
   readonly projectedDosePercent?: number
   /** Dose under the action-level threshold (OSHA: from 80 dBA), compared with `actionDoseLimitPercent`. */
@@ -123,8 +136,15 @@ export class ExposureEvaluator {
   #maxWindowMean: number | undefined
   #maxWindowAt: number | undefined
   readonly #window: RollingWindow
+  readonly #hourWindow: RollingWindow | undefined
+  #maxHourMean: number | undefined
+  #maxHourMeanAt: number | undefined
 
-  constructor(options: ExposureOptions, window = new RollingWindow(STEL_WINDOW_MS)) {
+  constructor(
+    options: ExposureOptions,
+    window = new RollingWindow(STEL_WINDOW_MS),
+    hourWindow = options.hourMean ? new RollingWindow(HOUR_WINDOW_MS) : undefined,
+  ) {
     const shiftHours = options.shiftHours ?? 8
     const maxSampleIntervalMs = options.maxSampleIntervalMs ?? DEFAULT_MAX_SAMPLE_INTERVAL_MS
     if (!Number.isFinite(options.shiftStart)) throw new Error('shiftStart must be epoch milliseconds')
@@ -138,6 +158,7 @@ export class ExposureEvaluator {
     this.noise = options.noise
     this.#isNoise = options.factor === 'noise'
     this.#window = window
+    this.#hourWindow = hourWindow
   }
 
   /** Restores an evaluator saved with `toJSON`; `options` are the same as when it was created. */
@@ -148,7 +169,12 @@ export class ExposureEvaluator {
         `exposure state of ${data.factor} from ${data.shiftStart} restored as ${options.factor} from ${options.shiftStart}`,
       )
     }
-    const evaluator = new ExposureEvaluator(options, RollingWindow.fromJSON(data.window))
+    const evaluator = new ExposureEvaluator(
+      options,
+      RollingWindow.fromJSON(data.window),
+      // An evaluator saved before it kept an hour window starts one empty.
+      options.hourMean && data.hourWindow !== undefined ? RollingWindow.fromJSON(data.hourWindow) : undefined,
+    )
     evaluator.#first = data.first ?? undefined
     evaluator.#lastTime = data.lastTime ?? undefined
     evaluator.#lastValue = data.lastValue ?? undefined
@@ -163,6 +189,8 @@ export class ExposureEvaluator {
     evaluator.#max = data.max ?? undefined
     evaluator.#maxWindowMean = data.maxWindowMean ?? undefined
     evaluator.#maxWindowAt = data.maxWindowAt ?? undefined
+    evaluator.#maxHourMean = data.maxHourMean ?? undefined
+    evaluator.#maxHourMeanAt = data.maxHourMeanAt ?? undefined
     return evaluator
   }
 
@@ -215,6 +243,7 @@ export class ExposureEvaluator {
       stel: this.#lastTime === undefined ? undefined : this.#windowMeanAt(this.#lastTime),
       maxStel: this.#maxWindowMean,
       maxStelAt: this.#maxWindowAt,
+      ...this.#hourFigures(),
     }
     if (measuredMs === 0) return base
     const projectedMs = Math.max(this.shiftMs, elapsedMs)
@@ -270,6 +299,11 @@ export class ExposureEvaluator {
       maxWindowMean: this.#maxWindowMean ?? null,
       maxWindowAt: this.#maxWindowAt ?? null,
       window: this.#window.toJSON(),
+      ...(this.#hourWindow && {
+        hourWindow: this.#hourWindow.toJSON(),
+        maxHourMean: this.#maxHourMean ?? null,
+        maxHourMeanAt: this.#maxHourMeanAt ?? null,
+      }),
     }
   }
 
@@ -286,6 +320,7 @@ export class ExposureEvaluator {
       this.#actionDose += doseRate(value, rule, rule.actionThreshold?.value ?? rule.threshold?.value) * heldMs
     }
     this.#window.add(from, from + heldMs, weighted)
+    this.#hourWindow?.add(from, from + heldMs, weighted)
     const first = this.#first
     if (first === undefined || to - first < STEL_WINDOW_MS) return
     const mean = this.#windowMeanAt(to)
@@ -293,11 +328,27 @@ export class ExposureEvaluator {
       this.#maxWindowMean = mean
       this.#maxWindowAt = to
     }
+    if (this.#hourWindow === undefined || to - first < HOUR_WINDOW_MS) return
+    const hourMean = this.#windowMeanAt(to, this.#hourWindow)
+    if (hourMean !== undefined && (this.#maxHourMean === undefined || hourMean > this.#maxHourMean)) {
+      this.#maxHourMean = hourMean
+      this.#maxHourMeanAt = to
+    }
   }
 
-  #windowMeanAt(at: number): number | undefined {
-    const { sum, measuredMs } = this.#window.totalsAt(at)
-    if (measuredMs < MIN_WINDOW_COVERAGE * STEL_WINDOW_MS) return undefined
+  #hourFigures(): Pick<ExposureSummary, 'hourMean' | 'maxHourMean' | 'maxHourMeanAt'> {
+    if (this.#hourWindow === undefined || this.#lastTime === undefined) return {}
+    return {
+      hourMean: this.#windowMeanAt(this.#lastTime, this.#hourWindow),
+      maxHourMean: this.#maxHourMean,
+      maxHourMeanAt: this.#maxHourMeanAt,
+    }
+  }
+
+  /** Mean over `window` ending at `at`; none when less than half of the window was measured. */
+  #windowMeanAt(at: number, window = this.#window): number | undefined {
+    const { sum, measuredMs } = window.totalsAt(at)
+    if (measuredMs < MIN_WINDOW_COVERAGE * window.windowMs) return undefined
     return this.#isNoise ? energyLevel(sum / measuredMs) : sum / measuredMs
   }
 }

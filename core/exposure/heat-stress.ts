@@ -36,3 +36,31 @@ function heatIndexFahrenheit(t: number, rh: number): number {
   else if (rh > 85 && t > 80 && t < 87) hi += ((rh - 85) / 10) * ((87 - t) / 5)
   return hi
 }
+
+/** A temperature and a humidity reading further apart than this are not paired into an estimate. */
+export const MAX_PAIRING_GAP_MS = 5 * 60_000
+
+/**
+ * Pairs one place's latest temperature and humidity into a WBGT estimate each time either arrives. When
+ * both come in one message, the first of them is paired with the other's previous value: a lag of one
+ * reporting interval, which a 1-hour mean hardly feels.
+ */
+export class WbgtEstimator {
+  #temperatureTime = Number.NEGATIVE_INFINITY
+  #temperature = 0
+  #humidityTime = Number.NEGATIVE_INFINITY
+  #humidity = 0
+
+  /** The estimated WBGT, °C, at `time`; undefined until both are known within MAX_PAIRING_GAP_MS. */
+  observe(factor: 'temperature' | 'humidity', time: number, value: number): number | undefined {
+    if (factor === 'temperature') {
+      this.#temperatureTime = time
+      this.#temperature = value
+    } else {
+      this.#humidityTime = time
+      this.#humidity = value
+    }
+    if (Math.abs(this.#temperatureTime - this.#humidityTime) > MAX_PAIRING_GAP_MS) return undefined
+    return heatStressEstimate(this.#temperature, this.#humidity).wbgtEstimateC
+  }
+}

@@ -17,7 +17,12 @@ export {
   type ObserveOutcome,
   STEL_WINDOW_MS,
 } from './evaluator.ts'
-export { type HeatStressEstimate, heatStressEstimate } from './heat-stress.ts'
+export {
+  type HeatStressEstimate,
+  heatStressEstimate,
+  MAX_PAIRING_GAP_MS,
+  WbgtEstimator,
+} from './heat-stress.ts'
 export { allowedMs, doseLevel, doseRate, levelToDosePercent, lex8h, REFERENCE_MS } from './noise.ts'
 export { type Exceedance, evaluateSeries, type SeriesOptions, type SeriesResult } from './series.ts'
 export { exposureSignals, faultSignal, offlineSignal, type SignalOptions } from './signals.ts'

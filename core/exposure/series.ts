@@ -62,6 +62,7 @@ export function evaluateSeries(
       shiftHours: options.shiftHours,
       maxSampleIntervalMs,
       noise: options.limits?.noise,
+      hourMean: options.limits?.hourMean !== undefined,
     })
     const previousTime = evaluator.lastTime
     if (evaluator.observe(time, value) !== 'accepted') continue

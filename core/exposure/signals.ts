@@ -1,6 +1,6 @@
 import type { AlertLevel } from '../alerts.ts'
 import { FACTORS } from '../factors.ts'
-import type { ResolvedLimits } from '../limits/index.ts'
+import type { CanonicalThreshold, ResolvedLimits } from '../limits/index.ts'
 import type { AlertSignal, LevelCheck } from './alert-tracker.ts'
 import type { ExposureSummary } from './evaluator.ts'
 
@@ -12,6 +12,11 @@ export interface SignalOptions {
   readonly warningRatio?: number
   /** Measured time before end-of-shift projections are trusted. Default 30 minutes. */
   readonly minProjectionMs?: number
+  /**
+   * The values are a screening estimate (WBGT from temperature and humidity, see heat-stress.ts): the
+   * heat-stress signal then only warns, at the stricter action value, and its label says it is an estimate.
+   */
+  readonly estimated?: boolean
 }
 
 const DEFAULT_WARNING_RATIO = 0.5
@@ -20,7 +25,8 @@ const DEFAULT_MIN_PROJECTION_MS = 30 * 60_000
 /**
  * Turns an evaluator's summary into one signal per alert kind the limits allow, for `AlertTracker.observe`:
  * `ceiling` (instantaneous, critical at IDLH; a floor is a `below` ceiling), `stel` (15-minute mean),
- * `twa` (8-h TWA so far), `dose` (noise) and `projected` (end-of-shift forecast: warning only).
+ * `twa` (8-h TWA so far), `dose` (noise), `projected` (end-of-shift forecast: warning only) and
+ * `heat-stress` (1-hour mean WBGT: warning at the action value, alarm at the limit).
  */
 export function exposureSignals(
   summary: ExposureSummary,
@@ -64,6 +70,10 @@ export function exposureSignals(
         alarm: check(summary.stel, limits.stel),
       }),
     })
+  }
+
+  if (limits.hourMean !== undefined || limits.hourMeanAction !== undefined) {
+    signals.push(heatStressSignal(summary.hourMean, limits, options.estimated === true))
   }
 
   const rule = limits.noise
@@ -114,6 +124,37 @@ export function exposureSignals(
     }
   }
   return signals
+}
+
+/** A share of a temperature means little (90 % of 29 °C is 26.1 °C): heat stress clears 1 °C under its limit. */
+const HEAT_CLEAR_MARGIN_C = 1
+
+function heatStressSignal(
+  hourMean: number | undefined,
+  limits: ResolvedLimits,
+  estimated: boolean,
+): AlertSignal {
+  const common = { kind: 'heat-stress', unit: '°C' } as const
+  if (estimated) {
+    return {
+      ...common,
+      label: 'WBGT estimated from temperature and humidity (measure WBGT to confirm), 1-h mean',
+      levels: levels({ warning: heatCheck(hourMean, limits.hourMeanAction ?? limits.hourMean) }),
+    }
+  }
+  return {
+    ...common,
+    label: 'WBGT 1-h mean',
+    levels: levels({
+      warning: heatCheck(hourMean, limits.hourMeanAction),
+      alarm: heatCheck(hourMean, limits.hourMean),
+    }),
+  }
+}
+
+function heatCheck(value: number | undefined, limit: CanonicalThreshold | undefined): LevelCheck | undefined {
+  const result = check(value, limit)
+  return result && { ...result, clearAt: result.limit - HEAT_CLEAR_MARGIN_C }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { hazardousAtmosphere } from './atmosphere.ts'
+import { heatStress } from './heat.ts'
 import type { LimitProfile } from './types.ts'
 
 const NOISE = 'Directive 2003/10/EC, Art. 3(1)'
@@ -23,5 +24,6 @@ export const eu = {
   },
   factors: {
     ...hazardousAtmosphere,
+    ...heatStress,
   },
 } as const satisfies LimitProfile

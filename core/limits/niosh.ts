@@ -1,4 +1,5 @@
 import { hazardousAtmosphere } from './atmosphere.ts'
+import { heatStress } from './heat.ts'
 import type { LimitProfile } from './types.ts'
 
 const REL = 'NIOSH REL'
@@ -48,5 +49,6 @@ export const niosh = {
       idlh: { value: 100, unit: 'ppm', source: `${IDLH}, hydrogen sulfide` },
     },
     ...hazardousAtmosphere,
+    ...heatStress,
   },
 } as const satisfies LimitProfile

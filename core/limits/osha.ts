@@ -1,4 +1,5 @@
 import { hazardousAtmosphere } from './atmosphere.ts'
+import { heatStress } from './heat.ts'
 import type { LimitProfile } from './types.ts'
 
 const NOISE = '29 CFR 1910.95'
@@ -52,5 +53,6 @@ export const osha = {
       },
     },
     ...hazardousAtmosphere,
+    ...heatStress,
   },
 } as const satisfies LimitProfile

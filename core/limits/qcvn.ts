@@ -1,4 +1,5 @@
 import { hazardousAtmosphere } from './atmosphere.ts'
+import { heatStress, wbgtLimits } from './heat.ts'
 import type { LimitProfile } from './types.ts'
 
 const QCVN_24 = 'QCVN 24:2016/BYT'
@@ -52,6 +53,7 @@ export const qcvn = {
       stel: { value: 3, unit: 'mg/m³', source: `${QCVN_03}, chlorine` },
     },
     ...hazardousAtmosphere,
+    ...heatStress,
     // Without a work class the widest band of Table 1 applies; the variants narrow it.
     temperature: {
       ceiling: { value: 34, unit: '°C', source: `${QCVN_26}, light work, upper bound` },
@@ -88,6 +90,7 @@ export const qcvn = {
           ceiling: { value: 34, unit: '°C', source: `${QCVN_26}, light work` },
           floor: { value: 20, unit: '°C', source: `${QCVN_26}, light work` },
         },
+        ...wbgtLimits(1, ', taken for QCVN 26 light work'),
       },
     },
     'medium-work': {
@@ -97,6 +100,7 @@ export const qcvn = {
           ceiling: { value: 32, unit: '°C', source: `${QCVN_26}, medium work` },
           floor: { value: 18, unit: '°C', source: `${QCVN_26}, medium work` },
         },
+        ...wbgtLimits(2, ', taken for QCVN 26 medium work'),
       },
     },
     'heavy-work': {
@@ -106,6 +110,7 @@ export const qcvn = {
           ceiling: { value: 30, unit: '°C', source: `${QCVN_26}, heavy work` },
           floor: { value: 16, unit: '°C', source: `${QCVN_26}, heavy work` },
         },
+        ...wbgtLimits(3, ', taken for QCVN 26 heavy work'),
       },
     },
     'coal-dust': {

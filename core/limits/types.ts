@@ -20,6 +20,10 @@ export interface FactorLimits {
   readonly idlh?: Threshold
   /** Below this a value is unsafe too (oxygen deficiency, cold). */
   readonly floor?: Threshold
+  /** Limit on the 1-hour time-weighted mean (heat stress: ISO 7243's reference WBGT). */
+  readonly hourMean?: Threshold
+  /** The 1-hour mean at which a warning is due, below `hourMean`. */
+  readonly hourMeanAction?: Threshold
 }
 
 /**

@@ -41,6 +41,7 @@ export const EXPOSURE_FIELDS = [
   ['dose', 'dose'],
   ['doseProjected', 'dose_projected'],
   ['lex8h', 'lex8h'],
+  ['hourMean', 'hour_mean'],
 ] as const satisfies readonly (readonly [keyof ExposurePoint, string])[]
 
 export function exposureLine(point: ExposurePoint): string {

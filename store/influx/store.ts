@@ -52,7 +52,7 @@ function hourChunks(from: number, to: number): [number, number][] {
  * - `reading`  tags facility, factor, sensor; field value (canonical unit of the factor)
  * - `alert`    tags facility, factor, kind, level, sensor, state; fields id, value, limit, message
  * - `exposure` tags facility, factor, sensor; fields shift_start, coverage, stel, twa, twa_projected,
- *              dose, dose_projected, lex8h
+ *              dose, dose_projected, lex8h, hour_mean
  */
 export async function createInfluxStore(options: InfluxConnectionOptions): Promise<TimeSeriesStore> {
   const influx = connectInflux(options)

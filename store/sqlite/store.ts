@@ -27,6 +27,7 @@ interface ExposureRow {
   dose: number | null
   dose_projected: number | null
   lex8h: number | null
+  hour_mean: number | null
 }
 
 function toExposurePoint(row: ExposureRow): ExposurePoint {
@@ -44,6 +45,7 @@ function toExposurePoint(row: ExposureRow): ExposurePoint {
   if (row.dose !== null) point.dose = row.dose
   if (row.dose_projected !== null) point.doseProjected = row.dose_projected
   if (row.lex8h !== null) point.lex8h = row.lex8h
+  if (row.hour_mean !== null) point.hourMean = row.hour_mean
   return point
 }
 
@@ -90,12 +92,12 @@ export function createSqliteStore(path: string): TimeSeriesStore {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const exposureColumns = `time, facility, sensor, factor, shift_start, coverage, stel, twa, twa_projected, dose,
-    dose_projected, lex8h`
+    dose_projected, lex8h, hour_mean`
   const insertExposure = db.prepare(
-    `INSERT INTO exposure (${exposureColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO exposure (${exposureColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const upsertLatestExposure = db.prepare(
-    `INSERT OR REPLACE INTO latest_exposure (${exposureColumns}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+    `INSERT OR REPLACE INTO latest_exposure (${exposureColumns}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
      WHERE NOT EXISTS (SELECT 1 FROM latest_exposure WHERE sensor = ?3 AND factor = ?4 AND time > ?1)`,
   )
   const series = db.prepare(
@@ -157,6 +159,7 @@ export function createSqliteStore(path: string): TimeSeriesStore {
             p.dose ?? null,
             p.doseProjected ?? null,
             p.lex8h ?? null,
+            p.hourMean ?? null,
           ]
           insertExposure.run(...values)
           upsertLatestExposure.run(...values)

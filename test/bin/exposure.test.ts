@@ -37,6 +37,23 @@ function isoRows(readings: readonly { time: number; value: number }[], format = 
 }
 
 describe('quantrac exposure', () => {
+  it('judges a WBGT meter export by its highest 1-hour mean against ISO 7243 for heavy work', async () => {
+    // 2 h at 24 °C, 1 h at 27 °C, 1 h at 24 °C: the worst hour is 27 °C, over heavy work's 25 °C.
+    const readings = steady([
+      [120, 24],
+      [60, 27],
+      [60, 24],
+    ])
+    const file = await csv('wbgt.csv', isoRows(readings))
+    const { code, json } = await run(['--factor', 'wbgt', '--variant', 'heavy-work', file])
+    expect(code).toBe(0)
+    expect(within(json.hourMean, 27)).toBe(true)
+    expect(json.limit.hourMean.value).toBe(25)
+    expect(json.exceedances.map((e: { kind: string; level: string }) => `${e.kind}:${e.level}`)).toEqual([
+      'heat-stress:alarm',
+    ])
+  })
+
   it('reports an OSHA mixed-level noise shift as a 100 % dose', async () => {
     const readings = steady([
       [240, 90],

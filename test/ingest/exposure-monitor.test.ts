@@ -10,6 +10,16 @@ function noise(sensorId: string, minute: number, value: number): Reading {
   return { facilityId: 'f', sensorId, factor: 'noise', value, time: SHIFT + minute * 60_000 }
 }
 
+/** A climate sensor's reading `minute` minutes into the shift. */
+function climate(
+  sensorId: string,
+  factor: 'temperature' | 'humidity' | 'wbgt',
+  minute: number,
+  value: number,
+): Reading {
+  return { facilityId: 'f', sensorId, factor, value, time: SHIFT + minute * 60_000 }
+}
+
 function run(
   monitor: ReturnType<typeof createExposureMonitor>,
   sensorId: string,
@@ -56,8 +66,8 @@ describe('the live exposure monitor', () => {
       {},
       saved,
     )
-    const a = first.observe(noise('s', 200, 88)).exposure
-    const b = restored.observe(noise('s', 200, 88)).exposure
+    const [a] = first.observe(noise('s', 200, 88)).exposures
+    const [b] = restored.observe(noise('s', 200, 88)).exposures
     expect(b).toEqual(a)
     expect(b?.dose).toBeGreaterThan(0)
   })
@@ -77,5 +87,93 @@ describe('the live exposure monitor', () => {
     const cleared = later.flatMap((o) => o.transitions).filter((t) => t.type === 'cleared')
     expect(cleared.map((t) => t.alert.kind)).toEqual(['sensor-fault'])
     expect(monitor.openAlerts()).toBe(0)
+  })
+
+  describe('heat stress', () => {
+    function hotHours(monitor: ReturnType<typeof createExposureMonitor>, sensorId: string, minutes: number) {
+      // 34 °C at 70 % RH: a heat index of 46.8 °C, estimated WBGT 31.6 °C.
+      return Array.from({ length: minutes }, (_, minute) => [
+        monitor.observe(climate(sensorId, 'temperature', minute, 34)),
+        monitor.observe(climate(sensorId, 'humidity', minute, 70)),
+      ]).flat()
+    }
+
+    it('estimates WBGT from temperature and humidity and warns once its 1-hour mean passes ISO 7243', () => {
+      const monitor = createExposureMonitor(
+        () => RULES,
+        () => undefined,
+      )
+      const observations = hotHours(monitor, 'kiln', 90)
+      const opened = observations.flatMap((o) => o.transitions).filter((t) => t.alert.factor === 'wbgt')
+      // Estimates only warn: temperature and humidity miss radiant heat and air movement.
+      expect(opened.map((t) => [t.type, t.alert.kind, t.alert.level])).toEqual([
+        ['opened', 'heat-stress', 'warning'],
+      ])
+      expect(opened[0]?.alert.message).toMatch(/estimated from temperature and humidity/)
+      expect(opened[0]?.alert.limit).toBe(29)
+      const wbgt = observations.flatMap((o) => o.exposures).filter((p) => p.factor === 'wbgt')
+      expect(wbgt.at(-1)?.hourMean).toBeCloseTo(31.64, 2)
+    })
+
+    it('judges a measured WBGT instead of estimating, with an alarm at the acclimatised reference value', () => {
+      const monitor = createExposureMonitor(
+        () => RULES,
+        () => undefined,
+      )
+      // An hour at 29.5 °C (over the 29 °C for workers not acclimatised), then 31 °C (over 30 °C).
+      const transitions = Array.from({ length: 120 }, (_, minute) => [
+        monitor.observe(climate('meter', 'wbgt', minute, minute < 60 ? 29.5 : 31)),
+        monitor.observe(climate('meter', 'temperature', minute, 25)),
+        monitor.observe(climate('meter', 'humidity', minute, 40)),
+      ])
+        .flat()
+        .flatMap((o) => o.transitions)
+      expect(transitions.map((t) => [t.type, t.alert.factor, t.alert.level, t.alert.limit])).toEqual([
+        ['opened', 'wbgt', 'warning', 29],
+        ['escalated', 'wbgt', 'alarm', 30],
+      ])
+      expect(transitions[1]?.alert.message).not.toMatch(/estimated/)
+    })
+
+    it('takes the stricter reference of heavy work (QCVN 26 heavy work: ISO 7243 class 3, 25 / 22 °C)', () => {
+      const monitor = createExposureMonitor(
+        () => RULES,
+        () => 'heavy-work',
+      )
+      // 30 °C at 70 % RH: estimated WBGT 26.5 °C, under light work's 29 but over heavy work's 22.
+      const transitions = Array.from({ length: 90 }, (_, minute) => [
+        monitor.observe(climate('furnace', 'temperature', minute, 30)),
+        monitor.observe(climate('furnace', 'humidity', minute, 70)),
+      ])
+        .flat()
+        .flatMap((o) => o.transitions)
+        .filter((t) => t.alert.kind === 'heat-stress')
+      expect(transitions.map((t) => [t.type, t.alert.level, t.alert.limit])).toEqual([
+        ['opened', 'warning', 22],
+      ])
+    })
+
+    it('keeps the estimate’s hour window across a restart', () => {
+      const first = createExposureMonitor(
+        () => RULES,
+        () => undefined,
+      )
+      hotHours(first, 'kiln', 40)
+      const restored = createExposureMonitor(
+        () => RULES,
+        () => undefined,
+        {},
+        JSON.parse(JSON.stringify(first.toJSON())),
+      )
+      // The pairing itself is not saved: after a restart the estimate waits for both factors again.
+      const next = (m: typeof first) =>
+        [
+          ...m.observe(climate('kiln', 'temperature', 40, 34)).exposures,
+          ...m.observe(climate('kiln', 'humidity', 40, 70)).exposures,
+        ].filter((point) => point.factor === 'wbgt')
+      const expected = next(first)
+      expect(expected[0]?.hourMean).toBeCloseTo(31.64, 2)
+      expect(next(restored)).toEqual(expected)
+    })
   })
 })

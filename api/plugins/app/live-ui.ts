@@ -63,6 +63,12 @@ export const limitsResponseSchema = z.object({
       ceiling: thresholdSchema.optional().describe('Never to be exceeded at any instant'),
       floor: thresholdSchema.optional().describe('Unsafe below (oxygen deficiency, cold, dry air)'),
       idlh: thresholdSchema.optional().describe('Immediately dangerous to life or health'),
+      hourMean: thresholdSchema
+        .optional()
+        .describe('Limit on the 1-hour mean (WBGT: ISO 7243 reference, acclimatised workers)'),
+      hourMeanAction: thresholdSchema
+        .optional()
+        .describe('Warning on the 1-hour mean (WBGT: reference for workers not acclimatised)'),
       exchangeRate: thresholdSchema
         .optional()
         .describe('Noise only: dB per halving of the allowed time, so a level turns into a dose rate'),
@@ -86,6 +92,8 @@ function profileLimits(
       ceiling: limits?.ceiling,
       floor: limits?.floor,
       idlh: limits?.idlh,
+      hourMean: limits?.hourMean,
+      hourMeanAction: limits?.hourMeanAction,
       exchangeRate: limits?.noise?.exchangeRate,
     }
   })

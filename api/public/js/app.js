@@ -397,6 +397,7 @@ const FACTOR_ORDER = Object.freeze([
   'gas.lel',
   'temperature',
   'humidity',
+  'wbgt',
 ])
 
 function renderTiles() {
@@ -508,7 +509,9 @@ function updateTile(tile) {
   renderExposure(el.exposure, tile, limits, unit)
   const drawnLimit = assessment?.kind === 'band' ? undefined : assessment?.limit
   drawSparkline(el.trend, tile.trend, { spanMs: TREND_SPAN_MS, now, limit: drawnLimit })
-  if (latest === undefined) el.updated.textContent = tr.t('noData')
+  // Ingest estimates WBGT from temperature and humidity: such a tile has figures but no readings of its own.
+  if (latest === undefined)
+    el.updated.textContent = tr.t(tile.exposure?.hourMean === undefined ? 'noData' : 'wbgtEstimated')
   else if (offline) el.updated.textContent = tr.t('offlineSince', { time: tr.time(latest.time) })
   else el.updated.textContent = tr.t('updated', { time: tr.time(latest.time) })
 }
@@ -548,6 +551,10 @@ function renderExposure(container, tile, limits, unit) {
             () => `${formatValue(point.twaProjected)} ${unit}`,
           ),
         )
+      }
+      // A temperature's share of its limit means little: the WBGT mean is shown as it is.
+      if (point.hourMean !== undefined && limits.hourMean !== undefined) {
+        rows.push(exposureRow('hourMean', `${formatValue(point.hourMean)} ${unit}`))
       }
     }
   }
@@ -597,7 +604,7 @@ function exposureRow(kind, value, percent, projected, formatProjected) {
   return row
 }
 
-const LIMIT_KINDS = ['ceiling', 'stel', 'twa', 'floor', 'idlh']
+const LIMIT_KINDS = ['ceiling', 'stel', 'twa', 'floor', 'idlh', 'hourMean']
 
 function hasAnyLimit(limits) {
   return LIMIT_KINDS.some((kind) => limits[kind] !== undefined)

@@ -92,4 +92,53 @@ describe('ExposureEvaluator', () => {
       /restored as gas.nh3/,
     )
   })
+
+  describe('with a 1-hour mean (heat stress, ISO 7243)', () => {
+    const WBGT: ExposureOptions = { factor: 'wbgt', shiftStart: SHIFT_START, hourMean: true }
+
+    it('averages the last hour by real time: 30 min at 26 °C then 30 min at 30 °C is 28 °C', () => {
+      const summary = feed(
+        new ExposureEvaluator(WBGT),
+        steady([
+          [120, 20],
+          [30, 26],
+          [30, 30],
+        ]),
+      ).summary()
+      expect(summary.hourMean).toBeCloseTo(28, 9)
+      expect(summary.maxHourMean).toBeCloseTo(28, 9)
+      expect(summary.stel).toBeCloseTo(30, 9)
+    })
+
+    it('keeps the highest hour of the shift and when it ended', () => {
+      const summary = feed(
+        new ExposureEvaluator(WBGT),
+        steady([
+          [60, 20],
+          [60, 31],
+          [60, 24],
+        ]),
+      ).summary()
+      expect(summary.maxHourMean).toBeCloseTo(31, 9)
+      expect(summary.maxHourMeanAt).toBe(SHIFT_START + 120 * MINUTE)
+      expect(summary.hourMean).toBeCloseTo(24, 9)
+    })
+
+    it('has no hour mean with less than half an hour measured, and none at all without the option', () => {
+      expect(feed(new ExposureEvaluator(WBGT), steady([[20, 30]])).summary().hourMean).toBeUndefined()
+      expect(feed(new ExposureEvaluator(CO), steady([[90, 30]])).summary().hourMean).toBeUndefined()
+    })
+
+    it('restores the hour window with the rest of its state', () => {
+      const readings = steady([
+        [50, 27],
+        [50, 31],
+      ])
+      const uninterrupted = feed(new ExposureEvaluator(WBGT), readings).summary()
+      const saved = JSON.parse(JSON.stringify(feed(new ExposureEvaluator(WBGT), readings.slice(0, 70))))
+      expect(feed(ExposureEvaluator.fromJSON(saved, WBGT), readings.slice(70)).summary()).toEqual(
+        uninterrupted,
+      )
+    })
+  })
 })

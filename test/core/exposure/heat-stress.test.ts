@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { heatStressEstimate } from '../../../core/exposure/heat-stress.ts'
+import { heatStressEstimate, MAX_PAIRING_GAP_MS, WbgtEstimator } from '../../../core/exposure/heat-stress.ts'
 
 const fahrenheitToCelsius = (f: number) => (f - 32) / 1.8
 
@@ -20,5 +20,24 @@ describe('heatStressEstimate', () => {
     const { wbgtEstimateC } = heatStressEstimate(fahrenheitToCelsius(90), 50)
     expect(wbgtEstimateC).toBeGreaterThan(25)
     expect(wbgtEstimateC).toBeLessThan(27)
+  })
+})
+
+describe('WbgtEstimator', () => {
+  it('estimates once both temperature and humidity are known, from the latest of each', () => {
+    const estimator = new WbgtEstimator()
+    expect(estimator.observe('temperature', 0, 34)).toBeUndefined()
+    expect(estimator.observe('humidity', 1000, 70)).toBeCloseTo(heatStressEstimate(34, 70).wbgtEstimateC, 12)
+    expect(estimator.observe('temperature', 2000, 30)).toBeCloseTo(
+      heatStressEstimate(30, 70).wbgtEstimateC,
+      12,
+    )
+  })
+
+  it('does not pair readings further apart than the pairing gap', () => {
+    const estimator = new WbgtEstimator()
+    estimator.observe('humidity', 0, 70)
+    expect(estimator.observe('temperature', MAX_PAIRING_GAP_MS + 1, 34)).toBeUndefined()
+    expect(estimator.observe('humidity', MAX_PAIRING_GAP_MS + 2, 70)).toBeDefined()
   })
 })

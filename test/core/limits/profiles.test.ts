@@ -105,6 +105,20 @@ describe('resolveLimits', () => {
     expect(limits?.twa?.value).toBe(50)
   })
 
+  it('judge heat stress by ISO 7243 in every profile: light work by default, QCVN 26 work classes by variant', () => {
+    for (const profile of PROFILE_IDS) {
+      const wbgt = limitsFor(profile, 'wbgt')
+      expect(wbgt?.hourMean?.value, profile).toBe(30)
+      expect(wbgt?.hourMeanAction?.value, profile).toBe(29)
+    }
+    expect(limitsFor('qcvn', 'wbgt', 'medium-work')?.hourMean?.value).toBe(28)
+    const heavy = limitsFor('qcvn', 'wbgt', 'heavy-work')
+    expect([heavy?.hourMean?.value, heavy?.hourMeanAction?.value]).toEqual([25, 22])
+    expect(heavy?.hourMean?.source).toBe(
+      'ISO 7243:1989, Annex A, Table A.1, metabolic rate class 3 (high metabolic rate, no sensible air movement), taken for QCVN 26 heavy work, acclimatised',
+    )
+  })
+
   it('fails loudly on a variant the profile does not have', () => {
     expect(() => resolveLimits('osha', 'noise', [{ variant: 'office' }])).toThrow(/no variant "office"/)
   })

@@ -20,6 +20,7 @@ export const exposureSchema = z.object({
   dose: z.number().optional().describe('Noise dose so far, %'),
   doseProjected: z.number().optional().describe('Noise dose at the end of the shift, %'),
   lex8h: z.number().optional().describe('Daily noise exposure level LEX,8h, dBA'),
+  hourMean: z.number().optional().describe('Mean of the last hour (WBGT, for heat stress), in the unit'),
 })
 
 export function exposureResponse(point: ExposurePoint) {
