@@ -49,8 +49,11 @@ export interface Sensor {
   zoneId?: string
   /** The zone's name, for display. */
   zone: string
-  /** The zone's limit variant (e.g. `office`), by which this sensor's readings are judged. */
+  /** The limit variant its readings are judged by: the sensor's own, else its zone's. */
   limitVariant?: string
+  /** A variant set on the sensor itself (an office meter in a production zone). */
+  sensorLimitVariant?: string
+  zoneLimitVariant?: string
   model: string
   serial: string
   factors: FactorId[]
@@ -75,7 +78,7 @@ export interface SensorAccess {
   /** Raised on every rotation or revocation, so caches of verified passwords go stale at once. */
   credentialVersion: number
   reportingIntervalS: number
-  /** The limit variant of the sensor's zone (e.g. `office`), which overrides the facility's profile. */
+  /** The limit variant of the sensor, else of its zone (e.g. `office`), which overrides the facility's profile. */
   limitVariant?: string
 }
 
@@ -121,13 +124,18 @@ export interface SensorQuery extends PageRequest {
 export type NewFacility = Omit<Facility, 'contractorIds'> & { contractorIds?: string[] }
 export type FacilityPatch = Partial<Omit<Facility, 'id'>>
 export type NewSensor = Pick<Sensor, 'id' | 'facilityId' | 'model' | 'serial' | 'factors'> &
-  Partial<Pick<Sensor, 'zoneId' | 'calibratedAt' | 'calibrationDue' | 'reportingIntervalS'>>
+  Partial<
+    Pick<Sensor, 'zoneId' | 'calibratedAt' | 'calibrationDue' | 'reportingIntervalS' | 'sensorLimitVariant'>
+  >
 export type SensorPatch = Partial<
   Pick<
     Sensor,
     'zoneId' | 'model' | 'serial' | 'factors' | 'calibratedAt' | 'calibrationDue' | 'reportingIntervalS'
   >
->
+> & {
+  /** null removes the sensor's own variant, so its zone's applies again. */
+  sensorLimitVariant?: string | null
+}
 
 /**
  * Organisations, facilities, zones, sensors and API keys. SQLite in the embedded default; the interface is

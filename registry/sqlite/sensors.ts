@@ -19,6 +19,7 @@ interface SensorRow {
   zone_id: string | null
   zone_name: string | null
   zone_limit_variant: string | null
+  limit_variant: string | null
   model: string
   serial: string
   factors: string
@@ -49,7 +50,10 @@ function toSensor(row: SensorRow): Sensor {
     hasCredentials: row.secret_hash !== null,
   }
   if (row.zone_id !== null) sensor.zoneId = row.zone_id
-  if (row.zone_limit_variant !== null) sensor.limitVariant = row.zone_limit_variant
+  if (row.limit_variant !== null) sensor.sensorLimitVariant = row.limit_variant
+  if (row.zone_limit_variant !== null) sensor.zoneLimitVariant = row.zone_limit_variant
+  const limitVariant = effectiveLimitVariant(row)
+  if (limitVariant !== undefined) sensor.limitVariant = limitVariant
   if (row.calibrated_at !== null) sensor.calibratedAt = row.calibrated_at
   if (row.calibration_due !== null) sensor.calibrationDue = row.calibration_due
   if (row.last_seen_at !== null) sensor.lastSeenAt = row.last_seen_at
@@ -64,8 +68,13 @@ function toAccess(row: SensorRow): SensorAccess {
     secretHash: row.secret_hash ?? undefined,
     credentialVersion: row.credential_version,
     reportingIntervalS: row.reporting_interval_s,
-    limitVariant: row.zone_limit_variant ?? undefined,
+    limitVariant: effectiveLimitVariant(row),
   }
+}
+
+/** The sensor's own variant overrides its zone's. */
+function effectiveLimitVariant(row: SensorRow): string | undefined {
+  return row.limit_variant ?? row.zone_limit_variant ?? undefined
 }
 
 type SensorMethods = Pick<
@@ -87,11 +96,11 @@ export function sensorRepository(db: DatabaseSync): SensorMethods {
     all: db.prepare(`SELECT * FROM ${SENSOR_VIEW}`),
     insert: db.prepare(
       `INSERT INTO sensor (id, facility_id, zone_id, model, serial, factors, calibrated_at, calibration_due,
-         reporting_interval_s, secret_hash, credential_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+         reporting_interval_s, limit_variant, secret_hash, credential_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
     ),
     update: db.prepare(
       `UPDATE sensor SET zone_id = ?, model = ?, serial = ?, factors = ?, calibrated_at = ?, calibration_due = ?,
-         reporting_interval_s = ? WHERE id = ?`,
+         reporting_interval_s = ?, limit_variant = ? WHERE id = ?`,
     ),
     setSecret: db.prepare(
       'UPDATE sensor SET secret_hash = ?, credential_version = credential_version + 1 WHERE id = ?',
@@ -126,6 +135,7 @@ export function sensorRepository(db: DatabaseSync): SensorMethods {
           sensor.calibratedAt ?? null,
           sensor.calibrationDue ?? null,
           sensor.reportingIntervalS ?? DEFAULT_REPORTING_INTERVAL_S,
+          sensor.sensorLimitVariant ?? null,
           secretHash,
         )
       } catch (err) {
@@ -139,7 +149,10 @@ export function sensorRepository(db: DatabaseSync): SensorMethods {
 
     async updateSensor(id: string, patch: SensorPatch) {
       const current = toSensor(existing(id))
-      const next = { ...current, ...patch }
+      const { sensorLimitVariant, ...rest } = patch
+      const next = { ...current, ...rest }
+      // null clears the sensor's own variant (its zone's applies again); absent keeps it.
+      const variant = sensorLimitVariant === undefined ? current.sensorLimitVariant : sensorLimitVariant
       try {
         statements.update.run(
           next.zoneId ?? null,
@@ -149,6 +162,7 @@ export function sensorRepository(db: DatabaseSync): SensorMethods {
           next.calibratedAt ?? null,
           next.calibrationDue ?? null,
           next.reportingIntervalS,
+          variant ?? null,
           id,
         )
       } catch (err) {

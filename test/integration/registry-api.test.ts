@@ -119,6 +119,55 @@ describe('registering facilities, zones and sensors through the API', () => {
     expect(orphan.status).toBe(404)
   })
 
+  it('lets a sensor carry its own limit variant over its zone’s, validated against the facility’s profile', async () => {
+    const body = {
+      id: 'mine-1-desk',
+      facilityId: 'mine-1',
+      zoneId: 'mine-1-office',
+      model: 'meter',
+      factors: ['noise'],
+    }
+    const unknown = await platform.call('POST', '/api/v1/sensors', {
+      ...body,
+      sensorLimitVariant: 'spaceship',
+    })
+    expect(unknown.status).toBe(400)
+    expect(unknown.body.message).toMatch(/no variant spaceship \(known: .*intellectual/)
+    const created = await platform.call('POST', '/api/v1/sensors', {
+      ...body,
+      sensorLimitVariant: 'intellectual',
+    })
+    expect(created.status).toBe(201)
+    expect(created.body.sensor).toMatchObject({
+      limitVariant: 'intellectual',
+      sensorLimitVariant: 'intellectual',
+      zoneLimitVariant: 'office',
+    })
+    expect(
+      (await platform.call('PATCH', '/api/v1/sensors/mine-1-desk', { sensorLimitVariant: 'x' })).status,
+    ).toBe(400)
+    const cleared = await platform.call('PATCH', '/api/v1/sensors/mine-1-desk', { sensorLimitVariant: null })
+    expect(cleared.body).toMatchObject({ limitVariant: 'office', zoneLimitVariant: 'office' })
+    expect(cleared.body.sensorLimitVariant).toBeUndefined()
+    const kept = await platform.call('PATCH', '/api/v1/sensors/mine-1-desk', {
+      sensorLimitVariant: 'production',
+    })
+    expect(kept.body.limitVariant).toBe('production')
+    expect(
+      (await platform.call('PATCH', '/api/v1/sensors/mine-1-desk', { model: 'meter 2' })).body,
+    ).toMatchObject({
+      model: 'meter 2',
+      limitVariant: 'production',
+    })
+  })
+
+  it('refuses to change a facility’s profile while its zones or sensors name variants the new one lacks', async () => {
+    const refused = await platform.call('PATCH', '/api/v1/facilities/mine-1', { profile: 'osha' })
+    expect(refused.status).toBe(409)
+    expect(refused.body.message).toMatch(/zone mine-1-office \(office\)/)
+    expect((await platform.call('GET', '/api/v1/facilities/mine-1')).body.profile).toBe('qcvn')
+  })
+
   it('serves the limits of a zone’s variant, and says which variants exist when asked for another', async () => {
     const office = await platform.call('GET', '/api/v1/limits?profile=qcvn&variant=office')
     const noise = office.body.factors.find((f: { factor: string }) => f.factor === 'noise')

@@ -100,6 +100,23 @@ describe('the SQLite registry', () => {
     expect((await registry.listSensors({ facilityIds: [], limit: 10, offset: 0 })).total).toBe(0)
   })
 
+  it('gives ingest the sensor’s own limit variant over its zone’s, and the zone’s once it is removed', async () => {
+    await registry.createFacility(testFacility('f'))
+    await registry.createZone({ id: 'z', facilityId: 'f', name: 'Kế toán', limitVariant: 'office' })
+    const sensor = {
+      id: 's',
+      facilityId: 'f',
+      zoneId: 'z',
+      model: 'm',
+      serial: '',
+      factors: ['noise' as const],
+    }
+    await registry.createSensor({ ...sensor, sensorLimitVariant: 'intellectual' }, 'h')
+    expect((await registry.sensorAccess('s'))?.limitVariant).toBe('intellectual')
+    await registry.updateSensor('s', { sensorLimitVariant: null })
+    expect((await registry.allSensorAccess()).map((access) => access.limitVariant)).toEqual(['office'])
+  })
+
   it('raises the credential version on rotation and revocation, and drops the secret on decommissioning', async () => {
     await registry.createFacility(testFacility('f'))
     await registry.createSensor(

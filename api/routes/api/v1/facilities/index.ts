@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { variantsOf } from '../../../../../core/limits/index.ts'
 import { ADMINS, assertReach, MAINTAINERS, READERS, scopeOf } from '../../../../access.ts'
 import { parseCsv } from '../../../../csv.ts'
 import { badRequest, notFound } from '../../../../http-errors.ts'
 import { errorSchema, idSchema, pageQuerySchema, pageSchema } from '../common-schemas.ts'
+import { assertVariantOf, assertVariantsFitProfile } from '../limit-variants.ts'
 import { sensorResponse } from '../sensors/index.ts'
 import { sensorSchema } from '../sensors/schema.ts'
 import {
@@ -100,6 +100,12 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
         return []
       })
       if (problems.length > 0) throw badRequest(`nothing imported: ${problems.slice(0, 20).join('; ')}`)
+      // All lines or none: every existing facility's zones and sensors must fit its profile before any is written.
+      for (const facility of facilities) {
+        if ((await fastify.registry.getFacility(facility.id)) !== undefined) {
+          await assertVariantsFitProfile(fastify.registry, facility.id, facility.profile)
+        }
+      }
       for (const facility of facilities) await fastify.registry.upsertFacility(facility)
       return { imported: facilities.length }
     },
@@ -131,10 +137,16 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
         summary: 'Change a facility: only the fields given',
         params: facilityParams,
         body: facilityPatchSchema,
-        response: { 200: facilitySchema, 404: errorSchema },
+        response: { 200: facilitySchema, 404: errorSchema, 409: errorSchema },
       },
     },
-    async (request) => fastify.registry.updateFacility(request.params.facilityId, request.body),
+    async (request) => {
+      const { facilityId } = request.params
+      if (request.body.profile !== undefined) {
+        await assertVariantsFitProfile(fastify.registry, facilityId, request.body.profile)
+      }
+      return fastify.registry.updateFacility(facilityId, request.body)
+    },
   )
 
   fastify.get(
@@ -191,12 +203,7 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
       const { facilityId } = request.params
       assertReach(request.principal, facilityId)
       const facility = await existingFacility(facilityId)
-      const variant = request.body.limitVariant
-      if (variant !== undefined && !variantsOf(facility.profile).includes(variant)) {
-        throw badRequest(
-          `profile ${facility.profile} has no variant ${variant} (known: ${variantsOf(facility.profile).join(', ')})`,
-        )
-      }
+      assertVariantOf(facility.profile, request.body.limitVariant)
       const zone = { ...request.body, facilityId }
       await fastify.registry.createZone(zone)
       return reply.code(201).send(zone)

@@ -6,6 +6,7 @@ import type { Sensor } from '../../../../../registry/types.ts'
 import { assertReach, MAINTAINERS, READERS, scopeOf } from '../../../../access.ts'
 import { HttpError, notFound } from '../../../../http-errors.ts'
 import { errorSchema, idSchema, isoTime, pageQuerySchema, pageSchema } from '../common-schemas.ts'
+import { assertVariantOf } from '../limit-variants.ts'
 import { credentialsSchema, sensorInputSchema, sensorPatchSchema, sensorSchema } from './schema.ts'
 
 export function sensorResponse(sensor: Sensor, now = Date.now()) {
@@ -32,6 +33,13 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
   // Broker and ingest act on a change at once instead of at their next registry refresh.
   async function announce(sensorId: string) {
     await fastify.mqtt.publishAsync(sensorChangeTopic(sensorId), '', { qos: 1 })
+  }
+
+  /** A sensor's own variant must be one of its facility's profile (an unknown facility is the registry's 404). */
+  async function assertSensorVariant(facilityId: string, variant: string | null | undefined) {
+    if (variant === undefined || variant === null) return
+    const facility = await fastify.registry.getFacility(facilityId)
+    if (facility !== undefined) assertVariantOf(facility.profile, variant)
   }
 
   function credentials(sensor: Pick<Sensor, 'id' | 'facilityId'>, password: string) {
@@ -72,6 +80,7 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
         body: sensorInputSchema,
         response: {
           201: z.object({ sensor: sensorSchema, credentials: credentialsSchema }),
+          400: errorSchema,
           403: errorSchema,
           404: errorSchema,
           409: errorSchema,
@@ -80,6 +89,7 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
     },
     async (request, reply) => {
       assertReach(request.principal, request.body.facilityId)
+      await assertSensorVariant(request.body.facilityId, request.body.sensorLimitVariant)
       const { password, hash } = await newSensorSecret()
       const sensor = await fastify.registry.createSensor(request.body, hash)
       await announce(sensor.id)
@@ -109,14 +119,16 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
       config: { roles: MAINTAINERS },
       schema: {
         tags: ['sensors'],
-        summary: 'Change a sensor: zone, model, serial, factors, calibration dates, reporting interval',
+        summary:
+          'Change a sensor: zone, model, serial, factors, calibration dates, reporting interval, limit variant',
         params: sensorParams,
         body: sensorPatchSchema,
-        response: { 200: sensorSchema, 403: errorSchema, 404: errorSchema },
+        response: { 200: sensorSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema },
       },
     },
     async (request) => {
-      await reachableSensor(request.principal, request.params.sensorId)
+      const current = await reachableSensor(request.principal, request.params.sensorId)
+      await assertSensorVariant(current.facilityId, request.body.sensorLimitVariant)
       const sensor = await fastify.registry.updateSensor(request.params.sensorId, request.body)
       await announce(sensor.id)
       return sensorResponse(sensor)

@@ -8,7 +8,12 @@ export const sensorSchema = z.object({
   facilityId: idSchema,
   zoneId: idSchema.optional(),
   zone: z.string(),
-  limitVariant: z.string().optional().describe("The zone's limit variant its readings are judged by"),
+  limitVariant: z
+    .string()
+    .optional()
+    .describe("The limit variant its readings are judged by: the sensor's own, else its zone's"),
+  sensorLimitVariant: z.string().optional().describe('A variant set on the sensor itself'),
+  zoneLimitVariant: z.string().optional().describe("Its zone's variant"),
   model: z.string(),
   serial: z.string(),
   factors: z.array(z.enum(FACTOR_IDS)),
@@ -29,6 +34,12 @@ const sensorFields = {
   calibratedAt: instantSchema,
   calibrationDue: instantSchema,
   reportingIntervalS: z.number().int().min(1).max(86_400).describe('Seconds between readings'),
+  sensorLimitVariant: z
+    .string()
+    .max(50)
+    .describe(
+      "A workplace variant of the facility's profile for this sensor alone, overriding its zone's (e.g. office: 65 dBA under QCVN 24); applies from the sensor's next shift",
+    ),
 }
 
 export const sensorInputSchema = z.object({
@@ -40,10 +51,18 @@ export const sensorInputSchema = z.object({
   calibratedAt: sensorFields.calibratedAt.optional(),
   calibrationDue: sensorFields.calibrationDue.optional(),
   reportingIntervalS: sensorFields.reportingIntervalS.default(60),
+  sensorLimitVariant: sensorFields.sensorLimitVariant.optional(),
 })
 
 /** Only the fields given change; no defaults here, or a PATCH would reset what it does not mention. */
-export const sensorPatchSchema = z.object(sensorFields).partial()
+export const sensorPatchSchema = z
+  .object({
+    ...sensorFields,
+    sensorLimitVariant: sensorFields.sensorLimitVariant
+      .nullable()
+      .describe('null: back to the zone’s variant'),
+  })
+  .partial()
 
 export const credentialsSchema = z.object({
   username: z.string().describe('MQTT user name: the sensor id'),
