@@ -37,7 +37,9 @@ describe('limit profiles', () => {
 
   it('convert QCVN 03 mg/m³ to ppm: CO 20 mg/m³ is 17.46 ppm', () => {
     expect(limitsFor('qcvn', 'gas.co')?.twa?.value).toBeCloseTo((20 * 24.45) / 28.01, 9)
-    expect(limitsFor('qcvn', 'gas.co')?.stel?.source).toBe('QCVN 03:2019/BYT, Table 1, carbon monoxide')
+    expect(limitsFor('qcvn', 'gas.co')?.stel?.source).toBe(
+      'QCVN 03:2019/BYT, Table 1, row 14, carbon monoxide',
+    )
   })
 
   it('round-trip ppm ↔ mg/m³ for every gas with a molecular weight', () => {
