@@ -11,6 +11,8 @@ import { waitUntil } from '../support/processes.ts'
 const ARTIFACTS = new URL('../artifacts/', import.meta.url)
 const FACILITY = 'fac-001'
 const OFFICER = 'Nguyễn Thị Lan'
+/** Five sensor factors, and the WBGT ingest estimates from the climate sensor's temperature and humidity. */
+const TILES = 6
 
 function tile(page: Page, sensorId: string, factor: string) {
   return page.locator(`.tile[data-sensor="${sensorId}"][data-factor="${factor}"]`)
@@ -113,11 +115,15 @@ function describeLivePage() {
       await platform?.stop()
     })
 
-    it('opens in Vietnamese on the facility of the URL hash, with a tile per sensor and factor', async () => {
+    it('opens in Vietnamese on the facility of the URL hash, with a tile per sensor and factor and one for the estimated WBGT', async () => {
       await page.goto(`${platform.apiUrl}/#${FACILITY}`)
       await expect.poll(() => page.locator('#facility').inputValue()).toBe(FACILITY)
-      await expect.poll(() => page.locator('.tile').count()).toBe(5)
+      await expect.poll(() => page.locator('.tile').count()).toBe(TILES)
       await page.locator('#connection[data-state="live"]').waitFor()
+      // Ingest estimates the WBGT of the climate sensor from its temperature and humidity.
+      expect(
+        await page.locator('.tile[data-sensor="climate-01"][data-factor="wbgt"]').textContent(),
+      ).toContain('Ước tính từ nhiệt độ và độ ẩm')
       expect(await page.locator('html').getAttribute('lang')).toBe('vi')
       expect(await page.locator('h1').textContent()).toBe('Giám sát môi trường lao động trực tuyến')
       expect(await page.locator('#facility option').allTextContents()).toEqual([
@@ -258,7 +264,7 @@ function describeLivePage() {
       expect(await page.locator('.tile').count()).toBe(0)
       await page.goBack()
       await expect.poll(() => page.locator('#facility').inputValue()).toBe(FACILITY)
-      await expect.poll(() => page.locator('.tile').count()).toBe(5)
+      await expect.poll(() => page.locator('.tile').count()).toBe(TILES)
     })
 
     it('fits a 375 px phone screen in one column, alerts first', async () => {
@@ -272,7 +278,7 @@ function describeLivePage() {
       try {
         const small = await phone.newPage()
         await small.goto(`${platform.apiUrl}/#${FACILITY}`)
-        await expect.poll(() => small.locator('.tile').count()).toBe(5)
+        await expect.poll(() => small.locator('.tile').count()).toBe(TILES)
         await small.locator('.alert').first().waitFor()
         const first = await small.locator('.tile').nth(0).boundingBox()
         const second = await small.locator('.tile').nth(1).boundingBox()
@@ -309,7 +315,7 @@ function describeLivePage() {
         await keyPage.locator('#key-error').waitFor()
         await dialog.getByLabel('API key').fill(officer.token)
         await dialog.getByRole('button', { name: 'Sign in' }).click()
-        await expect.poll(() => keyPage.locator('.tile').count()).toBe(5)
+        await expect.poll(() => keyPage.locator('.tile').count()).toBe(TILES)
         await keyPage.locator('#connection[data-state="live"]').waitFor()
         expect(await keyPage.locator('#facility option').allTextContents()).toEqual([
           'Nhà máy Xi măng Bút Sơn (fac-001)',

@@ -511,7 +511,9 @@ function updateTile(tile) {
   drawSparkline(el.trend, tile.trend, { spanMs: TREND_SPAN_MS, now, limit: drawnLimit })
   // Ingest estimates WBGT from temperature and humidity: such a tile has figures but no readings of its own.
   if (latest === undefined)
-    el.updated.textContent = tr.t(tile.exposure?.hourMean === undefined ? 'noData' : 'wbgtEstimated')
+    el.updated.textContent = tr.t(
+      tile.factor === 'wbgt' && tile.exposure !== undefined ? 'wbgtEstimated' : 'noData',
+    )
   else if (offline) el.updated.textContent = tr.t('offlineSince', { time: tr.time(latest.time) })
   else el.updated.textContent = tr.t('updated', { time: tr.time(latest.time) })
 }
