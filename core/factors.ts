@@ -19,10 +19,10 @@ export const FACTORS = {
   'gas.co2': { unit: 'ppm', label: 'Carbon dioxide (CO₂)', min: 0, max: 1_000_000, molecularWeight: 44.01 },
   'gas.o2': { unit: '%vol', label: 'Oxygen (O₂)', min: 0, max: 100 },
   'gas.lel': { unit: '%LEL', label: 'Flammable gas (% of LEL)', min: 0, max: 100 },
-  temperature: { unit: '°C', label: 'Air temperature', min: -60, max: 150 },
+  temperature: { unit: '°C', label: 'Air temperature', min: -60, max: 150, clearMargin: 1 },
   humidity: { unit: '%RH', label: 'Relative humidity', min: 0, max: 100 },
   // Measured by a WBGT meter, or estimated by ingest from temperature and humidity (core/exposure/heat-stress.ts).
-  wbgt: { unit: '°C', label: 'Wet-bulb globe temperature (WBGT)', min: -40, max: 80 },
+  wbgt: { unit: '°C', label: 'Wet-bulb globe temperature (WBGT)', min: -40, max: 80, clearMargin: 1 },
 } as const satisfies Record<string, FactorDefinition>
 
 export interface FactorDefinition {
@@ -34,6 +34,11 @@ export interface FactorDefinition {
   readonly max: number
   /** g/mol, for ppm ↔ mg/m³ conversion of gases. */
   readonly molecularWeight?: number
+  /**
+   * On an interval scale (°C) a share of a limit means nothing (90 % of 34 °C is 30.6 °C): an alert clears
+   * this far inside its limit instead, in the canonical unit.
+   */
+  readonly clearMargin?: number
 }
 
 export type FactorId = keyof typeof FACTORS

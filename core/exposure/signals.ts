@@ -1,6 +1,6 @@
 import type { AlertLevel } from '../alerts.ts'
-import { FACTORS } from '../factors.ts'
-import type { CanonicalThreshold, ResolvedLimits } from '../limits/index.ts'
+import { FACTORS, type FactorDefinition, type FactorId } from '../factors.ts'
+import type { ResolvedLimits } from '../limits/index.ts'
 import type { AlertSignal, LevelCheck } from './alert-tracker.ts'
 import type { ExposureSummary } from './evaluator.ts'
 
@@ -36,6 +36,7 @@ export function exposureSignals(
   const warningRatio = options.warningRatio ?? DEFAULT_WARNING_RATIO
   const minProjectionMs = options.minProjectionMs ?? DEFAULT_MIN_PROJECTION_MS
   const { unit, label } = FACTORS[summary.factor]
+  const margin = clearMarginOf(summary.factor)
   const signals: AlertSignal[] = []
   const last = summary.lastValue
   const canProject = summary.measuredHours * 3_600_000 >= minProjectionMs
@@ -46,8 +47,8 @@ export function exposureSignals(
       unit,
       label,
       levels: levels({
-        alarm: check(last, limits.ceiling),
-        critical: check(last, limits.idlh),
+        alarm: check(last, limits.ceiling, 1, margin),
+        critical: check(last, limits.idlh, 1, margin),
       }),
     })
   }
@@ -57,7 +58,7 @@ export function exposureSignals(
       direction: 'below',
       unit,
       label,
-      levels: levels({ alarm: check(last, limits.floor) }),
+      levels: levels({ alarm: check(last, limits.floor, 1, margin === undefined ? undefined : -margin) }),
     })
   }
   if (limits.stel !== undefined) {
@@ -73,7 +74,7 @@ export function exposureSignals(
   }
 
   if (limits.hourMean !== undefined || limits.hourMeanAction !== undefined) {
-    signals.push(heatStressSignal(summary.hourMean, limits, options.estimated === true))
+    signals.push(heatStressSignal(summary.hourMean, limits, options.estimated === true, margin))
   }
 
   const rule = limits.noise
@@ -126,35 +127,33 @@ export function exposureSignals(
   return signals
 }
 
-/** A share of a temperature means little (90 % of 29 °C is 26.1 °C): heat stress clears 1 °C under its limit. */
-const HEAT_CLEAR_MARGIN_C = 1
-
 function heatStressSignal(
   hourMean: number | undefined,
   limits: ResolvedLimits,
   estimated: boolean,
+  margin: number | undefined,
 ): AlertSignal {
   const common = { kind: 'heat-stress', unit: '°C' } as const
   if (estimated) {
     return {
       ...common,
       label: 'WBGT estimated from temperature and humidity (measure WBGT to confirm), 1-h mean',
-      levels: levels({ warning: heatCheck(hourMean, limits.hourMeanAction ?? limits.hourMean) }),
+      levels: levels({ warning: check(hourMean, limits.hourMeanAction ?? limits.hourMean, 1, margin) }),
     }
   }
   return {
     ...common,
     label: 'WBGT 1-h mean',
     levels: levels({
-      warning: heatCheck(hourMean, limits.hourMeanAction),
-      alarm: heatCheck(hourMean, limits.hourMean),
+      warning: check(hourMean, limits.hourMeanAction, 1, margin),
+      alarm: check(hourMean, limits.hourMean, 1, margin),
     }),
   }
 }
 
-function heatCheck(value: number | undefined, limit: CanonicalThreshold | undefined): LevelCheck | undefined {
-  const result = check(value, limit)
-  return result && { ...result, clearAt: result.limit - HEAT_CLEAR_MARGIN_C }
+function clearMarginOf(factor: FactorId): number | undefined {
+  const definition: FactorDefinition = FACTORS[factor]
+  return definition.clearMargin
 }
 
 /**
@@ -197,14 +196,20 @@ export function faultSignal(outOfRangeShare: number): AlertSignal {
   }
 }
 
+/**
+ * `value` against `ratio` of `limit`. With a `margin` (°C factors; negative for a floor) the alert clears
+ * that far inside the limit rather than at the tracker's share of it.
+ */
 function check(
   value: number | undefined,
   limit: { readonly value: number; readonly source: string } | undefined,
   ratio = 1,
+  margin?: number,
 ): LevelCheck | undefined {
   if (value === undefined || limit === undefined) return undefined
   const source = ratio === 1 ? limit.source : `${ratio * 100} % of ${limit.source}`
-  return { value, limit: limit.value * ratio, source }
+  const result = { value, limit: limit.value * ratio, source }
+  return margin === undefined ? result : { ...result, clearAt: result.limit - margin }
 }
 
 function levels(

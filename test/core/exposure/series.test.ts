@@ -34,6 +34,23 @@ describe('evaluateSeries', () => {
     expect(exceedances).toMatchObject([{ kind: 'sensor-offline', level: 'warning', worst: 60, limit: 5 }])
   })
 
+  it('clears a temperature alarm 1 °C inside the QCVN 26 band, not at a share of it', () => {
+    // 20 min at 35 °C (over 34), then 31 °C: under 90 % of 34 °C (30.6) it would never clear, at 33 it does.
+    const { exceedances } = evaluateSeries(
+      steady([
+        [20, 35],
+        [20, 31],
+        [20, 15],
+        [20, 21],
+      ]),
+      { factor: 'temperature', limits: limitsFor('qcvn', 'temperature', 'light-work') },
+    )
+    expect(exceedances.map((e) => [e.kind, e.level, e.limit, e.to !== undefined])).toEqual([
+      ['ceiling', 'alarm', 34, true],
+      ['ceiling', 'alarm', 20, true],
+    ])
+  })
+
   it('rejects an empty series', () => {
     expect(() => evaluateSeries([], { factor: 'noise', limits: undefined })).toThrow(/no readings/)
   })
