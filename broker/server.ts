@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net'
-import { Aedes } from 'aedes'
+import { Aedes, type PublishPacket } from 'aedes'
 import type { Logger } from 'pino'
 import { PortInUseError } from '../core/config.ts'
 import { parseSensorChangeTopic, SENSOR_CHANGES_SUBSCRIPTION } from '../core/topics.ts'
@@ -7,6 +7,7 @@ import { reportBrokerCounts } from '../metrics/broker.ts'
 import type { Registry } from '../registry/types.ts'
 import { type AccessControl, type AccessOptions, createAccessControl } from './access.ts'
 import { guardConnection } from './packet-guard.ts'
+import { topicMatches } from './topic-filter.ts'
 
 export interface BrokerOptions extends AccessOptions {
   host: string
@@ -33,7 +34,24 @@ export interface RunningBroker {
    */
   refuseSensorPublishes(): void
   acceptSensorPublishes(): void
+  /**
+   * Hands every publish on a topic matching `filter` to `intake`, in this process, before the publisher is
+   * acknowledged: aedes sends the PUBACK only once `intake` calls `accept`, then routes the message to MQTT
+   * subscribers as usual. Returns a function that detaches the intake; until another attaches (or a
+   * service subscribes to the readings over MQTT), such publishes wait, unacknowledged, and their
+   * publishers' connections are not read further.
+   */
+  takeReadings(filter: string, intake: ReadingsIntake): () => void
   close(): Promise<void>
+}
+
+/** Takes one publish in; calls `accept` once it is durable (aedes then acknowledges it to the publisher). */
+export type ReadingsIntake = (packet: PublishPacket, accept: () => void) => void
+
+/** A publish waiting for an intake: the callback aedes gave authorizePublish. */
+interface Waiting {
+  packet: PublishPacket
+  authorized: (error?: Error | null) => void
 }
 
 /**
@@ -54,22 +72,46 @@ export async function startBroker(
   })
   broker.authenticate = access.authenticate
   let refusingSensors = options.awaitIngest === true
-  if (refusingSensors) {
-    broker.on('subscribe', function acceptOnceIngestSubscribes(subscriptions, client) {
-      if (!refusingSensors || client === null || access.identityOf(client)?.kind === 'sensor') return
-      if (subscriptions.some((s) => coversReadings(s.topic))) {
-        refusingSensors = false
-        log.info({ clientId: client.id }, 'ingest subscribed: sensors may publish')
-      }
-    })
+  let awaitingIngest = refusingSensors
+  // Where readings go: to an intake in this process, or (once a service subscribed to them) over MQTT.
+  let intake: ReadingsIntake | undefined
+  let intakeFilter: string | undefined
+  let readingsSubscribed = false
+  let waiting: Waiting[] = []
+
+  function ingestReady(by: string): void {
+    if (!awaitingIngest) return
+    awaitingIngest = false
+    refusingSensors = false
+    log.info({ by }, 'ingest subscribed: sensors may publish')
   }
+
+  broker.on('subscribe', function noteReadingsSubscriber(subscriptions, client) {
+    if (readingsSubscribed || client === null || access.identityOf(client)?.kind === 'sensor') return
+    if (!subscriptions.some((s) => topicMatches(s.topic, SAMPLE_READINGS_TOPIC))) return
+    readingsSubscribed = true
+    ingestReady(client.id)
+    // An ingest over MQTT took over from one in this process: what waited is routed to it.
+    const released = waiting
+    waiting = []
+    for (const { authorized } of released) authorized(null)
+  })
+
   broker.authorizePublish = function authorizePublish(client, packet, done) {
     // Shutting down, or ingest not subscribed yet: a sensor's publish gets no PUBACK (the connection is
     // closed [MQTT-3.3.5-2]), so the sensor keeps it and sends it again later.
     if (refusingSensors && client !== null && access.identityOf(client)?.kind !== 'service') {
       return done(new Error('broker shutting down'))
     }
-    access.authorizePublish(client, packet, done)
+    if (intakeFilter === undefined || !topicMatches(intakeFilter, packet.topic)) {
+      return access.authorizePublish(client, packet, done)
+    }
+    access.authorizePublish(client, packet, function handToIntake(error) {
+      if (error) return done(error)
+      if (intake !== undefined) intake(packet, done)
+      else if (readingsSubscribed) done(null)
+      else waiting.push({ packet, authorized: done })
+    })
   }
   broker.authorizeSubscribe = access.authorizeSubscribe
   broker.on('clientDisconnect', access.release)
@@ -147,6 +189,17 @@ export async function startBroker(
     acceptSensorPublishes() {
       refusingSensors = false
     },
+    takeReadings(filter, take) {
+      intake = take
+      intakeFilter = filter
+      ingestReady('ingest in this process')
+      const released = waiting
+      waiting = []
+      for (const { packet, authorized } of released) take(packet, authorized)
+      return function detachIntake() {
+        if (intake === take) intake = undefined
+      }
+    },
     async close() {
       stopReporting()
       // Stop accepting first, then let aedes disconnect its clients.
@@ -157,17 +210,8 @@ export async function startBroker(
   }
 }
 
-const SAMPLE_READINGS_TOPIC = 'quantrac/v1/readings/f/s'.split('/')
-
-/** Whether a subscription filter receives readings topics [MQTT-4.7.1]. (aedes has no `$share/…` groups.) */
-function coversReadings(filter: string): boolean {
-  const own = filter.split('/')
-  for (let i = 0; i < SAMPLE_READINGS_TOPIC.length; i++) {
-    if (own[i] === '#') return true
-    if (own[i] !== '+' && own[i] !== SAMPLE_READINGS_TOPIC[i]) return false
-  }
-  return own.length === SAMPLE_READINGS_TOPIC.length
-}
+/** A readings topic: a subscription filter that matches it receives the readings. */
+const SAMPLE_READINGS_TOPIC = 'quantrac/v1/readings/f/s'
 
 function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
