@@ -48,7 +48,9 @@ export async function runStart(): Promise<number> {
     log.child({ component: 'broker' }),
   )
   const mqtt = { mqttUrl: config.QUANTRAC_MQTT_URL ?? `mqtt://127.0.0.1:${broker.port}`, ...service }
-  const ingest = await startIngest(ingestOptions(config, storage, mqtt, log))
+  // Ingest takes readings from the broker in this process, in memory, unless told to use another address.
+  const ingestBroker = config.QUANTRAC_MQTT_URL === undefined ? broker : mqtt
+  const ingest = await startIngest(ingestOptions(config, storage, ingestBroker, log))
   const api = await startApi(apiOptions(config, storage, mqtt, log))
   const simulation =
     demo === undefined

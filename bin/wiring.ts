@@ -4,9 +4,12 @@ import { z } from 'zod'
 import { apiEnv } from '../api/config.ts'
 import type { ApiOptions } from '../api/server.ts'
 import { brokerEnv } from '../broker/config.ts'
-import type { BrokerOptions } from '../broker/server.ts'
+import type { BrokerOptions, RunningBroker } from '../broker/server.ts'
 import { ingestEnv } from '../ingest/config.ts'
 import type { IngestOptions } from '../ingest/ingest.ts'
+import { embeddedBrokerLink } from '../ingest/link/embedded.ts'
+import type { BrokerLink } from '../ingest/link/link.ts'
+import { mqttLink } from '../ingest/link/mqtt.ts'
 import type { openStorage } from './services.ts'
 
 const brokerConfig = z.object(brokerEnv)
@@ -38,15 +41,35 @@ export function brokerOptions(
   }
 }
 
+/**
+ * Ingest's link to its broker: in memory when the embedded broker runs in the same process (`quantrac
+ * start`), over MQTT otherwise (a broker run apart, Mosquitto, EMQX with shared subscriptions).
+ */
+export function ingestLink(
+  config: z.infer<typeof ingestConfig>,
+  broker: BrokerConnection | RunningBroker,
+  log: Logger,
+): BrokerLink {
+  if ('takeReadings' in broker) return embeddedBrokerLink(broker, config.QUANTRAC_INGEST_SUBSCRIPTION)
+  return mqttLink({
+    url: broker.mqttUrl,
+    username: broker.username,
+    password: broker.password,
+    clientId: config.QUANTRAC_INGEST_CLIENT_ID,
+    subscription: config.QUANTRAC_INGEST_SUBSCRIPTION,
+    log,
+  })
+}
+
 export function ingestOptions(
   config: z.infer<typeof ingestConfig>,
   storage: Storage,
-  broker: BrokerConnection,
+  broker: BrokerConnection | RunningBroker,
   log: Logger,
 ): IngestOptions {
+  const ingestLog = log.child({ component: 'ingest' })
   return {
-    ...broker,
-    subscription: config.QUANTRAC_INGEST_SUBSCRIPTION,
+    link: ingestLink(config, broker, ingestLog),
     maxPayloadBytes: config.QUANTRAC_MQTT_MAX_PAYLOAD_BYTES,
     batchSize: config.QUANTRAC_BATCH_SIZE,
     flushIntervalMs: config.QUANTRAC_FLUSH_INTERVAL_MS,
@@ -54,7 +77,7 @@ export function ingestOptions(
     registry: storage.registry,
     alerts: storage.registry,
     state: storage.registry,
-    log: log.child({ component: 'ingest' }),
+    log: ingestLog,
     spoolDir: join(config.QUANTRAC_DATA_DIR, 'spool'),
     spoolMaxBytes: config.QUANTRAC_SPOOL_MAX_BYTES,
     commitIntervalMs: config.QUANTRAC_SPOOL_COMMIT_MS,

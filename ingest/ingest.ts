@@ -1,14 +1,8 @@
-import { connect, type IClientOptions } from 'mqtt'
 import type { Logger } from 'pino'
 import type { Alert } from '../core/alerts.ts'
 import type { ExposurePoint, Reading } from '../core/contract.ts'
 import type { AlertTransition } from '../core/exposure/index.ts'
-import {
-  DEAD_LETTER_TOPIC,
-  parseReadingsTopic,
-  parseSensorChangeTopic,
-  SENSOR_CHANGES_SUBSCRIPTION,
-} from '../core/topics.ts'
+import { DEAD_LETTER_TOPIC, parseReadingsTopic, parseSensorChangeTopic } from '../core/topics.ts'
 import { ingestMetrics, reportIngestGauges } from '../metrics/ingest.ts'
 import type { AlertRepository, Registry, StateRepository } from '../registry/types.ts'
 import { InfluxWriteError } from '../store/influx/connection.ts'
@@ -17,6 +11,7 @@ import { createBatchWriter } from './batch-writer.ts'
 import { decodeMessage, REJECTION_REASONS, type Rejection, type RejectionReason } from './decode.ts'
 import { createExposureMonitor, type ExposureMonitorState } from './exposure-monitor.ts'
 import { createFacilityRules } from './facility-rules.ts'
+import type { BrokerLink } from './link/link.ts'
 import { createLiveFeed } from './live-feed.ts'
 import { createRateLimiter, RATE_LIMITED } from './rate-limit.ts'
 import { createSensorDirectory } from './sensor-directory.ts'
@@ -24,10 +19,8 @@ import { createDelivery } from './spool/delivery.ts'
 import { openIngestSpool } from './spool/open.ts'
 
 export interface IngestOptions {
-  mqttUrl: string
-  username?: string
-  password?: string
-  subscription: string
+  /** Where messages come from: an MQTT connection (`link/mqtt.ts`) or the embedded broker (`link/embedded.ts`). */
+  link: BrokerLink
   maxPayloadBytes: number
   batchSize: number
   flushIntervalMs: number
@@ -42,7 +35,7 @@ export interface IngestOptions {
   spoolMaxBytes?: number
   /** Messages are committed to the spool and acknowledged at least this often. Default 20 ms. */
   commitIntervalMs?: number
-  /** Stable across restarts, so the broker keeps the session and redelivers what was not acknowledged. */
+  /** Names the spool: one per ingest worker (the MQTT link's client id, stable across restarts). */
   clientId?: string
   /** Per-sensor token bucket: messages per second and burst. */
   sensorRateLimit?: { ratePerSecond: number; burst: number }
@@ -75,7 +68,7 @@ function isRetryable(err: unknown): boolean {
 }
 
 /**
- * The ingest service: subscribes to sensor readings on any MQTT broker, validates and normalises them,
+ * The ingest service: takes sensor readings from its broker link, validates and normalises them,
  * evaluates exposure (ceiling, STEL, TWA, noise dose) and the alert lifecycle, writes readings, exposure
  * and alert events in batches, and feeds the live view. Exposure state survives a restart.
  */
@@ -127,18 +120,8 @@ export async function startIngest(options: IngestOptions) {
     (await options.state.loadState(STATE_KEY)) as ExposureMonitorState | undefined,
   )
 
-  const clientOptions: IClientOptions = {
-    username: options.username,
-    password: options.password,
-    clientId,
-    // A persistent session: what ingest has not acknowledged, the broker keeps and sends again.
-    clean: false,
-    reconnectPeriod: 1000,
-  }
-  const client = connect(options.mqttUrl, clientOptions)
-  // A URL may carry credentials (mqtt://user:password@host): never in the log.
-  const brokerUrl = options.mqttUrl.replace(/\/\/[^/@]*@/, '//')
-  const live = createLiveFeed(client)
+  const link = options.link
+  const live = createLiveFeed(link.publish)
 
   function publishAlerts(transitions: AlertTransition[]): void {
     for (const { type, alert } of transitions) {
@@ -173,7 +156,7 @@ export async function startIngest(options: IngestOptions) {
       loggedRejections.add(key)
       log.warn({ topic, reason: rejection.reason, detail: rejection.detail }, 'message rejected')
     }
-    client.publish(
+    link.publish(
       DEAD_LETTER_TOPIC,
       JSON.stringify({
         topic,
@@ -182,7 +165,7 @@ export async function startIngest(options: IngestOptions) {
         receivedAt: new Date(receivedAt).toISOString(),
         payload: payload.subarray(0, DEAD_LETTER_SAMPLE_CHARS).toString('utf8'),
       }),
-      { qos: 0 },
+      0,
     )
   }
 
@@ -239,35 +222,15 @@ export async function startIngest(options: IngestOptions) {
     }
   }
 
-  // Installed before the connection is up: the broker may send the session's backlog right after CONNACK.
   const delivery = createDelivery({
-    client,
     writers,
     commitIntervalMs: options.commitIntervalMs ?? 20,
     commitItems: options.batchSize,
     onMessage: handleMessage,
     log,
   })
-  client.on('error', (err) => log.error({ err }, 'MQTT client error'))
-  client.on('reconnect', () => log.warn({ url: brokerUrl }, 'reconnecting to the MQTT broker'))
-  await new Promise<void>((resolve, reject) => {
-    function connected() {
-      client.removeListener('error', failed)
-      resolve()
-    }
-    // Only the first connection may fail the start; later errors are the reconnect loop's.
-    function failed(err: Error) {
-      client.removeListener('connect', connected)
-      client.end(true)
-      reject(err)
-    }
-    client.once('connect', connected)
-    client.once('error', failed)
-  })
-  // Every worker hears of registry changes; the readings subscription may be shared between workers.
-  await client.subscribeAsync(SENSOR_CHANGES_SUBSCRIPTION, { qos: 1 })
-  await client.subscribeAsync(options.subscription, { qos: 1 })
-  log.info({ subscription: options.subscription, url: brokerUrl }, 'ingest subscribed')
+  await link.open(delivery.sink)
+  log.info({ from: link.description }, 'ingest taking readings')
 
   const sweep = setInterval(
     () => publishAlerts(monitor.sweepOffline(Date.now(), sensors.offlineAfterMs)),
@@ -315,9 +278,10 @@ export async function startIngest(options: IngestOptions) {
       closed = true
       clearInterval(sweep)
       clearInterval(persist)
-      delivery.stop()
+      link.stop()
+      await delivery.stop()
       live.close()
-      await client.endAsync()
+      await link.close()
       facilityRules.close()
       await sensors.close()
       await Promise.all([...writers.map((writer) => writer.flush()), saveState()])

@@ -1,7 +1,7 @@
-import type { MqttClient } from 'mqtt'
 import type { Alert } from '../core/alerts.ts'
 import type { ExposurePoint, Reading } from '../core/contract.ts'
 import { liveTopic } from '../core/topics.ts'
+import type { BrokerLink } from './link/link.ts'
 
 /** How often accepted readings and exposure figures go out to the live feed, per facility, as one message. */
 export const LIVE_BATCH_INTERVAL_MS = 250
@@ -19,17 +19,17 @@ function add<T extends { facilityId: string }>(batches: Batches<T>, item: T): vo
  * (QoS 0: a live view can miss a frame, the store has them all); alerts go out at once with QoS 1, because
  * the publish-to-alert latency is what an officer feels.
  */
-export function createLiveFeed(client: MqttClient) {
+export function createLiveFeed(publish: BrokerLink['publish']) {
   const readings: Batches<Reading> = new Map()
   const exposures: Batches<ExposurePoint> = new Map()
   const timer = setInterval(flush, LIVE_BATCH_INTERVAL_MS)
 
   function flush(): void {
     for (const [facilityId, batch] of readings) {
-      client.publish(liveTopic(facilityId, 'readings'), JSON.stringify({ readings: batch }), { qos: 0 })
+      publish(liveTopic(facilityId, 'readings'), JSON.stringify({ readings: batch }), 0)
     }
     for (const [facilityId, batch] of exposures) {
-      client.publish(liveTopic(facilityId, 'exposures'), JSON.stringify({ exposures: batch }), { qos: 0 })
+      publish(liveTopic(facilityId, 'exposures'), JSON.stringify({ exposures: batch }), 0)
     }
     readings.clear()
     exposures.clear()
@@ -39,7 +39,7 @@ export function createLiveFeed(client: MqttClient) {
     reading: (reading: Reading) => add(readings, reading),
     exposure: (exposure: ExposurePoint) => add(exposures, exposure),
     alert(alert: Alert): void {
-      client.publish(liveTopic(alert.facilityId, 'alerts'), JSON.stringify(alert), { qos: 1 })
+      publish(liveTopic(alert.facilityId, 'alerts'), JSON.stringify(alert), 1)
     },
     close(): void {
       clearInterval(timer)

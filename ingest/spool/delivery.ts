@@ -1,5 +1,5 @@
-import type { IPublishPacket, MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
+import type { MessageSink } from '../link/link.ts'
 
 /** What delivery needs of a batch writer. */
 export interface Committable {
@@ -9,7 +9,6 @@ export interface Committable {
 }
 
 export interface DeliveryOptions {
-  client: MqttClient
   writers: readonly Committable[]
   /** Longest wait before what arrived is committed and acknowledged (group commit). */
   commitIntervalMs: number
@@ -17,8 +16,8 @@ export interface DeliveryOptions {
   commitItems: number
   /**
    * Handles one message: decode, add to the writers. Synchronous, except when it must first look something
-   * up (a sensor the directory has not heard of yet): then it returns a promise, and no further message is
-   * read until it settles, so the order of messages and of their acknowledgements is kept.
+   * up (a sensor the directory has not heard of yet): then it returns a promise, and later messages wait
+   * for it, so the order of messages and of their acknowledgements is kept.
    */
   onMessage(topic: string, payload: Buffer): Promise<void> | undefined
   log: Logger
@@ -27,79 +26,62 @@ export interface DeliveryOptions {
 /** While the spool refuses, commits are retried this often. */
 const RETRY_COMMIT_MS = 500
 
-// Passed to MQTT.js's handleMessage callback: go on with the next packet, but send no PUBACK for this one.
-// One shared instance, so the hot path allocates nothing.
-const ACK_LATER = new Error('acknowledged once durable')
-
-type SendPacket = (packet: { cmd: 'puback'; messageId: number }, cb?: () => void) => void
-
 /**
- * At-least-once delivery from the broker into the spool. MQTT.js would PUBACK each QoS 1 message as soon as
- * its handler returned; instead, the messages' contents are committed to the spool every
- * `commitIntervalMs` (one fsync for all of them) and only then acknowledged, in the order received
- * [MQTT-4.6.0-2]. A message whose PUBACK was not sent — ingest crashed, the connection broke, the spool was
- * full — stays with the broker, which sends it again on the next connection of this client id
- * [MQTT-4.4.0-1], since ingest connects with a persistent session (clean: false).
+ * At-least-once delivery from the broker into the spool, whatever the link. A message is acknowledged only
+ * once its contents are committed to the spool: commits happen every `commitIntervalMs` or `commitItems`
+ * (one fsync for all that arrived), and acknowledgements go out in the order the messages came
+ * [MQTT-4.6.0-2]. A message not acknowledged — ingest crashed, the connection broke, the spool was full —
+ * stays with the broker (or, in this process, with the sensor), which sends it again.
  *
- * While the spool refuses commits, ingest stops reading from the broker: the handler's callback is held,
- * MQTT.js reads no further packet, and the broker keeps the rest.
+ * While the spool refuses commits, no acknowledgement goes out and the links' `resume`s are held, so the
+ * broker stops handing ingest more.
  */
 export function createDelivery(options: DeliveryOptions) {
-  const { client, writers, log } = options
-  const internal = client as unknown as { _sendPacket?: SendPacket }
-  if (typeof internal._sendPacket !== 'function') {
-    // Fail at start, not by losing data: manual PUBACKs depend on this MQTT.js internal.
-    throw new Error('this MQTT.js version has no _sendPacket: manual acknowledgements are impossible')
-  }
-  const sendPacket = internal._sendPacket.bind(client)
-  let unacknowledged: number[] = []
-  let held: (() => void) | undefined
+  const { writers, log } = options
+  let unacknowledged: (() => void)[] = []
+  let held: (() => void)[] = []
+  // A message waiting on a lookup; later messages are handled after it.
+  let lookingUp: Promise<void> | undefined
   let timer: NodeJS.Timeout | undefined
-  let stopped = false
   let acknowledged = 0
   let blocked = false
 
-  client.on('close', function forgetUnacknowledged() {
-    // The broker sends these again on the next connection; acknowledging them on it would be wrong.
-    unacknowledged = []
-    release()
-  })
-
-  client.handleMessage = function handleMessage(packet: IPublishPacket, callback) {
-    // Closing: not taken, not acknowledged, so the broker keeps it for the next start.
-    if (stopped) return callback(ACK_LATER)
+  function take(topic: string, payload: Buffer, acknowledge: () => void, resume?: () => void) {
     let pending: Promise<void> | undefined
     try {
-      pending = options.onMessage(packet.topic, packet.payload as Buffer)
+      pending = options.onMessage(topic, payload)
     } catch (err) {
-      log.error({ err, topic: packet.topic }, 'message handler failed')
+      log.error({ err, topic }, 'message handler failed')
     }
-    if (pending === undefined) return handled(packet, callback)
-    pending
-      .catch((err) => log.error({ err, topic: packet.topic }, 'message handler failed'))
-      .then(() => handled(packet, callback))
+    if (pending === undefined) return handled(acknowledge, resume)
+    return pending
+      .catch((err) => log.error({ err, topic }, 'message handler failed'))
+      .then(() => handled(acknowledge, resume))
+  }
+
+  function queueBehindLookup(next: Promise<void>): void {
+    const queued: Promise<void> = next.then(() => {
+      if (lookingUp === queued) lookingUp = undefined
+    })
+    lookingUp = queued
   }
 
   /** After a message was handled: queue its acknowledgement for the next commit. */
-  function handled(packet: IPublishPacket, callback: (error?: Error) => void): void {
-    if (packet.qos !== 1 || packet.messageId === undefined) {
-      callback()
-      return
-    }
-    unacknowledged.push(packet.messageId)
+  function handled(acknowledge: () => void, resume: (() => void) | undefined): void {
+    unacknowledged.push(acknowledge)
     let due = 0
     for (const writer of writers) due += writer.uncommitted()
     if (due >= options.commitItems) commit()
     else timer ??= setTimeout(commit, options.commitIntervalMs)
-    // The spool refuses: read no further packet until a commit succeeds.
-    if (blocked) held = () => callback(ACK_LATER)
-    else callback(ACK_LATER)
+    if (resume === undefined) return
+    if (blocked) held.push(resume)
+    else resume()
   }
 
   function release(): void {
-    const resume = held
-    held = undefined
-    resume?.()
+    const resumes = held
+    held = []
+    for (const resume of resumes) resume()
   }
 
   /** Commits every writer and, when all succeeded, acknowledges every message received so far. */
@@ -113,26 +95,41 @@ export function createDelivery(options: DeliveryOptions) {
       timer = setTimeout(commit, RETRY_COMMIT_MS)
       return false
     }
-    if (client.connected) {
-      for (const messageId of unacknowledged) sendPacket({ cmd: 'puback', messageId })
-      acknowledged += unacknowledged.length
-    }
+    const due = unacknowledged
     unacknowledged = []
+    for (const acknowledge of due) acknowledge()
+    acknowledged += due.length
     release()
     return true
   }
 
+  const sink: MessageSink = {
+    receive(topic, payload, acknowledge, resume) {
+      if (lookingUp === undefined) {
+        const pending = take(topic, payload, acknowledge, resume)
+        if (pending !== undefined) queueBehindLookup(pending)
+      } else {
+        queueBehindLookup(lookingUp.then(() => take(topic, payload, acknowledge, resume)))
+      }
+    },
+    forgetUnacknowledged() {
+      unacknowledged = []
+      release()
+    },
+  }
+
   return {
+    sink,
     commit,
     /** Messages received and not yet acknowledged. */
     unacknowledged: () => unacknowledged.length,
     acknowledged: () => acknowledged,
     /**
-     * Stops taking messages (later ones stay with the broker), commits and acknowledges what was taken.
-     * Returns whether the commit succeeded; if not, the broker sends those messages again.
+     * Once the link has stopped delivering: waits for a message being looked up, commits and acknowledges
+     * what was taken. Returns whether the commit succeeded; if not, those messages are sent again.
      */
-    stop(): boolean {
-      stopped = true
+    async stop(): Promise<boolean> {
+      await lookingUp
       const ok = commit()
       if (timer !== undefined) clearTimeout(timer)
       timer = undefined

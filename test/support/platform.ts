@@ -10,6 +10,8 @@ import type { ProfileId } from '../../core/limits/index.ts'
 import { DEFAULT_SHIFT_PATTERN } from '../../core/shifts.ts'
 import { READINGS_SUBSCRIPTION } from '../../core/topics.ts'
 import { type IngestOptions, startIngest } from '../../ingest/ingest.ts'
+import { embeddedBrokerLink } from '../../ingest/link/embedded.ts'
+import { mqttLink } from '../../ingest/link/mqtt.ts'
 import { issueApiKey } from '../../registry/api-keys.ts'
 import { newSecret } from '../../registry/credentials.ts'
 import { openSqliteRegistry } from '../../registry/sqlite/registry.ts'
@@ -84,11 +86,15 @@ export async function startPlatform(options: PlatformOptions = {}) {
         )
       : undefined
   const mqttUrl = options.mqttUrl ?? `mqtt://127.0.0.1:${broker!.port}`
+  const clientId = options.ingest?.clientId ?? 'quantrac-ingest'
+  // As `quantrac start` does: in memory from the embedded broker, over MQTT from an external one.
   const startIngestHere = () =>
     startIngest({
-      mqttUrl,
-      ...service,
-      subscription: READINGS_SUBSCRIPTION,
+      link:
+        broker === undefined
+          ? mqttLink({ url: mqttUrl, ...service, clientId, subscription: READINGS_SUBSCRIPTION, log })
+          : embeddedBrokerLink(broker, READINGS_SUBSCRIPTION),
+      clientId,
       maxPayloadBytes: 16_384,
       batchSize: 1000,
       flushIntervalMs: options.flushIntervalMs ?? 100,
