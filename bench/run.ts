@@ -16,7 +16,7 @@ import {
   type TargetCheck,
   writeReport,
 } from './lib/report.ts'
-import { BENCH_FLEET, PUBLISHERS, type Section } from './lib/section.ts'
+import { BENCH_FLEET, PUBLISHERS, type Section, STORE_BATCH } from './lib/section.ts'
 import { formatBytes, formatCount, formatMs, formatPercent } from './lib/stats.ts'
 import { type CeilingFigures, ceiling } from './sections/ceiling.ts'
 import { type EndToEndFigures, endToEnd } from './sections/end-to-end.ts'
@@ -182,8 +182,7 @@ async function main(): Promise<void> {
       fleet: `${BENCH_FLEET.facilities} facilities × ${BENCH_FLEET.sensorsPerFacility} sensors (simulator device mix, seed ${BENCH_FLEET.seed})`,
       publishers: `${PUBLISHERS.workers} processes × ${PUBLISHERS.connectionsPerWorker} connections, QoS 1, ≤ ${PUBLISHERS.window} unacknowledged per connection`,
       'run length': quick ? '2 s per load (quick)' : '10 s per load',
-      'ingest batch':
-        '1,000 readings or 100 ms (test/support/platform.ts); other ingest settings at their defaults',
+      'store batch': `${formatCount(STORE_BATCH.size)} readings or ${STORE_BATCH.flushMs} ms, quantrac and the peer alike; other ingest settings at their defaults`,
       'broker max payload': '16,384 bytes',
       'peer broker': peerFigures?.broker ?? 'Mosquitto',
     },

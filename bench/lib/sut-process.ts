@@ -15,6 +15,7 @@ import { READINGS_SUBSCRIPTION } from '../../core/topics.ts'
 import { DEVICE_MODELS } from '../../simulators/devices.ts'
 import { generateFleet } from '../../simulators/fleet.ts'
 import { type Platform, startPlatform } from '../../test/support/platform.ts'
+import { STORE_BATCH } from './section.ts'
 import type { FromSut, ToSut } from './sut.ts'
 
 /**
@@ -51,7 +52,11 @@ function send(message: FromSut): void {
 
 async function start(message: Extract<ToSut, { type: 'start' }>): Promise<void> {
   if (message.mode === 'quantrac') {
-    platform = await startPlatform({ influxUrl: message.influxUrl })
+    platform = await startPlatform({
+      influxUrl: message.influxUrl,
+      flushIntervalMs: STORE_BATCH.flushMs,
+      ingest: { batchSize: STORE_BATCH.size },
+    })
     const access = platform as unknown as AccessControlledPlatform
     send({
       type: 'ready',

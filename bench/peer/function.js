@@ -1,6 +1,6 @@
 // The Node-RED function node of the peer flow: the same job as quantrac's ingest, the Node-RED way. Checks
 // each reading, applies the same limits (QT_LIMITS, from quantrac's QCVN profile), batches points for
-// `influxdb batch` (1,000 points or 100 ms, as ingest does) and sends alerts to output 2.
+// `influxdb batch` (5,000 points or 100 ms: bench/lib/section.ts STORE_BATCH, as ingest does) and sends alerts to output 2.
 // bench/sections/peer.ts puts this declaration and a call to it into the node's code.
 export function limitsNode(msg, node, context, env) {
   let limits = context.get('limits')
@@ -57,7 +57,7 @@ export function limitsNode(msg, node, context, env) {
     if (points.length > 0) node.send([{ payload: points }, null])
   }
   context.set('buffer', buffer)
-  if (buffer.length >= 1000) flush()
+  if (buffer.length >= 5000) flush()
   else if (!context.get('timer')) context.set('timer', setTimeout(flush, 100))
   if (alerts.length > 0) node.send([null, alerts])
   return null
