@@ -27,6 +27,8 @@ export interface FacilityRules {
 }
 
 interface Entry {
+  /** entryKey(sensorId, factor) */
+  id: string
   key: { facilityId: string; sensorId: string; factor: Reading['factor'] }
   limits: ResolvedLimits | undefined
   evaluator: ExposureEvaluator
@@ -38,12 +40,17 @@ interface Entry {
   estimated: boolean
 }
 
+/** One evaluator as saved: whose it is, and its state. */
+export interface SavedEvaluator {
+  key: Entry['key']
+  /** Fed WBGT estimates rather than readings. */
+  estimated: boolean
+  evaluator: ExposureStateData
+}
+
 export interface ExposureMonitorState {
-  evaluators: ExposureStateData[]
-  keys: Entry['key'][]
-  /** Per evaluator, whether it is fed WBGT estimates (absent in state saved before heat stress). */
-  estimated?: boolean[]
-  tracker: AlertTrackerData
+  evaluators: SavedEvaluator[]
+  tracker?: AlertTrackerData
 }
 
 export interface Observation {
@@ -77,24 +84,28 @@ export function createExposureMonitor(
   restored?: ExposureMonitorState,
 ) {
   const entries = new Map<string, Entry>()
-  const tracker = restored ? AlertTracker.fromJSON(restored.tracker, options) : new AlertTracker(options)
+  const tracker = restored?.tracker
+    ? AlertTracker.fromJSON(restored.tracker, options)
+    : new AlertTracker(options)
   const activeSensors = new Map<string, number>()
   for (const alert of tracker.active()) countActive(alert, 1)
-  if (restored) {
-    restored.evaluators.forEach((data, i) => {
-      const key = restored.keys[i]!
-      const rules = rulesOf(key.facilityId)
-      const limits = limitsFor(rules.profile, key.factor, limitVariantOf(key.sensorId))
-      entries.set(entryKey(key.sensorId, key.factor), {
-        key,
-        limits,
-        evaluator: ExposureEvaluator.fromJSON(data, evaluatorOptions(key.factor, data.shiftStart, limits)),
-        shiftEnd: shiftEndAt(data.shiftStart, rules.shifts),
-        evaluatedAt: 0,
-        estimated: restored.estimated?.[i] ?? false,
-      })
+  for (const { key, estimated, evaluator: data } of restored?.evaluators ?? []) {
+    const rules = rulesOf(key.facilityId)
+    const limits = limitsFor(rules.profile, key.factor, limitVariantOf(key.sensorId))
+    const id = entryKey(key.sensorId, key.factor)
+    entries.set(id, {
+      id,
+      key,
+      limits,
+      evaluator: ExposureEvaluator.fromJSON(data, evaluatorOptions(key.factor, data.shiftStart, limits)),
+      shiftEnd: shiftEndAt(data.shiftStart, rules.shifts),
+      evaluatedAt: 0,
+      estimated,
     })
   }
+  // Evaluators that took readings since they were last handed out for saving, oldest change first.
+  const changed = new Set<string>()
+  let trackerChanged = false
   const wbgtEstimators = new Map<string, WbgtEstimator>()
   const measuresWbgt = new Set<string>()
 
@@ -106,6 +117,7 @@ export function createExposureMonitor(
   }
 
   function track(transitions: AlertTransition[]): AlertTransition[] {
+    if (transitions.length > 0) trackerChanged = true
     for (const { type, alert } of transitions) {
       if (type === 'opened') countActive(alert, 1)
       else if (type === 'cleared') countActive(alert, -1)
@@ -130,6 +142,7 @@ export function createExposureMonitor(
     if (existing !== undefined && existing.evaluator.shiftStart > shiftStart) return existing
     const limits = limitsFor(rules.profile, reading.factor, limitVariantOf(reading.sensorId))
     const entry: Entry = {
+      id,
       key: { facilityId: reading.facilityId, sensorId: reading.sensorId, factor: reading.factor },
       limits,
       evaluator: new ExposureEvaluator(evaluatorOptions(reading.factor, shiftStart, limits)),
@@ -176,6 +189,7 @@ export function createExposureMonitor(
   function evaluate(reading: Reading, estimated: boolean): Observation {
     const entry = entryFor(reading, estimated)
     if (entry.evaluator.observe(reading.time, reading.value) !== 'accepted') return NOTHING
+    changed.add(entry.id)
     const limits = entry.limits
     if (limits === undefined) return NOTHING
     const due =
@@ -247,16 +261,37 @@ export function createExposureMonitor(
     observeFault,
     sweepOffline,
     openAlerts: () => tracker.active().length,
-    toJSON(): ExposureMonitorState {
-      const list = [...entries.values()]
-      return {
-        evaluators: list.map((entry) => entry.evaluator.toJSON()),
-        keys: list.map((entry) => entry.key),
-        estimated: list.map((entry) => entry.estimated),
-        tracker: tracker.toJSON(),
+    /** How many evaluators changed since they were last taken for saving. */
+    changedCount: () => changed.size,
+    /**
+     * Up to `max` evaluators that changed since they were last taken, oldest change first: saving a share
+     * of them at a time keeps any one save short, where saving all at once would stall the event loop.
+     */
+    takeChanged(max: number): SavedEvaluator[] {
+      const taken: SavedEvaluator[] = []
+      for (const id of changed) {
+        if (taken.length >= max) break
+        changed.delete(id)
+        const entry = entries.get(id)
+        if (entry !== undefined) taken.push(saved(entry))
       }
+      return taken
+    },
+    /** The alert tracker's state if an alert changed since it was last taken. */
+    takeTrackerChange(): AlertTrackerData | undefined {
+      if (!trackerChanged) return undefined
+      trackerChanged = false
+      return tracker.toJSON()
+    },
+    /** Everything, for a restart: `createExposureMonitor(…, monitor.toJSON())`. */
+    toJSON(): ExposureMonitorState {
+      return { evaluators: [...entries.values()].map(saved), tracker: tracker.toJSON() }
     },
   }
+}
+
+function saved(entry: Entry): SavedEvaluator {
+  return { key: entry.key, estimated: entry.estimated, evaluator: entry.evaluator.toJSON() }
 }
 
 function evaluatorOptions(factor: Reading['factor'], shiftStart: number, limits: ResolvedLimits | undefined) {

@@ -208,6 +208,8 @@ export interface AlertRepository {
 
 /** Ingest's working state (exposure windows, open alerts), kept so a restart mid-shift loses nothing. */
 export interface StateRepository {
-  loadState(key: string): Promise<unknown>
-  saveState(key: string, value: unknown): Promise<void>
+  /** Every state whose key starts with `prefix`, by key. */
+  loadStates(prefix: string): Promise<Map<string, unknown>>
+  /** Saves several states at once (one transaction), each replacing what its key held. */
+  saveStates(states: Iterable<readonly [key: string, value: unknown]>): Promise<void>
 }

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite'
 import type { Alert } from '../../core/alerts.ts'
+import { inTransaction } from '../../store/sqlite/database.ts'
 import type { AlertQuery, AlertRepository, StateRepository } from '../types.ts'
 import { selectPage, Where } from './paging.ts'
 
@@ -78,18 +79,22 @@ export function alertRepository(db: DatabaseSync): AlertRepository {
 }
 
 export function stateRepository(db: DatabaseSync): StateRepository {
-  const load = db.prepare('SELECT body FROM ingest_state WHERE key = ?')
+  // A range on the primary key: `prefix` ≤ key < `prefix` followed by the highest code point.
+  const load = db.prepare('SELECT key, body FROM ingest_state WHERE key >= ? AND key < ?')
   const save = db.prepare(
     `INSERT INTO ingest_state (key, body, updated_at) VALUES (?, ?, ?)
      ON CONFLICT (key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
   )
   return {
-    async loadState(key: string) {
-      const row = load.get(key) as { body: string } | undefined
-      return row && JSON.parse(row.body)
+    async loadStates(prefix: string) {
+      const rows = load.all(prefix, `${prefix}\u{10ffff}`) as { key: string; body: string }[]
+      return new Map(rows.map((row) => [row.key, JSON.parse(row.body)]))
     },
-    async saveState(key: string, value: unknown) {
-      save.run(key, JSON.stringify(value), Date.now())
+    async saveStates(states) {
+      const now = Date.now()
+      inTransaction(db, () => {
+        for (const [key, value] of states) save.run(key, JSON.stringify(value), now)
+      })
     },
   }
 }

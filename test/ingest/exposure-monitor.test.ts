@@ -89,6 +89,23 @@ describe('the live exposure monitor', () => {
     expect(monitor.openAlerts()).toBe(0)
   })
 
+  it('hands out the evaluators that changed, oldest change first, a share at a time, and the alerts when they changed', () => {
+    const monitor = createExposureMonitor(
+      () => RULES,
+      () => undefined,
+    )
+    for (const sensorId of ['a', 'b', 'c']) monitor.observe(noise(sensorId, 0, 80))
+    expect(monitor.changedCount()).toBe(3)
+    expect(monitor.takeChanged(2).map((saved) => saved.key.sensorId)).toEqual(['a', 'b'])
+    monitor.observe(noise('a', 1, 80))
+    expect(monitor.takeChanged(10).map((saved) => saved.key.sensorId)).toEqual(['c', 'a'])
+    expect(monitor.takeChanged(10)).toEqual([])
+    expect(monitor.takeTrackerChange()).toBeUndefined()
+    monitor.observe(noise('a', 2, 118))
+    expect(monitor.takeTrackerChange()?.alerts.map((alert) => alert.kind)).toEqual(['ceiling'])
+    expect(monitor.takeTrackerChange()).toBeUndefined()
+  })
+
   describe('heat stress', () => {
     function hotHours(monitor: ReturnType<typeof createExposureMonitor>, sensorId: string, minutes: number) {
       // 34 °C at 70 % RH: a heat index of 46.8 °C, estimated WBGT 31.6 °C.

@@ -131,6 +131,21 @@ describe('the SQLite registry', () => {
     expect(decommissioned).toMatchObject({ status: 'decommissioned', hasCredentials: false })
     await expect(registry.setSensorSecret('s', 'h3')).rejects.toBeInstanceOf(ConflictError)
   })
+  it('saves states in one go and loads those under a prefix', async () => {
+    await registry.saveStates([
+      ['exposure-monitor/evaluator/s1/noise', { n: 1 }],
+      ['exposure-monitor/alerts', { alerts: [] }],
+      ['exposure-monitorx', { other: true }],
+    ])
+    await registry.saveStates([['exposure-monitor/evaluator/s1/noise', { n: 2 }]])
+    expect(await registry.loadStates('exposure-monitor/')).toEqual(
+      new Map<string, unknown>([
+        ['exposure-monitor/alerts', { alerts: [] }],
+        ['exposure-monitor/evaluator/s1/noise', { n: 2 }],
+      ]),
+    )
+  })
+
   it('keeps an acknowledgement when ingest saves a later update of the same alert', async () => {
     await registry.save(alert('a1'))
     expect(await registry.acknowledge('a1', { by: 'An', at: 1500, note: 'checked' })).toBe(true)
