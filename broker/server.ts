@@ -152,7 +152,9 @@ export async function startBroker(
 
   const maxPacketBytes = options.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES
   let oversized = 0
-  const server = createServer(function handleConnection(socket) {
+  // No Nagle: with it, a QoS 1 alert to the API waited behind un-ACKed live-feed frames for the peer's
+  // delayed ACK (20–40 ms on Linux); MQTT packets are small and each one is meant to go now.
+  const server = createServer({ noDelay: true }, function handleConnection(socket) {
     guardConnection(socket, maxPacketBytes, function refuseOversized(refusal) {
       oversized++
       log.warn(
