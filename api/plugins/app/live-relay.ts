@@ -12,17 +12,23 @@ export function facilityRoom(facilityId: string): string {
 
 /**
  * The live feed: relays what ingest publishes on `quantrac/v1/live/{facilityId}/…` to the socket.io
- * room of that facility. A client connects with its API key, joins with `socket.emit('join', facilityId, ack)`
+ * room of that facility on this instance. A client connects with its API key, joins with `socket.emit('join', facilityId, ack)`
  * — only facilities its key reaches — and then receives `reading`, `exposure` and `alert` events.
  */
 export default fp(
   async function liveRelay(fastify: FastifyInstance) {
     const client = fastify.mqtt
+    const localRooms = fastify.io.of('/').adapter.rooms
 
+    // Every API instance receives every live message over MQTT and serves its own sockets: it emits locally
+    // (a Redis adapter would otherwise repeat each event once per instance), and not at all for a facility
+    // none of its sockets watch, which spares parsing most of the feed.
     client.on('message', function relay(topic, payload) {
       const address = parseLiveTopic(topic)
       if (address === undefined) return
-      const room = fastify.io.to(facilityRoom(address.facilityId))
+      const name = facilityRoom(address.facilityId)
+      if (!localRooms.has(name)) return
+      const room = fastify.io.local.to(name)
       try {
         const message = JSON.parse(payload.toString('utf8'))
         if (address.kind === 'alerts') room.emit('alert', alertResponse(message))
