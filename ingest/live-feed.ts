@@ -3,15 +3,28 @@ import type { ExposurePoint, Reading } from '../core/contract.ts'
 import { liveTopic } from '../core/topics.ts'
 import type { BrokerLink } from './link/link.ts'
 
-/** How often accepted readings and exposure figures go out to the live feed, per facility, as one message. */
+/** How long accepted readings and exposure figures of one facility are gathered into one live message. */
 export const LIVE_BATCH_INTERVAL_MS = 250
+/**
+ * Batches are sent by a timer this much shorter, each tick only those whose time is up: the facilities'
+ * batches fall due at different moments, so the work is spread instead of one burst of a thousand
+ * messages every 250 ms, which held up alerts evaluated meanwhile by 20–30 ms.
+ */
+const LIVE_TICK_MS = 25
 
-type Batches<T> = Map<string, T[]>
+interface Batch<T> {
+  /** When its first item came: it goes out LIVE_BATCH_INTERVAL_MS later. */
+  since: number
+  items: T[]
+}
 
-function add<T extends { facilityId: string }>(batches: Batches<T>, item: T): void {
+/** Per facility, in the order their batches were started, which is the order they fall due. */
+type Batches<T> = Map<string, Batch<T>>
+
+function add<T extends { facilityId: string }>(batches: Batches<T>, item: T, now: number): void {
   const batch = batches.get(item.facilityId)
-  if (batch === undefined) batches.set(item.facilityId, [item])
-  else batch.push(item)
+  if (batch === undefined) batches.set(item.facilityId, { since: now, items: [item] })
+  else batch.items.push(item)
 }
 
 /**
@@ -22,28 +35,31 @@ function add<T extends { facilityId: string }>(batches: Batches<T>, item: T): vo
 export function createLiveFeed(publish: BrokerLink['publish']) {
   const readings: Batches<Reading> = new Map()
   const exposures: Batches<ExposurePoint> = new Map()
-  const timer = setInterval(flush, LIVE_BATCH_INTERVAL_MS)
+  const timer = setInterval(() => flush(Date.now() - LIVE_BATCH_INTERVAL_MS), LIVE_TICK_MS)
 
-  function flush(): void {
+  /** Sends the batches started at or before `dueBefore`. */
+  function flush(dueBefore: number): void {
     for (const [facilityId, batch] of readings) {
-      publish(liveTopic(facilityId, 'readings'), JSON.stringify({ readings: batch }), 0)
+      if (batch.since > dueBefore) break
+      readings.delete(facilityId)
+      publish(liveTopic(facilityId, 'readings'), JSON.stringify({ readings: batch.items }), 0)
     }
     for (const [facilityId, batch] of exposures) {
-      publish(liveTopic(facilityId, 'exposures'), JSON.stringify({ exposures: batch }), 0)
+      if (batch.since > dueBefore) break
+      exposures.delete(facilityId)
+      publish(liveTopic(facilityId, 'exposures'), JSON.stringify({ exposures: batch.items }), 0)
     }
-    readings.clear()
-    exposures.clear()
   }
 
   return {
-    reading: (reading: Reading) => add(readings, reading),
-    exposure: (exposure: ExposurePoint) => add(exposures, exposure),
+    reading: (reading: Reading) => add(readings, reading, Date.now()),
+    exposure: (exposure: ExposurePoint) => add(exposures, exposure, Date.now()),
     alert(alert: Alert): void {
       publish(liveTopic(alert.facilityId, 'alerts'), JSON.stringify(alert), 1)
     },
     close(): void {
       clearInterval(timer)
-      flush()
+      flush(Number.POSITIVE_INFINITY)
     },
   }
 }
