@@ -245,7 +245,12 @@ export function createExposureMonitor(
     const transitions: AlertTransition[] = []
     for (const entry of newestBySensor.values()) {
       const limit = offlineAfterMs(entry.key.sensorId) ?? entry.evaluator.maxSampleIntervalMs
-      const signal = offlineSignal(entry.evaluator.lastTime, now, limit)
+      const lastTime = entry.evaluator.lastTime
+      // Only a silent sensor, or one with an alert that may clear, has news for the tracker: skipping the
+      // others keeps a sweep of thousands of sensors short.
+      const silent = lastTime !== undefined && now - lastTime > limit
+      if (!silent && !activeSensors.has(entry.id)) continue
+      const signal = offlineSignal(lastTime, now, limit)
       transitions.push(...tracker.observe(entry.key, signal, now))
     }
     return track(transitions)

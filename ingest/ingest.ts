@@ -57,10 +57,11 @@ const EXPOSURE_STORE_INTERVAL_MS = 60_000
 /**
  * Evaluator windows and open alerts are saved a share at a time, every STATE_SAVE_MS, so that each
  * evaluator that changed is saved within about STATE_SAVE_ROUNDS of them (30 s), and everything on
- * shutdown. Saving all at once stalled the event loop for 100–250 ms at 15,000 evaluators.
+ * shutdown. Saving all at once stalled the event loop for 100–250 ms at 15,000 evaluators, and even a
+ * thirtieth of them each second for 10–35 ms.
  */
-const STATE_SAVE_MS = 1000
-const STATE_SAVE_ROUNDS = 30
+const STATE_SAVE_MS = 200
+const STATE_SAVE_ROUNDS = 150
 const STATE_PREFIX = 'exposure-monitor/'
 const TRACKER_STATE_KEY = `${STATE_PREFIX}alerts`
 const EVALUATOR_STATE_PREFIX = `${STATE_PREFIX}evaluator/`

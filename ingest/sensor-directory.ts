@@ -10,6 +10,13 @@ const MAX_REMEMBERED_UNKNOWN = 10_000
 /** A sensor that misses this many reporting intervals is offline. */
 export const MISSED_INTERVALS_OFFLINE = 3
 const LAST_SEEN_FLUSH_MS = 30_000
+/**
+ * The full refresh and the last-seen flush go in pieces this large, giving the event loop back between
+ * them: done at once for 5,000 sensors they held up readings and alerts for 60–110 ms.
+ */
+const PIECE = 500
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /**
  * The registered sensors, in memory so admitting a message costs a map lookup. The API announces each
@@ -21,21 +28,44 @@ export async function createSensorDirectory(registry: Registry, log: Logger) {
   let lastSeen = new Map<string, number>()
   const unknownSince = new Map<string, number>()
 
+  // Sensors announced while a full refresh reads its pages: their news is newer than the pages'.
+  let announcedDuringRefresh: Set<string> | undefined
+
   async function refresh(): Promise<void> {
-    sensors = new Map((await registry.allSensorAccess()).map((access) => [access.id, access]))
+    const next = new Map<string, SensorAccess>()
+    announcedDuringRefresh = new Set()
+    try {
+      for (let afterId = ''; ; await nextTurn()) {
+        const page = await registry.sensorAccessPage(afterId, PIECE)
+        for (const access of page) next.set(access.id, access)
+        if (page.length < PIECE) break
+        afterId = page[page.length - 1]!.id
+      }
+      for (const sensorId of announcedDuringRefresh) {
+        const announced = sensors.get(sensorId)
+        if (announced === undefined) next.delete(sensorId)
+        else next.set(sensorId, announced)
+      }
+      sensors = next
+    } finally {
+      announcedDuringRefresh = undefined
+    }
   }
 
   async function refreshSensor(sensorId: string): Promise<void> {
     const access = await registry.sensorAccess(sensorId)
+    announcedDuringRefresh?.add(sensorId)
     if (access === undefined) sensors.delete(sensorId)
     else sensors.set(sensorId, access)
   }
 
   async function flushLastSeen(): Promise<void> {
-    if (lastSeen.size === 0) return
-    const batch = lastSeen
+    const batch = [...lastSeen]
     lastSeen = new Map()
-    await registry.recordLastSeen(batch)
+    for (let start = 0; start < batch.length; start += PIECE) {
+      if (start > 0) await nextTurn()
+      await registry.recordLastSeen(new Map(batch.slice(start, start + PIECE)))
+    }
   }
 
   await refresh()

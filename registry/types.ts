@@ -169,7 +169,8 @@ export interface Registry {
   decommissionSensor(id: string): Promise<Sensor>
   sensorAccess(id: string): Promise<SensorAccess | undefined>
   /** Every sensor's access facts, for ingest's in-memory directory. */
-  allSensorAccess(): Promise<SensorAccess[]>
+  /** Sensors by id after `afterId` (`''`: from the first), at most `limit`: a full read in pages. */
+  sensorAccessPage(afterId: string, limit: number): Promise<SensorAccess[]>
   recordLastSeen(lastSeen: ReadonlyMap<string, number>): Promise<void>
 
   createApiKey(key: Omit<ApiKey, 'createdAt'>, secretHash: string): Promise<ApiKey>

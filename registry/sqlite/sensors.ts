@@ -86,14 +86,14 @@ type SensorMethods = Pick<
   | 'setSensorSecret'
   | 'decommissionSensor'
   | 'sensorAccess'
-  | 'allSensorAccess'
+  | 'sensorAccessPage'
   | 'recordLastSeen'
 >
 
 export function sensorRepository(db: DatabaseSync): SensorMethods {
   const statements = {
     get: db.prepare(`SELECT * FROM ${SENSOR_VIEW} WHERE id = ?`),
-    all: db.prepare(`SELECT * FROM ${SENSOR_VIEW}`),
+    page: db.prepare(`SELECT * FROM ${SENSOR_VIEW} WHERE id > ? ORDER BY id LIMIT ?`),
     insert: db.prepare(
       `INSERT INTO sensor (id, facility_id, zone_id, model, serial, factors, calibrated_at, calibration_due,
          reporting_interval_s, limit_variant, secret_hash, credential_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
@@ -200,7 +200,8 @@ export function sensorRepository(db: DatabaseSync): SensorMethods {
       const row = read(id)
       return row && toAccess(row)
     },
-    allSensorAccess: async () => (statements.all.all() as unknown as SensorRow[]).map(toAccess),
+    sensorAccessPage: async (afterId, limit) =>
+      (statements.page.all(afterId, limit) as unknown as SensorRow[]).map(toAccess),
 
     async recordLastSeen(lastSeen: ReadonlyMap<string, number>) {
       inTransaction(db, () => {

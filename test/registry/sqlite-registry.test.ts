@@ -114,7 +114,19 @@ describe('the SQLite registry', () => {
     await registry.createSensor({ ...sensor, sensorLimitVariant: 'intellectual' }, 'h')
     expect((await registry.sensorAccess('s'))?.limitVariant).toBe('intellectual')
     await registry.updateSensor('s', { sensorLimitVariant: null })
-    expect((await registry.allSensorAccess()).map((access) => access.limitVariant)).toEqual(['office'])
+    expect((await registry.sensorAccessPage('', 10)).map((access) => access.limitVariant)).toEqual(['office'])
+  })
+
+  it('reads sensor access in pages by id', async () => {
+    await registry.createFacility(testFacility('f'))
+    for (const id of ['s3', 's1', 's2']) {
+      await registry.createSensor({ id, facilityId: 'f', model: 'm', serial: '', factors: ['noise'] }, 'h')
+    }
+    const ids = async (afterId: string) =>
+      (await registry.sensorAccessPage(afterId, 2)).map((access) => access.id)
+    expect(await ids('')).toEqual(['s1', 's2'])
+    expect(await ids('s2')).toEqual(['s3'])
+    expect(await ids('s3')).toEqual([])
   })
 
   it('raises the credential version on rotation and revocation, and drops the secret on decommissioning', async () => {
