@@ -2,6 +2,7 @@ import { MAX_CLOCK_SKEW_MS, MAX_READING_AGE_MS, type Reading, sensorPayloadSchem
 import { FACTORS, type FactorId } from '../core/factors.ts'
 import { parseReadingsTopic, type SensorAddress } from '../core/topics.ts'
 import { converterTo } from '../core/units.ts'
+import { readValidPayload } from './payload-fast-path.ts'
 
 export const REJECTION_REASONS = [
   'topic',
@@ -64,13 +65,16 @@ export function decodeMessage(
   } catch (err) {
     return refused('json', `payload is not JSON: ${(err as Error).message}`)
   }
-  const parsed = sensorPayloadSchema.safeParse(json)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    return refused('schema', `${issue?.path.join('.') || 'payload'}: ${issue?.message}`)
+  let message = readValidPayload(json)
+  if (message === undefined) {
+    const parsed = sensorPayloadSchema.safeParse(json)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      return refused('schema', `${issue?.path.join('.') || 'payload'}: ${issue?.message}`)
+    }
+    message = parsed.data
   }
 
-  const message = parsed.data
   const items = 'readings' in message ? message.readings : [message]
   const defaultTs = 'readings' in message ? message.ts : undefined
   const result: DecodedMessage = { readings: [], rejections: [] }
