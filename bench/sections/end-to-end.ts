@@ -260,7 +260,7 @@ export const endToEnd: Section = {
         notes: [
           '*offered* is what the publishers were scheduled to send in the run; *acknowledged* what the broker PUBACKed (less than offered only when flow control held the publishers back: they wait, they never drop); *stored* is `SELECT count(value) FROM reading` over the run’s reading times; *lost* = acknowledged − stored; *refused msgs* are messages ingest rejected on purpose during the run (schema, unknown sensor, per-sensor rate limit), which also count in *lost*. *stored r/s* runs from the first publish to the moment ingest’s writer had nothing pending; *store lag* is how long after the last PUBACK that was.',
           `The last row offers ${formatCount(SATURATING_READINGS_PER_SECOND)} readings/s, far past capacity: it measures capacity and shows whether back-pressure or loss absorbs the excess.`,
-          `Latency: one reading of noise 118 dBA (QCVN 24 maximum 115 dBA) per sample, each from a fresh sensor id (an open alert for the same sensor and factor is not raised again), every ${intervalMs} ms, timed from \`publishAsync\` to the socket.io \`alert\` event in the bench process; the path is MQTT → aedes → ingest → MQTT (QoS 1) → aedes → API live relay → socket.io.`,
+          `Latency: one reading of noise 118 dBA (QCVN 24 maximum 115 dBA) per sample, each from a fresh sensor id (an open alert for the same sensor and factor is not raised again), every ${intervalMs} ms, timed from \`publishAsync\` to the socket.io \`alert\` event in the bench process; the path is MQTT → aedes → ingest (in the broker’s process) → aedes → MQTT (QoS 1) → API live relay → socket.io.`,
         ],
         data: {
           runs,

@@ -263,7 +263,7 @@ export const peer: Section = {
         notes: [
           'Flow (bench/peer/flow.json, function in bench/peer/function.js): `mqtt in` (QoS 1, parsed JSON) → `function` (checks each reading, applies quantrac’s QCVN ceilings, floors and IDLH, batches 5,000 points or 100 ms like ingest) → `influxdb batch` (InfluxDB 1.x, precision ms); alerts → `websocket out` on /ws/alerts. No zod-grade validation, no exposure evaluation, no alert lifecycle: the peer does less work per reading than quantrac.',
           'Broker: Mosquitto 2.0 in its own process with its defaults (max_inflight_messages 20, max_queued_messages 1000 per client). It acknowledges a publisher’s QoS 1 message once queued, so readings can be acknowledged and still lost downstream: when Node-RED falls behind, Mosquitto drops QoS 1 messages past 1000 queued for it, and Node-RED acknowledges what it receives before the flow has stored it.',
-          'Alert latency here is publish → Node-RED → WebSocket, one hop shorter than quantrac’s (which goes through a second MQTT hop and the API’s socket.io relay).',
+          'Alert latency here is publish → Node-RED → WebSocket, one hop shorter than quantrac’s (which goes through an MQTT hop to the API and its socket.io relay).',
         ],
         data: { runs, latency, latencySamplesMs: probe.latencies, ratio, database },
       }
