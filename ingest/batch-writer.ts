@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import type { DeadLetters } from './spool/dead-letter.ts'
-import { type Spool, SpoolFullError } from './spool/spool.ts'
+import { type Spool, type SpoolEntry, SpoolFullError } from './spool/spool.ts'
 
 export interface BatchWriterOptions<T> {
   /** The writer's stream in the spool: `readings`, `alert-events`, `exposures`. */
@@ -42,6 +42,8 @@ export interface BatchWriterStats {
 }
 
 const MAX_BACKOFF_MS = 30_000
+/** Committed entries kept in memory for the store, at most this many batches' worth; the rest is read back. */
+const MAX_RECENT_BATCHES = 10
 
 /**
  * Collects items, commits them to the disk spool (`commit`, which the caller times so it can acknowledge
@@ -49,6 +51,10 @@ const MAX_BACKOFF_MS = 30_000
  * (store down) leaves the batch in the spool and tries again with exponential backoff and jitter; a
  * permanent one (bad data) sets the batch aside in the dead-letter file and goes on, so bad points never
  * block good ones. Whatever a previous run left in the spool is written first.
+ *
+ * The spool is for a crash: what this run committed is also kept in memory (up to MAX_RECENT_BATCHES
+ * batches) and written from there, so the common path never reads the spool back and parses it again.
+ * Past that bound, or while a previous run's entries wait, the writer reads the spool.
  */
 export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
   const { spool, name, log } = options
@@ -62,6 +68,11 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
   // Entries up to this id had to wait (an outage, or a previous run): writing them counts as a replay.
   let backlogUntil = spool.lastId(name)
   const stats = { spooled: 0, written: 0, replayed: 0, failedBatches: 0, refused: 0 }
+  // This run's committed entries not yet in the store, oldest first, while they are all of the spool's.
+  let recent: SpoolEntry<T>[] = []
+  let recentItems = 0
+  // The spool holds entries `recent` does not: a previous run's, or ones let go to bound memory.
+  let readFromSpool = spool.items(name) > 0
 
   function add(item: T): void {
     uncommitted.push(item)
@@ -75,7 +86,8 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
       while (uncommitted.length > 0) {
         const chunk =
           uncommitted.length <= options.batchSize ? uncommitted : uncommitted.slice(0, options.batchSize)
-        spool.append(name, chunk)
+        const id = spool.append(name, chunk)
+        remember({ id, created: Date.now(), items: chunk })
         stats.spooled += chunk.length
         uncommitted = chunk === uncommitted ? [] : uncommitted.slice(chunk.length)
       }
@@ -95,6 +107,41 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
     spoolFull = false
     schedule()
     return true
+  }
+
+  function remember(entry: SpoolEntry<T>): void {
+    if (readFromSpool) return
+    recent.push(entry)
+    recentItems += entry.items.length
+    if (recentItems <= MAX_RECENT_BATCHES * options.batchSize) return
+    // A long store outage: memory lets go, and the spool (bounded by its own size) is read back later.
+    recent = []
+    recentItems = 0
+    readFromSpool = true
+  }
+
+  /** The oldest committed entries, at least one, until `maxItems` items: from memory or the spool. */
+  function nextEntries(maxItems: number): SpoolEntry<T>[] {
+    if (readFromSpool) {
+      const entries = spool.read<T>(name, maxItems)
+      // Caught up: what gets committed from now on is written from memory.
+      if (entries.length === 0) readFromSpool = false
+      return entries
+    }
+    const entries: SpoolEntry<T>[] = []
+    let count = 0
+    for (const entry of recent) {
+      if (count > 0 && count + entry.items.length > maxItems) break
+      entries.push(entry)
+      count += entry.items.length
+    }
+    return entries
+  }
+
+  /** Forgets entries up to `lastId` once the store has them (or they were set aside). */
+  function done(lastId: number): void {
+    spool.remove(name, lastId)
+    while (recent.length > 0 && recent[0]!.id <= lastId) recentItems -= recent.shift()!.items.length
   }
 
   function schedule(): void {
@@ -131,7 +178,7 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
    */
   async function writeSpooled(partial: boolean, once = false): Promise<void> {
     for (;;) {
-      const entries = spool.read<T>(name, options.batchSize)
+      const entries = nextEntries(options.batchSize)
       if (entries.length === 0) return
       const items = entries.length === 1 ? entries[0]!.items : entries.flatMap((entry) => entry.items)
       // A batch is as full as it gets when the next entry would not fit (entries are never split): waiting
@@ -144,7 +191,7 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
         attempt = 0
         let replayed = 0
         for (const entry of entries) if (entry.id <= backlogUntil) replayed += entry.items.length
-        spool.remove(name, lastId)
+        done(lastId)
         stats.written += items.length
         stats.replayed += replayed
         options.onWritten?.({ items: items.length, replayed, seconds: (performance.now() - started) / 1000 })
@@ -166,7 +213,7 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
           return
         }
         const setAside = options.deadLetters.add(name, (err as Error).message ?? String(err), items)
-        spool.remove(name, lastId)
+        done(lastId)
         stats.refused += items.length
         log.error(
           {

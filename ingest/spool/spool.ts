@@ -92,19 +92,20 @@ export function openSpool(options: SpoolOptions) {
   }
 
   return {
-    /** Stores `items` durably as one entry, or throws SpoolFullError (nothing stored). */
-    append(stream: string, items: readonly unknown[]): void {
-      if (items.length === 0) return
+    /** Stores `items` durably as one entry and returns its id, or throws SpoolFullError (nothing stored). */
+    append(stream: string, items: readonly unknown[]): number {
+      if (items.length === 0) throw new Error('an empty entry has no place in the spool')
       const body = JSON.stringify(items)
       const bytes = Buffer.byteLength(body)
       if (totalBytes + bytes > options.maxBytes) {
         throw new SpoolFullError(`spool full: ${totalBytes} + ${bytes} bytes exceed ${options.maxBytes}`)
       }
-      insert.run(stream, Date.now(), items.length, bytes, body)
+      const { lastInsertRowid } = insert.run(stream, Date.now(), items.length, bytes, body)
       const t = totalsOf(stream)
       t.items += items.length
       t.bytes += bytes
       totalBytes += bytes
+      return Number(lastInsertRowid)
     },
 
     /** The oldest entries of `stream` after entry `afterId`, at least one, until `maxItems` items are reached. */

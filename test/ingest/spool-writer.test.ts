@@ -105,6 +105,32 @@ describe('the spooled batch writer', () => {
     await w.close()
   })
 
+  it('lets go of memory in an outage longer than ten batches, reads the spool back in order, then uses memory again', async () => {
+    let down = true
+    const written: number[] = []
+    const w = writer(async (items) => {
+      if (down) throw new Error('ECONNREFUSED')
+      written.push(...items)
+    })
+    // 40 items in 20 commits: past the 30 items (10 batches of 3) kept in memory.
+    for (let i = 1; i <= 40; i++) {
+      w.add(i)
+      if (i % 2 === 0) w.commit()
+    }
+    await w.flush()
+    expect(w.stats()).toMatchObject({ pending: 40, written: 0 })
+    down = false
+    await w.flush()
+    for (const i of [41, 42, 43]) w.add(i)
+    w.commit()
+    await vi.waitFor(() => expect(written).toEqual(Array.from({ length: 43 }, (_, i) => i + 1)), {
+      timeout: 5000,
+    })
+    expect(w.stats()).toMatchObject({ pending: 0, written: 43 })
+    expect(spool.items('test')).toBe(0)
+    await w.close()
+  })
+
   it('writes on its next start what a previous run left in the spool, first', async () => {
     const first = writer(async () => {
       throw new Error('down')
