@@ -195,7 +195,7 @@ export function createExposureMonitor(
     const due =
       reading.time - entry.evaluatedAt >= SIGNAL_INTERVAL_MS ||
       breachesInstantly(limits, reading.value) ||
-      activeSensors.has(entryKey(reading.sensorId, reading.factor))
+      activeSensors.has(entry.id)
     if (!due) return NOTHING
     entry.evaluatedAt = reading.time
     const summary = entry.evaluator.summary()
@@ -237,6 +237,8 @@ export function createExposureMonitor(
   ): AlertTransition[] {
     const newestBySensor = new Map<string, Entry>()
     for (const entry of entries.values()) {
+      // A WBGT estimate is as fresh as the readings behind it; the alert names a factor the sensor sends.
+      if (entry.estimated) continue
       const newest = newestBySensor.get(entry.key.sensorId)
       if (newest === undefined || (entry.evaluator.lastTime ?? 0) > (newest.evaluator.lastTime ?? 0)) {
         newestBySensor.set(entry.key.sensorId, entry)
