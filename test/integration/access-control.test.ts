@@ -127,6 +127,31 @@ describe('access control across the API, the broker and the live feed', () => {
       expect(await statusOf(who, method, path, bodies[`${method} ${path}`])).toBe(expected)
     })
 
+    // The router matches the decoded path: every spelling of a route is that route, with its roles.
+    it.each([
+      '/%61pi/v1/keys',
+      '/api/v%31/keys',
+      '/ap%69/v1/keys',
+      '/%61%70%69/v1/keys',
+      '/api/v1/%6beys',
+      '/api%2Fv1/keys',
+    ])('refuses an anonymous POST to %s, however the path is spelled', async (path) => {
+      const response = await as('anonymous', 'POST', path, { name: 'x', role: 'admin' })
+      expect(response.status).not.toBe(201)
+      expect([401, 404]).toContain(response.status)
+      expect(
+        (await as('admin', 'GET', '/api/v1/keys')).body.items.map((k: { name: string }) => k.name),
+      ).not.toContain('x')
+    })
+
+    it.each(['/%61pi/v1/facilities', '/api/v%31/alerts', '/%61%70%69/v1/sensors'])(
+      'authenticates %s as its route, so a key reads it and no key does not',
+      async (path) => {
+        expect(await statusOf('anonymous', 'GET', path)).toBe(401)
+        expect(await statusOf('officerA', 'GET', path)).toBe(200)
+      },
+    )
+
     it('lists only the facilities, sensors, readings and alerts a scoped key reaches', async () => {
       const ids = async (who: Who, path: string, field = 'id') =>
         (await as(who, 'GET', path)).body.items.map((item: Record<string, string>) => item[field]).sort()

@@ -60,10 +60,13 @@ export default fp(
   async function auth(fastify: FastifyInstance) {
     fastify.decorateRequest('principal', null as unknown as Principal)
     fastify.decorate('authenticate', (token: string | undefined) => principalFor(fastify.registry, token))
+    // Access is decided by the route that matched, never by how the URL is spelled: the router matches the
+    // decoded path, so `/%61pi/v1/keys` is the keys route and gets its roles (a prefix test on request.url
+    // let it through unauthenticated). A route without roles is public: onRoute below allows that only
+    // outside /api/.
     fastify.addHook('onRequest', async function authenticateRequest(request) {
-      if (!request.url.startsWith('/api/v1/')) return
       const roles = request.routeOptions.config.roles
-      if (roles === undefined) return // an unknown route: the 404 handler answers
+      if (roles === undefined) return
       request.principal = await fastify.authenticate(bearer(request))
       if (!roles.includes(request.principal.role)) {
         throw new HttpError(
@@ -73,7 +76,7 @@ export default fp(
       }
     })
     fastify.addHook('onRoute', function requireRoles(route) {
-      if (route.url.startsWith('/api/v1/') && route.config?.roles === undefined) {
+      if (route.url.toLowerCase().startsWith('/api/') && route.config?.roles === undefined) {
         throw new Error(`route ${route.method} ${route.url} declares no roles`)
       }
     })
