@@ -2,12 +2,36 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
+    // Off by default; .ci/run asks for it (`--coverage`) and keeps the summary in test/artifacts/coverage.
+    coverage: {
+      provider: 'v8',
+      include: [
+        'api/**',
+        'bin/**',
+        'broker/**',
+        'core/**',
+        'dashboards/**',
+        'ingest/**',
+        'metrics/**',
+        'registry/**',
+        'simulators/**',
+        'store/**',
+      ],
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: 'test/artifacts/coverage',
+    },
     projects: [
       {
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/integration/**'],
+          exclude: ['test/integration/**', 'test/fuzz/**'],
+        },
+      },
+      {
+        test: {
+          name: 'fuzz',
+          include: ['test/fuzz/**/*.test.ts'],
         },
       },
       {

@@ -8,7 +8,8 @@ import { type Platform, type SensorCredentials, startPlatform } from '../support
 import { waitUntil } from '../support/processes.ts'
 import { hostileCorpus, mulberry32 } from './hostile.ts'
 
-const HOSTILE_MESSAGES = 3000
+// A fortieth of the decoder's corpus through the broker, as in CI (3,000 of 120,000).
+const HOSTILE_MESSAGES = Math.ceil(Number(process.env.QUANTRAC_FUZZ_MESSAGES ?? 20_000) / 40)
 const VALID_MESSAGES = 200
 const SEED = Number(process.env.QUANTRAC_FUZZ_SEED ?? 7)
 
