@@ -37,12 +37,30 @@ export function parseCsv(text: string): string[][] {
   return rows
 }
 
-/** Writes one CSV line, quoting the fields that need it. */
+/** What a spreadsheet program takes for the start of a formula: `=`, `+`, `-`, `@`, tab and carriage return. */
+const FORMULA_START = /^[=+\-@\t\r]/
+
+/**
+ * One CSV field. Text that a spreadsheet would run as a formula (`=HYPERLINK(…)`, `@SUM(…)`, `-2+3`) gets a
+ * leading `'` and quotes, as OWASP's CSV-injection guidance says, so it is shown as text; numbers are ours
+ * and stay numbers (a negative one too).
+ */
+function csvField(field: string | number | undefined): string {
+  if (field === undefined) return ''
+  if (typeof field === 'number') return String(field)
+  if (FORMULA_START.test(field)) return `"'${field.replace(/"/g, '""')}"`
+  return /[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field
+}
+
+/** Writes one CSV line, quoting the fields that need it and neutralising formulas. */
 export function csvLine(fields: readonly (string | number | undefined)[]): string {
-  return fields
-    .map((field) => {
-      const text = field === undefined ? '' : String(field)
-      return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-    })
-    .join(',')
+  return fields.map(csvField).join(',')
+}
+
+/**
+ * A whole CSV file as every export of the API sends it: a UTF-8 BOM, so spreadsheet programs read the
+ * Vietnamese names right, and lines ending in CRLF as RFC 4180 says.
+ */
+export function csvDocument(rows: readonly (readonly (string | number | undefined)[])[]): string {
+  return `\ufeff${rows.map(csvLine).join('\r\n')}\r\n`
 }

@@ -6,7 +6,7 @@ import { type CoverageRules, coverageRules } from '../../../../../core/coverage/
 import { reportTable } from '../../../../../core/coverage/tables.ts'
 import type { Role } from '../../../../../registry/types.ts'
 import { scopeOf } from '../../../../access.ts'
-import { csvLine } from '../../../../csv.ts'
+import { csvDocument } from '../../../../csv.ts'
 import { badRequest } from '../../../../http-errors.ts'
 import { errorSchema } from '../common-schemas.ts'
 import { gatherCoverage } from './gather.ts'
@@ -123,10 +123,7 @@ const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (fastify,
         .filter((part) => part !== undefined)
         .join('-')
         .replace(/[^\w.-]+/g, '_')
-      // The BOM makes spreadsheet programs read the UTF-8 of Vietnamese names; RFC 4180 lines end in CRLF.
-      const body = `\ufeff${reportTable(report, table)
-        .map((row) => csvLine(row))
-        .join('\r\n')}\r\n`
+      const body = csvDocument(reportTable(report, table))
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${filename}.csv"`)
