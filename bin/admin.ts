@@ -2,9 +2,9 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { parseEnv } from '../core/config.ts'
-import { issueApiKey } from '../registry/api-keys.ts'
+import { isKeyActive, issueApiKey } from '../registry/api-keys.ts'
 import { openSqliteRegistry } from '../registry/sqlite/registry.ts'
-import { ORGANISATION_KINDS, ROLES } from '../registry/types.ts'
+import { type ApiKey, ORGANISATION_KINDS, ROLES } from '../registry/types.ts'
 
 const USAGE = `usage: quantrac admin <command> [options]
 
@@ -13,6 +13,8 @@ Administers the registry in QUANTRAC_DATA_DIR directly, so a fresh install can b
   create-key --role admin|regulator|contractor|officer [--name NAME]
              [--organisation ID]   (contractor keys: the contractor organisation)
              [--facility ID]       (officer keys: their facility)
+             [--expires TIME]      (ISO-8601 with an offset, e.g. 2027-01-01T00:00:00+07:00;
+                                    from then on the key is refused like a revoked one)
              prints the key once; it is stored only as a digest
   list-keys
   revoke-key ID
@@ -29,6 +31,11 @@ const createKeyArgs = z
     name: z.string().min(1).optional(),
     organisation: z.string().optional(),
     facility: z.string().optional(),
+    expires: z.iso
+      .datetime({ offset: true, error: '--expires is ISO-8601 with an offset, e.g. 2027-01-01T00:00:00Z' })
+      .transform((text) => Date.parse(text))
+      .refine((time) => time > Date.now(), '--expires must be in the future')
+      .optional(),
   })
   .refine(
     (a) => a.role !== 'contractor' || a.organisation !== undefined,
@@ -45,6 +52,12 @@ const organisationArgs = z.object({
   kind: z.enum(ORGANISATION_KINDS, { message: `--kind is one of ${ORGANISATION_KINDS.join(', ')}` }),
 })
 
+function keyState(key: ApiKey, now: number): string {
+  if (key.revokedAt !== undefined) return `revoked ${new Date(key.revokedAt).toISOString()}`
+  if (key.expiresAt === undefined) return 'active'
+  return `${isKeyActive(key, now) ? 'expires' : 'expired'} ${new Date(key.expiresAt).toISOString()}`
+}
+
 /** `quantrac admin …`: returns the exit code (2 for bad usage). */
 export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
   const [command, ...rest] = argv
@@ -58,6 +71,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
         name: { type: 'string' },
         organisation: { type: 'string' },
         facility: { type: 'string' },
+        expires: { type: 'string' },
         id: { type: 'string' },
         kind: { type: 'string' },
       },
@@ -84,12 +98,13 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
       case 'create-key': {
         const args = createKeyArgs.safeParse(parsed.values)
         if (!args.success) return usage(args.error.issues.map((i) => i.message).join('; '))
-        const { role, name, organisation, facility } = args.data
+        const { role, name, organisation, facility, expires } = args.data
         const { key, token } = await issueApiKey(registry, {
           name: name ?? `${role} key`,
           role,
           organisationId: organisation,
           facilityId: facility,
+          expiresAt: expires,
         })
         io.stderr(`created ${key.role} key ${key.id}; it is shown this once:`)
         io.stdout(token)
@@ -100,8 +115,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
           const page = await registry.listApiKeys({ limit: 500, offset })
           for (const key of page.items) {
             const scope = key.facilityId ?? key.organisationId ?? 'all'
-            const state =
-              key.revokedAt === undefined ? 'active' : `revoked ${new Date(key.revokedAt).toISOString()}`
+            const state = keyState(key, Date.now())
             io.stdout(`${key.id}\t${key.role}\t${scope}\t${state}\t${key.name}`)
           }
           if (offset + 500 >= page.total) return 0

@@ -15,3 +15,8 @@ export async function issueApiKey(
   const key = await registry.createApiKey({ ...request, id }, digest(secret))
   return { key, token: formatApiKey(id, secret) }
 }
+
+/** Whether a key still opens the API at `now`: neither revoked nor expired. */
+export function isKeyActive(key: Pick<ApiKey, 'revokedAt' | 'expiresAt'>, now: number): boolean {
+  return key.revokedAt === undefined && (key.expiresAt === undefined || now < key.expiresAt)
+}

@@ -95,6 +95,8 @@ export interface ApiKey {
   facilityId?: string
   createdAt: number
   revokedAt?: number
+  /** Epoch ms from which the key is refused like a revoked one; undefined: it never expires. */
+  expiresAt?: number
 }
 
 export interface PageRequest {

@@ -12,6 +12,7 @@ interface ApiKeyRow {
   secret_hash: string
   created_at: number
   revoked_at: number | null
+  expires_at: number | null
 }
 
 function toApiKey(row: ApiKeyRow): ApiKey {
@@ -19,6 +20,7 @@ function toApiKey(row: ApiKeyRow): ApiKey {
   if (row.organisation_id !== null) key.organisationId = row.organisation_id
   if (row.facility_id !== null) key.facilityId = row.facility_id
   if (row.revoked_at !== null) key.revokedAt = row.revoked_at
+  if (row.expires_at !== null) key.expiresAt = row.expires_at
   return key
 }
 
@@ -27,8 +29,8 @@ export function apiKeyRepository(
 ): Pick<Registry, 'createApiKey' | 'findApiKey' | 'listApiKeys' | 'revokeApiKey'> {
   const statements = {
     insert: db.prepare(
-      `INSERT INTO api_key (id, name, role, organisation_id, facility_id, secret_hash, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO api_key (id, name, role, organisation_id, facility_id, secret_hash, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     get: db.prepare('SELECT * FROM api_key WHERE id = ?'),
     revoke: db.prepare('UPDATE api_key SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
@@ -45,6 +47,7 @@ export function apiKeyRepository(
           key.facilityId ?? null,
           secretHash,
           Date.now(),
+          key.expiresAt ?? null,
         )
       } catch (err) {
         if (isUniqueViolation(err)) throw new ConflictError(`API key ${key.id} exists already`)
