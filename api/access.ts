@@ -1,5 +1,5 @@
-import type { Role } from '../registry/types.ts'
-import { HttpError } from './http-errors.ts'
+import type { Facility, Registry, Role } from '../registry/types.ts'
+import { HttpError, notFound } from './http-errors.ts'
 
 /** Who is calling, as their API key says: the role, and the facilities the key reaches. */
 export interface Principal {
@@ -9,17 +9,35 @@ export interface Principal {
   /** 'all' for admins and regulators; the facility ids a contractor serves or an officer works at. */
   facilities: 'all' | readonly string[]
   organisationId?: string
+  /** Epoch ms the key expires at, if it does. */
+  expiresAt?: number
 }
 
 export function canReach(principal: Principal, facilityId: string): boolean {
   return principal.facilities === 'all' || principal.facilities.includes(facilityId)
 }
 
-/** Throws 403 unless the principal reaches the facility. */
-export function assertReach(principal: Principal, facilityId: string): void {
-  if (!canReach(principal, facilityId)) {
-    throw new HttpError(403, `this key does not reach facility ${facilityId}`)
-  }
+/**
+ * Throws unless `what` exists (its facility is known) and the principal reaches that facility. A key
+ * limited to some facilities gets the same answer — 403 `this key does not reach {what}` — for another
+ * tenant's sensor, facility or alert as for one that does not exist, so it cannot learn what others have;
+ * a key that reaches every facility gets 404 for what does not exist.
+ */
+export function assertReachable(principal: Principal, facilityId: string | undefined, what: string): void {
+  if (facilityId !== undefined && canReach(principal, facilityId)) return
+  if (principal.facilities === 'all') throw notFound(`no ${what}`)
+  throw new HttpError(403, `this key does not reach ${what}`)
+}
+
+/** A facility named in a path, a query or a body: it must exist and be reached (see assertReachable). */
+export async function reachableFacility(
+  registry: Pick<Registry, 'getFacility'>,
+  principal: Principal,
+  facilityId: string,
+): Promise<Facility> {
+  const facility = canReach(principal, facilityId) ? await registry.getFacility(facilityId) : undefined
+  assertReachable(principal, facility?.id, `facility ${facilityId}`)
+  return facility!
 }
 
 /** The facility ids a listing is limited to: undefined for keys that reach everything. */

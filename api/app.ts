@@ -1,12 +1,17 @@
 import type { FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import type { BrokerClient } from './broker-client.ts'
+import type { ApiSettings } from './config.ts'
 import auth from './plugins/app/auth.ts'
+import brokerClient from './plugins/app/broker-client.ts'
 import errorHandler from './plugins/app/error-handler.ts'
 import liveRelay from './plugins/app/live-relay.ts'
+import liveSockets from './plugins/app/live-sockets.ts'
 import liveUi from './plugins/app/live-ui.ts'
 import metrics from './plugins/app/metrics.ts'
-import mqtt, { type MqttOptions } from './plugins/app/mqtt.ts'
+import securityHeaders from './plugins/app/security-headers.ts'
 import services, { type Services } from './plugins/app/services.ts'
+import strictQuery from './plugins/app/strict-query.ts'
 import socketIo from './plugins/external/socket-io.ts'
 import swagger from './plugins/external/swagger.ts'
 import alertRoutes from './routes/api/v1/alerts/index.ts'
@@ -21,29 +26,39 @@ import sensorReadingRoutes from './routes/api/v1/sensors/readings.ts'
 import healthRoutes from './routes/health.ts'
 
 export interface AppOptions extends Services {
-  /** The broker the live feed and registry notifications go through, with service credentials. */
-  mqtt: MqttOptions
+  /**
+   * The broker the live feed and registry announcements go through, connected by the caller with the
+   * services' credentials (`connectBrokerClient`); tests pass an in-memory one.
+   */
+  broker: BrokerClient
+  settings: ApiSettings
 }
 
-/** The API as a plugin: it never listens, so tests drive it with `inject` and server.ts decides the port. */
+/**
+ * The API as a plugin: it never listens (server.ts decides the port), and everything it talks to is passed
+ * in — storage and the broker client — so tests build it without servers and drive it with `inject`.
+ */
 export default async function app(fastify: FastifyInstance, options: AppOptions) {
   fastify.setValidatorCompiler(validatorCompiler)
   fastify.setSerializerCompiler(serializerCompiler)
 
   await fastify.register(swagger)
   await fastify.register(socketIo)
+  await fastify.register(securityHeaders)
   await fastify.register(errorHandler)
+  await fastify.register(strictQuery)
   await fastify.register(services, {
     store: options.store,
     registry: options.registry,
     alerts: options.alerts,
   })
-  await fastify.register(mqtt, options.mqtt)
+  await fastify.register(brokerClient, { client: options.broker })
   await fastify.register(auth)
   await fastify.register(liveRelay)
+  await fastify.register(liveSockets, options.settings.live)
 
   await fastify.register(healthRoutes)
-  await fastify.register(metrics)
+  await fastify.register(metrics, { token: options.settings.metricsToken })
   await fastify.register(organisationRoutes, { prefix: '/api/v1/organisations' })
   await fastify.register(facilityRoutes, { prefix: '/api/v1/facilities' })
   await fastify.register(sensorRoutes, { prefix: '/api/v1/sensors' })

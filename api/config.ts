@@ -1,10 +1,38 @@
 import { z } from 'zod'
-import { mqttClientEnv } from '../core/config.ts'
+import { metricsEnv, mqttClientEnv } from '../core/config.ts'
 import { storeEnv } from '../store/config.ts'
+
+/** What the app itself is configured with, apart from where it listens and what it reads. */
+export const apiSettingsEnv = {
+  ...metricsEnv,
+  QUANTRAC_LIVE_MAX_ROOMS_PER_SOCKET: z.coerce.number().int().min(1).default(50),
+  QUANTRAC_LIVE_MAX_SOCKETS_PER_KEY: z.coerce.number().int().min(1).default(20),
+  QUANTRAC_LIVE_RECHECK_S: z.coerce.number().min(1).default(30),
+}
 
 export const apiEnv = {
   ...mqttClientEnv,
   ...storeEnv,
+  ...apiSettingsEnv,
   QUANTRAC_LISTEN_HOST: z.string().default('127.0.0.1'),
   QUANTRAC_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+}
+
+const settingsSchema = z.object(apiSettingsEnv)
+
+export interface ApiSettings {
+  metricsToken?: string
+  live: { maxRoomsPerSocket: number; maxSocketsPerKey: number; recheckIntervalMs: number }
+}
+
+/** The app's settings from its configuration; `apiSettings()` gives the defaults. */
+export function apiSettings(config: z.infer<typeof settingsSchema> = settingsSchema.parse({})): ApiSettings {
+  return {
+    metricsToken: config.QUANTRAC_METRICS_TOKEN,
+    live: {
+      maxRoomsPerSocket: config.QUANTRAC_LIVE_MAX_ROOMS_PER_SOCKET,
+      maxSocketsPerKey: config.QUANTRAC_LIVE_MAX_SOCKETS_PER_KEY,
+      recheckIntervalMs: config.QUANTRAC_LIVE_RECHECK_S * 1000,
+    },
+  }
 }

@@ -9,14 +9,20 @@ export interface ApiOptions extends AppOptions {
   log: Logger
 }
 
-/** Builds the API, listens, and returns its address and a close that stops taking requests first. */
-export async function startApi(options: ApiOptions) {
+/** The API on its fastify instance, ready but not listening: what `startApi` serves and tests `inject` into. */
+export async function buildApi(options: AppOptions & { log: Logger }) {
   const fastify = Fastify({
     loggerInstance: options.log as FastifyBaseLogger,
     // Request lines would drown the platform's own log; errors are still logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
   })
   await fastify.register(app, options)
+  return fastify
+}
+
+/** Builds the API, listens, and returns its address and a close that stops taking requests first. */
+export async function startApi(options: ApiOptions) {
+  const fastify = await buildApi(options)
   try {
     await fastify.listen({ host: options.host, port: options.port })
   } catch (err) {

@@ -13,7 +13,7 @@ import { startSimulation } from '../simulators/publisher.ts'
 import { HANDHELD, seedDemo } from './demo.ts'
 import { createLogger } from './log.ts'
 import { closeOnSignal, openStorage } from './services.ts'
-import { apiOptions, brokerOptions, ingestOptions } from './wiring.ts'
+import { apiOptions, brokerOptions, connectApiBrokerClient, ingestOptions } from './wiring.ts'
 
 const startEnv = z.object({
   ...brokerEnv,
@@ -51,7 +51,8 @@ export async function runStart(): Promise<number> {
   // Ingest takes readings from the broker in this process, in memory, unless told to use another address.
   const ingestBroker = config.QUANTRAC_MQTT_URL === undefined ? broker : mqtt
   const ingest = await startIngest(ingestOptions(config, storage, ingestBroker, log))
-  const api = await startApi(apiOptions(config, storage, mqtt, log))
+  const apiBrokerClient = await connectApiBrokerClient(mqtt, log)
+  const api = await startApi(apiOptions(config, storage, apiBrokerClient, log))
   const simulation =
     demo === undefined
       ? undefined
@@ -88,6 +89,7 @@ export async function runStart(): Promise<number> {
   closeOnSignal(log, [
     () => simulation?.stop(),
     () => api.close(),
+    () => apiBrokerClient.close(),
     // Sensors keep what they publish from here on: nothing is acknowledged by a broker about to stop.
     () => broker.refuseSensorPublishes(),
     () => ingest.close(),

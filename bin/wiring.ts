@@ -1,7 +1,8 @@
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { z } from 'zod'
-import { apiEnv } from '../api/config.ts'
+import { type BrokerClient, connectBrokerClient } from '../api/broker-client.ts'
+import { apiEnv, apiSettings } from '../api/config.ts'
 import type { ApiOptions } from '../api/server.ts'
 import { brokerEnv } from '../broker/config.ts'
 import type { BrokerOptions, RunningBroker } from '../broker/server.ts'
@@ -92,7 +93,7 @@ export function ingestOptions(
 export function apiOptions(
   config: z.infer<typeof apiConfig>,
   storage: Storage,
-  broker: BrokerConnection,
+  broker: BrokerClient,
   log: Logger,
 ): ApiOptions {
   return {
@@ -101,7 +102,18 @@ export function apiOptions(
     store: storage.store,
     registry: storage.registry,
     alerts: storage.registry,
-    mqtt: broker,
+    broker,
+    settings: apiSettings(config),
     log: log.child({ component: 'api' }),
   }
+}
+
+/** The API's client of the broker, with the services' credentials. */
+export function connectApiBrokerClient(broker: BrokerConnection, log: Logger): Promise<BrokerClient> {
+  return connectBrokerClient({
+    url: broker.mqttUrl,
+    username: broker.username,
+    password: broker.password,
+    log: log.child({ component: 'api' }),
+  })
 }

@@ -32,3 +32,9 @@ export const mqttClientEnv = {
   QUANTRAC_MQTT_USERNAME: z.string().optional(),
   QUANTRAC_MQTT_PASSWORD: z.string().optional(),
 }
+
+/** Settings of every part that serves `/metrics`. */
+export const metricsEnv = {
+  /** When set, `/metrics` answers only `Authorization: Bearer <token>`; unset, it is open. */
+  QUANTRAC_METRICS_TOKEN: z.string().min(16, 'a metrics token is at least 16 characters').optional(),
+}

@@ -7,9 +7,12 @@
  *   quantrac/v1/live/{facilityId}/alerts            ingest → API: alert events, sent at once
  *   quantrac/v1/live/{facilityId}/exposures         ingest → API: exposure figures (STEL, TWA, dose), batched
  *   quantrac/v1/registry/sensors/{sensorId}         API → broker, ingest: a sensor was added or changed
+ *   quantrac/v1/registry/keys/{keyId}               API → API: an API key was revoked
+ *   quantrac/v1/registry/facilities/{facilityId}    API → API: a facility changed, maybe who reaches it
  *
- * Sensors may publish only to their own readings topic and subscribe to nothing; the other topics are
- * for quantrac's services (broker/access.ts).
+ * Registry announcements carry no payload: whoever hears one reads the registry again. Sensors may publish
+ * only to their own readings topic and subscribe to nothing; the other topics are for quantrac's services
+ * (broker/access.ts).
  */
 export const TOPIC_ROOT = 'quantrac/v1'
 
@@ -32,6 +35,36 @@ export function parseSensorChangeTopic(topic: string): string | undefined {
   if (!topic.startsWith(SENSOR_CHANGE_PREFIX)) return undefined
   const sensorId = topic.slice(SENSOR_CHANGE_PREFIX.length)
   return ID_PATTERN.test(sensorId) ? sensorId : undefined
+}
+
+export const KEY_CHANGES_SUBSCRIPTION = `${TOPIC_ROOT}/registry/keys/+`
+export const FACILITY_CHANGES_SUBSCRIPTION = `${TOPIC_ROOT}/registry/facilities/+`
+const KEY_CHANGE_PREFIX = `${TOPIC_ROOT}/registry/keys/`
+const FACILITY_CHANGE_PREFIX = `${TOPIC_ROOT}/registry/facilities/`
+/** API key ids as tokens carry them (`qk_{id}_{secret}`). */
+const KEY_ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/
+
+export function keyChangeTopic(keyId: string): string {
+  return `${KEY_CHANGE_PREFIX}${keyId}`
+}
+
+export function facilityChangeTopic(facilityId: string): string {
+  return `${FACILITY_CHANGE_PREFIX}${facilityId}`
+}
+
+/** What a key or facility announcement is about, or undefined for any other topic. */
+export function parseAccessChangeTopic(
+  topic: string,
+): { kind: 'key'; keyId: string } | { kind: 'facility'; facilityId: string } | undefined {
+  if (topic.startsWith(KEY_CHANGE_PREFIX)) {
+    const keyId = topic.slice(KEY_CHANGE_PREFIX.length)
+    return KEY_ID_PATTERN.test(keyId) ? { kind: 'key', keyId } : undefined
+  }
+  if (topic.startsWith(FACILITY_CHANGE_PREFIX)) {
+    const facilityId = topic.slice(FACILITY_CHANGE_PREFIX.length)
+    return ID_PATTERN.test(facilityId) ? { kind: 'facility', facilityId } : undefined
+  }
+  return undefined
 }
 
 export function readingsTopic(facilityId: string, sensorId: string): string {

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import { collectDefaultMetrics, register } from 'prom-client'
 
@@ -30,15 +31,35 @@ export async function scrape(): Promise<{ contentType: string; body: string }> {
   return { contentType: register.contentType, body: await register.metrics() }
 }
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest()
+
+/**
+ * Whether a request may read the metrics: always when the operator set no token (QUANTRAC_METRICS_TOKEN),
+ * else only with `Authorization: Bearer <token>`. Digests are compared, so the time taken says nothing
+ * about the token.
+ */
+export function mayScrape(authorization: string | undefined, token: string | undefined): boolean {
+  if (token === undefined) return true
+  return authorization !== undefined && timingSafeEqual(sha256(authorization), sha256(`Bearer ${token}`))
+}
+
 /**
  * A small HTTP listener for `GET /metrics`, for a broker or ingest running as its own process
  * (`QUANTRAC_METRICS_PORT`); in `quantrac start` the API serves /metrics instead.
  */
-export function serveMetrics(host: string, port: number): Promise<{ port: number; close(): Promise<void> }> {
+export function serveMetrics(
+  host: string,
+  port: number,
+  token?: string,
+): Promise<{ port: number; close(): Promise<void> }> {
   collectProcessMetrics()
   const server: Server = createServer(function metricsRequest(request, response) {
     if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
       response.writeHead(404).end()
+      return
+    }
+    if (!mayScrape(request.headers.authorization, token)) {
+      response.writeHead(401, { 'www-authenticate': 'Bearer' }).end()
       return
     }
     scrape().then(

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connectAsync, type IClientOptions } from 'mqtt'
 import { pino } from 'pino'
+import { connectBrokerClient } from '../../api/broker-client.ts'
+import { type ApiSettings, apiSettings } from '../../api/config.ts'
 import { startApi } from '../../api/server.ts'
 import { startBroker } from '../../broker/server.ts'
 import type { FactorId } from '../../core/factors.ts'
@@ -30,6 +32,8 @@ export interface PlatformOptions {
   ingest?: Partial<IngestOptions>
   /** The services' credentials on an external broker (none by default, as for an anonymous Mosquitto). */
   service?: { username: string; password: string }
+  /** Overrides of the API's settings (caps of the live feed, metrics token). */
+  api?: Partial<ApiSettings>
 }
 
 export interface SensorCredentials {
@@ -107,15 +111,28 @@ export async function startPlatform(options: PlatformOptions = {}) {
       ...options.ingest,
     })
   let ingest = await startIngestHere()
-  const api = await startApi({
-    host: '127.0.0.1',
-    port: 0,
-    store,
-    registry,
-    alerts: registry,
-    mqtt: { mqttUrl, ...service },
-    log,
-  })
+  /** An API instance on its own port and its own broker client, as `quantrac api` runs one; several share one registry. */
+  async function startApiInstance() {
+    const brokerClient = await connectBrokerClient({ url: mqttUrl, ...service, log })
+    const running = await startApi({
+      host: '127.0.0.1',
+      port: 0,
+      store,
+      registry,
+      alerts: registry,
+      broker: brokerClient,
+      settings: { ...apiSettings(), ...options.api },
+      log,
+    })
+    return {
+      url: running.url,
+      async close() {
+        await running.close()
+        await brokerClient.close()
+      },
+    }
+  }
+  const api = await startApiInstance()
   const adminKey = (await issueApiKey(registry, { name: 'test admin', role: 'admin' })).token
 
   /** Calls the API as `key` (the admin by default) and returns the status and the parsed body. */
@@ -178,6 +195,7 @@ export async function startPlatform(options: PlatformOptions = {}) {
       return ingest
     },
     broker,
+    startApiInstance,
     /** Stops ingest as SIGTERM would and starts a new one on the same registry and store. */
     async restartIngest() {
       await ingest.close()

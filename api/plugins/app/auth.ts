@@ -1,8 +1,9 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { isKeyActive } from '../../../registry/api-keys.ts'
 import { digest, parseApiKey } from '../../../registry/credentials.ts'
-import type { Registry, Role } from '../../../registry/types.ts'
+import type { ApiKey, Registry, Role } from '../../../registry/types.ts'
 import type { Principal } from '../../access.ts'
 import { HttpError } from '../../http-errors.ts'
 
@@ -12,7 +13,7 @@ declare module 'fastify' {
     principal: Principal
   }
   interface FastifyInstance {
-    /** Resolves a bearer token to its principal; throws 401 for a missing, unknown or revoked key. */
+    /** Resolves a bearer token to its principal; throws 401 for a missing, unknown, revoked or expired key. */
     authenticate(token: string | undefined): Promise<Principal>
   }
   interface FastifyContextConfig {
@@ -23,6 +24,24 @@ declare module 'fastify' {
 
 const unauthorized = (message: string) => new HttpError(401, message)
 
+/** What a key may reach now: a contractor's facilities are read again each time, as they change. */
+export async function principalOf(registry: Registry, key: ApiKey): Promise<Principal> {
+  let facilities: Principal['facilities'] = 'all'
+  if (key.role === 'officer') facilities = key.facilityId === undefined ? [] : [key.facilityId]
+  else if (key.role === 'contractor') {
+    facilities =
+      key.organisationId === undefined ? [] : await registry.facilitiesOfContractor(key.organisationId)
+  }
+  return {
+    keyId: key.id,
+    name: key.name,
+    role: key.role,
+    facilities,
+    organisationId: key.organisationId,
+    expiresAt: key.expiresAt,
+  }
+}
+
 export async function principalFor(registry: Registry, token: string | undefined): Promise<Principal> {
   if (token === undefined || token === '')
     throw unauthorized('an API key is required: Authorization: Bearer qk_…')
@@ -30,20 +49,15 @@ export async function principalFor(registry: Registry, token: string | undefined
   if (parsed === undefined) throw unauthorized('malformed API key')
   const key = await registry.findApiKey(parsed.id)
   const given = Buffer.from(digest(parsed.secret))
+  // One answer for every key that does not open the API, so a caller learns nothing about keys it does not hold.
   if (
     key === undefined ||
-    key.revokedAt !== undefined ||
-    !timingSafeEqual(given, Buffer.from(key.secretHash))
+    !timingSafeEqual(given, Buffer.from(key.secretHash)) ||
+    !isKeyActive(key, Date.now())
   ) {
-    throw unauthorized('unknown or revoked API key')
+    throw unauthorized('unknown, revoked or expired API key')
   }
-  let facilities: Principal['facilities'] = 'all'
-  if (key.role === 'officer') facilities = key.facilityId === undefined ? [] : [key.facilityId]
-  else if (key.role === 'contractor') {
-    facilities =
-      key.organisationId === undefined ? [] : await registry.facilitiesOfContractor(key.organisationId)
-  }
-  return { keyId: key.id, name: key.name, role: key.role, facilities, organisationId: key.organisationId }
+  return principalOf(registry, key)
 }
 
 function bearer(request: FastifyRequest): string | undefined {
@@ -54,7 +68,8 @@ function bearer(request: FastifyRequest): string | undefined {
 /**
  * Authentication and role checks for /api/v1: a bearer API key (`qk_{id}_{secret}`, stored as a SHA-256
  * digest) resolves to a principal; the route's `config.roles` says who may call it. Facility scope is
- * checked by each route with `assertReach`, because only the route knows which facility it touches.
+ * checked by each route (`reachableFacility`, `assertReachable` in access.ts), because only the route knows
+ * which facility it touches.
  */
 export default fp(
   async function auth(fastify: FastifyInstance) {

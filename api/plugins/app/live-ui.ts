@@ -38,7 +38,7 @@ const CONTENT_SECURITY_POLICY = [
 
 const thresholdSchema = z.object({ value: z.number(), source: z.string() })
 
-export const limitsQuerySchema = z.object({
+export const limitsQuerySchema = z.strictObject({
   profile: z.enum(PROFILE_IDS).default(DEFAULT_PROFILE).describe('Limit profile, as a facility names it'),
   variant: z
     .string()

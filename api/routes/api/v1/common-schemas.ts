@@ -7,7 +7,8 @@ export const idSchema = z
   .string()
   .regex(ID_PATTERN, 'ids are 1–64 letters, digits, "_", "-" or ".", starting with a letter or digit')
 
-export const pageQuerySchema = z.object({
+/** Query strings are strict everywhere (plugins/app/strict-query.ts): extend this one, or z.strictObject. */
+export const pageQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50).describe('Items per page, 1–500'),
   offset: z.coerce.number().int().min(0).default(0).describe('Items to skip'),
 })
@@ -21,10 +22,41 @@ export function pageSchema<T extends z.ZodType>(item: T) {
   })
 }
 
-/** ISO-8601 or epoch milliseconds, turned into epoch milliseconds. */
-export const instantSchema = z
-  .union([z.iso.datetime({ offset: true }), z.coerce.number().int().min(0)])
-  .transform((value) => (typeof value === 'number' ? value : Date.parse(value)))
+/**
+ * The last instant every part holds: InfluxDB counts nanoseconds in an int64, so it ends at
+ * 2262-04-11T23:47:16.854Z; a Date would go on to +275760, but a later time could then be neither stored in
+ * InfluxDB nor asked of it (its parser refuses a later time literal: the API answered 500).
+ */
+export const MAX_INSTANT = 9_223_372_036_854
+
+const epochMs = z
+  .number()
+  .int()
+  .min(0, 'a time in epoch milliseconds is 0 or later')
+  .max(
+    MAX_INSTANT,
+    `a time is at most ${MAX_INSTANT} ms (2262-04-11T23:47:16.854Z), the last the store holds`,
+  )
+
+/**
+ * ISO-8601 with an offset, or epoch milliseconds (a number, or digits in a query string), turned into epoch
+ * milliseconds; anything a Date cannot hold is refused here, so it is never stored.
+ */
+export const instantSchema = z.union(
+  [
+    z.iso
+      .datetime({ offset: true })
+      .transform((text) => Date.parse(text))
+      .pipe(epochMs),
+    epochMs,
+    z
+      .string()
+      .regex(/^\d{1,16}$/)
+      .transform(Number)
+      .pipe(epochMs),
+  ],
+  { error: `a time is ISO-8601 with an offset, or epoch milliseconds from 0 to ${MAX_INSTANT}` },
+)
 
 export const readingSchema = z.object({
   facilityId: z.string(),

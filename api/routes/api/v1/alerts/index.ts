@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { ALERT_STATES, type Alert } from '../../../../../core/alerts.ts'
-import { assertReach, READERS, scopeOf } from '../../../../access.ts'
-import { HttpError, notFound } from '../../../../http-errors.ts'
+import { assertReachable, READERS, reachableFacility, scopeOf } from '../../../../access.ts'
+import { HttpError } from '../../../../http-errors.ts'
 import { facilityRoom } from '../../../../plugins/app/live-relay.ts'
 import { alertSchema, errorSchema, idSchema, pageQuerySchema, pageSchema } from '../common-schemas.ts'
 
@@ -38,12 +38,12 @@ const alertRoutes: FastifyPluginAsyncZod = async (fastify) => {
             .optional()
             .describe('active = open or acknowledged; omitted = every state'),
         }),
-        response: { 200: pageSchema(alertSchema), 403: errorSchema },
+        response: { 200: pageSchema(alertSchema), 400: errorSchema, 403: errorSchema, 404: errorSchema },
       },
     },
     async (request) => {
       const { facility, state, ...page } = request.query
-      if (facility !== undefined) assertReach(request.principal, facility)
+      if (facility !== undefined) await reachableFacility(fastify.registry, request.principal, facility)
       const result = await fastify.alerts.list({
         ...page,
         facilityId: facility,
@@ -78,8 +78,7 @@ const alertRoutes: FastifyPluginAsyncZod = async (fastify) => {
     async (request) => {
       const { alertId } = request.params
       const existing = await fastify.alerts.get(alertId)
-      if (existing === undefined) throw notFound(`no alert ${alertId}`)
-      assertReach(request.principal, existing.facilityId)
+      assertReachable(request.principal, existing?.facilityId, `alert ${alertId}`)
       const by = request.body.by ?? request.principal.name
       const acknowledged = await fastify.alerts.acknowledge(alertId, {
         by,

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { ADMINS, assertReach, MAINTAINERS, READERS, scopeOf } from '../../../../access.ts'
+import { facilityChangeTopic } from '../../../../../core/topics.ts'
+import { ADMINS, MAINTAINERS, READERS, reachableFacility, scopeOf } from '../../../../access.ts'
 import { parseCsv } from '../../../../csv.ts'
-import { badRequest, notFound } from '../../../../http-errors.ts'
+import { badRequest } from '../../../../http-errors.ts'
 import { errorSchema, idSchema, pageQuerySchema, pageSchema } from '../common-schemas.ts'
 import { assertVariantOf, assertVariantsFitProfile } from '../limit-variants.ts'
 import { sensorResponse } from '../sensors/index.ts'
@@ -27,10 +28,9 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
     (_request, body, done) => done(null, body),
   )
 
-  async function existingFacility(facilityId: string) {
-    const facility = await fastify.registry.getFacility(facilityId)
-    if (facility === undefined) throw notFound(`no facility ${facilityId}`)
-    return facility
+  // Who reaches a facility follows its contractors: every API instance checks its open live sockets again.
+  async function announce(facilityId: string) {
+    await fastify.broker.publish(facilityChangeTopic(facilityId), '')
   }
 
   fastify.get(
@@ -61,7 +61,11 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
         response: { 201: facilitySchema, 404: errorSchema, 409: errorSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await fastify.registry.createFacility(request.body)),
+    async (request, reply) => {
+      const facility = await fastify.registry.createFacility(request.body)
+      await announce(facility.id)
+      return reply.code(201).send(facility)
+    },
   )
 
   fastify.post(
@@ -107,6 +111,7 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
         }
       }
       for (const facility of facilities) await fastify.registry.upsertFacility(facility)
+      for (const facility of facilities) await announce(facility.id)
       return { imported: facilities.length }
     },
   )
@@ -122,10 +127,7 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
         response: { 200: facilitySchema, 403: errorSchema, 404: errorSchema },
       },
     },
-    async (request) => {
-      assertReach(request.principal, request.params.facilityId)
-      return existingFacility(request.params.facilityId)
-    },
+    async (request) => reachableFacility(fastify.registry, request.principal, request.params.facilityId),
   )
 
   fastify.patch(
@@ -145,7 +147,9 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
       if (request.body.profile !== undefined) {
         await assertVariantsFitProfile(fastify.registry, facilityId, request.body.profile)
       }
-      return fastify.registry.updateFacility(facilityId, request.body)
+      const facility = await fastify.registry.updateFacility(facilityId, request.body)
+      await announce(facilityId)
+      return facility
     },
   )
 
@@ -163,8 +167,7 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
     },
     async (request) => {
       const { facilityId } = request.params
-      assertReach(request.principal, facilityId)
-      await existingFacility(facilityId)
+      await reachableFacility(fastify.registry, request.principal, facilityId)
       const page = await fastify.registry.listSensors({ ...request.query, facilityIds: [facilityId] })
       return { ...page, items: page.items.map((sensor) => sensorResponse(sensor)) }
     },
@@ -178,11 +181,11 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
         tags: ['facilities'],
         summary: "A facility's zones and work positions",
         params: facilityParams,
-        response: { 200: z.object({ items: z.array(zoneSchema) }), 403: errorSchema },
+        response: { 200: z.object({ items: z.array(zoneSchema) }), 403: errorSchema, 404: errorSchema },
       },
     },
     async (request) => {
-      assertReach(request.principal, request.params.facilityId)
+      await reachableFacility(fastify.registry, request.principal, request.params.facilityId)
       return { items: await fastify.registry.listZones(request.params.facilityId) }
     },
   )
@@ -201,8 +204,7 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
     },
     async (request, reply) => {
       const { facilityId } = request.params
-      assertReach(request.principal, facilityId)
-      const facility = await existingFacility(facilityId)
+      const facility = await reachableFacility(fastify.registry, request.principal, facilityId)
       assertVariantOf(facility.profile, request.body.limitVariant)
       const zone = { ...request.body, facilityId }
       await fastify.registry.createZone(zone)

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { keyChangeTopic } from '../../../../../core/topics.ts'
 import { issueApiKey } from '../../../../../registry/api-keys.ts'
 import { type ApiKey, ROLES } from '../../../../../registry/types.ts'
 import { ADMINS } from '../../../../access.ts'
 import { notFound } from '../../../../http-errors.ts'
-import { errorSchema, isoTime, pageQuerySchema, pageSchema } from '../common-schemas.ts'
+import { errorSchema, instantSchema, isoTime, pageQuerySchema, pageSchema } from '../common-schemas.ts'
 
 const apiKeySchema = z.object({
   id: z.string(),
@@ -14,6 +15,7 @@ const apiKeySchema = z.object({
   facilityId: z.string().optional(),
   createdAt: z.iso.datetime(),
   revokedAt: z.iso.datetime().optional(),
+  expiresAt: z.iso.datetime().optional(),
 })
 
 const keyInputSchema = z
@@ -25,6 +27,10 @@ const keyInputSchema = z
       .optional()
       .describe('Required for contractor keys: the contractor organisation'),
     facilityId: z.string().optional().describe('Required for officer keys: their facility'),
+    expiresAt: instantSchema
+      .refine((time) => time > Date.now(), 'a key expires in the future')
+      .optional()
+      .describe('From then on the key is refused like a revoked one; omitted: it never expires'),
   })
   .refine((key) => key.role !== 'contractor' || key.organisationId !== undefined, {
     message: 'a contractor key needs organisationId',
@@ -36,7 +42,12 @@ const keyInputSchema = z
   })
 
 function keyResponse(key: ApiKey) {
-  return { ...key, createdAt: isoTime(key.createdAt)!, revokedAt: isoTime(key.revokedAt) }
+  return {
+    ...key,
+    createdAt: isoTime(key.createdAt)!,
+    revokedAt: isoTime(key.revokedAt),
+    expiresAt: isoTime(key.expiresAt),
+  }
 }
 
 const keyRoutes: FastifyPluginAsyncZod = async (fastify) => {
@@ -84,8 +95,10 @@ const keyRoutes: FastifyPluginAsyncZod = async (fastify) => {
       config: { roles: ADMINS },
       schema: {
         tags: ['keys'],
-        summary: 'Revoke an API key: it stops working at once',
-        params: z.object({ keyId: z.string().max(64) }),
+        summary: 'Revoke an API key: it stops working at once, and its open live connections are closed',
+        params: z.object({
+          keyId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a key id is 1–64 letters, digits or "-"'),
+        }),
         response: { 204: z.null(), 404: errorSchema },
       },
     },
@@ -93,6 +106,8 @@ const keyRoutes: FastifyPluginAsyncZod = async (fastify) => {
       if (!(await fastify.registry.revokeApiKey(request.params.keyId))) {
         throw notFound(`no active key ${request.params.keyId}`)
       }
+      // Every API instance closes the key's open live sockets.
+      await fastify.broker.publish(keyChangeTopic(request.params.keyId), '')
       return reply.code(204).send(null)
     },
   )

@@ -5,7 +5,7 @@ import { REPORT_TABLES } from '../../../../../core/coverage/tables.ts'
 import { VERDICTS } from '../../../../../core/coverage/target.ts'
 import { FACTOR_IDS } from '../../../../../core/factors.ts'
 
-export const coverageQuerySchema = z.object({
+export const coverageQuerySchema = z.strictObject({
   period: z
     .string()
     .max(20)

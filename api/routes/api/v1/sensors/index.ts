@@ -2,9 +2,17 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { readingsTopic, sensorChangeTopic } from '../../../../../core/topics.ts'
 import { newSensorSecret } from '../../../../../registry/credentials.ts'
+import { ConflictError } from '../../../../../registry/errors.ts'
 import type { Sensor } from '../../../../../registry/types.ts'
-import { assertReach, MAINTAINERS, READERS, scopeOf } from '../../../../access.ts'
-import { HttpError, notFound } from '../../../../http-errors.ts'
+import {
+  assertReachable,
+  MAINTAINERS,
+  type Principal,
+  READERS,
+  reachableFacility,
+  scopeOf,
+} from '../../../../access.ts'
+import { badRequest, HttpError } from '../../../../http-errors.ts'
 import { errorSchema, idSchema, isoTime, pageQuerySchema, pageSchema } from '../common-schemas.ts'
 import { assertVariantOf } from '../limit-variants.ts'
 import { credentialsSchema, sensorInputSchema, sensorPatchSchema, sensorSchema } from './schema.ts'
@@ -22,24 +30,25 @@ export function sensorResponse(sensor: Sensor, now = Date.now()) {
 const sensorParams = z.object({ sensorId: idSchema })
 
 const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
-  /** The sensor, if the caller's key reaches its facility: 404 when unknown, 403 when out of scope. */
-  async function reachableSensor(principal: Parameters<typeof assertReach>[0], sensorId: string) {
+  /** The sensor, if the caller's key reaches its facility (see assertReachable: no existence oracle). */
+  async function reachableSensor(principal: Principal, sensorId: string) {
     const sensor = await fastify.registry.getSensor(sensorId)
-    if (sensor === undefined) throw notFound(`no sensor ${sensorId}`)
-    assertReach(principal, sensor.facilityId)
-    return sensor
+    assertReachable(principal, sensor?.facilityId, `sensor ${sensorId}`)
+    return sensor!
   }
 
   // Broker and ingest act on a change at once instead of at their next registry refresh.
   async function announce(sensorId: string) {
-    await fastify.mqtt.publishAsync(sensorChangeTopic(sensorId), '', { qos: 1 })
+    await fastify.broker.publish(sensorChangeTopic(sensorId), '')
   }
 
-  /** A sensor's own variant must be one of its facility's profile (an unknown facility is the registry's 404). */
-  async function assertSensorVariant(facilityId: string, variant: string | null | undefined) {
-    if (variant === undefined || variant === null) return
-    const facility = await fastify.registry.getFacility(facilityId)
-    if (facility !== undefined) assertVariantOf(facility.profile, variant)
+  /** A sensor's zone is one of its own facility's: another facility's zone is refused as no zone is. */
+  async function assertZoneOf(facilityId: string, zoneId: string | undefined) {
+    if (zoneId === undefined) return
+    const zones = await fastify.registry.listZones(facilityId)
+    if (!zones.some((zone) => zone.id === zoneId)) {
+      throw badRequest(`body.zoneId: facility ${facilityId} has no zone ${zoneId}`)
+    }
   }
 
   function credentials(sensor: Pick<Sensor, 'id' | 'facilityId'>, password: string) {
@@ -62,7 +71,7 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
     },
     async (request) => {
       const { facility, status, ...page } = request.query
-      if (facility !== undefined) assertReach(request.principal, facility)
+      if (facility !== undefined) await reachableFacility(fastify.registry, request.principal, facility)
       const facilityIds = facility === undefined ? scopeOf(request.principal) : [facility]
       const result = await fastify.registry.listSensors({ ...page, status, facilityIds })
       const now = Date.now()
@@ -77,6 +86,9 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
       schema: {
         tags: ['sensors'],
         summary: 'Register a sensor and receive its MQTT credentials, shown this once',
+        description:
+          'Sensor ids are global, not per facility: a sensor connects with its id as MQTT user name. An id ' +
+          'taken anywhere is refused (409) without saying by whom.',
         body: sensorInputSchema,
         response: {
           201: z.object({ sensor: sensorSchema, credentials: credentialsSchema }),
@@ -88,10 +100,21 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
       },
     },
     async (request, reply) => {
-      assertReach(request.principal, request.body.facilityId)
-      await assertSensorVariant(request.body.facilityId, request.body.sensorLimitVariant)
+      const { id, facilityId, zoneId, sensorLimitVariant } = request.body
+      const facility = await reachableFacility(fastify.registry, request.principal, facilityId)
+      await assertZoneOf(facilityId, zoneId)
+      assertVariantOf(facility.profile, sensorLimitVariant)
       const { password, hash } = await newSensorSecret()
-      const sensor = await fastify.registry.createSensor(request.body, hash)
+      let sensor: Sensor
+      try {
+        sensor = await fastify.registry.createSensor(request.body, hash)
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err
+        throw new HttpError(
+          409,
+          `sensor id ${id} is taken: sensor ids are global, as they are MQTT user names; choose another`,
+        )
+      }
       await announce(sensor.id)
       return reply
         .code(201)
@@ -128,7 +151,11 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
     },
     async (request) => {
       const current = await reachableSensor(request.principal, request.params.sensorId)
-      await assertSensorVariant(current.facilityId, request.body.sensorLimitVariant)
+      await assertZoneOf(current.facilityId, request.body.zoneId)
+      if (request.body.sensorLimitVariant !== undefined && request.body.sensorLimitVariant !== null) {
+        const facility = await reachableFacility(fastify.registry, request.principal, current.facilityId)
+        assertVariantOf(facility.profile, request.body.sensorLimitVariant)
+      }
       const sensor = await fastify.registry.updateSensor(request.params.sensorId, request.body)
       await announce(sensor.id)
       return sensorResponse(sensor)

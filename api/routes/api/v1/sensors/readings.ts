@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { FACTOR_IDS, FACTORS } from '../../../../../core/factors.ts'
-import { assertReach, READERS } from '../../../../access.ts'
-import { badRequest, notFound } from '../../../../http-errors.ts'
+import { assertReachable, READERS } from '../../../../access.ts'
+import { badRequest } from '../../../../http-errors.ts'
 import { errorSchema, idSchema, instantSchema } from '../common-schemas.ts'
 
 /** A series longer than this many intervals is refused: ask for a coarser interval instead. */
@@ -10,14 +10,27 @@ const MAX_POINTS = 10_000
 const HOUR = 3_600_000
 const DURATION = /^(\d+)(s|m|h|d)$/
 const UNIT_MS = { s: 1000, m: 60_000, h: HOUR, d: 24 * HOUR } as const
+/** A year and a day: a coarser series means nothing, and a vast interval would reach the store as garbage. */
+const MAX_INTERVAL_MS = 366 * 24 * HOUR
 
-const seriesQuerySchema = z.object({
+/** The milliseconds of a duration like `5m`, or undefined when it is not one. */
+function durationMs(text: string): number | undefined {
+  const match = DURATION.exec(text)
+  if (match === null) return undefined
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]
+}
+
+const seriesQuerySchema = z.strictObject({
   factor: z.enum(FACTOR_IDS),
   from: instantSchema.optional().describe('Start, ISO-8601 or epoch ms; default: one hour before `to`'),
   to: instantSchema.optional().describe('End (exclusive), ISO-8601 or epoch ms; default: now'),
   interval: z
     .string()
     .regex(DURATION, 'an interval is a number and a unit: 30s, 5m, 1h, 1d')
+    .refine((text) => {
+      const ms = durationMs(text)
+      return ms === undefined || (ms > 0 && ms <= MAX_INTERVAL_MS)
+    }, 'an interval is longer than zero and at most 366d')
     .default('1m')
     .describe('Aggregation interval, e.g. 10s, 1m, 1h'),
 })
@@ -50,14 +63,11 @@ const sensorReadingRoutes: FastifyPluginAsyncZod = async (fastify) => {
     async (request) => {
       const { sensorId } = request.params
       const sensor = await fastify.registry.getSensor(sensorId)
-      if (sensor === undefined) throw notFound(`no sensor ${sensorId}`)
-      assertReach(request.principal, sensor.facilityId)
+      assertReachable(request.principal, sensor?.facilityId, `sensor ${sensorId}`)
       const { factor, interval } = request.query
-      const [, amount, unit] = DURATION.exec(interval) as unknown as [string, string, keyof typeof UNIT_MS]
-      const intervalMs = Number(amount) * UNIT_MS[unit]
+      const intervalMs = durationMs(interval) as number
       const to = request.query.to ?? Date.now()
       const from = request.query.from ?? to - HOUR
-      if (intervalMs <= 0) throw badRequest('interval must be longer than zero')
       if (from >= to) throw badRequest('`from` must be before `to`')
       if ((to - from) / intervalMs > MAX_POINTS) {
         throw badRequest(

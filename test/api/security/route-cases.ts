@@ -1,0 +1,202 @@
+import { issueApiKey } from '../../../registry/api-keys.ts'
+import { CALLERS, type Caller, KEYED, REACH_OWN, type Tenants } from './tenants.ts'
+
+export interface RouteRequest {
+  /** The path with its parameters filled in, spelled as documented. */
+  path: string
+  query?: string
+  body?: unknown
+}
+
+/** One operation of the OpenAPI document, as the security suite calls it. */
+export interface RouteCase {
+  /** Who gets `status`; every other caller is refused: 401 without a working key, 403 with one. */
+  allowed: readonly Caller[]
+  status: number
+  /**
+   * The request of one call; `tag` is unique to the call and names what it creates, so the suite can check
+   * that no refused call left anything behind. Calls that use something up get their own.
+   */
+  request(tenants: Tenants, tag: string): RouteRequest | Promise<RouteRequest>
+}
+
+const ADMIN: readonly Caller[] = ['admin']
+const ADMIN_REGULATOR: readonly Caller[] = ['admin', 'regulator']
+const MAINTAINERS_OWN: readonly Caller[] = ['admin', 'contractorOwn']
+
+/** A sensor of fac-a of its own (`t-{tag}`), for a call that rotates, revokes or decommissions. */
+async function freshSensor(tenants: Tenants, tag: string): Promise<string> {
+  const id = `t-${tag}`
+  await tenants.registry.createSensor(
+    { id, facilityId: 'fac-a', model: 'm', serial: '', factors: ['noise'] },
+    tenants.secretHash,
+  )
+  return id
+}
+
+/**
+ * The allowed set of every route, by the OpenAPI document's `METHOD path`. A route added to the API and not
+ * here fails the suite until someone says who may call it.
+ */
+export const ROUTE_CASES: Record<string, RouteCase> = {
+  'GET /health': { allowed: CALLERS, status: 200, request: () => ({ path: '/health' }) },
+
+  'GET /api/v1/organisations/': {
+    allowed: ADMIN,
+    status: 200,
+    request: () => ({ path: '/api/v1/organisations/' }),
+  },
+  'POST /api/v1/organisations/': {
+    allowed: ADMIN,
+    status: 201,
+    request: (_, tag) => ({
+      path: '/api/v1/organisations/',
+      body: { id: `o-${tag}`, name: 'Owner', kind: 'owner' },
+    }),
+  },
+  'GET /api/v1/organisations/{organisationId}': {
+    allowed: ADMIN,
+    status: 200,
+    request: () => ({ path: '/api/v1/organisations/ca' }),
+  },
+
+  'GET /api/v1/facilities/': {
+    allowed: KEYED,
+    status: 200,
+    request: () => ({ path: '/api/v1/facilities/' }),
+  },
+  'POST /api/v1/facilities/': {
+    allowed: ADMIN,
+    status: 201,
+    request: (_, tag) => ({
+      path: '/api/v1/facilities/',
+      body: { id: `f-${tag}`, name: 'New', province: 'Hà Nội', sector: 'garment' },
+    }),
+  },
+  'POST /api/v1/facilities/import': {
+    allowed: ADMIN,
+    status: 200,
+    request: (_, tag) => ({
+      path: '/api/v1/facilities/import',
+      body: `id,name,province,sector\nf-${tag},Imported,Hà Nội,garment\n`,
+    }),
+  },
+  'GET /api/v1/facilities/{facilityId}': {
+    allowed: REACH_OWN,
+    status: 200,
+    request: () => ({ path: '/api/v1/facilities/fac-a' }),
+  },
+  'PATCH /api/v1/facilities/{facilityId}': {
+    allowed: ADMIN,
+    status: 200,
+    request: () => ({ path: '/api/v1/facilities/fac-a', body: { workers: 51 } }),
+  },
+  'GET /api/v1/facilities/{facilityId}/sensors': {
+    allowed: REACH_OWN,
+    status: 200,
+    request: () => ({ path: '/api/v1/facilities/fac-a/sensors' }),
+  },
+  'GET /api/v1/facilities/{facilityId}/zones': {
+    allowed: REACH_OWN,
+    status: 200,
+    request: () => ({ path: '/api/v1/facilities/fac-a/zones' }),
+  },
+  'POST /api/v1/facilities/{facilityId}/zones': {
+    allowed: MAINTAINERS_OWN,
+    status: 201,
+    request: (_, tag) => ({ path: '/api/v1/facilities/fac-a/zones', body: { id: `z-${tag}`, name: 'Zone' } }),
+  },
+
+  'GET /api/v1/sensors/': { allowed: KEYED, status: 200, request: () => ({ path: '/api/v1/sensors/' }) },
+  'POST /api/v1/sensors/': {
+    allowed: MAINTAINERS_OWN,
+    status: 201,
+    request: (_, tag) => ({
+      path: '/api/v1/sensors/',
+      body: { id: `s-${tag}`, facilityId: 'fac-a', zoneId: 'zone-a', model: 'm', factors: ['noise'] },
+    }),
+  },
+  'GET /api/v1/sensors/{sensorId}': {
+    allowed: REACH_OWN,
+    status: 200,
+    request: () => ({ path: '/api/v1/sensors/sa' }),
+  },
+  'PATCH /api/v1/sensors/{sensorId}': {
+    allowed: MAINTAINERS_OWN,
+    status: 200,
+    request: () => ({ path: '/api/v1/sensors/sa', body: { model: 'm2' } }),
+  },
+  'POST /api/v1/sensors/{sensorId}/credentials': {
+    allowed: MAINTAINERS_OWN,
+    status: 200,
+    request: async (tenants, tag) => ({
+      path: `/api/v1/sensors/${await freshSensor(tenants, tag)}/credentials`,
+    }),
+  },
+  'DELETE /api/v1/sensors/{sensorId}/credentials': {
+    allowed: MAINTAINERS_OWN,
+    status: 204,
+    request: async (tenants, tag) => ({
+      path: `/api/v1/sensors/${await freshSensor(tenants, tag)}/credentials`,
+    }),
+  },
+  'POST /api/v1/sensors/{sensorId}/decommission': {
+    allowed: MAINTAINERS_OWN,
+    status: 200,
+    request: async (tenants, tag) => ({
+      path: `/api/v1/sensors/${await freshSensor(tenants, tag)}/decommission`,
+    }),
+  },
+  'GET /api/v1/sensors/{sensorId}/readings': {
+    allowed: REACH_OWN,
+    status: 200,
+    request: () => ({ path: '/api/v1/sensors/sa/readings', query: 'factor=noise' }),
+  },
+
+  'GET /api/v1/readings/latest': {
+    allowed: REACH_OWN,
+    status: 200,
+    request: () => ({ path: '/api/v1/readings/latest', query: 'facility=fac-a' }),
+  },
+  'GET /api/v1/exposures/latest': {
+    allowed: REACH_OWN,
+    status: 200,
+    request: () => ({ path: '/api/v1/exposures/latest', query: 'sensor=sa' }),
+  },
+  'GET /api/v1/alerts/': {
+    allowed: REACH_OWN,
+    status: 200,
+    request: () => ({ path: '/api/v1/alerts/', query: 'facility=fac-a' }),
+  },
+  'POST /api/v1/alerts/{alertId}/acknowledge': {
+    // The regulator reads across facilities and acts on none.
+    allowed: ['admin', 'contractorOwn', 'officerOwn'],
+    status: 200,
+    request: async (tenants) => ({
+      path: `/api/v1/alerts/${(await tenants.openAlert('fac-a', 'sa')).id}/acknowledge`,
+      body: { note: 'seen' },
+    }),
+  },
+
+  'GET /api/v1/keys/': { allowed: ADMIN, status: 200, request: () => ({ path: '/api/v1/keys/' }) },
+  'POST /api/v1/keys/': {
+    allowed: ADMIN,
+    status: 201,
+    request: (_, tag) => ({ path: '/api/v1/keys/', body: { name: `k-${tag}`, role: 'admin' } }),
+  },
+  'DELETE /api/v1/keys/{keyId}': {
+    allowed: ADMIN,
+    status: 204,
+    request: async (tenants, tag) => {
+      const { key } = await issueApiKey(tenants.registry, { name: `d-${tag}`, role: 'regulator' })
+      return { path: `/api/v1/keys/${key.id}` }
+    },
+  },
+
+  'GET /api/v1/reports/coverage': {
+    allowed: ADMIN_REGULATOR,
+    status: 200,
+    request: () => ({ path: '/api/v1/reports/coverage', query: 'period=2025' }),
+  },
+  'GET /api/v1/limits': { allowed: KEYED, status: 200, request: () => ({ path: '/api/v1/limits' }) },
+}
