@@ -328,6 +328,34 @@ function describeLivePage() {
       }
     })
 
+    it('asks for a key again when its key is revoked while the page is open, and goes live with the new one', async () => {
+      const revoked = await issueApiKey(platform.registry, {
+        name: OFFICER,
+        role: 'officer',
+        facilityId: FACILITY,
+      })
+      const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' })
+      try {
+        const keyPage = await fresh.newPage()
+        await keyPage.goto(`${platform.apiUrl}/#key=${revoked.token}`)
+        await keyPage.locator('#connection[data-state="live"]').waitFor()
+        expect((await platform.call('DELETE', `/api/v1/keys/${revoked.key.id}`)).status).toBe(204)
+        const dialog = keyPage.locator('#key-dialog')
+        await dialog.waitFor()
+        const next = await issueApiKey(platform.registry, {
+          name: OFFICER,
+          role: 'officer',
+          facilityId: FACILITY,
+        })
+        await dialog.getByLabel('API key').fill(next.token)
+        await dialog.getByRole('button', { name: 'Sign in' }).click()
+        await keyPage.locator('#connection[data-state="live"]').waitFor()
+        await expect.poll(() => keyPage.locator('.tile').count()).toBe(TILES)
+      } finally {
+        await fresh.close()
+      }
+    })
+
     it('ran without a script error in the page', () => {
       expect(pageErrors).toEqual([])
     })

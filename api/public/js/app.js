@@ -283,6 +283,8 @@ function connectSocket() {
     connectedBefore = true
   })
   socket.on('disconnect', () => setConnection('reconnecting'))
+  // The key was revoked or expired while the page was open: the server closed the feed for good.
+  socket.on('key-refused', () => askForKey(loadFacility))
   socket.on('connect_error', () => setConnection('reconnecting'))
   socket.on('reading', (reading) => {
     if (reading.facilityId !== state.facility?.id) return
