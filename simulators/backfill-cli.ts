@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { pino } from 'pino'
 import { z } from 'zod'
+import { createLogger } from '../bin/log.ts'
 import { parseEnv } from '../core/config.ts'
 import { openSqliteRegistry } from '../registry/sqlite/registry.ts'
 import type { AlertRepository, Registry } from '../registry/types.ts'
@@ -70,7 +71,7 @@ async function openFromEnv(env: NodeJS.ProcessEnv): Promise<Storage> {
   const config = parseEnv(z.object(storeEnv), env)
   const registry = openSqliteRegistry(join(config.QUANTRAC_DATA_DIR, 'registry.sqlite'))
   // Progress goes to stderr; the store only has to say which one it opened.
-  const store = await openTimeSeriesStore(config, pino({ level: 'info' }, pino.destination(2)))
+  const store = await openTimeSeriesStore(config, createLogger('info', pino.destination(2)))
   return {
     registry,
     store,
