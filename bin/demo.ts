@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises'
+import { chmod, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FactorId } from '../core/factors.ts'
 import { issueApiKey } from '../registry/api-keys.ts'
@@ -98,5 +98,7 @@ export async function seedDemo(registry: Registry, fleet: Fleet, dataDir: string
     ].join('\n'),
     { mode: 0o600 },
   )
+  // The mode above applies when the file is created; one an earlier version left readable is tightened.
+  await chmod(keysFile, 0o600)
   return { sensorPasswords, keys, keysFile }
 }

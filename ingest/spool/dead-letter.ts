@@ -1,5 +1,6 @@
-import { appendFileSync, mkdirSync, statSync } from 'node:fs'
+import { appendFileSync, existsSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { ensurePrivateDirectory, ensurePrivateFile, PRIVATE_FILE } from '../../store/private-files.ts'
 
 export interface DeadLetterOptions {
   /** A JSON-lines file; created with its folder when missing. */
@@ -14,7 +15,9 @@ export interface DeadLetterOptions {
  * synchronously: this happens rarely, and the batch leaves the spool right after.
  */
 export function openDeadLetters(options: DeadLetterOptions) {
-  mkdirSync(dirname(options.path), { recursive: true })
+  // Created at the first dead letter, readable by this user only.
+  ensurePrivateDirectory(dirname(options.path))
+  if (existsSync(options.path)) ensurePrivateFile(options.path)
   let size = 0
   try {
     size = statSync(options.path).size
@@ -30,7 +33,7 @@ export function openDeadLetters(options: DeadLetterOptions) {
         discarded += items.length
         return false
       }
-      appendFileSync(options.path, line)
+      appendFileSync(options.path, line, { mode: PRIVATE_FILE })
       size += Buffer.byteLength(line)
       return true
     },

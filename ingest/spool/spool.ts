@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
+import { ensurePrivateFile, SQLITE_COMPANIONS } from '../../store/private-files.ts'
 
 export interface SpoolOptions {
   /** The spool's SQLite file; created with its folder when missing. */
@@ -54,7 +53,7 @@ CREATE INDEX IF NOT EXISTS entry_by_stream ON entry (stream, id);
  * spool.remove('readings', entries.at(-1)!.id)
  */
 export function openSpool(options: SpoolOptions) {
-  mkdirSync(dirname(options.path), { recursive: true })
+  ensurePrivateFile(options.path, SQLITE_COMPANIONS)
   const db = new DatabaseSync(options.path)
   db.exec('PRAGMA journal_mode = WAL')
   // FULL: the WAL is fsynced at every commit. Ingest acknowledges a message only after that.

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
+import { ensurePrivateFile, SQLITE_COMPANIONS } from '../../store/private-files.ts'
 import { configureShared, migrate } from '../../store/sqlite/database.ts'
 import type { AlertRepository, Registry, StateRepository } from '../types.ts'
 import { alertRepository, stateRepository } from './alerts.ts'
@@ -15,7 +14,7 @@ export type SqliteRegistry = Registry & AlertRepository & StateRepository & { cl
  * shared by the processes of one site (WAL). Numbered migrations in ./migrations.
  */
 export function openSqliteRegistry(path: string): SqliteRegistry {
-  mkdirSync(dirname(path), { recursive: true })
+  ensurePrivateFile(path, SQLITE_COMPANIONS)
   const db = new DatabaseSync(path)
   configureShared(db)
   migrate(db, new URL('./migrations/', import.meta.url))

@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import type { Alert } from '../../core/alerts.ts'
 import type { ExposurePoint, Reading } from '../../core/contract.ts'
 import type { FactorId } from '../../core/factors.ts'
+import { ensurePrivateFile, SQLITE_COMPANIONS } from '../private-files.ts'
 import type {
   AggregatePoint,
   CoverageQuery,
@@ -74,7 +73,7 @@ function latestFilter(query: LatestQuery): { clause: string; params: string[] } 
  * synchronous inside one transaction per batch, which SQLite turns into one fsync.
  */
 export function createSqliteStore(path: string): TimeSeriesStore {
-  mkdirSync(dirname(path), { recursive: true })
+  ensurePrivateFile(path, SQLITE_COMPANIONS)
   const db = new DatabaseSync(path)
   configureShared(db)
   migrate(db, new URL('./migrations/', import.meta.url))
