@@ -80,7 +80,7 @@ export async function runStart(): Promise<number> {
       `  API keys       ${demo.keysFile} (officer of ${HANDHELD.facilityId}, contractor, regulator, admin)`,
       `  officer key    ${demo.keys.officer}`,
       `  regulator key  ${demo.keys.regulator}`,
-      `  try            mosquitto_pub -p ${broker.port} -q 1 -u ${HANDHELD.id} -P ${HANDHELD.password} -t ${readingsTopic(HANDHELD.facilityId, HANDHELD.id)} -m '{"factor":"noise","value":92.5,"unit":"dBA"}'`,
+      `  try            mosquitto_pub -p ${broker.port} -q 1 -i ${HANDHELD.id} -u ${HANDHELD.id} -P ${HANDHELD.password} -t ${readingsTopic(HANDHELD.facilityId, HANDHELD.id)} -m '{"factor":"noise","value":92.5,"unit":"dBA"}'`,
     )
   }
   lines.push('  stop           Ctrl+C')

@@ -39,6 +39,12 @@ export function brokerOptions(
     allowAnonymous: config.QUANTRAC_MQTT_ALLOW_ANONYMOUS,
     serviceUsername: service.username,
     servicePassword: service.password,
+    loginThrottle: {
+      failuresPerAddress: config.QUANTRAC_MQTT_LOGIN_FAILURES_PER_ADDRESS,
+      failuresPerUsername: config.QUANTRAC_MQTT_LOGIN_FAILURES_PER_USERNAME,
+      windowMs: config.QUANTRAC_MQTT_LOGIN_WINDOW_S * 1000,
+    },
+    maxConnectionsPerUser: config.QUANTRAC_MQTT_MAX_CONNECTIONS_PER_USER,
   }
 }
 
@@ -83,10 +89,6 @@ export function ingestOptions(
     spoolMaxBytes: config.QUANTRAC_SPOOL_MAX_BYTES,
     commitIntervalMs: config.QUANTRAC_SPOOL_COMMIT_MS,
     clientId: config.QUANTRAC_INGEST_CLIENT_ID,
-    sensorRateLimit: {
-      ratePerSecond: config.QUANTRAC_SENSOR_RATE_LIMIT,
-      burst: config.QUANTRAC_SENSOR_BURST,
-    },
   }
 }
 

@@ -9,5 +9,11 @@ export const brokerEnv = {
   QUANTRAC_MQTT_ALLOW_ANONYMOUS: z.stringbool().default(false),
   QUANTRAC_MQTT_USERNAME: z.string().optional(),
   QUANTRAC_MQTT_PASSWORD: z.string().optional(),
+  /** Failed logins allowed per source address (IPv6: per /64) and per user name, in each window. */
+  QUANTRAC_MQTT_LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(10),
+  QUANTRAC_MQTT_LOGIN_FAILURES_PER_USERNAME: z.coerce.number().int().min(1).max(100_000).default(5),
+  QUANTRAC_MQTT_LOGIN_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Connections at once of the services' user name, and of anonymous clients together. */
+  QUANTRAC_MQTT_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(1_000_000).default(64),
   QUANTRAC_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
 }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net'
+import { createServer, type Server, type Socket } from 'node:net'
 import { Aedes, type PublishPacket } from 'aedes'
 import type { Logger } from 'pino'
 import { PortInUseError } from '../core/config.ts'
@@ -70,6 +70,7 @@ export async function startBroker(
     drainTimeout: 30_000,
     concurrency: 1000,
   })
+  broker.preConnect = access.preConnect
   broker.authenticate = access.authenticate
   let refusingSensors = options.awaitIngest === true
   let awaitingIngest = refusingSensors
@@ -87,7 +88,8 @@ export async function startBroker(
   }
 
   broker.on('subscribe', function noteReadingsSubscriber(subscriptions, client) {
-    if (readingsSubscribed || client === null || access.identityOf(client)?.kind === 'sensor') return
+    // Only the services subscribe (access.authorizeSubscribe); checked again here, where it opens the gate.
+    if (readingsSubscribed || client === null || access.identityOf(client)?.kind !== 'service') return
     if (!subscriptions.some((s) => topicMatches(s.topic, SAMPLE_READINGS_TOPIC))) return
     readingsSubscribed = true
     ingestReady(client.id)
@@ -103,20 +105,27 @@ export async function startBroker(
     if (refusingSensors && client !== null && access.identityOf(client)?.kind !== 'service') {
       return done(new Error('broker shutting down'))
     }
-    if (intakeFilter === undefined || !topicMatches(intakeFilter, packet.topic)) {
-      return access.authorizePublish(client, packet, done)
-    }
-    access.authorizePublish(client, packet, function handToIntake(error) {
+    access.authorizePublish(client, packet, function routeAuthorized(error) {
       if (error) return done(error)
-      if (intake !== undefined) intake(packet, done)
-      else if (readingsSubscribed) done(null)
-      else waiting.push({ packet, authorized: done })
+      route(packet, done)
     })
   }
   broker.authorizeSubscribe = access.authorizeSubscribe
-  broker.on('clientDisconnect', access.release)
+
+  /** Lets aedes route the publish, or first hands it to the intake in this process when it takes that topic. */
+  function route(packet: PublishPacket, done: (error?: Error | null) => void): void {
+    if (intakeFilter === undefined || !topicMatches(intakeFilter, packet.topic)) done(null)
+    else if (intake !== undefined) intake(packet, done)
+    else if (readingsSubscribed) done(null)
+    else waiting.push({ packet, authorized: done })
+  }
+
   broker.on('clientError', function logClientError(client, err) {
     log.debug({ clientId: client.id, err }, 'MQTT client error')
+  })
+  // Errors before a client has an id: a malformed first packet, a refused protocol version.
+  broker.on('connectionError', function logConnectionError(client, err) {
+    log.debug({ remoteAddress: (client.conn as Partial<Socket>).remoteAddress, err }, 'MQTT connection error')
   })
 
   async function dropStaleConnections(sensorId: string): Promise<void> {
@@ -151,29 +160,28 @@ export async function startBroker(
   )
 
   const maxPacketBytes = options.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES
-  let oversized = 0
   // No Nagle: with it, a QoS 1 alert to the API waited behind un-ACKed live-feed frames for the peer's
   // delayed ACK (20–40 ms on Linux); MQTT packets are small and each one is meant to go now.
-  const server = createServer({ noDelay: true }, function handleConnection(socket) {
+  const oversized = { 'too-large': 0, 'malformed-length': 0 }
+  function handleConnection(socket: Socket) {
     guardConnection(socket, maxPacketBytes, function refuseOversized(refusal) {
-      oversized++
+      oversized[refusal]++
       log.warn(
         { remoteAddress: socket.remoteAddress, refusal, maxPacketBytes },
         'MQTT connection cut: packet larger than allowed',
       )
     })
     broker.handle(socket)
-  })
+  }
+  const server = createServer({ noDelay: true }, handleConnection)
   const stopReporting = reportBrokerCounts(() => ({
     connections: broker.connectedClients,
-    refused: {
-      connection: access.counters.connectionsRefused,
-      publish: access.counters.publishesRefused,
-      subscribe: access.counters.subscriptionsRefused,
-      'packet-too-large': oversized,
-    },
+    refused: [
+      ...access.refusals(),
+      ...Object.entries(oversized).map(([reason, count]) => ({ kind: 'packet-too-large', reason, count })),
+    ],
   }))
-  const port = await listen(server, options.host, options.port)
+  const port = await listen(server, options.host, options.port, 'QUANTRAC_MQTT_PORT')
   log.info({ host: options.host, port }, `MQTT broker listening on mqtt://${options.host}:${port}`)
   if (options.allowAnonymous) {
     log.warn(
@@ -215,13 +223,13 @@ export async function startBroker(
 /** A readings topic: a subscription filter that matches it receives the readings. */
 const SAMPLE_READINGS_TOPIC = 'quantrac/v1/readings/f/s'
 
-function listen(server: Server, host: string, port: number): Promise<number> {
+function listen(server: Server, host: string, port: number, setting: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       reject(
         err.code === 'EADDRINUSE'
           ? new PortInUseError(
-              `MQTT port ${port} on ${host} is already in use: stop the other broker or set QUANTRAC_MQTT_PORT`,
+              `MQTT port ${port} on ${host} is already in use: stop the other broker or set ${setting}`,
             )
           : err,
       )

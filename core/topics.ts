@@ -13,11 +13,21 @@
  * Registry announcements carry no payload: whoever hears one reads the registry again. Sensors may publish
  * only to their own readings topic and subscribe to nothing; the other topics are for quantrac's services
  * (broker/access.ts).
+ *
+ * Client ids: a sensor connects with its sensor id as client id; ids starting with `quantrac-` are the
+ * services' (`quantrac-ingest`, `quantrac-api-…`) and no sensor may be registered under one.
  */
 export const TOPIC_ROOT = 'quantrac/v1'
 
 /** Facility and sensor ids: letters, digits, `_`, `-` and `.`, so they are safe in topics, tags and URLs. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
+
+/** Client ids (and so sensor ids) starting with this are reserved for quantrac's services. */
+export const SERVICE_CLIENT_ID_PREFIX = 'quantrac-'
+
+export function isServiceClientId(id: string): boolean {
+  return id.startsWith(SERVICE_CLIENT_ID_PREFIX)
+}
 
 export const READINGS_SUBSCRIPTION = `${TOPIC_ROOT}/readings/+/+`
 export const DEAD_LETTER_TOPIC = `${TOPIC_ROOT}/dead-letter`

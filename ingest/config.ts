@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { mqttClientEnv } from '../core/config.ts'
-import { READINGS_SUBSCRIPTION } from '../core/topics.ts'
+import { READINGS_SUBSCRIPTION, SERVICE_CLIENT_ID_PREFIX } from '../core/topics.ts'
 import { storeEnv } from '../store/config.ts'
 
 export const ingestEnv = {
@@ -11,10 +11,16 @@ export const ingestEnv = {
   QUANTRAC_MQTT_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
   QUANTRAC_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
   QUANTRAC_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
-  /** Stable, so the broker keeps ingest's session across restarts; one per worker when several share a subscription. */
+  /**
+   * Stable, so the broker keeps ingest's session across restarts; one per worker when several share a
+   * subscription. Starts with `quantrac-`, the services' own, which no sensor may take over.
+   */
   QUANTRAC_INGEST_CLIENT_ID: z
     .string()
-    .regex(/^[\w.-]{1,64}$/, '1–64 letters, digits, _ . -')
+    .regex(
+      new RegExp(`^${SERVICE_CLIENT_ID_PREFIX}[\\w.-]{1,55}$`),
+      `${SERVICE_CLIENT_ID_PREFIX} then 1–55 letters, digits, _ . -`,
+    )
     .default('quantrac-ingest'),
   /** The spool under QUANTRAC_DATA_DIR/spool refuses more past this; ingest then stops acknowledging. */
   QUANTRAC_SPOOL_MAX_BYTES: z.coerce.number().int().min(1_048_576).default(1_073_741_824),

@@ -22,7 +22,7 @@ interface Bucket {
  *
  * @example
  * const limit = createRateLimiter({ ratePerSecond: 10, burst: 50 })
- * if (!limit.take('fac-001-noise-1', Date.now())) reject('rate-limited')
+ * if (!limit.take('fac-001-noise-1', Date.now())) setTimeout(retry, limit.waitMs('fac-001-noise-1', Date.now()))
  */
 export function createRateLimiter(options: RateLimitOptions) {
   if (!(options.ratePerSecond > 0) || !(options.burst >= 1)) {
@@ -40,21 +40,32 @@ export function createRateLimiter(options: RateLimitOptions) {
     if (buckets.size >= maxKeys) buckets.clear()
   }
 
+  /** The bucket of `key`, refilled up to `now`. */
+  function bucketAt(key: string, now: number): Bucket {
+    let bucket = buckets.get(key)
+    if (bucket === undefined) {
+      if (buckets.size >= maxKeys) forgetRested(now)
+      bucket = { tokens: options.burst, updated: now }
+      buckets.set(key, bucket)
+    } else if (now > bucket.updated) {
+      bucket.tokens = Math.min(options.burst, bucket.tokens + (now - bucket.updated) * perMs)
+      bucket.updated = now
+    }
+    return bucket
+  }
+
   return {
     /** Takes a token for `key` at `now` (epoch ms); false when its bucket is empty. */
     take(key: string, now: number): boolean {
-      let bucket = buckets.get(key)
-      if (bucket === undefined) {
-        if (buckets.size >= maxKeys) forgetRested(now)
-        bucket = { tokens: options.burst, updated: now }
-        buckets.set(key, bucket)
-      } else if (now > bucket.updated) {
-        bucket.tokens = Math.min(options.burst, bucket.tokens + (now - bucket.updated) * perMs)
-        bucket.updated = now
-      }
+      const bucket = bucketAt(key, now)
       if (bucket.tokens < 1) return false
       bucket.tokens -= 1
       return true
+    },
+    /** Milliseconds from `now` until `key` has a token again (0 when it has one). */
+    waitMs(key: string, now: number): number {
+      const bucket = bucketAt(key, now)
+      return bucket.tokens >= 1 ? 0 : Math.ceil((1 - bucket.tokens) / perMs)
     },
     size: () => buckets.size,
   }

@@ -4,7 +4,8 @@ import { processWide } from './index.ts'
 /** What one running broker reports when Prometheus scrapes. */
 export interface BrokerCounts {
   connections: number
-  refused: { connection: number; publish: number; subscribe: number; 'packet-too-large': number }
+  /** Refused CONNECTs, PUBLISHes and SUBSCRIBEs, and connections cut for an oversized packet, by reason. */
+  refused: { kind: string; reason: string; count: number }[]
 }
 
 const shared = processWide('broker', () => ({
@@ -12,25 +13,29 @@ const shared = processWide('broker', () => ({
   made: false,
 }))
 
+function sum(pick: (counts: BrokerCounts) => number): number {
+  let total = 0
+  for (const source of shared.sources) total += pick(source())
+  return total
+}
+
 function create(): void {
   const { sources } = shared
   new Gauge({
     name: 'quantrac_broker_connections',
     help: 'MQTT clients connected to the embedded broker',
     collect() {
-      let total = 0
-      for (const source of sources) total += source().connections
-      this.set(total)
+      this.set(sum((counts) => counts.connections))
     },
   })
   new Counter({
     name: 'quantrac_broker_refused_total',
-    help: 'Connections, publishes and subscriptions the broker refused, and connections it cut for an oversized packet',
-    labelNames: ['kind'] as const,
+    help: 'Connections, publishes and subscriptions the broker refused, and connections it cut for an oversized packet, by kind and reason',
+    labelNames: ['kind', 'reason'] as const,
     collect() {
       this.reset()
       for (const source of sources) {
-        for (const [kind, count] of Object.entries(source().refused)) this.inc({ kind }, count)
+        for (const { kind, reason, count } of source().refused) this.inc({ kind, reason }, count)
       }
     },
   })

@@ -220,7 +220,8 @@ async function connectClients(
   const shared = { username: options.username, password: options.password }
   if (!options.clientPerSensor) {
     return [
-      await connectClient(options.mqttUrl, `quantrac-sim-${randomBytes(4).toString('hex')}`, shared, log),
+      // Not `quantrac-…`: those client ids are the services' own, refused to anyone else.
+      await connectClient(options.mqttUrl, `simulator-${randomBytes(4).toString('hex')}`, shared, log),
     ]
   }
   const clients: MqttClient[] = []
@@ -228,7 +229,8 @@ async function connectClients(
     for (let first = 0; first < sensors.length; first += CONNECT_CONCURRENCY) {
       const batch = sensors.slice(first, first + CONNECT_CONCURRENCY).map((sensor) => {
         const credentials = options.sensorCredentials?.(sensor) ?? shared
-        return connectClient(options.mqttUrl, `${sensor.facilityId}.${sensor.sensorId}`, credentials, log)
+        // A sensor's client id is its sensor id: the broker refuses any other for its credentials.
+        return connectClient(options.mqttUrl, sensor.sensorId, credentials, log)
       })
       const results = await Promise.allSettled(batch)
       for (const result of results) if (result.status === 'fulfilled') clients.push(result.value)

@@ -56,6 +56,8 @@ async function start(message: Extract<ToSut, { type: 'start' }>): Promise<void> 
       influxUrl: message.influxUrl,
       flushIntervalMs: STORE_BATCH.flushMs,
       ingest: { batchSize: STORE_BATCH.size },
+      // The load generators sign in as the services, thousands of connections at once.
+      broker: { maxConnectionsPerUser: 1_000_000 },
     })
     const access = platform as unknown as AccessControlledPlatform
     send({

@@ -80,7 +80,7 @@ describe('the broker with the packet guard', () => {
     socket.on('error', () => {})
     await closed
     const refused = await register.getSingleMetricAsString('quantrac_broker_refused_total')
-    expect(refused).toContain('quantrac_broker_refused_total{kind="packet-too-large"} 1')
+    expect(refused).toContain('quantrac_broker_refused_total{kind="packet-too-large",reason="too-large"} 1')
     await honest.publishAsync('quantrac/v1/readings/fac-1/s-1', 'still here', { qos: 1 })
     await honest.endAsync()
   })

@@ -42,7 +42,7 @@ describe('the broker starting and shutting down', () => {
     await sensor.endAsync(true)
   })
 
-  it('with awaitIngest, acknowledges no sensor publish until a service subscribes to the readings', async () => {
+  it('with awaitIngest, acknowledges no sensor publish until the services subscribe to the readings; an anonymous subscriber to # does not count', async () => {
     const held = await startBroker(
       {
         host: '127.0.0.1',
@@ -56,20 +56,30 @@ describe('the broker starting and shutting down', () => {
       { sensorAccess: async () => undefined },
       pino({ level: 'silent' }),
     )
+    const heldUrl = `mqtt://127.0.0.1:${held.port}`
+    /** Whether a sensor's QoS 1 publish is acknowledged; refused ones close the connection [MQTT-3.3.5-2]. */
+    async function acknowledged(payload: string): Promise<boolean> {
+      const sensor = await connectAsync(heldUrl, { reconnectPeriod: 0 })
+      const closed = new Promise<false>((resolve) => sensor.once('close', () => resolve(false)))
+      const outcome = await Promise.race([
+        sensor.publishAsync('quantrac/v1/readings/fac-1/s-1', payload, { qos: 1 }).then(() => true),
+        closed,
+      ])
+      await sensor.endAsync(true)
+      return outcome
+    }
     try {
-      const heldUrl = `mqtt://127.0.0.1:${held.port}`
-      const early = await connectAsync(heldUrl, { reconnectPeriod: 0 })
-      const closed = new Promise<void>((resolve) => early.once('close', () => resolve()))
-      early.publish('quantrac/v1/readings/fac-1/s-1', 'too early', { qos: 1 })
-      await closed
-      await early.endAsync(true)
+      expect(await acknowledged('too early')).toBe(false)
+      const eavesdropper = await connectAsync(heldUrl, { reconnectPeriod: 0 })
+      await expect(eavesdropper.subscribeAsync('#', { qos: 1 })).rejects.toThrow(/Subscribe error/)
+      expect(await acknowledged('still too early')).toBe(false)
       const ingest = await connectAsync(heldUrl, { username: 'svc', password: 'svc-secret' })
       // Another service's unrelated subscription does not count; the readings subscription does.
       await ingest.subscribeAsync('quantrac/v1/live/+/+', { qos: 0 })
+      expect(await acknowledged('not yet')).toBe(false)
       await ingest.subscribeAsync('quantrac/v1/readings/+/+', { qos: 1 })
-      const sensor = await connectAsync(heldUrl, { reconnectPeriod: 0 })
-      await sensor.publishAsync('quantrac/v1/readings/fac-1/s-1', 'on time', { qos: 1 })
-      await sensor.endAsync()
+      expect(await acknowledged('on time')).toBe(true)
+      await eavesdropper.endAsync()
       await ingest.endAsync()
     } finally {
       await held.close()

@@ -28,6 +28,18 @@ describe('the per-sensor rate limiter', () => {
     expect(limit.size()).toBeLessThanOrEqual(100)
   })
 
+  it('says how long until a token comes back', () => {
+    const limit = createRateLimiter({ ratePerSecond: 10, burst: 2 })
+    expect(limit.waitMs('s1', 0)).toBe(0)
+    limit.take('s1', 0)
+    limit.take('s1', 0)
+    expect(limit.waitMs('s1', 0)).toBe(100)
+    expect(limit.waitMs('s1', 40)).toBe(60)
+    expect(limit.take('s1', 99)).toBe(false)
+    expect(limit.waitMs('s1', 100)).toBe(0)
+    expect(limit.take('s1', 100)).toBe(true)
+  })
+
   it('refuses a configuration that would let nothing through', () => {
     expect(() => createRateLimiter({ ratePerSecond: 0, burst: 1 })).toThrow(RangeError)
     expect(() => createRateLimiter({ ratePerSecond: 1, burst: 0 })).toThrow(RangeError)

@@ -202,8 +202,14 @@ describe('access control across the API, the broker and the live feed', () => {
   })
 
   describe('the broker', () => {
-    const refused = (options: object) =>
-      connectAsync(platform.mqttUrl, { reconnectPeriod: 0, connectTimeout: 5000, ...options }).then(
+    // A sensor's client id is its user name (its id).
+    const refused = (options: { username?: string; password?: string }) =>
+      connectAsync(platform.mqttUrl, {
+        reconnectPeriod: 0,
+        connectTimeout: 5000,
+        clientId: options.username,
+        ...options,
+      }).then(
         async (client) => {
           await client.endAsync()
           return false

@@ -56,7 +56,7 @@ describe('metrics', () => {
     expect(sample(text, 'quantrac_open_alerts')).toBe(1)
     // The sensor and the API; ingest takes readings from the embedded broker in memory, with no connection.
     expect(sample(text, 'quantrac_broker_connections')).toBeGreaterThanOrEqual(2)
-    expect(text).toContain('quantrac_broker_refused_total{kind="packet-too-large"}')
+    expect(text).toContain('quantrac_broker_refused_total{kind="packet-too-large",reason="too-large"}')
     expect(text).toMatch(/quantrac_ingest_write_duration_seconds_count\{stream="readings"\} [1-9]/)
     expect(text).toMatch(/quantrac_ingest_lag_seconds_count [1-9]/)
     expect(text).toContain('quantrac_process_resident_memory_bytes')

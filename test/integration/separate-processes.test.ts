@@ -92,7 +92,7 @@ describe('broker, ingest and API as separate processes', () => {
     })
     expect(sensor.status).toBe(201)
     const { username, password, topic } = sensor.body.credentials
-    const client = await connectAsync(mqttUrl, { username, password, reconnectPeriod: 0 })
+    const client = await connectAsync(mqttUrl, { username, password, clientId: username, reconnectPeriod: 0 })
     await client.publishAsync(topic, JSON.stringify({ factor: 'noise', value: 88.8, unit: 'dBA' }), {
       qos: 1,
     })

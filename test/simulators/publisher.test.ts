@@ -107,7 +107,7 @@ describe('startSimulation', () => {
     await simulation.stop()
     const sensorLogins = logins.filter((login) => login.clientId !== 'test-subscriber')
     expect(sensorLogins).toHaveLength(sensorCount(fleet))
-    expect(sensorLogins).toContainEqual({ clientId: 'fac-002.fac-002-s03', username: 'fac-002-s03' })
+    expect(sensorLogins).toContainEqual({ clientId: 'fac-002-s03', username: 'fac-002-s03' })
   })
 
   it('rejects when the broker cannot be reached', async () => {

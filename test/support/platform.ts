@@ -6,7 +6,7 @@ import { pino } from 'pino'
 import { connectBrokerClient } from '../../api/broker-client.ts'
 import { type ApiSettings, apiSettings } from '../../api/config.ts'
 import { startApi } from '../../api/server.ts'
-import { startBroker } from '../../broker/server.ts'
+import { type BrokerOptions, startBroker } from '../../broker/server.ts'
 import type { FactorId } from '../../core/factors.ts'
 import type { ProfileId } from '../../core/limits/index.ts'
 import { DEFAULT_SHIFT_PATTERN } from '../../core/shifts.ts'
@@ -30,6 +30,8 @@ export interface PlatformOptions {
   flushIntervalMs?: number
   /** Overrides of ingest's options (rate limit, spool size…). */
   ingest?: Partial<IngestOptions>
+  /** Overrides of the embedded broker's options (login throttle, caps…). */
+  broker?: Partial<BrokerOptions>
   /** The services' credentials on an external broker (none by default, as for an anonymous Mosquitto). */
   service?: { username: string; password: string }
   /** Overrides of the API's settings (caps of the live feed, metrics token). */
@@ -84,6 +86,7 @@ export async function startPlatform(options: PlatformOptions = {}) {
             allowAnonymous: false,
             serviceUsername: service.username,
             servicePassword: service.password,
+            ...options.broker,
           },
           registry,
           log,
@@ -172,9 +175,10 @@ export async function startPlatform(options: PlatformOptions = {}) {
 
   /** Connects as a sensor to the platform's broker (or anonymously to an external one). */
   function connectSensor(credentials?: SensorCredentials, extra: IClientOptions = {}) {
+    // A sensor's client id is its id, which is its user name (broker/access.ts).
     const auth =
       options.mqttUrl === undefined && credentials !== undefined
-        ? { username: credentials.username, password: credentials.password }
+        ? { username: credentials.username, password: credentials.password, clientId: credentials.username }
         : {}
     return connectAsync(mqttUrl, { ...auth, reconnectPeriod: 0, ...extra })
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { FACTOR_IDS } from '../../../../../core/factors.ts'
+import { isServiceClientId, SERVICE_CLIENT_ID_PREFIX } from '../../../../../core/topics.ts'
 import { SENSOR_STATUSES } from '../../../../../registry/types.ts'
 import { idSchema, instantSchema } from '../common-schemas.ts'
 
@@ -44,7 +45,11 @@ const sensorFields = {
 
 export const sensorInputSchema = z.object({
   ...sensorFields,
-  id: idSchema,
+  // The sensor's id is its MQTT client id; `quantrac-…` ids are the services' (core/topics.ts).
+  id: idSchema.refine(
+    (id) => !isServiceClientId(id),
+    `ids starting with "${SERVICE_CLIENT_ID_PREFIX}" are reserved for quantrac's services`,
+  ),
   facilityId: idSchema,
   zoneId: sensorFields.zoneId.optional(),
   serial: sensorFields.serial.default(''),
@@ -65,7 +70,9 @@ export const sensorPatchSchema = z
   .partial()
 
 export const credentialsSchema = z.object({
-  username: z.string().describe('MQTT user name: the sensor id'),
+  username: z
+    .string()
+    .describe('MQTT user name, and the client id the sensor must connect with: the sensor id'),
   password: z.string().describe('MQTT password: shown once, stored only as a slow hash'),
   topic: z.string().describe('The one topic this sensor may publish to'),
 })
