@@ -39,6 +39,10 @@ export function brokerOptions(
     allowAnonymous: config.QUANTRAC_MQTT_ALLOW_ANONYMOUS,
     serviceUsername: service.username,
     servicePassword: service.password,
+    sensorRateLimit: {
+      ratePerSecond: config.QUANTRAC_SENSOR_RATE_LIMIT,
+      burst: config.QUANTRAC_SENSOR_BURST,
+    },
     loginThrottle: {
       failuresPerAddress: config.QUANTRAC_MQTT_LOGIN_FAILURES_PER_ADDRESS,
       failuresPerUsername: config.QUANTRAC_MQTT_LOGIN_FAILURES_PER_USERNAME,
@@ -89,6 +93,10 @@ export function ingestOptions(
     spoolMaxBytes: config.QUANTRAC_SPOOL_MAX_BYTES,
     commitIntervalMs: config.QUANTRAC_SPOOL_COMMIT_MS,
     clientId: config.QUANTRAC_INGEST_CLIENT_ID,
+    sensorRateLimit: {
+      ratePerSecond: config.QUANTRAC_SENSOR_RATE_LIMIT,
+      burst: config.QUANTRAC_SENSOR_BURST,
+    },
   }
 }
 

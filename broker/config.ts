@@ -1,6 +1,8 @@
 import { z } from 'zod'
+import { sensorRateEnv } from '../core/config.ts'
 
 export const brokerEnv = {
+  ...sensorRateEnv,
   QUANTRAC_LISTEN_HOST: z.string().default('127.0.0.1'),
   QUANTRAC_MQTT_PORT: z.coerce.number().int().min(0).max(65_535).default(1883),
   QUANTRAC_MQTT_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),

@@ -1,12 +1,14 @@
 import { createServer, type Server, type Socket } from 'node:net'
-import { Aedes, type PublishPacket } from 'aedes'
+import { Aedes, type Client, type PublishPacket } from 'aedes'
 import type { Logger } from 'pino'
 import { PortInUseError } from '../core/config.ts'
-import { parseSensorChangeTopic, SENSOR_CHANGES_SUBSCRIPTION } from '../core/topics.ts'
+import { parseReadingsTopic, parseSensorChangeTopic, SENSOR_CHANGES_SUBSCRIPTION } from '../core/topics.ts'
+import { DEFAULT_SENSOR_RATE_LIMIT, type RateLimitOptions } from '../ingest/rate-limit.ts'
 import { reportBrokerCounts } from '../metrics/broker.ts'
 import type { Registry } from '../registry/types.ts'
 import { type AccessControl, type AccessOptions, createAccessControl } from './access.ts'
 import { guardConnection } from './packet-guard.ts'
+import { createPublishPacer } from './publish-pacer.ts'
 import { topicMatches } from './topic-filter.ts'
 
 export interface BrokerOptions extends AccessOptions {
@@ -19,6 +21,11 @@ export interface BrokerOptions extends AccessOptions {
    * readings: after a restart of this broker, nothing is acknowledged before ingest can receive it.
    */
   awaitIngest?: boolean
+  /**
+   * Each sensor's rate: a publish over it waits, unacknowledged, until its token bucket allows, so the
+   * sensor is slowed down and loses nothing. Services are not paced. DEFAULT_SENSOR_RATE_LIMIT when omitted.
+   */
+  sensorRateLimit?: RateLimitOptions
 }
 
 /** Far above any sensor payload, far below what would hurt: one PUBLISH can never make the broker buffer more. */
@@ -87,6 +94,9 @@ export async function startBroker(
     log.info({ by }, 'ingest subscribed: sensors may publish')
   }
 
+  let paced = 0
+  const pacer = createPublishPacer(options.sensorRateLimit ?? DEFAULT_SENSOR_RATE_LIMIT, () => paced++)
+
   broker.on('subscribe', function noteReadingsSubscriber(subscriptions, client) {
     // Only the services subscribe (access.authorizeSubscribe); checked again here, where it opens the gate.
     if (readingsSubscribed || client === null || access.identityOf(client)?.kind !== 'service') return
@@ -105,12 +115,22 @@ export async function startBroker(
     if (refusingSensors && client !== null && access.identityOf(client)?.kind !== 'service') {
       return done(new Error('broker shutting down'))
     }
-    access.authorizePublish(client, packet, function routeAuthorized(error) {
+    access.authorizePublish(client, packet, function paceThenRoute(error) {
       if (error) return done(error)
-      route(packet, done)
+      const sensorId = client === null ? undefined : pacedKey(client, packet)
+      if (sensorId === undefined) route(packet, done)
+      else pacer.pace(sensorId, () => route(packet, done))
     })
   }
   broker.authorizeSubscribe = access.authorizeSubscribe
+
+  /** The sensor whose rate a publish counts against: none for the services. */
+  function pacedKey(client: Client, packet: PublishPacket): string | undefined {
+    const identity = access.identityOf(client)
+    if (identity?.kind === 'sensor') return identity.sensorId
+    if (identity?.kind === 'anonymous') return parseReadingsTopic(packet.topic)?.sensorId
+    return undefined
+  }
 
   /** Lets aedes route the publish, or first hands it to the intake in this process when it takes that topic. */
   function route(packet: PublishPacket, done: (error?: Error | null) => void): void {
@@ -180,6 +200,8 @@ export async function startBroker(
       ...access.refusals(),
       ...Object.entries(oversized).map(([reason, count]) => ({ kind: 'packet-too-large', reason, count })),
     ],
+    paced,
+    pacedNow: pacer.held(),
   }))
   const port = await listen(server, options.host, options.port, 'QUANTRAC_MQTT_PORT')
   log.info({ host: options.host, port }, `MQTT broker listening on mqtt://${options.host}:${port}`)

@@ -38,3 +38,9 @@ export const metricsEnv = {
   /** When set, `/metrics` answers only `Authorization: Bearer <token>`; unset, it is open. */
   QUANTRAC_METRICS_TOKEN: z.string().min(16, 'a metrics token is at least 16 characters').optional(),
 }
+
+/** Each sensor's rate: the broker slows a sensor down to it; ingest counts what comes faster (README, Reliability). */
+export const sensorRateEnv = {
+  QUANTRAC_SENSOR_RATE_LIMIT: z.coerce.number().positive().max(100_000).default(20),
+  QUANTRAC_SENSOR_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
+}

@@ -13,7 +13,7 @@ import { createExposureMonitor, type ExposureMonitorState, type SavedEvaluator }
 import { createFacilityRules } from './facility-rules.ts'
 import type { BrokerLink } from './link/link.ts'
 import { createLiveFeed } from './live-feed.ts'
-import { createRateLimiter, RATE_LIMITED } from './rate-limit.ts'
+import { createRateLimiter, DEFAULT_SENSOR_RATE_LIMIT } from './rate-limit.ts'
 import { createSensorDirectory } from './sensor-directory.ts'
 import { createDelivery } from './spool/delivery.ts'
 import { openIngestSpool } from './spool/open.ts'
@@ -37,14 +37,16 @@ export interface IngestOptions {
   commitIntervalMs?: number
   /** Names the spool: one per ingest worker (the MQTT link's client id, stable across restarts). */
   clientId?: string
-  /** Per-sensor token bucket: messages per second and burst. */
+  /** Per-sensor token bucket (messages per second and burst): what comes faster is counted as over-rate. */
   sensorRateLimit?: { ratePerSecond: number; burst: number }
 }
 
 export interface IngestStats {
   messages: number
   readings: number
-  rejected: Record<RejectionReason | typeof RATE_LIMITED, number>
+  rejected: Record<RejectionReason, number>
+  /** Messages that came faster than their sensor's rate limit, taken in all the same. */
+  overRate: number
   openAlerts: number
   readingWriter: ReturnType<ReturnType<typeof createBatchWriter>['stats']>
   /** Messages acknowledged to the broker (their readings durable in the spool). */
@@ -68,7 +70,6 @@ const EVALUATOR_STATE_PREFIX = `${STATE_PREFIX}evaluator/`
 const DEAD_LETTER_SAMPLE_CHARS = 1024
 /** Each (topic, reason) is logged at warn once; repeats only count, so a broken sensor cannot flood the log. */
 const MAX_REMEMBERED_REJECTIONS = 10_000
-export const DEFAULT_SENSOR_RATE_LIMIT = { ratePerSecond: 20, burst: 100 }
 
 /** Retries only what a later attempt can fix: an unreachable or overloaded store, not bad data. */
 function isRetryable(err: unknown): boolean {
@@ -85,7 +86,7 @@ export async function startIngest(options: IngestOptions) {
   const facilityRules = await createFacilityRules(options.registry, log)
   const sensors = await createSensorDirectory(options.registry, log)
   const rejected = Object.fromEntries(
-    [...REJECTION_REASONS, RATE_LIMITED].map((reason) => [reason, 0]),
+    REJECTION_REASONS.map((reason) => [reason, 0]),
   ) as IngestStats['rejected']
   const metrics = ingestMetrics()
   const rateLimiter = createRateLimiter(options.sensorRateLimit ?? DEFAULT_SENSOR_RATE_LIMIT)
@@ -100,6 +101,7 @@ export async function startIngest(options: IngestOptions) {
   const loggedRejections = new Set<string>()
   let messages = 0
   let readingCount = 0
+  let overRate = 0
 
   const readingWriter = createBatchWriter<Reading>({
     ...durable.writer('readings'),
@@ -196,25 +198,26 @@ export async function startIngest(options: IngestOptions) {
     metrics.received.inc()
     const receivedAt = Date.now()
     const sensorId = parseReadingsTopic(topic)?.sensorId
-    if (sensorId !== undefined && !rateLimiter.take(sensorId, receivedAt)) {
-      // Counted, logged once, not republished: a flood must not be amplified onto the dead-letter topic.
-      rejected[RATE_LIMITED]++
-      metrics.rejected.inc({ reason: RATE_LIMITED })
-      const key = `${RATE_LIMITED}\u0000${topic}`
-      if (!loggedRejections.has(key)) {
-        if (loggedRejections.size >= MAX_REMEMBERED_REJECTIONS) loggedRejections.clear()
-        loggedRejections.add(key)
-        log.warn({ topic, reason: RATE_LIMITED }, 'message rejected')
-      }
-      return
-    }
+    // The embedded broker already slowed the sensor down to its rate. Another broker may have acknowledged
+    // faster, and what a broker acknowledged is kept: counted, logged once per topic, never dropped.
+    if (sensorId !== undefined && !rateLimiter.take(sensorId, receivedAt)) noteOverRate(topic)
     if (sensorId !== undefined && sensors.needsLookup(sensorId, receivedAt)) {
       return sensors.lookUp(sensorId, receivedAt).then(() => accept(topic, payload, receivedAt))
     }
     accept(topic, payload, receivedAt)
   }
 
-  /** Decodes a message the rate limit let through, and takes in its readings. */
+  function noteOverRate(topic: string): void {
+    overRate++
+    metrics.overRate.inc()
+    const key = `over-rate\u0000${topic}`
+    if (loggedRejections.has(key)) return
+    if (loggedRejections.size >= MAX_REMEMBERED_REJECTIONS) loggedRejections.clear()
+    loggedRejections.add(key)
+    log.warn({ topic }, 'sensor over its rate limit: its broker acknowledged faster than allowed (kept)')
+  }
+
+  /** Decodes a message and takes in its readings. */
   function accept(topic: string, payload: Buffer, receivedAt: number): void {
     const decoded = decodeMessage(topic, payload, receivedAt, options.maxPayloadBytes, sensors.admit)
     for (const rejection of decoded.rejections) {
@@ -278,6 +281,7 @@ export async function startIngest(options: IngestOptions) {
         messages,
         readings: readingCount,
         rejected: { ...rejected },
+        overRate,
         openAlerts: monitor.openAlerts(),
         readingWriter: readingWriter.stats(),
         acknowledged: delivery.acknowledged(),

@@ -1,6 +1,3 @@
-/** The rejection reason of a message over its sensor's rate. */
-export const RATE_LIMITED = 'rate-limited'
-
 export interface RateLimitOptions {
   /** Sustained messages per second allowed per key. */
   ratePerSecond: number
@@ -10,15 +7,18 @@ export interface RateLimitOptions {
   maxKeys?: number
 }
 
+/** 20 messages a second per sensor, bursts of 100: far above any real sensor's reporting. */
+export const DEFAULT_SENSOR_RATE_LIMIT: RateLimitOptions = { ratePerSecond: 20, burst: 100 }
+
 interface Bucket {
   tokens: number
   updated: number
 }
 
 /**
- * A token bucket per key (ingest keys by sensor id): each message takes a token, tokens come back at
- * `ratePerSecond` up to `burst`. A sensor that floods only spends its own tokens, so the others keep
- * theirs; memory stays bounded by `maxKeys` however many ids a flood invents.
+ * A token bucket per key (the broker and ingest key by sensor id): each message takes a token, tokens come
+ * back at `ratePerSecond` up to `burst`. A sensor that floods only spends its own tokens, so the others
+ * keep theirs; memory stays bounded by `maxKeys` however many ids a flood invents.
  *
  * @example
  * const limit = createRateLimiter({ ratePerSecond: 10, burst: 50 })

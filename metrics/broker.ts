@@ -6,6 +6,9 @@ export interface BrokerCounts {
   connections: number
   /** Refused CONNECTs, PUBLISHes and SUBSCRIBEs, and connections cut for an oversized packet, by reason. */
   refused: { kind: string; reason: string; count: number }[]
+  /** Sensor publishes held back (unacknowledged) for their sensor's rate limit, so far and now. */
+  paced: number
+  pacedNow: number
 }
 
 const shared = processWide('broker', () => ({
@@ -37,6 +40,21 @@ function create(): void {
       for (const source of sources) {
         for (const { kind, reason, count } of source().refused) this.inc({ kind, reason }, count)
       }
+    },
+  })
+  new Counter({
+    name: 'quantrac_broker_paced_total',
+    help: 'Sensor publishes the broker held back, unacknowledged, until the sensor was within its rate limit (slowed down, not dropped)',
+    collect() {
+      this.reset()
+      this.inc(sum((counts) => counts.paced))
+    },
+  })
+  new Gauge({
+    name: 'quantrac_broker_paced_publishes',
+    help: 'Sensor publishes waiting now for their sensor to be within its rate limit',
+    collect() {
+      this.set(sum((counts) => counts.pacedNow))
     },
   })
 }

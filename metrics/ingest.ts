@@ -46,6 +46,10 @@ function create() {
       help: 'Messages or batch items refused, by reason',
       labelNames: ['reason'] as const,
     }),
+    overRate: new Counter({
+      name: 'quantrac_ingest_over_rate_total',
+      help: "Messages that came faster than their sensor's rate limit (acknowledged by an external broker), kept all the same",
+    }),
     spooled: new Counter({
       name: 'quantrac_ingest_spooled_total',
       help: 'Items committed to the disk spool (durable, then acknowledged), by running ingests',

@@ -3,7 +3,7 @@ import { DatabaseSync } from 'node:sqlite'
 import type { MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeMessage, REJECTION_REASONS } from '../../ingest/decode.ts'
-import { RATE_LIMITED } from '../../ingest/rate-limit.ts'
+import { register } from '../../metrics/index.ts'
 import { type Platform, type SensorCredentials, startPlatform } from '../support/platform.ts'
 import { waitUntil } from '../support/processes.ts'
 import { hostileCorpus, mulberry32 } from './hostile.ts'
@@ -24,6 +24,11 @@ function storedCounts(dataDir: string): Map<string, number> {
   } finally {
     db.close()
   }
+}
+
+function sampleOf(text: string, name: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `))
+  return line === undefined ? 0 : Number(line.split(' ')[1])
 }
 
 /** The real path — sensor, broker, ingest, store — under hostile payloads, with valid readings flowing beside them. */
@@ -98,7 +103,7 @@ describe('ingest under hostile messages through the broker', () => {
       REJECTION_REASONS.map((reason) => [reason, after.rejected[reason] - before.rejected[reason]]),
     )
     expect(counted).toEqual(expectedRejections)
-    expect(after.rejected[RATE_LIMITED] - before.rejected[RATE_LIMITED]).toBe(0)
+    expect(after.overRate - before.overRate).toBe(0)
     await waitUntil(
       async () => {
         const counts = storedCounts(platform.dataDir)
@@ -112,9 +117,9 @@ describe('ingest under hostile messages through the broker', () => {
     expect((await platform.call('GET', '/health', undefined, null)).status).toBe(200)
   }, 60_000)
 
-  it('rate-limits a flooding sensor without starving another, in bounded memory', async () => {
-    // The default limit: 20 messages/s and a burst of 100 per sensor.
-    const limitedPlatform = await startPlatform()
+  it('slows a flooding sensor down to its rate, acknowledging late and storing everything, without starving another, in bounded memory', async () => {
+    const limit = { ratePerSecond: 200, burst: 50 }
+    const limitedPlatform = await startPlatform({ ingest: { sensorRateLimit: limit } })
     const platform = limitedPlatform
     cleanups.push(() => limitedPlatform.stop())
     const flooder = await platform.registerSensor('fac-fuzz', 'flood-1', ['noise'])
@@ -125,13 +130,17 @@ describe('ingest under hostile messages through the broker', () => {
       () => flood.endAsync(),
       () => calm.endAsync(),
     )
-    const before = platform.ingest.stats()
+    const paced = async () => sampleOf(await register.metrics(), 'quantrac_broker_paced_total')
+    const pacedBefore = await paced()
     const heapBefore = process.memoryUsage().heapUsed
     const base = Date.now() - 10 * 60_000
+    // Ten seconds' worth of the sensor's rate, all at once.
+    const FLOOD = 2000
+    let acknowledged = 0
     const floodPublishes: Promise<unknown>[] = []
-    for (let i = 0; i < 20_000; i++) {
+    for (let i = 0; i < FLOOD; i++) {
       const payload = JSON.stringify({ factor: 'noise', value: 80, unit: 'dBA', ts: base + i })
-      floodPublishes.push(flood.publishAsync(flooder.topic, payload, { qos: 1 }))
+      floodPublishes.push(flood.publishAsync(flooder.topic, payload, { qos: 1 }).then(() => acknowledged++))
     }
     for (let i = 0; i < 50; i++) {
       await calm.publishAsync(
@@ -141,16 +150,21 @@ describe('ingest under hostile messages through the broker', () => {
       )
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
-    await Promise.all(floodPublishes)
     await waitUntil(
       async () => storedCounts(platform.dataDir).get('quiet-1') === 50,
       20_000,
       () => `quiet sensor stored ${storedCounts(platform.dataDir).get('quiet-1')} of 50`,
     )
-    const limited = platform.ingest.stats().rejected[RATE_LIMITED] - before.rejected[RATE_LIMITED]
-    expect(limited).toBeGreaterThan(15_000)
-    const flooded = storedCounts(platform.dataDir).get('flood-1') ?? 0
-    expect(flooded + limited).toBe(20_000)
+    // The quiet sensor got through while the flood was still held back.
+    expect(acknowledged).toBeLessThan(FLOOD)
+    await Promise.all(floodPublishes)
+    await waitUntil(
+      async () => storedCounts(platform.dataDir).get('flood-1') === FLOOD,
+      20_000,
+      () => `flooder stored ${storedCounts(platform.dataDir).get('flood-1')} of ${FLOOD}`,
+    )
+    expect((await paced()) - pacedBefore).toBeGreaterThan(0)
+    expect(platform.ingest.stats().overRate).toBe(0)
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(200 * 1024 * 1024)
-  }, 60_000)
+  }, 90_000)
 })

@@ -28,7 +28,7 @@ export interface PlatformOptions {
   /** An external broker (e.g. Mosquitto, anonymous); the embedded aedes broker when omitted. */
   mqttUrl?: string
   flushIntervalMs?: number
-  /** Overrides of ingest's options (rate limit, spool size…). */
+  /** Overrides of ingest's options (rate limit, spool size…); its rate limit is the embedded broker's too. */
   ingest?: Partial<IngestOptions>
   /** Overrides of the embedded broker's options (login throttle, caps…). */
   broker?: Partial<BrokerOptions>
@@ -86,6 +86,7 @@ export async function startPlatform(options: PlatformOptions = {}) {
             allowAnonymous: false,
             serviceUsername: service.username,
             servicePassword: service.password,
+            sensorRateLimit: options.ingest?.sensorRateLimit,
             ...options.broker,
           },
           registry,
