@@ -214,6 +214,8 @@ export function createAccessControl(
   }
 
   function admit(client: Client, identity: Identity): void {
+    // Gone while its password was checked: aedes drops it, and its socket will not close again.
+    if (client.closed || (client.conn as { destroyed?: boolean }).destroyed) return
     // Released when its socket closes, whatever happens to the CONNECT after this (aedes does not announce
     // a client that closed before it was registered).
     client.conn.once('close', () => release(client))
