@@ -75,6 +75,11 @@ export async function runStart(): Promise<number> {
     `  API docs       ${api.url}/docs`,
     `  MQTT broker    mqtt://${config.QUANTRAC_LISTEN_HOST}:${broker.port}`,
   ]
+  if (broker.tlsPort !== undefined) {
+    lines.push(
+      `  MQTT over TLS  mqtts://${config.QUANTRAC_MQTT_TLS_HOST ?? config.QUANTRAC_LISTEN_HOST}:${broker.tlsPort}`,
+    )
+  }
   if (demo !== undefined) {
     lines.push(
       `  API keys       ${demo.keysFile} (officer of ${HANDHELD.facilityId}, contractor, regulator, admin)`,

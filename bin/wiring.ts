@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { createSecureContext } from 'node:tls'
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import { type BrokerClient, connectBrokerClient } from '../api/broker-client.ts'
@@ -6,6 +8,7 @@ import { apiEnv, apiSettings } from '../api/config.ts'
 import type { ApiOptions } from '../api/server.ts'
 import { brokerEnv } from '../broker/config.ts'
 import type { BrokerOptions, RunningBroker } from '../broker/server.ts'
+import { ConfigError } from '../core/config.ts'
 import { ingestEnv } from '../ingest/config.ts'
 import type { IngestOptions } from '../ingest/ingest.ts'
 import { embeddedBrokerLink } from '../ingest/link/embedded.ts'
@@ -49,6 +52,42 @@ export function brokerOptions(
       windowMs: config.QUANTRAC_MQTT_LOGIN_WINDOW_S * 1000,
     },
     maxConnectionsPerUser: config.QUANTRAC_MQTT_MAX_CONNECTIONS_PER_USER,
+    tls: tlsListener(config),
+  }
+}
+
+/** The TLS listener's settings, with its certificate and key read now: a bad path stops the start. */
+function tlsListener(config: z.infer<typeof brokerConfig>): BrokerOptions['tls'] {
+  const { QUANTRAC_MQTT_TLS_CERT: certPath, QUANTRAC_MQTT_TLS_KEY: keyPath } = config
+  if (certPath === undefined && keyPath === undefined) return undefined
+  if (certPath === undefined || keyPath === undefined) {
+    throw new ConfigError(
+      'invalid configuration:\n  QUANTRAC_MQTT_TLS_CERT and QUANTRAC_MQTT_TLS_KEY: MQTT over TLS needs both',
+    )
+  }
+  const read = (setting: string, path: string) => {
+    try {
+      return readFileSync(path)
+    } catch (err) {
+      throw new ConfigError(
+        `invalid configuration:\n  ${setting}: cannot read ${path} (${(err as Error).message})`,
+      )
+    }
+  }
+  const cert = read('QUANTRAC_MQTT_TLS_CERT', certPath)
+  const key = read('QUANTRAC_MQTT_TLS_KEY', keyPath)
+  try {
+    createSecureContext({ cert, key })
+  } catch (err) {
+    throw new ConfigError(
+      `invalid configuration:\n  QUANTRAC_MQTT_TLS_CERT and QUANTRAC_MQTT_TLS_KEY: not a certificate and its key in PEM (${(err as Error).message})`,
+    )
+  }
+  return {
+    host: config.QUANTRAC_MQTT_TLS_HOST ?? config.QUANTRAC_LISTEN_HOST,
+    port: config.QUANTRAC_MQTT_TLS_PORT,
+    cert,
+    key,
   }
 }
 

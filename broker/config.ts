@@ -5,6 +5,12 @@ export const brokerEnv = {
   ...sensorRateEnv,
   QUANTRAC_LISTEN_HOST: z.string().default('127.0.0.1'),
   QUANTRAC_MQTT_PORT: z.coerce.number().int().min(0).max(65_535).default(1883),
+  /** MQTT over TLS: both paths (PEM), or neither. */
+  QUANTRAC_MQTT_TLS_CERT: z.string().optional(),
+  QUANTRAC_MQTT_TLS_KEY: z.string().optional(),
+  QUANTRAC_MQTT_TLS_PORT: z.coerce.number().int().min(0).max(65_535).default(8883),
+  /** Where the TLS listener listens; QUANTRAC_LISTEN_HOST when unset. */
+  QUANTRAC_MQTT_TLS_HOST: z.string().optional(),
   QUANTRAC_MQTT_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
   /** Connections announcing a larger packet are cut before the broker buffers it. */
   QUANTRAC_MQTT_MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(268_435_455).default(1_048_576),

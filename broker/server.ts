@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net'
+import { createServer as createTlsServer } from 'node:tls'
 import { Aedes, type Client, type PublishPacket } from 'aedes'
 import type { Logger } from 'pino'
 import { PortInUseError } from '../core/config.ts'
@@ -26,6 +27,8 @@ export interface BrokerOptions extends AccessOptions {
    * sensor is slowed down and loses nothing. Services are not paced. DEFAULT_SENSOR_RATE_LIMIT when omitted.
    */
   sensorRateLimit?: RateLimitOptions
+  /** A second listener, MQTT over TLS, with this certificate chain and key (PEM). */
+  tls?: { host: string; port: number; cert: Buffer; key: Buffer }
 }
 
 /** Far above any sensor payload, far below what would hurt: one PUBLISH can never make the broker buffer more. */
@@ -34,6 +37,8 @@ export const DEFAULT_MAX_PACKET_BYTES = 1_048_576
 export interface RunningBroker {
   readonly broker: Aedes
   readonly port: number
+  /** The TLS listener's port, when it has one. */
+  readonly tlsPort: number | undefined
   readonly counters: AccessControl['counters']
   /**
    * Refuses sensors' publishes unacknowledged (sensors keep them): while ingest drains at shutdown, and at
@@ -62,9 +67,9 @@ interface Waiting {
 }
 
 /**
- * Starts an aedes broker on TCP with quantrac's access hooks. Sensor credentials come from the registry;
- * when the API announces that a sensor changed, its connections are closed if their credentials no
- * longer hold (rotated, revoked, decommissioned).
+ * Starts an aedes broker on TCP (and TLS, with `tls`) with quantrac's access hooks, each sensor paced to
+ * its rate. Sensor credentials come from the registry; when the API announces that a sensor changed, its
+ * connections are closed if their credentials no longer hold (rotated, revoked, decommissioned).
  */
 export async function startBroker(
   options: BrokerOptions,
@@ -180,8 +185,6 @@ export async function startBroker(
   )
 
   const maxPacketBytes = options.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES
-  // No Nagle: with it, a QoS 1 alert to the API waited behind un-ACKed live-feed frames for the peer's
-  // delayed ACK (20–40 ms on Linux); MQTT packets are small and each one is meant to go now.
   const oversized = { 'too-large': 0, 'malformed-length': 0 }
   function handleConnection(socket: Socket) {
     guardConnection(socket, maxPacketBytes, function refuseOversized(refusal) {
@@ -193,7 +196,20 @@ export async function startBroker(
     })
     broker.handle(socket)
   }
+  // No Nagle: with it, a QoS 1 alert to the API waited behind un-ACKed live-feed frames for the peer's
+  // delayed ACK (20–40 ms on Linux); MQTT packets are small and each one is meant to go now.
   const server = createServer({ noDelay: true }, handleConnection)
+  const tls = options.tls
+  const tlsServer =
+    tls &&
+    createTlsServer(
+      // A client that never finishes its handshake holds a socket: 10 s, not Node's 120 s.
+      { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2', handshakeTimeout: 10_000, noDelay: true },
+      handleConnection,
+    )
+  tlsServer?.on('tlsClientError', function logTlsError(err, socket) {
+    log.debug({ remoteAddress: socket.remoteAddress, err }, 'MQTT over TLS: handshake failed')
+  })
   const stopReporting = reportBrokerCounts(() => ({
     connections: broker.connectedClients,
     refused: [
@@ -205,6 +221,20 @@ export async function startBroker(
   }))
   const port = await listen(server, options.host, options.port, 'QUANTRAC_MQTT_PORT')
   log.info({ host: options.host, port }, `MQTT broker listening on mqtt://${options.host}:${port}`)
+  let tlsPort: number | undefined
+  if (tls !== undefined && tlsServer !== undefined) {
+    tlsPort = await listen(tlsServer, tls.host, tls.port, 'QUANTRAC_MQTT_TLS_PORT').catch((err: Error) => {
+      server.close()
+      throw err
+    })
+    log.info({ host: tls.host, port: tlsPort }, `MQTT over TLS listening on mqtts://${tls.host}:${tlsPort}`)
+  }
+  if (!isLoopback(options.host)) {
+    log.warn(
+      { host: options.host },
+      'the plain MQTT listener is reachable from the network: sensor passwords cross it readable. Listen on 127.0.0.1 (QUANTRAC_LISTEN_HOST) and let sensors connect over TLS (QUANTRAC_MQTT_TLS_CERT, QUANTRAC_MQTT_TLS_KEY)',
+    )
+  }
   if (options.allowAnonymous) {
     log.warn(
       'MQTT broker ACCEPTS ANONYMOUS CLIENTS (QUANTRAC_MQTT_ALLOW_ANONYMOUS=true): anyone who reaches this port can publish readings. For local testing only.',
@@ -214,6 +244,7 @@ export async function startBroker(
   return {
     broker,
     port,
+    tlsPort,
     counters: access.counters,
     refuseSensorPublishes() {
       refusingSensors = true
@@ -235,15 +266,22 @@ export async function startBroker(
     async close() {
       stopReporting()
       // Stop accepting first, then let aedes disconnect its clients.
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      const closed = [server, tlsServer].map(
+        (listener) =>
+          new Promise<void>((resolve) => (listener ? listener.close(() => resolve()) : resolve())),
+      )
       await new Promise<void>((resolve) => broker.close(() => resolve()))
-      await closed
+      await Promise.all(closed)
     },
   }
 }
 
 /** A readings topic: a subscription filter that matches it receives the readings. */
 const SAMPLE_READINGS_TOPIC = 'quantrac/v1/readings/f/s'
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
+}
 
 function listen(server: Server, host: string, port: number, setting: string): Promise<number> {
   return new Promise((resolve, reject) => {
