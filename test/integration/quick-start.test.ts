@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -88,6 +88,20 @@ describe.skipIf(missing.length > 0)(
         10_000,
         () => 'the reading never reached the API',
       )
+    })
+
+    it('keeps the data directory and its files, the demo keys too, readable by their owner only', async () => {
+      const mode = async (path: string) => (await stat(join(dataDir, path))).mode & 0o777
+      expect(await mode('.')).toBe(0o700)
+      expect(await mode('spool')).toBe(0o700)
+      for (const file of [
+        'demo-keys.env',
+        'registry.sqlite',
+        'timeseries.sqlite',
+        'spool/quantrac-ingest.sqlite',
+      ]) {
+        expect([file, await mode(file)]).toEqual([file, 0o600])
+      }
     })
 
     it('shuts down cleanly on SIGTERM', async () => {
