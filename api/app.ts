@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { BrokerClient } from './broker-client.ts'
 import type { ApiSettings } from './config.ts'
+import audit from './plugins/app/audit.ts'
 import auth from './plugins/app/auth.ts'
 import brokerClient from './plugins/app/broker-client.ts'
 import errorHandler from './plugins/app/error-handler.ts'
@@ -15,6 +16,7 @@ import strictQuery from './plugins/app/strict-query.ts'
 import socketIo from './plugins/external/socket-io.ts'
 import swagger from './plugins/external/swagger.ts'
 import alertRoutes from './routes/api/v1/alerts/index.ts'
+import auditRoutes from './routes/api/v1/audit/index.ts'
 import exposureRoutes from './routes/api/v1/exposures/index.ts'
 import facilityRoutes from './routes/api/v1/facilities/index.ts'
 import keyRoutes from './routes/api/v1/keys/index.ts'
@@ -54,6 +56,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   })
   await fastify.register(brokerClient, { client: options.broker })
   await fastify.register(auth)
+  await fastify.register(audit)
   await fastify.register(liveRelay)
   await fastify.register(liveSockets, options.settings.live)
 
@@ -67,6 +70,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(exposureRoutes, { prefix: '/api/v1/exposures' })
   await fastify.register(alertRoutes, { prefix: '/api/v1/alerts' })
   await fastify.register(keyRoutes, { prefix: '/api/v1/keys' })
+  await fastify.register(auditRoutes, { prefix: '/api/v1/audit' })
   await fastify.register(reportRoutes, { prefix: '/api/v1/reports' })
   await fastify.register(liveUi)
 }

@@ -16,10 +16,49 @@ export type AlertKind = (typeof ALERT_KINDS)[number]
 export const ALERT_LEVELS = ['warning', 'alarm', 'critical'] as const
 export type AlertLevel = (typeof ALERT_LEVELS)[number]
 
-export const ALERT_STATES = ['open', 'acknowledged', 'cleared'] as const
+/** What each state means, and what moves an alert between them: core/alert-lifecycle.ts. */
+export const ALERT_STATES = ['open', 'acknowledged', 'cleared', 'resolved'] as const
 export type AlertState = (typeof ALERT_STATES)[number]
 
-/** One problem on one sensor's factor, from the moment it opens until it clears. */
+/**
+ * Who did something to an alert: the API key the request carried, by its id and its name. Never a name
+ * typed in a form, which anyone could fill with someone else's.
+ */
+export interface Actor {
+  /** Absent only on acknowledgements made before keys identified people (registry migration 006). */
+  keyId?: string
+  name: string
+}
+
+/** Why a person closed an alert. */
+export const RESOLUTION_REASONS = [
+  'false-alarm',
+  'sensor-fault',
+  'ventilation-fixed',
+  'ppe-issued',
+  'process-stopped',
+  'other',
+] as const
+export type ResolutionReason = (typeof RESOLUTION_REASONS)[number]
+
+/** A person saw the alert at this level. */
+export interface Acknowledgement {
+  by: Actor
+  at: number
+  /** The level the alert had: a higher one can be acknowledged again. */
+  level: AlertLevel
+  note?: string
+}
+
+/** A person closed the alert, with a reason. */
+export interface Resolution {
+  by: Actor
+  at: number
+  reason: ResolutionReason
+  note?: string
+}
+
+/** One problem on one sensor's factor, from the moment it opens until it clears or a person resolves it. */
 export interface Alert {
   id: string
   facilityId: string
@@ -37,8 +76,10 @@ export interface Alert {
   message: string
   openedAt: number
   updatedAt: number
+  /** When the measurements came back inside the clear band. */
   clearedAt?: number
-  acknowledgedAt?: number
-  acknowledgedBy?: string
-  note?: string
+  /** Everyone who acknowledged it, oldest first. */
+  acknowledgements?: Acknowledgement[]
+  /** Set once a person has closed it. */
+  resolution?: Resolution
 }

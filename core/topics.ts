@@ -4,8 +4,10 @@
  *   quantrac/v1/readings/{facilityId}/{sensorId}   sensor → platform: one reading or a batch (QoS 1)
  *   quantrac/v1/dead-letter                         ingest → anyone: messages that were rejected, with the reason
  *   quantrac/v1/live/{facilityId}/readings          ingest → API: accepted readings, normalised, batched
- *   quantrac/v1/live/{facilityId}/alerts            ingest → API: alert events, sent at once
+ *   quantrac/v1/live/{facilityId}/alerts            ingest, API → API: alerts as they change, sent at once
  *   quantrac/v1/live/{facilityId}/exposures         ingest → API: exposure figures (STEL, TWA, dose), batched
+ *   quantrac/v1/live/{facilityId}/notices           ingest → API: an alert event for the people it names
+ *                                                   (those who acknowledged an alert that escalated)
  *   quantrac/v1/registry/sensors/{sensorId}         API → broker, ingest: a sensor was added or changed
  *   quantrac/v1/registry/keys/{keyId}               API → API: an API key was revoked
  *   quantrac/v1/registry/facilities/{facilityId}    API → API: a facility changed, maybe who reaches it
@@ -81,7 +83,7 @@ export function readingsTopic(facilityId: string, sensorId: string): string {
   return `${TOPIC_ROOT}/readings/${facilityId}/${sensorId}`
 }
 
-export const LIVE_KINDS = ['readings', 'alerts', 'exposures'] as const
+export const LIVE_KINDS = ['readings', 'alerts', 'exposures', 'notices'] as const
 export type LiveKind = (typeof LIVE_KINDS)[number]
 
 export function liveTopic(facilityId: string, kind: LiveKind): string {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import type { Alert } from '../core/alerts.ts'
+import type { AlertEvent } from '../core/alert-lifecycle.ts'
 import type { ExposurePoint, Reading } from '../core/contract.ts'
 import type { AlertTrackerData, AlertTransition } from '../core/exposure/index.ts'
 import { DEAD_LETTER_TOPIC, parseReadingsTopic, parseSensorChangeTopic } from '../core/topics.ts'
@@ -7,6 +7,7 @@ import { ingestMetrics, reportIngestGauges } from '../metrics/ingest.ts'
 import type { AlertRepository, Registry, StateRepository } from '../registry/types.ts'
 import { InfluxWriteError } from '../store/influx/connection.ts'
 import type { TimeSeriesStore } from '../store/types.ts'
+import { startAlertEvents } from './alert-events.ts'
 import { createBatchWriter } from './batch-writer.ts'
 import { decodeMessage, REJECTION_REASONS, type Rejection, type RejectionReason } from './decode.ts'
 import { createExposureMonitor, type ExposureMonitorState, type SavedEvaluator } from './exposure-monitor.ts'
@@ -26,6 +27,7 @@ export interface IngestOptions {
   flushIntervalMs: number
   store: TimeSeriesStore
   registry: Registry
+  /** The alert register, the one owner of alert state: ingest reports what its tracker detects. */
   alerts: AlertRepository
   state: StateRepository
   log: Logger
@@ -109,7 +111,7 @@ export async function startIngest(options: IngestOptions) {
     batchSize: options.batchSize,
     flushIntervalMs: options.flushIntervalMs,
   })
-  const alertWriter = createBatchWriter<Alert>({
+  const alertWriter = createBatchWriter<AlertEvent>({
     ...durable.writer('alert-events'),
     write: (batch) => options.store.writeAlertEvents(batch),
     batchSize: 500,
@@ -132,17 +134,16 @@ export async function startIngest(options: IngestOptions) {
 
   const link = options.link
   const live = createLiveFeed(link.publish)
+  const alertEvents = await startAlertEvents({
+    alerts: options.alerts,
+    state: options.state,
+    writer: alertWriter,
+    live,
+    log,
+  })
 
   function publishAlerts(transitions: AlertTransition[]): void {
-    for (const { type, alert } of transitions) {
-      alertWriter.add(alert)
-      live.alert(alert)
-      options.alerts.save(alert).catch((err) => log.error({ err, alertId: alert.id }, 'could not save alert'))
-      log.info(
-        { alert: { id: alert.id, sensor: alert.sensorId, kind: alert.kind, level: alert.level }, type },
-        alert.message,
-      )
-    }
+    if (transitions.length > 0) alertEvents.record(transitions)
   }
 
   function publishExposure(point: ExposurePoint): void {
@@ -299,6 +300,7 @@ export async function startIngest(options: IngestOptions) {
       clearInterval(persist)
       link.stop()
       await delivery.stop()
+      await alertEvents.close()
       live.close()
       await link.close()
       facilityRules.close()

@@ -1,3 +1,4 @@
+import type { AlertEvent } from '../core/alert-lifecycle.ts'
 import type { Alert } from '../core/alerts.ts'
 import type { ExposurePoint, Reading } from '../core/contract.ts'
 import { liveTopic } from '../core/topics.ts'
@@ -25,6 +26,14 @@ function add<T extends { facilityId: string }>(batches: Batches<T>, item: T, now
   const batch = batches.get(item.facilityId)
   if (batch === undefined) batches.set(item.facilityId, { since: now, items: [item] })
   else batch.items.push(item)
+}
+
+/** What `quantrac/v1/live/{facilityId}/notices` carries: an alert event for the people it names. */
+export interface LiveNotice {
+  at: number
+  type: AlertEvent['type']
+  to: NonNullable<AlertEvent['to']>
+  alert: Alert
 }
 
 /**
@@ -57,9 +66,16 @@ export function createLiveFeed(publish: BrokerLink['publish']) {
     alert(alert: Alert): void {
       publish(liveTopic(alert.facilityId, 'alerts'), JSON.stringify(alert), 1)
     },
+    /** Tells the people an event names (`to`) of it: the API sends it to their keys' sockets. */
+    notice(event: AlertEvent): void {
+      const notice: LiveNotice = { at: event.at, type: event.type, to: event.to ?? [], alert: event.alert }
+      publish(liveTopic(event.alert.facilityId, 'notices'), JSON.stringify(notice), 1)
+    },
     close(): void {
       clearInterval(timer)
       flush(Number.POSITIVE_INFINITY)
     },
   }
 }
+
+export type LiveFeed = ReturnType<typeof createLiveFeed>

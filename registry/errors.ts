@@ -1,4 +1,4 @@
-/** Something with that id exists already. */
+/** Something with that id exists already, or its state does not allow what was asked. */
 export class ConflictError extends Error {
   override name = 'ConflictError'
 }

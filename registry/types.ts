@@ -1,4 +1,5 @@
-import type { Alert, AlertState } from '../core/alerts.ts'
+import type { AlertEvent, Changed, Detection } from '../core/alert-lifecycle.ts'
+import type { Alert, AlertKind, AlertLevel, AlertState, ResolutionReason } from '../core/alerts.ts'
 import type { FactorId } from '../core/factors.ts'
 import type { ProfileId } from '../core/limits/index.ts'
 import type { ShiftPattern } from '../core/shifts.ts'
@@ -139,6 +140,65 @@ export type SensorPatch = Partial<
   sensorLimitVariant?: string | null
 }
 
+/** What people and keys change, as the audit trail names it. */
+export const AUDIT_ACTIONS = [
+  'alert.acknowledge',
+  'alert.resolve',
+  'sensor.register',
+  'sensor.change',
+  'sensor.rotate-credentials',
+  'sensor.revoke-credentials',
+  'sensor.decommission',
+  'facility.register',
+  'facility.change',
+  'facility.import',
+  'zone.add',
+  'organisation.register',
+  'key.create',
+  'key.revoke',
+] as const
+export type AuditAction = (typeof AUDIT_ACTIONS)[number]
+
+export const AUDIT_TARGETS = ['alert', 'sensor', 'facility', 'zone', 'organisation', 'key'] as const
+export type AuditTarget = (typeof AUDIT_TARGETS)[number]
+
+/** Who made a change: an API key (id, name, role), or the command line, which has no key. */
+export interface AuditActor {
+  keyId?: string
+  name: string
+  role: Role
+}
+
+/** One change, as it is recorded. */
+export interface AuditRecord {
+  at: number
+  actor: AuditActor
+  action: AuditAction
+  /** The facility the change concerns; none for keys and organisations. */
+  facilityId?: string
+  target: { type: AuditTarget; id: string }
+  /** The thing before and after the change, as the API shows it (never a secret); absent for none. */
+  before?: unknown
+  after?: unknown
+}
+
+export interface AuditEntry extends AuditRecord {
+  id: number
+}
+
+export interface AuditQuery extends PageRequest {
+  /** Only entries about one of these facilities (a caller's scope); undefined means no such limit. */
+  facilityIds?: readonly string[]
+  /** Only entries about a facility: what a caller who is not an admin may read. */
+  facilityBound?: boolean
+  facilityId?: string
+  actorKeyId?: string
+  action?: AuditAction
+  /** Epoch ms, [from, to). */
+  from?: number
+  to?: number
+}
+
 /**
  * Organisations, facilities, zones, sensors and API keys. SQLite in the embedded default; the interface is
  * async so a PostgreSQL implementation can take its place when several API and ingest instances share one
@@ -180,33 +240,60 @@ export interface Registry {
   findApiKey(id: string): Promise<(ApiKey & { secretHash: string }) | undefined>
   listApiKeys(page: PageRequest): Promise<Page<ApiKey>>
   revokeApiKey(id: string): Promise<boolean>
+
+  /** Appends to the audit trail. There is no way to change or remove an entry. */
+  recordAudit(record: AuditRecord): Promise<AuditEntry>
+  /** Newest first. */
+  listAudit(query: AuditQuery): Promise<Page<AuditEntry>>
 }
 
 export interface AlertQuery extends PageRequest {
   facilityId?: string
   /** Only alerts of these facilities (a caller's scope); undefined means all. */
   facilityIds?: readonly string[]
+  sensorId?: string
+  factor?: FactorId
+  kind?: AlertKind
+  level?: AlertLevel
   /** `active` = open or acknowledged. */
   state?: AlertState | 'active'
+  /** Epoch ms: alerts active at some time in [from, to), i.e. opened before `to` and not closed before `from`. */
+  from?: number
+  to?: number
+  /** Resolved with this reason. */
+  reason?: ResolutionReason
 }
 
-export interface Acknowledgement {
-  /** Who acknowledged: a name or the key's owner. */
-  by: string
+/** A person's act on an alert: who (from the API key), when, and a free-text note. */
+export interface AlertRequest {
+  actor: AuditActor
   at: number
   note?: string
 }
 
+/** An event of the alert event log, with its position. */
+export interface LoggedAlertEvent {
+  seq: number
+  event: AlertEvent
+}
+
 /**
- * The current state of each alert; its history goes to the time-series store as events. Ingest saves what
- * it knows (values, level, open or cleared); people acknowledge. Neither overwrites the other.
+ * The alert register: the one owner of alert state. Ingest reports what its tracker detected, people
+ * acknowledge and resolve through the API; each call applies core/alert-lifecycle.ts to the stored alert
+ * in one transaction, appends the resulting events to the alert event log, and (for people's acts) the
+ * audit entry. The API and ingest may run in different processes: the register is where they meet.
  */
 export interface AlertRepository {
-  save(alert: Alert): Promise<void>
+  /** Applies a transition of ingest's tracker; returns the events it caused (none if it changed nothing). */
+  recordDetection(detection: Detection): Promise<AlertEvent[]>
+  /** Throws NotFoundError for an unknown id, ConflictError when its state does not allow it. */
+  acknowledgeAlert(id: string, request: AlertRequest): Promise<Changed>
+  resolveAlert(id: string, request: AlertRequest & { reason: ResolutionReason }): Promise<Changed>
   get(id: string): Promise<Alert | undefined>
+  /** Newest first. */
   list(query: AlertQuery): Promise<Page<Alert>>
-  /** False when the alert does not exist, is cleared, or was already acknowledged. */
-  acknowledge(id: string, acknowledgement: Acknowledgement): Promise<boolean>
+  /** The event log after position `seq`, oldest first, at most `limit`: what the store is fed from. */
+  alertEventsAfter(seq: number, limit: number): Promise<LoggedAlertEvent[]>
 }
 
 /** Ingest's working state (exposure windows, open alerts), kept so a restart mid-shift loses nothing. */

@@ -1,3 +1,4 @@
+import type { AlertEvent } from '../core/alert-lifecycle.ts'
 import type { Alert, AlertKind, AlertLevel } from '../core/alerts.ts'
 import type { Reading } from '../core/contract.ts'
 import { workingWeights } from '../core/coverage/working-hours.ts'
@@ -334,8 +335,15 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillPro
       }
     }
     const alerts = backfillAlerts(plan, window)
-    for (const alert of alerts) await registry.save(alert)
-    if (alerts.length > 0) await store.writeAlertEvents(alerts)
+    // Through the alert register as ingest reports them: an opening, then the clear.
+    const events: AlertEvent[] = []
+    for (const alert of alerts) {
+      const opened: Alert = { ...alert, state: 'open', updatedAt: alert.openedAt }
+      delete opened.clearedAt
+      events.push(...(await registry.recordDetection({ type: 'opened', alert: opened })))
+      events.push(...(await registry.recordDetection({ type: 'cleared', alert })))
+    }
+    if (events.length > 0) await store.writeAlertEvents(events)
     progress.alerts += alerts.length
     progress.facilitiesDone++
     onProgress?.(progress)

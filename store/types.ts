@@ -1,4 +1,4 @@
-import type { Alert } from '../core/alerts.ts'
+import type { AlertEvent } from '../core/alert-lifecycle.ts'
 import type { ExposurePoint, Reading } from '../core/contract.ts'
 import type { FactorId } from '../core/factors.ts'
 
@@ -59,8 +59,11 @@ export interface ReadingCoverage {
 export interface TimeSeriesStore {
   readonly kind: 'influxdb' | 'sqlite'
   writeReadings(readings: readonly Reading[]): Promise<void>
-  /** Every change of an alert (opened, escalated, acknowledged, cleared) as an event, for history and Grafana. */
-  writeAlertEvents(alerts: readonly Alert[]): Promise<void>
+  /**
+   * Every change of an alert (opened, escalated, acknowledged, resolved, cleared, notified) as an event, for
+   * history and Grafana; fed from the alert register's event log, at least once: a repeat is harmless.
+   */
+  writeAlertEvents(events: readonly AlertEvent[]): Promise<void>
   /** Exposure figures, at most one point per sensor and factor a minute. */
   writeExposures(points: readonly ExposurePoint[]): Promise<void>
   /** The newest exposure of every (sensor, factor) matching the query, in the current or last shift. */

@@ -35,11 +35,11 @@ export interface AlertSignal {
   readonly levels: Partial<Record<AlertLevel, LevelCheck>>
 }
 
-export type AlertTransitionType = 'opened' | 'escalated' | 'acknowledged' | 'cleared'
+export type AlertTransitionType = 'opened' | 'escalated' | 'cleared'
 
 export interface AlertTransition {
   readonly type: AlertTransitionType
-  /** A copy of the alert after the transition: store it, send it to the live feed. */
+  /** A copy of the alert after the transition, for the alert register (registry/sqlite/alerts.ts). */
   readonly alert: Alert
   readonly previousLevel?: AlertLevel
 }
@@ -75,18 +75,20 @@ const LEVEL_RANK: Record<AlertLevel, number> = { warning: 1, alarm: 2, critical:
 const LEVELS_DESCENDING: readonly AlertLevel[] = ['critical', 'alarm', 'warning']
 
 /**
- * The alert lifecycle, open → acknowledged → cleared, as a pure state machine: time is passed in and
- * ids come from an injectable function. One alert per (sensor, factor, kind, direction): a higher level
- * escalates the same alert, a lower one never lowers it, and it clears only after the value has stayed
- * below `clearRatio` of every limit for `clearAfterMs`, so a value dithering at a limit raises one alert.
+ * What the measurements say about alerts, as a pure state machine: time is passed in and ids come from an
+ * injectable function. One alert per (sensor, factor, kind, direction): a higher level escalates the same
+ * alert, a lower one never lowers it, and it clears only after the value has stayed below `clearRatio`
+ * of every limit for `clearAfterMs`, so a value dithering at a limit raises one alert.
+ *
+ * The tracker knows nothing of people: acknowledgements and resolutions, and what an escalation or a
+ * clear does to them, are the alert register's (core/alert-lifecycle.ts), which receives each transition.
  *
  * @example
  * const tracker = new AlertTracker({ minDurationMs: 30_000 })
  * const key = { facilityId: 'f1', sensorId: 's1', factor: 'gas.co' } as const
  * for (const signal of exposureSignals(evaluator.summary(), limits)) {
- *   for (const transition of tracker.observe(key, signal, reading.time)) await alerts.save(transition.alert)
+ *   for (const transition of tracker.observe(key, signal, reading.time)) await alerts.recordDetection(transition)
  * }
- * tracker.acknowledge(alertId, 'safety officer', 'ventilation switched on', Date.now())
  */
 export class AlertTracker {
   readonly #minDurationMs: number
@@ -163,24 +165,12 @@ export class AlertTracker {
     return transitions
   }
 
-  /** Marks an open alert as seen. Throws for an unknown or already cleared id: the caller's list is stale. */
-  acknowledge(id: string, by: string, note: string | undefined, now: number): AlertTransition {
-    const alert = this.#alerts.get(id)
-    if (alert === undefined) throw new Error(`no active alert ${id}`)
-    alert.state = 'acknowledged'
-    alert.acknowledgedAt = now
-    alert.acknowledgedBy = by
-    if (note !== undefined) alert.note = note
-    alert.updatedAt = now
-    return { type: 'acknowledged', alert: { ...alert } }
-  }
-
   get(id: string): Alert | undefined {
     const alert = this.#alerts.get(id)
     return alert === undefined ? undefined : { ...alert }
   }
 
-  /** Alerts open or acknowledged, oldest first. */
+  /** The alerts it follows (not yet cleared), oldest first. */
   active(): Alert[] {
     return [...this.#alerts.values()].map((alert) => ({ ...alert }))
   }
@@ -231,15 +221,10 @@ export class AlertTracker {
     return { type: 'opened', alert: { ...alert } }
   }
 
-  /** A higher level re-opens an acknowledged alert: the earlier acknowledgement stays in the alert's history. */
   #escalate(alert: Alert, signal: AlertSignal, level: AlertLevel, now: number): AlertTransition {
     const check = signal.levels[level]!
     const previousLevel = alert.level
     alert.level = level
-    alert.state = 'open'
-    delete alert.acknowledgedAt
-    delete alert.acknowledgedBy
-    delete alert.note
     alert.value = worse(signal, alert.value, check.value)
     alert.limit = check.limit
     alert.source = check.source

@@ -20,11 +20,11 @@ export function alertsTimeline(): Dashboard {
       panel(ids, 'timeseries', {
         title: 'Alert events by level',
         description:
-          'Alert events (opened, escalated, acknowledged, cleared) per interval, stacked by level.',
+          'Alert events (opened, escalated, acknowledged, resolved, cleared) per interval, stacked by level.',
         gridPos: { x: 0, y: 0, w: 24, h: 8 },
         queries: [
           {
-            query: `SELECT count("value") FROM "alert" WHERE ${ALL_TAGS} AND $timeFilter GROUP BY time($__interval), "level" fill(0)`,
+            query: `SELECT count("value") FROM "alert" WHERE ${ALL_TAGS} AND "event" != 'notified' AND $timeFilter GROUP BY time($__interval), "level" fill(0)`,
             alias: '$tag_level',
           },
         ],
@@ -52,7 +52,7 @@ export function alertsTimeline(): Dashboard {
         gridPos: { x: 0, y: 8, w: 8, h: 9 },
         queries: [
           {
-            query: `SELECT count("value") FROM "alert" WHERE ${ALL_TAGS} AND "state" = 'open' AND $timeFilter GROUP BY "kind"`,
+            query: `SELECT count("value") FROM "alert" WHERE ${ALL_TAGS} AND "event" = 'opened' AND $timeFilter GROUP BY "kind"`,
             alias: '$tag_kind',
           },
         ],
@@ -71,7 +71,7 @@ export function alertsTimeline(): Dashboard {
         gridPos: { x: 8, y: 8, w: 16, h: 9 },
         queries: [
           {
-            query: `SELECT count("value") FROM "alert" WHERE ${ALL_TAGS} AND "state" = 'open' AND $timeFilter GROUP BY "facility", "sensor"`,
+            query: `SELECT count("value") FROM "alert" WHERE ${ALL_TAGS} AND "event" = 'opened' AND $timeFilter GROUP BY "facility", "sensor"`,
             alias: '$tag_facility/$tag_sensor',
           },
         ],
@@ -93,14 +93,61 @@ export function alertsTimeline(): Dashboard {
           sizing: 'auto',
         },
       }),
+      panel(ids, 'timeseries', {
+        title: 'Acknowledgements and resolutions',
+        description:
+          'What people did with alerts, per interval: acknowledged, resolved, and escalations of acknowledged ' +
+          'alerts whose acknowledgers were told (notified).',
+        gridPos: { x: 0, y: 17, w: 16, h: 9 },
+        queries: [
+          {
+            query: `SELECT count("value") FROM "alert" WHERE ${ALL_TAGS} AND "event" =~ /^(acknowledged|resolved|notified)$/ AND $timeFilter GROUP BY time($__interval), "event" fill(0)`,
+            alias: '$tag_event',
+          },
+        ],
+        fieldConfig: {
+          defaults: {
+            unit: 'short',
+            decimals: 0,
+            custom: {
+              drawStyle: 'bars',
+              fillOpacity: 80,
+              lineWidth: 1,
+              stacking: { mode: 'normal', group: 'A' },
+            },
+          },
+        },
+        options: timeSeriesOptions(),
+      }),
+      panel(ids, 'piechart', {
+        title: 'Resolutions by reason',
+        description:
+          'Why people closed alerts: false alarm, sensor fault, ventilation fixed, PPE issued, process stopped, other.',
+        gridPos: { x: 16, y: 17, w: 8, h: 9 },
+        queries: [
+          {
+            query: `SELECT count("value") FROM "alert" WHERE ${ALL_TAGS} AND "event" = 'resolved' AND $timeFilter GROUP BY "reason"`,
+            alias: '$tag_reason',
+          },
+        ],
+        fieldConfig: { defaults: { unit: 'short', decimals: 0 } },
+        options: {
+          reduceOptions: { values: false, calcs: ['sum'], fields: '' },
+          pieType: 'donut',
+          displayLabels: ['name', 'value'],
+          legend: { displayMode: 'table', placement: 'right', showLegend: true, values: ['value'] },
+          tooltip: { mode: 'single', sort: 'none' },
+        },
+      }),
       panel(ids, 'table', {
         title: 'Alert log',
         description:
-          'Every alert event, newest first. value: the worst value while open; limit: the limit crossed.',
-        gridPos: { x: 0, y: 17, w: 24, h: 12 },
+          'Every alert event, newest first. value: the worst value while open; limit: the limit crossed; actor: who ' +
+          'acknowledged or resolved (the API key’s name); recipients: who was told of an escalation.',
+        gridPos: { x: 0, y: 26, w: 24, h: 12 },
         queries: [
           {
-            query: `SELECT "facility", "sensor", "factor", "kind", "level", "state", "value", "limit", "message", "id" FROM "alert" WHERE ${ALL_TAGS} AND $timeFilter ORDER BY time DESC LIMIT 1000`,
+            query: `SELECT "event", "facility", "sensor", "factor", "kind", "level", "state", "value", "limit", "actor", "actor_key", "reason", "note", "recipients", "message", "id" FROM "alert" WHERE ${ALL_TAGS} AND $timeFilter ORDER BY time DESC LIMIT 1000`,
             format: 'table',
           },
         ],

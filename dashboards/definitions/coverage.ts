@@ -73,7 +73,7 @@ export function coverage(): Dashboard {
         gridPos: { x: 18, y: 0, w: 6, h: 4 },
         queries: [
           {
-            query: `SELECT count("value") AS "alarms" FROM "alert" WHERE ${ALL_TAGS} AND "state" = 'open' AND "level" =~ /^(alarm|critical)$/ AND $timeFilter`,
+            query: `SELECT count("value") AS "alarms" FROM "alert" WHERE ${ALL_TAGS} AND "event" =~ /^(opened|escalated)$/ AND "level" =~ /^(alarm|critical)$/ AND $timeFilter`,
           },
         ],
         fieldConfig: {
@@ -131,7 +131,7 @@ export function coverage(): Dashboard {
             format: 'table',
           },
           {
-            query: `SELECT count("value") AS "alarms" FROM "alert" WHERE ${ALL_TAGS} AND "state" = 'open' AND "level" =~ /^(alarm|critical)$/ AND $timeFilter GROUP BY "facility"`,
+            query: `SELECT count("value") AS "alarms" FROM "alert" WHERE ${ALL_TAGS} AND "event" =~ /^(opened|escalated)$/ AND "level" =~ /^(alarm|critical)$/ AND $timeFilter GROUP BY "facility"`,
             format: 'table',
           },
         ],

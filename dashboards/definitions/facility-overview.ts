@@ -55,7 +55,7 @@ export function facilityOverview(): Dashboard {
         gridPos: { x: 12, y: 0, w: 6, h: 4 },
         queries: [
           {
-            query: `SELECT count("value") AS "alerts" FROM "alert" WHERE ${ALL_TAGS} AND "state" = 'open' AND $timeFilter`,
+            query: `SELECT count("value") AS "alerts" FROM "alert" WHERE ${ALL_TAGS} AND "event" = 'opened' AND $timeFilter`,
           },
         ],
         fieldConfig: {
@@ -72,7 +72,7 @@ export function facilityOverview(): Dashboard {
         gridPos: { x: 18, y: 0, w: 6, h: 4 },
         queries: [
           {
-            query: `SELECT count("value") AS "critical" FROM "alert" WHERE ${ALL_TAGS} AND "state" = 'open' AND "level" = 'critical' AND $timeFilter`,
+            query: `SELECT count("value") AS "critical" FROM "alert" WHERE ${ALL_TAGS} AND "event" =~ /^(opened|escalated)$/ AND "level" = 'critical' AND $timeFilter`,
           },
         ],
         fieldConfig: {

@@ -145,7 +145,7 @@ export function sensorDetail(): Dashboard {
         gridPos: { x: 12, y: 16, w: 12, h: 9 },
         queries: [
           {
-            query: `SELECT "factor", "kind", "level", "state", "value", "limit", "message", "id" FROM "alert" WHERE ${ALL_TAGS} AND $timeFilter ORDER BY time DESC LIMIT 200`,
+            query: `SELECT "event", "factor", "kind", "level", "state", "value", "limit", "actor", "reason", "message", "id" FROM "alert" WHERE ${ALL_TAGS} AND $timeFilter ORDER BY time DESC LIMIT 200`,
             format: 'table',
           },
         ],

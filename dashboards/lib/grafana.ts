@@ -124,7 +124,7 @@ export function alertAnnotation(): AnnotationQuery {
       rawQuery: true,
       fromAnnotations: true,
       textEditor: true,
-      query: `SELECT "message", "kind", "level", "sensor" FROM "alert" WHERE ${ALL_TAGS} AND "state" = 'open' AND $timeFilter`,
+      query: `SELECT "message", "kind", "level", "sensor" FROM "alert" WHERE ${ALL_TAGS} AND "event" =~ /^(opened|escalated)$/ AND $timeFilter`,
       textColumn: 'message',
       tagsColumn: 'kind,level,sensor',
     },

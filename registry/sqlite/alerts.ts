@@ -1,79 +1,157 @@
 import type { DatabaseSync } from 'node:sqlite'
-import type { Alert } from '../../core/alerts.ts'
+import {
+  AlertConflict,
+  type AlertEvent,
+  acknowledge,
+  applyDetection,
+  type Changed,
+  resolve,
+} from '../../core/alert-lifecycle.ts'
+import type { Actor, Alert } from '../../core/alerts.ts'
 import { inTransaction } from '../../store/sqlite/database.ts'
-import type { AlertQuery, AlertRepository, StateRepository } from '../types.ts'
+import { ConflictError, NotFoundError } from '../errors.ts'
+import type { AlertQuery, AlertRepository, AuditActor, StateRepository } from '../types.ts'
+import { auditInsert } from './audit.ts'
 import { selectPage, Where } from './paging.ts'
 
-interface AlertRow {
-  body: string
-  acknowledged_at: number | null
-  acknowledged_by: string | null
-  note: string | null
+/** When the alert stopped being active: cleared or resolved, whichever came first. */
+function closedAt(alert: Alert): number | null {
+  if (alert.state === 'cleared') return alert.clearedAt ?? alert.updatedAt
+  if (alert.state === 'resolved') return Math.min(alert.clearedAt ?? Infinity, alert.resolution!.at)
+  return null
 }
 
-function toAlert(row: AlertRow): Alert {
-  const alert = JSON.parse(row.body) as Alert
-  if (row.acknowledged_at === null) return alert
-  return {
-    ...alert,
-    state: alert.state === 'cleared' ? 'cleared' : 'acknowledged',
-    acknowledgedAt: row.acknowledged_at,
-    acknowledgedBy: row.acknowledged_by ?? undefined,
-    note: row.note ?? undefined,
-  }
+function actorOf(actor: AuditActor): Actor {
+  return actor.keyId === undefined ? { name: actor.name } : { keyId: actor.keyId, name: actor.name }
 }
 
-const STATE_CONDITIONS = {
-  active: 'cleared = 0',
-  open: 'cleared = 0 AND acknowledged_at IS NULL',
-  acknowledged: 'cleared = 0 AND acknowledged_at IS NOT NULL',
-  cleared: 'cleared = 1',
-} as const
-
+/**
+ * The alert register, the one owner of alert state (rules: core/alert-lifecycle.ts). Ingest's tracker and
+ * people's requests both come here; each is applied to the stored alert in one IMMEDIATE transaction (the
+ * API and ingest may be two processes on this file), with its events appended to `alert_event` and, for
+ * people's acts, the audit entry. Whatever is not running at the time — ingest for an acknowledgement, the
+ * API for a detection — finds the result here when it is back.
+ */
 export function alertRepository(db: DatabaseSync): AlertRepository {
+  const recordAudit = auditInsert(db)
   const statements = {
-    save: db.prepare(
-      `INSERT INTO alert (id, facility_id, sensor_id, factor, kind, level, cleared, opened_at, updated_at, body)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET level = excluded.level, cleared = excluded.cleared,
-         updated_at = excluded.updated_at, body = excluded.body`,
+    get: db.prepare('SELECT body FROM alert WHERE id = ?'),
+    write: db.prepare(
+      `INSERT INTO alert (id, facility_id, sensor_id, factor, kind, level, state, reason, opened_at,
+         updated_at, closed_at, body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET level = excluded.level, state = excluded.state,
+         reason = excluded.reason, updated_at = excluded.updated_at, closed_at = excluded.closed_at,
+         body = excluded.body`,
     ),
-    get: db.prepare('SELECT body, acknowledged_at, acknowledged_by, note FROM alert WHERE id = ?'),
-    acknowledge: db.prepare(
-      `UPDATE alert SET acknowledged_at = ?, acknowledged_by = ?, note = ?
-       WHERE id = ? AND cleared = 0 AND acknowledged_at IS NULL`,
-    ),
+    log: db.prepare('INSERT INTO alert_event (alert_id, type, at, body) VALUES (?, ?, ?, ?)'),
+    eventsAfter: db.prepare('SELECT seq, body FROM alert_event WHERE seq > ? ORDER BY seq LIMIT ?'),
+  }
+
+  function load(id: string): Alert | undefined {
+    const row = statements.get.get(id) as { body: string } | undefined
+    return row === undefined ? undefined : (JSON.parse(row.body) as Alert)
+  }
+
+  function write({ alert, events }: Changed): void {
+    statements.write.run(
+      alert.id,
+      alert.facilityId,
+      alert.sensorId,
+      alert.factor,
+      alert.kind,
+      alert.level,
+      alert.state,
+      alert.resolution?.reason ?? null,
+      alert.openedAt,
+      alert.updatedAt,
+      closedAt(alert),
+      JSON.stringify(alert),
+    )
+    for (const event of events) statements.log.run(alert.id, event.type, event.at, JSON.stringify(event))
+  }
+
+  /** A person's act: the rule, the write and the audit entry, all or nothing. */
+  function act(
+    id: string,
+    actor: AuditActor,
+    action: 'alert.acknowledge' | 'alert.resolve',
+    at: number,
+    rule: (stored: Alert) => Changed,
+  ): Changed {
+    return inTransaction(
+      db,
+      () => {
+        const stored = load(id)
+        if (stored === undefined) throw new NotFoundError(`no alert ${id}`)
+        let changed: Changed
+        try {
+          changed = rule(stored)
+        } catch (err) {
+          if (err instanceof AlertConflict) throw new ConflictError(err.message)
+          throw err
+        }
+        write(changed)
+        recordAudit({
+          at,
+          actor,
+          action,
+          facilityId: stored.facilityId,
+          target: { type: 'alert', id },
+          before: stored,
+          after: changed.alert,
+        })
+        return changed
+      },
+      'IMMEDIATE',
+    )
   }
 
   return {
-    async save(alert: Alert) {
-      statements.save.run(
-        alert.id,
-        alert.facilityId,
-        alert.sensorId,
-        alert.factor,
-        alert.kind,
-        alert.level,
-        alert.state === 'cleared' ? 1 : 0,
-        alert.openedAt,
-        alert.updatedAt,
-        JSON.stringify(alert),
+    async recordDetection(detection) {
+      return inTransaction(
+        db,
+        () => {
+          const changed = applyDetection(load(detection.alert.id), detection)
+          if (changed === undefined) return []
+          write(changed)
+          return changed.events
+        },
+        'IMMEDIATE',
+      )
+    },
+    async acknowledgeAlert(id, { actor, at, note }) {
+      return act(id, actor, 'alert.acknowledge', at, (stored) =>
+        acknowledge(stored, actorOf(actor), note, at),
+      )
+    },
+    async resolveAlert(id, { actor, at, note, reason }) {
+      return act(id, actor, 'alert.resolve', at, (stored) =>
+        resolve(stored, actorOf(actor), reason, note, at),
       )
     },
     async get(id: string) {
-      const row = statements.get.get(id) as AlertRow | undefined
-      return row && toAlert(row)
-    },
-    async acknowledge(id, acknowledgement) {
-      const { at, by, note } = acknowledgement
-      return statements.acknowledge.run(at, by, note ?? null, id).changes > 0
+      return load(id)
     },
     async list(query: AlertQuery) {
       const where = new Where().in('facility_id', query.facilityIds)
       if (query.facilityId !== undefined) where.add('facility_id = ?', query.facilityId)
-      if (query.state !== undefined) where.add(STATE_CONDITIONS[query.state])
-      const { rows, total } = selectPage<AlertRow>(db, 'alert', where, 'opened_at DESC, id', query)
-      return { items: rows.map(toAlert), total, limit: query.limit, offset: query.offset }
+      if (query.sensorId !== undefined) where.add('sensor_id = ?', query.sensorId)
+      if (query.factor !== undefined) where.add('factor = ?', query.factor)
+      if (query.kind !== undefined) where.add('kind = ?', query.kind)
+      if (query.level !== undefined) where.add('level = ?', query.level)
+      if (query.state === 'active') where.add("state IN ('open', 'acknowledged')")
+      else if (query.state !== undefined) where.add('state = ?', query.state)
+      if (query.reason !== undefined) where.add('reason = ?', query.reason)
+      if (query.to !== undefined) where.add('opened_at < ?', query.to)
+      if (query.from !== undefined) where.add('(closed_at IS NULL OR closed_at >= ?)', query.from)
+      const { rows, total } = selectPage<{ body: string }>(db, 'alert', where, 'opened_at DESC, id', query)
+      const items = rows.map((row) => JSON.parse(row.body) as Alert)
+      return { items, total, limit: query.limit, offset: query.offset }
+    },
+    async alertEventsAfter(seq, limit) {
+      const rows = statements.eventsAfter.all(seq, limit) as { seq: number; body: string }[]
+      return rows.map((row) => ({ seq: row.seq, event: JSON.parse(row.body) as AlertEvent }))
     },
   }
 }

@@ -4,13 +4,14 @@ import { configureShared, migrate } from '../../store/sqlite/database.ts'
 import type { AlertRepository, Registry, StateRepository } from '../types.ts'
 import { alertRepository, stateRepository } from './alerts.ts'
 import { apiKeyRepository } from './api-keys.ts'
+import { auditRepository } from './audit.ts'
 import { facilityRepository } from './facilities.ts'
 import { sensorRepository } from './sensors.ts'
 
 export type SqliteRegistry = Registry & AlertRepository & StateRepository & { close(): void }
 
 /**
- * The registry, alert states and ingest's saved state in one SQLite file under the data directory,
+ * The registry (with the audit trail), the alert register and ingest's saved state in one SQLite file under the data directory,
  * shared by the processes of one site (WAL). Numbered migrations in ./migrations.
  */
 export function openSqliteRegistry(path: string): SqliteRegistry {
@@ -23,6 +24,7 @@ export function openSqliteRegistry(path: string): SqliteRegistry {
     ...sensorRepository(db),
     ...apiKeyRepository(db),
     ...alertRepository(db),
+    ...auditRepository(db),
     ...stateRepository(db),
     close: () => db.close(),
   }

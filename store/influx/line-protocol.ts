@@ -1,5 +1,6 @@
-import type { Alert } from '../../core/alerts.ts'
+import type { AlertEvent } from '../../core/alert-lifecycle.ts'
 import type { ExposurePoint, Reading } from '../../core/contract.ts'
+import { alertEventPeople } from '../alert-events.ts'
 
 // Escaping rules of InfluxDB line protocol. Ids are already restricted to [A-Za-z0-9_.-] by the wire
 // contract, so the regex test is almost always false and the fast path allocates nothing extra.
@@ -23,12 +24,27 @@ export function readingLine(reading: Reading): string {
   )} value=${reading.value} ${reading.time}`
 }
 
-export function alertLine(alert: Alert): string {
+/**
+ * `alert,event=acknowledged,facility=…,…,state=acknowledged id="…",value=…,…,actor="…" 1763884800000`: one
+ * alert event, at the time it happened. `reason` (a tag) only on resolutions; `actor`, `actor_key`, `note`
+ * and `recipients` only where the event has them.
+ */
+export function alertLine(event: AlertEvent): string {
+  const alert = event.alert
+  const reason = event.reason === undefined ? '' : `,reason=${event.reason}`
+  const people = alertEventPeople(event)
+  // Fields in name order, as the InfluxDB client writes them.
+  let fields = ''
+  if (people.actor !== undefined) fields += `actor=${escapeFieldString(people.actor)},`
+  if (people.actorKey !== undefined) fields += `actor_key=${escapeFieldString(people.actorKey)},`
+  fields += `id=${escapeFieldString(alert.id)},limit=${alert.limit},message=${escapeFieldString(alert.message)}`
+  if (event.note !== undefined) fields += `,note=${escapeFieldString(event.note)}`
+  if (people.recipients !== undefined) fields += `,recipients=${escapeFieldString(people.recipients)}`
+  fields += `,value=${alert.value}`
   return (
-    `alert,facility=${escapeTag(alert.facilityId)},factor=${escapeTag(alert.factor)},kind=${alert.kind}` +
-    `,level=${alert.level},sensor=${escapeTag(alert.sensorId)},state=${alert.state}` +
-    ` id=${escapeFieldString(alert.id)},value=${alert.value},limit=${alert.limit}` +
-    `,message=${escapeFieldString(alert.message)} ${alert.updatedAt}`
+    `alert,event=${event.type},facility=${escapeTag(alert.facilityId)},factor=${escapeTag(alert.factor)}` +
+    `,kind=${alert.kind},level=${alert.level}${reason},sensor=${escapeTag(alert.sensorId)},state=${alert.state}` +
+    ` ${fields} ${event.at}`
   )
 }
 

@@ -1,4 +1,4 @@
-import type { Alert } from '../../core/alerts.ts'
+import type { AlertEvent } from '../../core/alert-lifecycle.ts'
 import type { ExposurePoint, Reading } from '../../core/contract.ts'
 import type { FactorId } from '../../core/factors.ts'
 import type {
@@ -50,7 +50,8 @@ function hourChunks(from: number, to: number): [number, number][] {
 /**
  * The InfluxDB store. Schema (database or bucket, precision ms):
  * - `reading`  tags facility, factor, sensor; field value (canonical unit of the factor)
- * - `alert`    tags facility, factor, kind, level, sensor, state; fields id, value, limit, message
+ * - `alert`    tags event, facility, factor, kind, level, reason, sensor, state; fields id, value, limit,
+ *              message, actor, actor_key, recipients, note
  * - `exposure` tags facility, factor, sensor; fields shift_start, coverage, stel, twa, twa_projected,
  *              dose, dose_projected, lex8h, hour_mean
  */
@@ -68,8 +69,8 @@ export async function createInfluxStore(options: InfluxConnectionOptions): Promi
       await influx.write(body)
     },
 
-    async writeAlertEvents(alerts: readonly Alert[]) {
-      if (alerts.length > 0) await influx.write(alerts.map(alertLine).join('\n'))
+    async writeAlertEvents(events: readonly AlertEvent[]) {
+      if (events.length > 0) await influx.write(events.map(alertLine).join('\n'))
     },
 
     async writeExposures(points: readonly ExposurePoint[]) {

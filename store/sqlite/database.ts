@@ -4,16 +4,17 @@ import type { DatabaseSync } from 'node:sqlite'
 
 /**
  * Applies the numbered migrations (`001-name.sql`, `002-…`) of `dir` that the database has not seen yet,
- * each in its own transaction. The number of the last one applied is kept in `PRAGMA user_version`.
+ * each in its own transaction, up to `until` (all by default; a test of an upgrade stops earlier). The
+ * number of the last one applied is kept in `PRAGMA user_version`.
  */
-export function migrate(db: DatabaseSync, dir: URL): number {
+export function migrate(db: DatabaseSync, dir: URL, until = Number.POSITIVE_INFINITY): number {
   const current = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version
   const files = readdirSync(dir)
     .filter((name) => /^\d{3}-[\w-]+\.sql$/.test(name))
     .sort()
   for (const name of files) {
     const version = Number(name.slice(0, 3))
-    if (version <= current) continue
+    if (version <= current || version > until) continue
     const sql = readFileSync(new URL(name, dir), 'utf8')
     db.exec('BEGIN')
     try {
@@ -36,9 +37,17 @@ export function configureShared(db: DatabaseSync): void {
   db.exec('PRAGMA foreign_keys = ON')
 }
 
-/** Runs `work` in a transaction: all of it or none. */
-export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
-  db.exec('BEGIN')
+/**
+ * Runs `work` in a transaction: all of it or none. `IMMEDIATE` takes the write lock at once, for work that
+ * reads and then writes what another process may be writing: a deferred transaction would fail with
+ * SQLITE_BUSY instead of waiting when the other process wrote in between.
+ */
+export function inTransaction<T>(
+  db: DatabaseSync,
+  work: () => T,
+  mode: 'DEFERRED' | 'IMMEDIATE' = 'DEFERRED',
+): T {
+  db.exec(`BEGIN ${mode}`)
   try {
     const result = work()
     db.exec('COMMIT')

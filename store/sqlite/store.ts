@@ -1,7 +1,8 @@
 import { DatabaseSync } from 'node:sqlite'
-import type { Alert } from '../../core/alerts.ts'
+import type { AlertEvent } from '../../core/alert-lifecycle.ts'
 import type { ExposurePoint, Reading } from '../../core/contract.ts'
 import type { FactorId } from '../../core/factors.ts'
+import { alertEventPeople } from '../alert-events.ts'
 import { ensurePrivateFile, SQLITE_COMPANIONS } from '../private-files.ts'
 import type {
   AggregatePoint,
@@ -87,8 +88,9 @@ export function createSqliteStore(path: string): TimeSeriesStore {
      WHERE excluded.time >= latest_reading.time`,
   )
   const insertAlertEvent = db.prepare(
-    `INSERT INTO alert_event (time, id, facility, sensor, factor, kind, level, state, value, "limit", message)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO alert_event (time, id, facility, sensor, factor, kind, level, state, value, "limit",
+       message, event, reason, actor, actor_key, recipients, note)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const exposureColumns = `time, facility, sensor, factor, shift_start, coverage, stel, twa, twa_projected, dose,
     dose_projected, lex8h, hour_mean`
@@ -122,11 +124,13 @@ export function createSqliteStore(path: string): TimeSeriesStore {
       })
     },
 
-    async writeAlertEvents(alerts: readonly Alert[]) {
+    async writeAlertEvents(events: readonly AlertEvent[]) {
       inTransaction(db, () => {
-        for (const a of alerts) {
+        for (const event of events) {
+          const a = event.alert
+          const people = alertEventPeople(event)
           insertAlertEvent.run(
-            a.updatedAt,
+            event.at,
             a.id,
             a.facilityId,
             a.sensorId,
@@ -137,6 +141,12 @@ export function createSqliteStore(path: string): TimeSeriesStore {
             a.value,
             a.limit,
             a.message,
+            event.type,
+            event.reason ?? null,
+            people.actor ?? null,
+            people.actorKey ?? null,
+            people.recipients ?? null,
+            event.note ?? null,
           )
         }
       })

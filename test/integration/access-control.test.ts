@@ -117,6 +117,12 @@ describe('access control across the API, the broker and the live feed', () => {
       ['officerB', 'POST', '/api/v1/sensors/sb/credentials', 403],
       ['contractorA', 'POST', '/api/v1/sensors/sb/decommission', 403],
       ['regulator', 'POST', '/api/v1/keys', 403],
+      ['anonymous', 'GET', '/api/v1/audit', 401],
+      ['officerA', 'GET', '/api/v1/audit', 403],
+      ['contractorA', 'GET', '/api/v1/audit', 403],
+      ['regulator', 'GET', '/api/v1/audit', 200],
+      ['admin', 'GET', '/api/v1/audit', 200],
+      ['regulator', 'GET', '/api/v1/audit?facility=fac-b', 200],
     ] as [Who, string, string, number][])('%s %s %s → %i', async (who, method, path, expected) => {
       const bodies: Record<string, unknown> = {
         'POST /api/v1/facilities': testFacility('fac-new'),
@@ -164,14 +170,30 @@ describe('access control across the API, the broker and the live feed', () => {
       expect(await ids('officerB', '/api/v1/alerts', 'facilityId')).toEqual(['fac-b'])
     })
 
-    it('lets only the facility’s own people acknowledge its alerts', async () => {
+    it('lets only the facility’s own people acknowledge and resolve its alerts, as their own key', async () => {
       const { items } = (await as('admin', 'GET', '/api/v1/alerts?facility=fac-b')).body
       const path = `/api/v1/alerts/${items[0].id}/acknowledge`
       expect(await statusOf('officerA', 'POST', path, {})).toBe(403)
       expect(await statusOf('regulator', 'POST', path, {})).toBe(403)
+      // #12: a name in the body was taken as who acknowledged; who it is comes from the key alone.
+      const forged = await as('officerB', 'POST', path, { by: 'Chief Inspector (regulator)' })
+      expect(forged.status).toBe(400)
+      expect(forged.body.message).toMatch(/by/)
       const acknowledged = await as('officerB', 'POST', path, { note: 'hearing protection handed out' })
       expect(acknowledged.status).toBe(200)
-      expect(acknowledged.body.acknowledgedBy).toBe('officer')
+      expect(acknowledged.body.acknowledgements).toEqual([
+        {
+          by: { keyId: expect.any(String), name: 'officer' },
+          at: expect.any(String),
+          level: items[0].level,
+          note: 'hearing protection handed out',
+        },
+      ])
+      const resolve = `/api/v1/alerts/${items[0].id}/resolve`
+      expect(await statusOf('officerA', 'POST', resolve, { reason: 'false-alarm' })).toBe(403)
+      expect(await statusOf('regulator', 'POST', resolve, { reason: 'false-alarm' })).toBe(403)
+      expect(await statusOf('contractorA', 'POST', resolve, { reason: 'false-alarm' })).toBe(403)
+      expect((await as('admin', 'GET', `/api/v1/alerts/${items[0].id}`)).body.state).toBe('acknowledged')
     })
 
     it('refuses unknown, malformed and revoked keys', async () => {

@@ -78,24 +78,26 @@ function describeEndToEnd(storeName: string, influx: string | undefined) {
       })
     })
 
-    it('acknowledges an open alert once, tells the live feed, and refuses a second acknowledgement', async () => {
+    it('acknowledges an open alert once as the key that asks, tells the live feed, and refuses a second acknowledgement', async () => {
       const [alert] = (await get('/api/v1/alerts?facility=fac-1&state=open')).items
       const live = nextEvent<{ id: string; state: string }>(socket, 'alert')
       const acknowledge = () =>
-        platform.call('POST', `/api/v1/alerts/${alert.id}/acknowledge`, {
-          by: 'Nguyễn Văn An',
-          note: 'ear protection checked',
-        })
+        platform.call('POST', `/api/v1/alerts/${alert.id}/acknowledge`, { note: 'ear protection checked' })
       const response = await acknowledge()
       expect(response.status).toBe(200)
-      expect(response.body).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'Nguyễn Văn An' })
+      expect(response.body).toMatchObject({
+        state: 'acknowledged',
+        acknowledgements: [
+          { by: { name: 'test admin' }, level: alert.level, note: 'ear protection checked' },
+        ],
+      })
       expect(await live).toMatchObject({ id: alert.id, state: 'acknowledged' })
       expect((await acknowledge()).status).toBe(409)
       const active = await get('/api/v1/alerts?facility=fac-1&state=active')
       expect(active.items[0]).toMatchObject({
         id: alert.id,
         state: 'acknowledged',
-        note: 'ear protection checked',
+        acknowledgements: [{ note: 'ear protection checked' }],
       })
     })
 

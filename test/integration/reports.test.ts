@@ -117,7 +117,7 @@ describe.each(stores)('GET /api/v1/reports/coverage on $name', ({ influxUrl }) =
       alert('a3', 'bd-3', 'noise', 'twa', 'warning', '2025-02-02T15:00:00'),
       alert('a4', 'hn-1', 'noise', 'twa', 'alarm', '2024-05-05T15:00:00'),
     ])
-      await platform.registry.save(a)
+      await platform.registry.recordDetection({ type: 'opened', alert: a })
     regulator = (await issueApiKey(registry, { name: 'regulator', role: 'regulator' })).token
     officer = (await issueApiKey(registry, { name: 'officer', role: 'officer', facilityId: 'hn-1' })).token
   })

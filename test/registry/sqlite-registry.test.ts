@@ -1,10 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Alert } from '../../core/alerts.ts'
 import { ConflictError, NotFoundError } from '../../registry/errors.ts'
 import { openSqliteRegistry } from '../../registry/sqlite/registry.ts'
+import { migrate } from '../../store/sqlite/database.ts'
 import { testFacility } from '../support/platform.ts'
 
 let dir: string
@@ -158,38 +160,197 @@ describe('the SQLite registry', () => {
     )
   })
 
-  it('keeps an acknowledgement when ingest saves a later update of the same alert', async () => {
-    await registry.save(alert('a1'))
-    expect(await registry.acknowledge('a1', { by: 'An', at: 1500, note: 'checked' })).toBe(true)
-    await registry.save(alert('a1', { value: 120, updatedAt: 2000 }))
-    expect(await registry.get('a1')).toMatchObject({
-      state: 'acknowledged',
-      value: 120,
-      acknowledgedBy: 'An',
+  const OFFICER = { keyId: 'k-officer', name: 'Nguyễn An', role: 'officer' as const }
+  const CONTRACTOR = { keyId: 'k-contractor', name: 'Trần Bình', role: 'contractor' as const }
+
+  it('keeps an acknowledgement through an escalation ingest reports, and logs every event in order', async () => {
+    await registry.recordDetection({ type: 'opened', alert: alert('a1') })
+    const { alert: acknowledged } = await registry.acknowledgeAlert('a1', {
+      actor: OFFICER,
+      at: 1500,
+      note: 'checked',
     })
+    expect(acknowledged).toMatchObject({
+      state: 'acknowledged',
+      acknowledgements: [
+        { by: { keyId: 'k-officer', name: 'Nguyễn An' }, at: 1500, level: 'alarm', note: 'checked' },
+      ],
+    })
+    const events = await registry.recordDetection({
+      type: 'escalated',
+      alert: alert('a1', { level: 'critical', value: 150, updatedAt: 2000 }),
+    })
+    expect(events.map((e) => e.type)).toEqual(['escalated', 'notified'])
+    expect(await registry.get('a1')).toMatchObject({ state: 'acknowledged', level: 'critical', value: 150 })
+    const log = await registry.alertEventsAfter(0, 10)
+    expect(log.map(({ event }) => [event.type, event.alert.state])).toEqual([
+      ['opened', 'open'],
+      ['acknowledged', 'acknowledged'],
+      ['escalated', 'acknowledged'],
+      ['notified', 'acknowledged'],
+    ])
+    expect(log.map((e) => e.seq)).toEqual([...log.map((e) => e.seq)].sort((a, b) => a - b))
+    expect((await registry.alertEventsAfter(log[1]!.seq, 1)).map(({ event }) => event.type)).toEqual([
+      'escalated',
+    ])
   })
 
-  it('refuses to acknowledge an alert twice, or a cleared one', async () => {
-    await registry.save(alert('a1'))
-    await registry.save(alert('a2', { state: 'cleared', clearedAt: 3000 }))
-    expect(await registry.acknowledge('a1', { by: 'An', at: 1 })).toBe(true)
-    expect(await registry.acknowledge('a1', { by: 'Bình', at: 2 })).toBe(false)
-    expect(await registry.acknowledge('a2', { by: 'An', at: 1 })).toBe(false)
-    expect(await registry.acknowledge('missing', { by: 'An', at: 1 })).toBe(false)
+  it('records each acknowledgement and resolution in the audit trail, in the same transaction', async () => {
+    await registry.recordDetection({ type: 'opened', alert: alert('a1') })
+    await registry.acknowledgeAlert('a1', { actor: OFFICER, at: 1500 })
+    await registry.resolveAlert('a1', { actor: CONTRACTOR, at: 1600, reason: 'sensor-fault', note: 'wet' })
+    const { items } = await registry.listAudit({ limit: 10, offset: 0 })
+    expect(
+      items.map((e) => [e.action, e.actor.name, (e.before as Alert).state, (e.after as Alert).state]),
+    ).toEqual([
+      ['alert.resolve', 'Trần Bình', 'acknowledged', 'resolved'],
+      ['alert.acknowledge', 'Nguyễn An', 'open', 'acknowledged'],
+    ])
+    expect(items[0]).toMatchObject({ facilityId: 'fac-1', target: { type: 'alert', id: 'a1' }, at: 1600 })
   })
 
-  it('filters alerts by state, newest first', async () => {
-    await registry.save(alert('old', { openedAt: 1 }))
-    await registry.save(alert('new', { openedAt: 2 }))
-    await registry.save(alert('gone', { openedAt: 3, state: 'cleared' }))
-    await registry.acknowledge('old', { by: 'An', at: 5 })
-    const ids = async (state?: 'active' | 'open' | 'acknowledged' | 'cleared') =>
-      (await registry.list({ state, limit: 10, offset: 0 })).items.map((a) => a.id)
-    expect(await ids()).toEqual(['gone', 'new', 'old'])
-    expect(await ids('active')).toEqual(['new', 'old'])
-    expect(await ids('open')).toEqual(['new'])
-    expect(await ids('acknowledged')).toEqual(['old'])
-    expect(await ids('cleared')).toEqual(['gone'])
+  it('refuses what the alert’s state does not allow, and changes nothing then', async () => {
+    await registry.recordDetection({ type: 'opened', alert: alert('a1') })
+    await registry.recordDetection({ type: 'opened', alert: alert('a2') })
+    await registry.recordDetection({
+      type: 'cleared',
+      alert: alert('a2', { state: 'cleared', clearedAt: 3000 }),
+    })
+    await registry.acknowledgeAlert('a1', { actor: OFFICER, at: 1 })
+    await expect(registry.acknowledgeAlert('a1', { actor: CONTRACTOR, at: 2 })).rejects.toThrow(ConflictError)
+    await expect(registry.acknowledgeAlert('a2', { actor: OFFICER, at: 1 })).rejects.toThrow(/is cleared/)
+    await expect(registry.acknowledgeAlert('missing', { actor: OFFICER, at: 1 })).rejects.toThrow(
+      NotFoundError,
+    )
+    await expect(
+      registry.resolveAlert('missing', { actor: OFFICER, at: 1, reason: 'false-alarm' }),
+    ).rejects.toThrow(NotFoundError)
+    expect((await registry.get('a1'))?.acknowledgements).toHaveLength(1)
+    expect((await registry.listAudit({ limit: 10, offset: 0 })).total).toBe(1)
+  })
+
+  it('searches alerts by state, facility, sensor, factor, kind, level, reason and time, newest first', async () => {
+    await registry.recordDetection({ type: 'opened', alert: alert('old', { openedAt: 1 }) })
+    await registry.recordDetection({
+      type: 'opened',
+      alert: alert('new', { openedAt: 20, sensorId: 's2', factor: 'gas.co', kind: 'stel', level: 'warning' }),
+    })
+    await registry.recordDetection({
+      type: 'opened',
+      alert: alert('gone', { openedAt: 30, facilityId: 'fac-2' }),
+    })
+    await registry.recordDetection({
+      type: 'cleared',
+      alert: alert('gone', { state: 'cleared', clearedAt: 40, updatedAt: 40 }),
+    })
+    await registry.recordDetection({ type: 'opened', alert: alert('fixed', { openedAt: 50 }) })
+    await registry.acknowledgeAlert('old', { actor: OFFICER, at: 5 })
+    await registry.resolveAlert('fixed', { actor: OFFICER, at: 60, reason: 'ventilation-fixed' })
+    const ids = async (query: Partial<Parameters<typeof registry.list>[0]> = {}) =>
+      (await registry.list({ limit: 10, offset: 0, ...query })).items.map((a) => a.id)
+    expect(await ids()).toEqual(['fixed', 'gone', 'new', 'old'])
+    expect(await ids({ state: 'active' })).toEqual(['new', 'old'])
+    expect(await ids({ state: 'open' })).toEqual(['new'])
+    expect(await ids({ state: 'acknowledged' })).toEqual(['old'])
+    expect(await ids({ state: 'cleared' })).toEqual(['gone'])
+    expect(await ids({ state: 'resolved' })).toEqual(['fixed'])
+    expect(await ids({ reason: 'ventilation-fixed' })).toEqual(['fixed'])
+    expect(await ids({ reason: 'false-alarm' })).toEqual([])
+    expect(await ids({ facilityId: 'fac-2' })).toEqual(['gone'])
+    expect(await ids({ facilityIds: ['fac-1'] })).toEqual(['fixed', 'new', 'old'])
+    expect(await ids({ facilityIds: [] })).toEqual([])
+    expect(await ids({ sensorId: 's2' })).toEqual(['new'])
+    expect(await ids({ factor: 'gas.co' })).toEqual(['new'])
+    expect(await ids({ kind: 'ceiling', level: 'alarm' })).toEqual(['fixed', 'gone', 'old'])
+    // Active at some time in [from, to): opened before `to`, not closed before `from`.
+    expect(await ids({ from: 45, to: 100 })).toEqual(['fixed', 'new', 'old'])
+    expect(await ids({ from: 0, to: 25 })).toEqual(['new', 'old'])
+    expect(await ids({ from: 35, to: 45 })).toEqual(['gone', 'new', 'old'])
+    expect((await registry.list({ limit: 1, offset: 1 })).items.map((a) => a.id)).toEqual(['gone'])
+  })
+
+  it('keeps the audit trail append-only: SQL cannot change or remove an entry', async () => {
+    const entry = await registry.recordAudit({
+      at: 1,
+      actor: { name: 'command line', role: 'admin' },
+      action: 'organisation.register',
+      target: { type: 'organisation', id: 'o1' },
+      after: { id: 'o1' },
+    })
+    expect('updateAudit' in registry || 'deleteAudit' in registry).toBe(false)
+    const db = new DatabaseSync(join(dir, 'registry.sqlite'))
+    try {
+      expect(() =>
+        db.exec(`UPDATE audit_entry SET actor_name = 'someone else' WHERE id = ${entry.id}`),
+      ).toThrow(/append-only/)
+      expect(() => db.exec('DELETE FROM audit_entry')).toThrow(/append-only/)
+    } finally {
+      db.close()
+    }
+    expect((await registry.listAudit({ limit: 10, offset: 0 })).items).toEqual([entry])
+  })
+
+  it('filters the audit trail by facility, actor, action and time, and keeps key entries from facility readers', async () => {
+    const record = (at: number, action: 'sensor.change' | 'key.create', facilityId?: string, keyId = 'k1') =>
+      registry.recordAudit({
+        at,
+        actor: { keyId, name: keyId, role: 'admin' },
+        action,
+        facilityId,
+        target: { type: action === 'key.create' ? 'key' : 'sensor', id: `t${at}` },
+      })
+    await record(1, 'sensor.change', 'fac-1')
+    await record(2, 'sensor.change', 'fac-2', 'k2')
+    await record(3, 'key.create')
+    const ids = async (query: Partial<Parameters<typeof registry.listAudit>[0]> = {}) =>
+      (await registry.listAudit({ limit: 10, offset: 0, ...query })).items.map((e) => e.at)
+    expect(await ids()).toEqual([3, 2, 1])
+    expect(await ids({ facilityBound: true })).toEqual([2, 1])
+    expect(await ids({ facilityIds: ['fac-2'] })).toEqual([2])
+    expect(await ids({ facilityId: 'fac-1' })).toEqual([1])
+    expect(await ids({ actorKeyId: 'k2' })).toEqual([2])
+    expect(await ids({ action: 'key.create' })).toEqual([3])
+    expect(await ids({ from: 2, to: 3 })).toEqual([2])
+  })
+
+  it('upgrades alerts acknowledged before migration 006: the name typed then, without a key id', async () => {
+    registry.close()
+    const path = join(dir, 'old.sqlite')
+    const db = new DatabaseSync(path)
+    migrate(db, new URL('../../registry/sqlite/migrations/', import.meta.url), 5)
+    db.prepare(
+      `INSERT INTO alert (id, facility_id, sensor_id, factor, kind, level, cleared, opened_at, updated_at, body,
+         acknowledged_at, acknowledged_by, note) VALUES (?, 'fac-1', 's1', 'noise', 'ceiling', 'alarm', ?, 1000, ?, ?, ?, ?, ?)`,
+    ).run('acked', 0, 1000, JSON.stringify(alert('acked')), 1500, 'An', 'ear muffs')
+    db.prepare(
+      `INSERT INTO alert (id, facility_id, sensor_id, factor, kind, level, cleared, opened_at, updated_at, body,
+         acknowledged_at, acknowledged_by, note) VALUES (?, 'fac-1', 's1', 'noise', 'ceiling', 'alarm', ?, 1000, ?, ?, ?, ?, ?)`,
+    ).run(
+      'done',
+      1,
+      3000,
+      JSON.stringify(alert('done', { state: 'cleared', clearedAt: 3000 })),
+      1200,
+      'Bình',
+      null,
+    )
+    db.close()
+    registry = openSqliteRegistry(path)
+    expect(await registry.get('acked')).toEqual({
+      ...alert('acked'),
+      state: 'acknowledged',
+      acknowledgements: [{ by: { name: 'An' }, at: 1500, level: 'alarm', note: 'ear muffs' }],
+    })
+    expect(await registry.get('done')).toMatchObject({
+      state: 'cleared',
+      acknowledgements: [{ by: { name: 'Bình' }, at: 1200, level: 'alarm' }],
+    })
+    expect(
+      (await registry.list({ limit: 10, offset: 0, state: 'acknowledged' })).items.map((a) => a.id),
+    ).toEqual(['acked'])
+    expect((await registry.list({ limit: 10, offset: 0, from: 3500 })).items.map((a) => a.id)).toEqual([
+      'acked',
+    ])
   })
 
   it('treats ids with SQL in them as plain values', async () => {

@@ -55,10 +55,57 @@ describe('line protocol', () => {
       openedAt: 1000,
       updatedAt: 2000,
     }
-    expect(alertLine(alert)).toBe(
-      'alert,facility=f,factor=noise,kind=ceiling,level=alarm,sensor=s,state=open' +
-        ' id="a1",value=118,limit=115,message="Noise \\"118\\" dBA\\\\above" 2000',
+    expect(alertLine({ type: 'opened', at: 2000, alert })).toBe(
+      'alert,event=opened,facility=f,factor=noise,kind=ceiling,level=alarm,sensor=s,state=open' +
+        ' id="a1",limit=115,message="Noise \\"118\\" dBA\\\\above",value=118 2000',
     )
+  })
+
+  it('writes who acknowledged, who was told and why it was resolved, as the InfluxDB client does', () => {
+    const alert: Alert = {
+      id: 'a1',
+      facilityId: 'f',
+      sensorId: 's',
+      factor: 'noise',
+      kind: 'ceiling',
+      level: 'critical',
+      state: 'resolved',
+      value: 150,
+      limit: 140,
+      unit: 'dBA',
+      source: 'QCVN 24:2016/BYT',
+      message: 'Noise 150 dBA',
+      openedAt: 1000,
+      updatedAt: 3000,
+    }
+    const by = { keyId: 'k1', name: 'Nguyễn "An"' }
+    const reference = (event: string, extra: (point: Point) => Point, reason?: string) => {
+      let point = new Point('alert')
+        .tag('event', event)
+        .tag('facility', 'f')
+        .tag('factor', 'noise')
+        .tag('kind', 'ceiling')
+        .tag('level', 'critical')
+      if (reason !== undefined) point = point.tag('reason', reason)
+      point = point
+        .tag('sensor', 's')
+        .tag('state', 'resolved')
+        .stringField('id', 'a1')
+        .floatField('value', 150)
+        .floatField('limit', 140)
+        .stringField('message', 'Noise 150 dBA')
+      return extra(point).timestamp('3000').toLineProtocol()
+    }
+    expect(alertLine({ type: 'resolved', at: 3000, alert, by, reason: 'false-alarm', note: 'dry run' })).toBe(
+      reference(
+        'resolved',
+        (p) => p.stringField('actor', by.name).stringField('actor_key', 'k1').stringField('note', 'dry run'),
+        'false-alarm',
+      ),
+    )
+    const notified = alertLine({ type: 'notified', at: 3000, alert, to: [by, { name: 'Lê' }] })
+    expect(notified).toBe(reference('notified', (p) => p.stringField('recipients', 'Nguyễn "An", Lê')))
+    expect(notified).not.toMatch(/[ ,]actor=/)
   })
 })
 

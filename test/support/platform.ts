@@ -114,7 +114,7 @@ export async function startPlatform(options: PlatformOptions = {}) {
       spoolDir: join(dataDir, 'spool'),
       ...options.ingest,
     })
-  let ingest = await startIngestHere()
+  let ingest: Awaited<ReturnType<typeof startIngest>> | undefined = await startIngestHere()
   /** An API instance on its own port and its own broker client, as `quantrac api` runs one; several share one registry. */
   async function startApiInstance() {
     const brokerClient = await connectBrokerClient({ url: mqttUrl, ...service, log })
@@ -197,18 +197,27 @@ export async function startPlatform(options: PlatformOptions = {}) {
     registerSensor,
     connectSensor,
     get ingest() {
+      if (ingest === undefined) throw new Error('ingest is stopped')
       return ingest
     },
     broker,
     startApiInstance,
     /** Stops ingest as SIGTERM would and starts a new one on the same registry and store. */
     async restartIngest() {
-      await ingest.close()
+      await ingest?.close()
       ingest = await startIngestHere()
+    },
+    /** Stops ingest as SIGTERM would: the API, the broker and the stores go on. */
+    async stopIngest() {
+      await ingest?.close()
+      ingest = undefined
+    },
+    async startIngest() {
+      if (ingest === undefined) ingest = await startIngestHere()
     },
     async stop() {
       await api.close()
-      await ingest.close()
+      await ingest?.close()
       await broker?.close()
       await store.close()
       registry.close()

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { LIVE_SUBSCRIPTION, parseLiveTopic } from '../../../core/topics.ts'
-import { alertResponse } from '../../routes/api/v1/alerts/index.ts'
+import type { LiveNotice } from '../../../ingest/live-feed.ts'
+import { canReach, type Principal } from '../../access.ts'
+import { alertResponse } from '../../routes/api/v1/alerts/schema.ts'
 import { exposureResponse } from '../../routes/api/v1/exposures/index.ts'
 
 export function facilityRoom(facilityId: string): string {
@@ -16,7 +18,8 @@ export function roomFacility(room: string): string | undefined {
 /**
  * The live feed: relays what ingest publishes on `quantrac/v1/live/{facilityId}/…` to the socket.io room of
  * that facility on this instance, as `reading`, `exposure` and `alert` events. Who may be in a room is
- * live-sockets.ts's business.
+ * live-sockets.ts's business. A `notice` goes to the sockets of the keys it names (those who acknowledged
+ * an alert that escalated), whether or not they watch the facility, as long as the key still reaches it.
  */
 export default fp(
   async function liveRelay(fastify: FastifyInstance) {
@@ -25,9 +28,30 @@ export default fp(
     // Every API instance receives every live message over MQTT and serves its own sockets: it emits locally
     // (a Redis adapter would otherwise repeat each event once per instance), and not at all for a facility
     // none of its sockets watch, which spares parsing most of the feed.
+    // Notices are rare (an escalation of an acknowledged alert): looking through the sockets costs nothing
+    // worth a room per key, which would also count against a socket's rooms (live-sockets.ts).
+    function relayNotice(notice: LiveNotice): void {
+      const keys = new Set(notice.to.flatMap((actor) => (actor.keyId === undefined ? [] : [actor.keyId])))
+      if (keys.size === 0) return
+      const message = { type: notice.type, at: new Date(notice.at).toISOString(), alert: alertResponse(notice.alert) }
+      for (const socket of fastify.io.of('/').sockets.values()) {
+        const principal = socket.data.principal as Principal | undefined
+        if (principal === undefined || !keys.has(principal.keyId)) continue
+        if (canReach(principal, notice.alert.facilityId)) socket.emit('notice', message)
+      }
+    }
+
     fastify.broker.onMessage(function relay(topic, payload) {
       const address = parseLiveTopic(topic)
       if (address === undefined) return
+      if (address.kind === 'notices') {
+        try {
+          relayNotice(JSON.parse(payload.toString('utf8')) as LiveNotice)
+        } catch (err) {
+          fastify.log.warn({ err, topic }, 'live relay: unreadable notice')
+        }
+        return
+      }
       const name = facilityRoom(address.facilityId)
       if (!localRooms.has(name)) return
       const room = fastify.io.local.to(name)

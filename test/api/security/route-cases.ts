@@ -177,6 +177,22 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
       body: { note: 'seen' },
     }),
   },
+  'GET /api/v1/alerts/{alertId}': {
+    allowed: REACH_OWN,
+    status: 200,
+    request: async (tenants) => ({ path: `/api/v1/alerts/${(await tenants.openAlert('fac-a', 'sa')).id}` }),
+  },
+  'POST /api/v1/alerts/{alertId}/resolve': {
+    allowed: ['admin', 'contractorOwn', 'officerOwn'],
+    status: 200,
+    request: async (tenants) => ({
+      path: `/api/v1/alerts/${(await tenants.openAlert('fac-a', 'sa')).id}/resolve`,
+      body: { reason: 'false-alarm', note: 'door slammed' },
+    }),
+  },
+
+  // Regulators read the entries about facilities; officers and contractors none (README § Audit trail).
+  'GET /api/v1/audit/': { allowed: ADMIN_REGULATOR, status: 200, request: () => ({ path: '/api/v1/audit/' }) },
 
   'GET /api/v1/keys/': { allowed: ADMIN, status: 200, request: () => ({ path: '/api/v1/keys/' }) },
   'POST /api/v1/keys/': {

@@ -95,7 +95,7 @@ export async function startTenants(options: TestApiOptions = {}) {
       openedAt: now,
       updatedAt: now,
     }
-    await registry.save(alert)
+    await registry.recordDetection({ type: 'opened', alert })
     return alert
   }
 

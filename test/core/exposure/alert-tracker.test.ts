@@ -62,37 +62,29 @@ describe('AlertTracker', () => {
     expect(escalated?.alert).toMatchObject({ id: 'a1', level: 'alarm', limit: 100, value: 130 })
   })
 
-  it('is acknowledged, then clears once below 90 % of every limit for the clear delay', () => {
+  it('clears once below 90 % of every limit for the clear delay, and forgets the alert', () => {
     const tracker = new AlertTracker({ clearAfterMs: 60 * SECOND, newId: counter() })
     tracker.observe(KEY, twa(120), 0)
-    const acknowledged = tracker.acknowledge('a1', 'safety officer', 'fan on', 10 * SECOND)
-    expect(acknowledged.alert).toMatchObject({
-      state: 'acknowledged',
-      acknowledgedBy: 'safety officer',
-      note: 'fan on',
-    })
     // 46 is below the warning limit but not 90 % of it: the alert stays.
     expect(tracker.observe(KEY, twa(46), 20 * SECOND)).toEqual([])
     expect(tracker.observe(KEY, twa(40), 30 * SECOND)).toEqual([])
     expect(tracker.observe(KEY, twa(40), 60 * SECOND)).toEqual([])
     const [cleared] = tracker.observe(KEY, twa(40), 90 * SECOND)
-    expect(cleared?.alert).toMatchObject({
-      state: 'cleared',
-      clearedAt: 90 * SECOND,
-      value: 120,
-      acknowledgedAt: 10 * SECOND,
-    })
+    expect(cleared).toMatchObject({ type: 'cleared' })
+    expect(cleared?.alert).toMatchObject({ state: 'cleared', clearedAt: 90 * SECOND, value: 120 })
     expect(tracker.active()).toEqual([])
-    expect(() => tracker.acknowledge('a1', 'x', undefined, 100 * SECOND)).toThrow(/no active alert a1/)
+    expect(tracker.get('a1')).toBeUndefined()
   })
 
-  it('re-opens an acknowledged alert that escalates', () => {
+  it('knows nothing of people: its alerts carry no acknowledgement or resolution', () => {
     const tracker = new AlertTracker({ newId: counter() })
-    tracker.observe(KEY, twa(60), 0)
-    tracker.acknowledge('a1', 'operator', undefined, SECOND)
+    const [opened] = tracker.observe(KEY, twa(60), 0)
     const [escalated] = tracker.observe(KEY, twa(110), 2 * SECOND)
-    expect(escalated?.alert.state).toBe('open')
-    expect(escalated?.alert.acknowledgedBy).toBeUndefined()
+    for (const { alert } of [opened!, escalated!]) {
+      expect(alert.acknowledgements).toBeUndefined()
+      expect(alert.resolution).toBeUndefined()
+    }
+    expect('acknowledge' in tracker).toBe(false)
   })
 
   it('treats floors the other way round, with a narrow clear band', () => {

@@ -7,7 +7,7 @@ import {
   interpolate,
   loadDashboards,
 } from '../../dashboards/support/dashboards.ts'
-import { FACILITIES, generateLoad, STORE_FACILITY, storeObjects } from './support/load.ts'
+import { alertHistory, FACILITIES, generateLoad, STORE_FACILITY, storeObjects } from './support/load.ts'
 
 const influxUrl = inject('influxUrl')
 const DATABASE = 'quantrac'
@@ -82,7 +82,7 @@ describe.skipIf(influxUrl === null)(
         ...load.lines,
         ...store.readings.map(readingLine),
         ...store.exposure.map(exposureLine),
-        ...store.alerts.map(alertLine),
+        ...(await alertHistory({ now, minutes: 60 })).map(alertLine),
       ]
       const response = await fetch(`${influxUrl}/write?db=${DATABASE}&precision=ms`, {
         method: 'POST',

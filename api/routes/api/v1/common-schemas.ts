@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { ALERT_KINDS, ALERT_LEVELS, ALERT_STATES } from '../../../../core/alerts.ts'
 import { FACTOR_IDS } from '../../../../core/factors.ts'
 import { ID_PATTERN } from '../../../../core/topics.ts'
 
@@ -65,27 +64,6 @@ export const readingSchema = z.object({
   value: z.number(),
   unit: z.string(),
   time: z.iso.datetime(),
-})
-
-export const alertSchema = z.object({
-  id: z.string(),
-  facilityId: z.string(),
-  sensorId: z.string(),
-  factor: z.enum(FACTOR_IDS),
-  kind: z.enum(ALERT_KINDS),
-  level: z.enum(ALERT_LEVELS),
-  state: z.enum(ALERT_STATES),
-  value: z.number(),
-  limit: z.number(),
-  unit: z.string(),
-  source: z.string(),
-  message: z.string(),
-  openedAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-  clearedAt: z.iso.datetime().optional(),
-  acknowledgedAt: z.iso.datetime().optional(),
-  acknowledgedBy: z.string().optional(),
-  note: z.string().optional(),
 })
 
 export const errorSchema = z.object({

@@ -1,10 +1,16 @@
-import type { Alert, AlertKind, AlertLevel, AlertState } from '../../../../core/alerts.ts'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { AlertEvent } from '../../../../core/alert-lifecycle.ts'
 import type { ExposurePoint, Reading } from '../../../../core/contract.ts'
+import { type AlertSignal, AlertTracker, offlineSignal } from '../../../../core/exposure/index.ts'
 import type { FactorId } from '../../../../core/factors.ts'
+import { openSqliteRegistry } from '../../../../registry/sqlite/registry.ts'
 
 /**
- * A simulated hour of quantrac's InfluxDB schema, as line protocol: readings, alert events and the exposure
- * engine's once-a-minute points, for a few facilities. Deterministic, so a failing query fails every time.
+ * A simulated hour of quantrac's InfluxDB schema, as line protocol: readings and the exposure engine's
+ * once-a-minute points, for a few facilities. Deterministic, so a failing query fails every time. Alert
+ * events are not made up here: `alertHistory` has quantrac's alert tracker and alert register make them.
  */
 
 export const FACILITIES = ['hanoi-textile', 'haiphong-steel', 'binhduong-wood'] as const
@@ -40,10 +46,6 @@ export interface Load {
 /** Tag values escape commas, spaces and equals signs; none of ours have them, but the generator stays honest. */
 function tag(value: string): string {
   return value.replace(/[, =]/g, '\\$&')
-}
-
-function stringField(value: string): string {
-  return `"${value.replace(/["\\]/g, '\\$&')}"`
 }
 
 /** A smooth, repeatable wave: no Math.random, so the load is the same on every run. */
@@ -93,172 +95,16 @@ export function generateLoad(options: { now: number; minutes: number; readingEve
         }
       })
     }
-    lines.push(...alertEvents(facility, from, now))
   })
   return { lines, from, to: now }
-}
-
-interface AlertEvent {
-  sensor: string
-  factor: FactorId
-  kind: AlertKind
-  level: AlertLevel
-  state: AlertState
-  value: number
-  limit: number
-  message: string
-  /** Minutes after the start of the hour. */
-  at: number
-}
-
-/** Each facility's alert history: every kind and level, and alerts that open, escalate, get acknowledged and clear. */
-function alertEvents(facility: string, from: number, to: number): string[] {
-  const events: Array<AlertEvent & { id: string }> = []
-  const add = (id: string, steps: AlertEvent[]) => {
-    for (const step of steps) events.push({ ...step, id: `${facility}-${id}` })
-  }
-  const noise = { sensor: 'noise-01', factor: 'noise' as const }
-  add('noise-twa', [
-    {
-      ...noise,
-      kind: 'projected',
-      level: 'warning',
-      state: 'open',
-      value: 84,
-      limit: 85,
-      message: 'Noise TWA projected above 85 dBA',
-      at: 5,
-    },
-    {
-      ...noise,
-      kind: 'twa',
-      level: 'alarm',
-      state: 'open',
-      value: 87,
-      limit: 85,
-      message: 'Noise TWA above 85 dBA',
-      at: 20,
-    },
-    {
-      ...noise,
-      kind: 'twa',
-      level: 'alarm',
-      state: 'acknowledged',
-      value: 87,
-      limit: 85,
-      message: 'Noise TWA above 85 dBA',
-      at: 25,
-    },
-  ])
-  add('noise-ceiling', [
-    {
-      ...noise,
-      kind: 'ceiling',
-      level: 'critical',
-      state: 'open',
-      value: 117,
-      limit: 115,
-      message: 'Noise above 115 dBA',
-      at: 30,
-    },
-    {
-      ...noise,
-      kind: 'ceiling',
-      level: 'critical',
-      state: 'cleared',
-      value: 117,
-      limit: 115,
-      message: 'Noise above 115 dBA',
-      at: 32,
-    },
-  ])
-  add('noise-dose', [
-    {
-      ...noise,
-      kind: 'dose',
-      level: 'alarm',
-      state: 'open',
-      value: 104,
-      limit: 100,
-      message: 'Noise dose above 100 %',
-      at: 45,
-    },
-  ])
-  const co = { sensor: 'gas-01', factor: 'gas.co' as const }
-  add('co-stel', [
-    {
-      ...co,
-      kind: 'stel',
-      level: 'alarm',
-      state: 'open',
-      value: 37.1,
-      limit: 34.9,
-      message: 'CO STEL above 34.9 ppm',
-      at: 15,
-    },
-    {
-      ...co,
-      kind: 'stel',
-      level: 'alarm',
-      state: 'cleared',
-      value: 37.1,
-      limit: 34.9,
-      message: 'CO STEL above 34.9 ppm',
-      at: 40,
-    },
-  ])
-  add('dust-offline', [
-    {
-      sensor: 'dust-01',
-      factor: 'dust.respirable',
-      kind: 'sensor-offline',
-      level: 'warning',
-      state: 'open',
-      value: 0,
-      limit: 0,
-      message: 'No reading for 5 minutes',
-      at: 50,
-    },
-  ])
-  add('climate-fault', [
-    {
-      sensor: 'climate-01',
-      factor: 'humidity',
-      kind: 'sensor-fault',
-      level: 'warning',
-      state: 'open',
-      value: 130,
-      limit: 100,
-      message: 'Humidity out of range',
-      at: 10,
-    },
-  ])
-  return events.map((event) => {
-    const time = Math.min(from + event.at * 60_000, to)
-    const tags = [
-      `facility=${tag(facility)}`,
-      `sensor=${tag(event.sensor)}`,
-      `factor=${tag(event.factor)}`,
-      `kind=${tag(event.kind)}`,
-      `level=${tag(event.level)}`,
-      `state=${tag(event.state)}`,
-    ].join(',')
-    const fields = [
-      `id=${stringField(event.id)}`,
-      `value=${event.value.toFixed(3)}`,
-      `limit=${event.limit.toFixed(3)}`,
-      `message=${stringField(event.message)}`,
-    ].join(',')
-    return `alert,${tags} ${fields} ${time}`
-  })
 }
 
 /** A facility written through store/influx's own line protocol instead of this generator. */
 export const STORE_FACILITY = 'danang-port'
 
 /**
- * One noise sensor's hour as the objects ingest hands the InfluxDB store: readings, exposure points and alert
- * events. Formatted by store/influx/line-protocol.ts, they show that the dashboards read what quantrac writes.
+ * One noise sensor's hour as the objects ingest hands the InfluxDB store: readings and exposure points.
+ * Formatted by store/influx/line-protocol.ts, they show that the dashboards read what quantrac writes.
  */
 export function storeObjects(options: { now: number; minutes: number }) {
   const { now, minutes } = options
@@ -284,25 +130,94 @@ export function storeObjects(options: { now: number; minutes: number }) {
       })
     }
   }
-  const alert = (state: AlertState, level: AlertLevel, kind: AlertKind, minute: number): Alert => ({
-    ...at,
-    id: `${STORE_FACILITY}-${kind}`,
-    kind,
-    level,
-    state,
-    value: kind === 'ceiling' ? 116 : 86,
-    limit: kind === 'ceiling' ? 115 : 85,
-    unit: 'dBA',
-    source: 'QCVN 24:2016/BYT',
-    message: `Noise ${kind} limit crossed`,
-    openedAt: from + minute * 60_000,
-    updatedAt: from + minute * 60_000,
-  })
-  const alerts = [
-    alert('open', 'alarm', 'twa', 20),
-    alert('acknowledged', 'alarm', 'twa', 22),
-    alert('open', 'critical', 'ceiling', 30),
-    alert('cleared', 'critical', 'ceiling', 31),
-  ]
-  return { readings, exposure, alerts }
+  return { readings, exposure }
+}
+
+const ALERT_SOURCE = 'QCVN 24:2016/BYT, maximum level'
+
+/** The tracker's inputs for one sensor's factor: a level against a limit, each minute. */
+function ceiling(
+  label: string,
+  unit: string,
+  value: number,
+  limits: { alarm: number; critical?: number },
+): AlertSignal {
+  const levels: AlertSignal['levels'] = { alarm: { value, limit: limits.alarm, source: ALERT_SOURCE } }
+  if (limits.critical !== undefined) levels.critical = { value, limit: limits.critical, source: 'IDLH' }
+  return { kind: 'ceiling', unit, label, levels }
+}
+
+/**
+ * Each facility's alert history as quantrac writes it: signals minute by minute through the alert tracker,
+ * its transitions and people's acknowledgements and resolutions through the alert register (a temporary
+ * SQLite file), and the events read back from the register's log, as ingest copies them to the store.
+ * Noise escalates after an officer acknowledged it (so the officer is notified), clears, comes back and is
+ * resolved as a false alarm; CO opens and clears; a dust sensor goes offline; a humidity probe faults.
+ */
+export async function alertHistory(options: { now: number; minutes: number }): Promise<AlertEvent[]> {
+  const from = options.now - options.minutes * 60_000
+  const dir = await mkdtemp(join(tmpdir(), 'quantrac-dashboards-'))
+  const register = openSqliteRegistry(join(dir, 'registry.sqlite'))
+  const officer = { keyId: 'k-officer', name: 'Nguyễn Thị Lan', role: 'officer' as const }
+  const contractor = { keyId: 'k-contractor', name: 'Trần Văn Minh', role: 'contractor' as const }
+  try {
+    for (const facility of [...FACILITIES, STORE_FACILITY]) {
+      let next = 0
+      const tracker = new AlertTracker({ newId: () => `${facility}-alert-${++next}` })
+      const at = (minute: number) => from + minute * 60_000
+      const observe = async (sensorId: string, factor: FactorId, signal: AlertSignal, minute: number) => {
+        for (const transition of tracker.observe(
+          { facilityId: facility, sensorId, factor },
+          signal,
+          at(minute),
+        )) {
+          await register.recordDetection(transition)
+        }
+      }
+      const noiseAt = (minute: number) =>
+        minute >= 20 && minute < 26 ? (minute >= 23 ? 141 : 118) : minute >= 40 && minute < 44 ? 117 : 86
+      for (let minute = 0; minute <= options.minutes; minute++) {
+        await observe(
+          'noise-01',
+          'noise',
+          ceiling('Noise level', 'dBA', noiseAt(minute), { alarm: 115, critical: 140 }),
+          minute,
+        )
+        await observe(
+          'gas-01',
+          'gas.co',
+          ceiling('Carbon monoxide (CO)', 'ppm', minute >= 15 && minute < 40 ? 40 : 10, { alarm: 34.9 }),
+          minute,
+        )
+        if (minute === 21 || minute === 42) {
+          const [active] = tracker.active().filter((a) => a.sensorId === 'noise-01')
+          if (minute === 21)
+            await register.acknowledgeAlert(active!.id, {
+              actor: officer,
+              at: at(minute),
+              note: 'ear muffs on',
+            })
+          else
+            await register.resolveAlert(active!.id, {
+              actor: contractor,
+              at: at(minute),
+              reason: 'false-alarm',
+              note: 'door slammed by the meter',
+            })
+        }
+      }
+      await observe('dust-01', 'dust.respirable', offlineSignal(at(45), at(50), 300_000), 50)
+      const fault = {
+        kind: 'sensor-fault',
+        unit: '%RH',
+        label: 'Humidity',
+        levels: { warning: { value: 1, limit: 0, source: 'plausible range', clearAt: 0 } },
+      } satisfies AlertSignal
+      await observe('climate-01', 'humidity', fault, 10)
+    }
+    return (await register.alertEventsAfter(0, 100_000)).map(({ event }) => event)
+  } finally {
+    register.close()
+    await rm(dir, { recursive: true, force: true })
+  }
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import type { Facility } from '../../../../../registry/types.ts'
 import { facilityChangeTopic } from '../../../../../core/topics.ts'
 import { ADMINS, MAINTAINERS, READERS, reachableFacility, scopeOf } from '../../../../access.ts'
 import { parseCsv } from '../../../../csv.ts'
@@ -19,6 +20,10 @@ import {
 } from './schema.ts'
 
 const facilityParams = z.object({ facilityId: idSchema })
+
+function facilityChange(facilityId: string, before?: Facility, after?: Facility) {
+  return { facilityId, target: { type: 'facility' as const, id: facilityId }, before, after }
+}
 const MAX_CSV_BYTES = 5 * 1024 * 1024
 
 const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
@@ -53,7 +58,7 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.post(
     '/',
     {
-      config: { roles: ADMINS },
+      config: { roles: ADMINS, audit: 'facility.register' },
       schema: {
         tags: ['facilities'],
         summary: 'Register a facility',
@@ -63,6 +68,7 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
     },
     async (request, reply) => {
       const facility = await fastify.registry.createFacility(request.body)
+      await request.recordChange(facilityChange(facility.id, undefined, facility))
       await announce(facility.id)
       return reply.code(201).send(facility)
     },
@@ -71,7 +77,7 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.post(
     '/import',
     {
-      config: { roles: ADMINS },
+      config: { roles: ADMINS, audit: 'facility.import' },
       schema: {
         tags: ['facilities'],
         summary: 'Create or update facilities from CSV (Content-Type: text/csv); all lines or none',
@@ -110,7 +116,11 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
           await assertVariantsFitProfile(fastify.registry, facility.id, facility.profile)
         }
       }
-      for (const facility of facilities) await fastify.registry.upsertFacility(facility)
+      for (const facility of facilities) {
+        const before = await fastify.registry.getFacility(facility.id)
+        const after = await fastify.registry.upsertFacility(facility)
+        await request.recordChange(facilityChange(facility.id, before, after))
+      }
       for (const facility of facilities) await announce(facility.id)
       return { imported: facilities.length }
     },
@@ -133,7 +143,7 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.patch(
     '/:facilityId',
     {
-      config: { roles: ADMINS },
+      config: { roles: ADMINS, audit: 'facility.change' },
       schema: {
         tags: ['facilities'],
         summary: 'Change a facility: only the fields given',
@@ -147,9 +157,11 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
       if (request.body.profile !== undefined) {
         await assertVariantsFitProfile(fastify.registry, facilityId, request.body.profile)
       }
-      const facility = await fastify.registry.updateFacility(facilityId, request.body)
+      const before = await fastify.registry.getFacility(facilityId)
+      const after = await fastify.registry.updateFacility(facilityId, request.body)
+      await request.recordChange(facilityChange(facilityId, before, after))
       await announce(facilityId)
-      return facility
+      return after
     },
   )
 
@@ -193,7 +205,7 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.post(
     '/:facilityId/zones',
     {
-      config: { roles: MAINTAINERS },
+      config: { roles: MAINTAINERS, audit: 'zone.add' },
       schema: {
         tags: ['facilities'],
         summary: 'Add a zone or work position',
@@ -208,6 +220,7 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
       assertVariantOf(facility.profile, request.body.limitVariant)
       const zone = { ...request.body, facilityId }
       await fastify.registry.createZone(zone)
+      await request.recordChange({ facilityId, target: { type: 'zone', id: zone.id }, after: zone })
       return reply.code(201).send(zone)
     },
   )

@@ -71,7 +71,7 @@ const keyRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.post(
     '/',
     {
-      config: { roles: ADMINS },
+      config: { roles: ADMINS, audit: 'key.create' },
       schema: {
         tags: ['keys'],
         summary: 'Create an API key; the token is shown this once',
@@ -85,6 +85,7 @@ const keyRoutes: FastifyPluginAsyncZod = async (fastify) => {
     },
     async (request, reply) => {
       const { key, token } = await issueApiKey(fastify.registry, request.body)
+      await request.recordChange({ target: { type: 'key', id: key.id }, after: key })
       return reply.code(201).send({ key: keyResponse(key), token })
     },
   )
@@ -92,7 +93,7 @@ const keyRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.delete(
     '/:keyId',
     {
-      config: { roles: ADMINS },
+      config: { roles: ADMINS, audit: 'key.revoke' },
       schema: {
         tags: ['keys'],
         summary: 'Revoke an API key: it stops working at once, and its open live connections are closed',
@@ -103,11 +104,13 @@ const keyRoutes: FastifyPluginAsyncZod = async (fastify) => {
       },
     },
     async (request, reply) => {
-      if (!(await fastify.registry.revokeApiKey(request.params.keyId))) {
-        throw notFound(`no active key ${request.params.keyId}`)
-      }
+      const { keyId } = request.params
+      if (!(await fastify.registry.revokeApiKey(keyId))) throw notFound(`no active key ${keyId}`)
+      const { secretHash: _, ...after } = (await fastify.registry.findApiKey(keyId))!
+      const { revokedAt: __, ...before } = after
+      await request.recordChange({ target: { type: 'key', id: keyId }, before, after })
       // Every API instance closes the key's open live sockets.
-      await fastify.broker.publish(keyChangeTopic(request.params.keyId), '')
+      await fastify.broker.publish(keyChangeTopic(keyId), '')
       return reply.code(204).send(null)
     },
   )

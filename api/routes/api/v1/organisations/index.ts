@@ -29,7 +29,7 @@ const organisationRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.post(
     '/',
     {
-      config: { roles: ADMINS },
+      config: { roles: ADMINS, audit: 'organisation.register' },
       schema: {
         tags: ['organisations'],
         summary: 'Register a facility owner, monitoring contractor or authority',
@@ -39,6 +39,10 @@ const organisationRoutes: FastifyPluginAsyncZod = async (fastify) => {
     },
     async (request, reply) => {
       await fastify.registry.createOrganisation(request.body)
+      await request.recordChange({
+        target: { type: 'organisation', id: request.body.id },
+        after: request.body,
+      })
       return reply.code(201).send(request.body)
     },
   )

@@ -29,6 +29,11 @@ export function sensorResponse(sensor: Sensor, now = Date.now()) {
 
 const sensorParams = z.object({ sensorId: idSchema })
 
+/** A sensor's audit entry: the registry's record before and after (credentials only as `hasCredentials`). */
+function sensorChange(sensor: Pick<Sensor, 'id' | 'facilityId'>, before?: Sensor, after?: Sensor) {
+  return { facilityId: sensor.facilityId, target: { type: 'sensor' as const, id: sensor.id }, before, after }
+}
+
 const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
   /** The sensor, if the caller's key reaches its facility (see assertReachable: no existence oracle). */
   async function reachableSensor(principal: Principal, sensorId: string) {
@@ -82,7 +87,7 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.post(
     '/',
     {
-      config: { roles: MAINTAINERS },
+      config: { roles: MAINTAINERS, audit: 'sensor.register' },
       schema: {
         tags: ['sensors'],
         summary: 'Register a sensor and receive its MQTT credentials, shown this once',
@@ -115,6 +120,7 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
           `sensor id ${id} is taken: sensor ids are global, as they are MQTT user names; choose another`,
         )
       }
+      await request.recordChange(sensorChange(sensor, undefined, sensor))
       await announce(sensor.id)
       return reply
         .code(201)
@@ -139,7 +145,7 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.patch(
     '/:sensorId',
     {
-      config: { roles: MAINTAINERS },
+      config: { roles: MAINTAINERS, audit: 'sensor.change' },
       schema: {
         tags: ['sensors'],
         summary:
@@ -157,6 +163,7 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
         assertVariantOf(facility.profile, request.body.sensorLimitVariant)
       }
       const sensor = await fastify.registry.updateSensor(request.params.sensorId, request.body)
+      await request.recordChange(sensorChange(sensor, current, sensor))
       await announce(sensor.id)
       return sensorResponse(sensor)
     },
@@ -165,7 +172,7 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.post(
     '/:sensorId/credentials',
     {
-      config: { roles: MAINTAINERS },
+      config: { roles: MAINTAINERS, audit: 'sensor.rotate-credentials' },
       schema: {
         tags: ['sensors'],
         summary: 'Rotate the MQTT credentials: the new password is shown once, the old one stops working',
@@ -179,6 +186,7 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
         throw new HttpError(409, `sensor ${sensor.id} is decommissioned`)
       const { password, hash } = await newSensorSecret()
       await fastify.registry.setSensorSecret(sensor.id, hash)
+      await request.recordChange(sensorChange(sensor, sensor, await fastify.registry.getSensor(sensor.id)))
       await announce(sensor.id)
       return credentials(sensor, password)
     },
@@ -187,7 +195,7 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.delete(
     '/:sensorId/credentials',
     {
-      config: { roles: MAINTAINERS },
+      config: { roles: MAINTAINERS, audit: 'sensor.revoke-credentials' },
       schema: {
         tags: ['sensors'],
         summary: 'Revoke the MQTT credentials: the sensor is disconnected and cannot connect again',
@@ -200,6 +208,7 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
       if (sensor.status === 'decommissioned')
         throw new HttpError(409, `sensor ${sensor.id} is decommissioned`)
       await fastify.registry.setSensorSecret(sensor.id, undefined)
+      await request.recordChange(sensorChange(sensor, sensor, await fastify.registry.getSensor(sensor.id)))
       await announce(sensor.id)
       return reply.code(204).send(null)
     },
@@ -208,7 +217,7 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.post(
     '/:sensorId/decommission',
     {
-      config: { roles: MAINTAINERS },
+      config: { roles: MAINTAINERS, audit: 'sensor.decommission' },
       schema: {
         tags: ['sensors'],
         summary: 'Take a sensor out of service for good: credentials revoked, readings refused, data kept',
@@ -217,8 +226,9 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
       },
     },
     async (request) => {
-      await reachableSensor(request.principal, request.params.sensorId)
+      const current = await reachableSensor(request.principal, request.params.sensorId)
       const sensor = await fastify.registry.decommissionSensor(request.params.sensorId)
+      await request.recordChange(sensorChange(sensor, current, sensor))
       await announce(sensor.id)
       return sensorResponse(sensor)
     },

@@ -1,0 +1,123 @@
+import type { Logger } from 'pino'
+import type { AlertEvent } from '../core/alert-lifecycle.ts'
+import type { AlertTransition } from '../core/exposure/index.ts'
+import type { AlertRepository, StateRepository } from '../registry/types.ts'
+import type { BatchWriter } from './batch-writer.ts'
+import type { LiveFeed } from './live-feed.ts'
+
+/** Where the copy of the alert event log into the time-series store has got to. */
+const STORE_CURSOR_KEY = 'alert-event-log/store'
+/** The log is read for what the API appended (people's acts) this often, and after each detection. */
+const COPY_INTERVAL_MS = 1000
+const COPY_BATCH = 500
+
+export interface AlertEventsOptions {
+  alerts: AlertRepository
+  state: StateRepository
+  /** The batch writer of alert events: through the spool to the store. */
+  writer: BatchWriter<AlertEvent>
+  live: LiveFeed
+  log: Logger
+}
+
+/**
+ * Ingest's side of the alert register (registry/types.ts, the one owner of alert state). Each transition
+ * of the tracker goes to the register, in order; what the register makes of it — with the acknowledgements
+ * and resolutions people made, possibly while ingest was down — goes to the live feed at once, including
+ * the notice to those who acknowledged an alert that escalated. The register's event log, people's acts
+ * included, is copied to the time-series store, at least once: the stores ignore a repeat.
+ *
+ * The notices are the seam for other channels (e-mail, a later issue): a sender reads `notified` events
+ * from the same log, keeping its own position as STORE_CURSOR_KEY does here.
+ */
+export async function startAlertEvents(options: AlertEventsOptions) {
+  const { alerts, state, writer, live, log } = options
+  const saved = (await state.loadStates(STORE_CURSOR_KEY)).get(STORE_CURSOR_KEY) as
+    | { seq: number }
+    | undefined
+  let cursor = saved?.seq ?? 0
+  let recording: Promise<void> = Promise.resolve()
+  let copying: Promise<void> | undefined
+  let copyAgain = false
+
+  function publish(event: AlertEvent): void {
+    if (event.type === 'notified') live.notice(event)
+    else live.alert(event.alert)
+    const { alert } = event
+    log.info(
+      {
+        alert: { id: alert.id, sensor: alert.sensorId, kind: alert.kind, level: alert.level },
+        type: event.type,
+      },
+      event.type === 'notified'
+        ? `told ${event.to?.map((p) => p.name).join(', ')}: ${alert.message}`
+        : alert.message,
+    )
+  }
+
+  async function recordOne(transition: AlertTransition): Promise<void> {
+    let events: AlertEvent[]
+    try {
+      events = await alerts.recordDetection(transition)
+    } catch (err) {
+      // The register could not take it: the officers and the store still hear of it, as the tracker sees it.
+      log.error({ err, alertId: transition.alert.id }, 'could not record the alert in the register')
+      events = [{ type: transition.type, at: transition.alert.updatedAt, alert: transition.alert }]
+      for (const event of events) writer.add(event)
+    }
+    for (const event of events) publish(event)
+    if (events.length > 0) void copyLog()
+  }
+
+  async function copyOnce(): Promise<void> {
+    for (;;) {
+      const batch = await alerts.alertEventsAfter(cursor, COPY_BATCH)
+      if (batch.length === 0) return
+      for (const { event } of batch) writer.add(event)
+      // Durable in the spool before the position moves: a crash in between copies them again.
+      if (!writer.commit()) return
+      cursor = batch.at(-1)!.seq
+      await state.saveStates([[STORE_CURSOR_KEY, { seq: cursor }]])
+    }
+  }
+
+  /** Copies what the log holds beyond the cursor; a call while a copy runs makes it go round once more. */
+  function copyLog(): Promise<void> {
+    if (copying !== undefined) {
+      copyAgain = true
+      return copying
+    }
+    copying = (async () => {
+      do {
+        copyAgain = false
+        await copyOnce()
+      } while (copyAgain)
+    })()
+      .catch((err) => log.error({ err }, 'could not copy alert events to the store'))
+      .finally(() => {
+        copying = undefined
+      })
+    return copying
+  }
+
+  await copyLog()
+  const timer = setInterval(() => void copyLog(), COPY_INTERVAL_MS)
+
+  return {
+    /** Hands the tracker's transitions to the register, after those handed before. */
+    record(transitions: readonly AlertTransition[]): void {
+      for (const transition of transitions) {
+        recording = recording
+          .then(() => recordOne(transition))
+          .catch((err) => log.error({ err }, 'could not publish an alert'))
+      }
+    },
+    /** Waits for what was handed over, and copies the log to the store one last time. */
+    async close(): Promise<void> {
+      clearInterval(timer)
+      await recording
+      await copying
+      await copyLog()
+    },
+  }
+}
