@@ -26,6 +26,8 @@ function describeLivePage() {
     let browser: Browser
     let context: BrowserContext
     let page: Page
+    /** The key the page signs in with: the safety manager's, who may look at every facility. */
+    let pageKey: { token: string; keyId: string }
     const pageErrors: string[] = []
 
     async function publish(sensorId: string, payload: object) {
@@ -93,8 +95,10 @@ function describeLivePage() {
         () => 'seed readings never reached the store',
       )
 
+      const manager = await issueApiKey(platform.registry, { name: OFFICER, role: 'admin' })
+      pageKey = { token: manager.token, keyId: manager.key.id }
       browser = await launchChromium()
-      context = await openContext(platform.adminKey, {
+      context = await openContext(pageKey.token, {
         viewport: { width: 1440, height: 900 },
         locale: 'vi-VN',
       })
@@ -174,7 +178,7 @@ function describeLivePage() {
       expect(await tile(page, 'climate-01', 'temperature').locator('.tile-exposure').isHidden()).toBe(true)
     })
 
-    it('shows an alert as soon as a reading breaches the maximum level, and acknowledges it with a name', async () => {
+    it('shows an alert as soon as a reading breaches the maximum level, and acknowledges it as the signed-in key', async () => {
       await publish('noise-01', { factor: 'noise', value: 118, unit: 'dBA' })
       const alert = page.locator('.alert[data-kind="ceiling"]').first()
       await alert.waitFor()
@@ -197,7 +201,9 @@ function describeLivePage() {
       await alert.getByRole('button', { name: 'Xác nhận' }).click()
       const dialog = page.locator('#ack-dialog')
       await dialog.waitFor()
-      await dialog.getByLabel('Họ tên người xác nhận').fill(OFFICER)
+      // No name to type: who acknowledges is the key the page signed in with.
+      expect(await dialog.locator('input').count()).toBe(0)
+      expect(await dialog.textContent()).toContain('Ghi nhận dưới tên của khóa API đang đăng nhập.')
       await dialog.getByLabel('Ghi chú (không bắt buộc)').fill('Đã phát nút tai chống ồn')
       await page.screenshot({ path: new URL('live-page-acknowledge.png', ARTIFACTS).pathname })
       await dialog.getByRole('button', { name: 'Xác nhận' }).click()
@@ -206,18 +212,20 @@ function describeLivePage() {
       expect(await dialog.isHidden()).toBe(true)
       expect(await alert.locator('.alert-ack').textContent()).toContain(`Đã xác nhận bởi ${OFFICER}`)
       expect(await alert.locator('.alert-note').textContent()).toBe('Đã phát nút tai chống ồn')
+      // Acknowledged at its level: nothing left to acknowledge, closing it is still offered.
+      expect(await alert.getByRole('button', { name: 'Xác nhận' }).count()).toBe(0)
+      expect(await alert.getByRole('button', { name: 'Đóng' }).count()).toBe(1)
       expect(await page.locator('#alert-count').textContent()).toBe('1')
       const active = await getJson(`/api/v1/alerts?facility=${FACILITY}&state=active`)
       expect(active.items).toHaveLength(2)
       expect(active.items.find((a: { factor: string }) => a.factor === 'noise')).toMatchObject({
         factor: 'noise',
         state: 'acknowledged',
-        acknowledgedBy: OFFICER,
-        note: 'Đã phát nút tai chống ồn',
+        acknowledgements: [{ by: { keyId: pageKey.keyId, name: OFFICER }, note: 'Đã phát nút tai chống ồn' }],
       })
     })
 
-    it('shows an acknowledgement made by another officer, and remembers the name for the next one', async () => {
+    it('shows at once an acknowledgement made by someone else', async () => {
       await publish('gas-01', { factor: 'gas.o2', value: 18.2, unit: '%vol' })
       const alert = page.locator('.alert[data-state="open"][data-kind="ceiling"]')
       await alert.waitFor()
@@ -228,18 +236,83 @@ function describeLivePage() {
       // Newest first.
       expect(await page.locator('.alert').first().getAttribute('data-state')).toBe('open')
 
-      await alert.getByRole('button', { name: 'Xác nhận' }).click()
-      expect(await page.locator('#ack-name').inputValue()).toBe(OFFICER)
-      await page.locator('#ack-cancel').click()
-
       const id = await alert.getAttribute('data-alert-id')
-      const response = await platform.call('POST', `/api/v1/alerts/${id}/acknowledge`, {
-        by: 'Trần Văn Minh',
-      })
+      const response = await platform.call('POST', `/api/v1/alerts/${id}/acknowledge`)
       expect(response.status).toBe(200)
       const acknowledged = page.locator(`.alert[data-alert-id="${id}"]`)
       await expect.poll(() => acknowledged.getAttribute('data-state')).toBe('acknowledged')
-      expect(await acknowledged.locator('.alert-ack').textContent()).toContain('Trần Văn Minh')
+      expect(await acknowledged.locator('.alert-ack').textContent()).toContain('test admin')
+    })
+
+    it('closes an alert from the panel with a reason, and it leaves the list', async () => {
+      const alert = page.locator('.alert[data-kind="ceiling"]').filter({ hasText: 'Oxy' })
+      const id = await alert.getAttribute('data-alert-id')
+      await alert.getByRole('button', { name: 'Đóng' }).click()
+      const dialog = page.locator('#resolve-dialog')
+      await dialog.waitFor()
+      expect(await dialog.getByLabel('Lý do').locator('option').allTextContents()).toEqual([
+        'Báo động nhầm',
+        'Cảm biến lỗi',
+        'Đã khắc phục thông gió',
+        'Đã cấp phương tiện bảo vệ cá nhân',
+        'Đã dừng công đoạn',
+        'Khác (ghi rõ trong ghi chú)',
+      ])
+      // `Other` needs a note: the dialog stays until there is one.
+      await dialog.getByLabel('Lý do').selectOption('other')
+      await dialog.getByRole('button', { name: 'Đóng cảnh báo' }).click()
+      expect(await dialog.isVisible()).toBe(true)
+      await dialog.getByLabel('Lý do').selectOption('sensor-fault')
+      await dialog.getByLabel('Ghi chú').fill('Đầu đo oxy bị ẩm')
+      await page.screenshot({ path: new URL('live-page-resolve.png', ARTIFACTS).pathname })
+      await dialog.getByRole('button', { name: 'Đóng cảnh báo' }).click()
+      await expect.poll(() => page.locator(`.alert[data-alert-id="${id}"]`).count()).toBe(0)
+      expect(await dialog.isHidden()).toBe(true)
+      expect(await page.locator('.alert').count()).toBe(2)
+      expect(await getJson(`/api/v1/alerts/${id}`)).toMatchObject({
+        state: 'resolved',
+        resolution: {
+          by: { keyId: pageKey.keyId, name: OFFICER },
+          reason: 'sensor-fault',
+          note: 'Đầu đo oxy bị ẩm',
+        },
+      })
+    })
+
+    it('tells the signed-in key when an alert it acknowledged escalates, whatever facility is shown', async () => {
+      // NIOSH gives CO a ceiling (alarm) and an IDLH (critical); ingest reads a new facility's profile at start.
+      await platform.registry.upsertFacility(testFacility('fac-003', { name: 'Lò gạch', profile: 'niosh' }))
+      const co = await platform.registerSensor('fac-003', 'co-003', ['gas.co'], 'niosh')
+      await platform.restartIngest()
+      const detector = await platform.connectSensor(co)
+      try {
+        const send = (value: number) =>
+          detector.publishAsync(co.topic, JSON.stringify({ factor: 'gas.co', value, unit: 'ppm' }), {
+            qos: 1,
+          })
+        await send(300)
+        let alertId = ''
+        await waitUntil(
+          async () => {
+            alertId = (await getJson('/api/v1/alerts?facility=fac-003&kind=ceiling')).items[0]?.id ?? ''
+            return alertId !== ''
+          },
+          15_000,
+          () => 'no CO alarm',
+        )
+        expect(
+          (await platform.call('POST', `/api/v1/alerts/${alertId}/acknowledge`, {}, pageKey.token)).status,
+        ).toBe(200)
+        await send(1500)
+        const notice = page.locator(`.notice[data-alert-id="${alertId}"]`)
+        await notice.waitFor({ timeout: 15_000 })
+        expect(await notice.textContent()).toContain('Cảnh báo bạn đã xác nhận đã tăng lên mức Nguy hiểm')
+        await page.screenshot({ path: new URL('live-page-notice.png', ARTIFACTS).pathname })
+        await notice.getByRole('button', { name: 'Đóng thông báo' }).click()
+        expect(await notice.count()).toBe(0)
+      } finally {
+        await detector.endAsync()
+      }
     })
 
     it('switches to English and keeps the choice', async () => {
@@ -250,9 +323,12 @@ function describeLivePage() {
       expect(
         await page.locator('.alert[data-kind="ceiling"]').last().locator('.alert-message').textContent(),
       ).toMatch(/^Noise level 118 dBA is above the .*115 dBA$/)
+      const acknowledged = page.locator('.alert[data-state="acknowledged"]').first()
+      expect(await acknowledged.getByRole('button', { name: 'Resolve' }).count()).toBe(1)
+      expect(await acknowledged.locator('.alert-ack').textContent()).toContain('Acknowledged by')
       await page.reload()
       await expect.poll(() => page.locator('h1').textContent()).toBe('Live workplace monitoring')
-      await expect.poll(() => page.locator('.alert').count()).toBe(3)
+      await expect.poll(() => page.locator('.alert').count()).toBe(2)
       await page.screenshot({ path: new URL('live-page-desktop-en.png', ARTIFACTS).pathname, fullPage: true })
       await page.getByRole('button', { name: 'VI' }).click()
     })
@@ -268,7 +344,7 @@ function describeLivePage() {
     })
 
     it('fits a 375 px phone screen in one column, alerts first', async () => {
-      const phone = await openContext(platform.adminKey, {
+      const phone = await openContext(pageKey.token, {
         viewport: { width: 375, height: 812 },
         deviceScaleFactor: 2,
         isMobile: true,

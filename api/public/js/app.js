@@ -5,7 +5,7 @@
 import { io } from '/vendor/socket.io.esm.min.js'
 import { assess, digitsFor, statusOf } from './gauge.js'
 import { createTranslator, initialLanguage, saveLanguage } from './i18n.js'
-import { AuthError, apiKey, askForKey, bindSignIn, saveApiKey, storage, withApiKey } from './sign-in.js'
+import { AuthError, apiKey, askForKey, bindSignIn, saveApiKey, withApiKey } from './sign-in.js'
 import { createSparkline, drawSparkline } from './sparkline.js'
 
 /** A sensor that has missed this many of its reporting intervals is offline: the rule ingest alerts on. */
@@ -15,7 +15,15 @@ const DEFAULT_REPORTING_INTERVAL_S = 60
 const TREND_SPAN_MS = 30 * 60_000
 const TREND_INTERVAL = '30s'
 const MAX_TREND_POINTS = 600
-const NAME_KEY = 'quantrac.officerName'
+const LEVEL_RANK = { warning: 1, alarm: 2, critical: 3 }
+const RESOLUTION_REASONS = [
+  'false-alarm',
+  'sensor-fault',
+  'ventilation-fixed',
+  'ppe-issued',
+  'process-stopped',
+  'other',
+]
 
 const state = {
   facilities: [],
@@ -242,26 +250,25 @@ function applyExposure(point) {
 }
 
 /**
- * An alert event or an acknowledgement answer. Ingest does not know of acknowledgements, so its update of
- * an acknowledged alert (a worse value) arrives as `open`: the acknowledgement is kept.
+ * An alert from the live feed or an answer of the API: always the whole alert as the alert register holds
+ * it, so it replaces what the page had. Cleared and resolved alerts leave the list. An older copy (the feed
+ * and an answer can cross) never replaces a newer one.
  */
 function applyAlert(alert) {
-  if (alert.state === 'cleared') {
-    state.alerts.delete(alert.id)
-    return
-  }
   const known = state.alerts.get(alert.id)
-  if (known?.state === 'acknowledged' && alert.state === 'open') {
-    state.alerts.set(alert.id, {
-      ...alert,
-      state: 'acknowledged',
-      acknowledgedAt: known.acknowledgedAt,
-      acknowledgedBy: known.acknowledgedBy,
-      note: known.note,
-    })
-  } else {
-    state.alerts.set(alert.id, { ...known, ...alert })
-  }
+  if (known !== undefined && Date.parse(known.updatedAt) > Date.parse(alert.updatedAt)) return
+  if (alert.state === 'cleared' || alert.state === 'resolved') state.alerts.delete(alert.id)
+  else state.alerts.set(alert.id, alert)
+}
+
+/** The highest level anyone acknowledged, or 0. */
+function acknowledgedRank(alert) {
+  return Math.max(0, ...alert.acknowledgements.map((a) => LEVEL_RANK[a.level]))
+}
+
+/** Open, or escalated past every acknowledgement: someone should acknowledge it. */
+function needsAcknowledgement(alert) {
+  return alert.state === 'open' || LEVEL_RANK[alert.level] > acknowledgedRank(alert)
 }
 
 // ---------- socket.io ----------
@@ -297,6 +304,8 @@ function connectSocket() {
     applyAlert(alert)
     renderAlerts()
   })
+  // An alert this key acknowledged escalated: said here as well as in the list, whatever facility is shown.
+  socket.on('notice', (notice) => showNotice(notice))
   socket.on('exposure', (point) => {
     if (point.facilityId !== state.facility?.id) return
     const { tile, isNew } = applyExposure(point)
@@ -329,6 +338,13 @@ function applyStaticTexts() {
     button.setAttribute('aria-pressed', String(button.dataset.language === tr.language))
   }
   $('ack-note').placeholder = tr.t('ackNotePlaceholder')
+  $('resolve-reason').replaceChildren(
+    ...RESOLUTION_REASONS.map((reason) => {
+      const option = element('option', undefined, tr.t(`reason.${reason}`))
+      option.value = reason
+      return option
+    }),
+  )
   setConnection($('connection').dataset.state)
 }
 
@@ -628,7 +644,7 @@ function limitSources(limits) {
 
 function hasActiveAlert(tile) {
   for (const alert of state.alerts.values()) {
-    if (alert.sensorId === tile.sensorId && alert.factor === tile.factor && alert.state === 'open')
+    if (alert.sensorId === tile.sensorId && alert.factor === tile.factor && needsAcknowledgement(alert))
       return true
   }
   return false
@@ -665,7 +681,7 @@ function renderAlerts() {
   const list = $('alerts')
   list.replaceChildren(...alerts.map(buildAlert))
   $('no-alerts').hidden = alerts.length > 0
-  const open = alerts.filter((a) => a.state === 'open').length
+  const open = alerts.filter(needsAcknowledgement).length
   $('alert-count').textContent = String(open)
   $('alert-count').dataset.count = String(open)
   $('alert-count').title = tr.t('unacknowledged', { count: open })
@@ -694,88 +710,173 @@ function buildAlert(alert) {
   if (zone !== undefined) where.textContent += ` · ${tr.t('zone')}: ${zone}`
   const source = element('p', 'alert-source', alert.source)
   item.append(head, message, where, source)
-  if (alert.state === 'acknowledged') {
-    const ack = element(
-      'p',
-      'alert-ack',
-      tr.t('acknowledgedBy', {
-        by: alert.acknowledgedBy ?? '?',
-        time: tr.time(alert.acknowledgedAt ?? alert.updatedAt),
-      }),
+  for (const acknowledgement of alert.acknowledgements) {
+    item.append(
+      element(
+        'p',
+        'alert-ack',
+        tr.t('acknowledgedBy', {
+          by: acknowledgement.by.name,
+          time: tr.time(acknowledgement.at),
+          level: tr.t(`level.${acknowledgement.level}`),
+        }),
+      ),
     )
-    item.append(ack)
-    if (alert.note) item.append(element('p', 'alert-note', alert.note))
-  } else {
+    if (acknowledgement.note) item.append(element('p', 'alert-note', acknowledgement.note))
+  }
+  const escalated = alert.acknowledgements.length > 0 && needsAcknowledgement(alert)
+  if (escalated) {
+    item.append(
+      element('p', 'alert-escalated', tr.t('escalatedSince', { level: tr.t(`level.${alert.level}`) })),
+    )
+  }
+  const actions = element('div', 'alert-actions')
+  if (needsAcknowledgement(alert)) {
     const button = element('button', 'button-primary alert-ack-button', tr.t('acknowledge'))
     button.type = 'button'
     button.addEventListener('click', () => openAcknowledge(alert.id))
-    item.append(button)
+    actions.append(button)
   }
+  const resolve = element('button', 'button-secondary alert-resolve-button', tr.t('resolve'))
+  resolve.type = 'button'
+  resolve.addEventListener('click', () => openResolve(alert.id))
+  actions.append(resolve)
+  item.append(actions)
   return item
 }
 
-// ---------- acknowledgement ----------
+// ---------- acknowledgement and resolution ----------
 
 let acknowledging
+let resolving
 
 function openAcknowledge(alertId) {
   const alert = state.alerts.get(alertId)
   if (alert === undefined) return
   acknowledging = alertId
   $('ack-summary').textContent = `${tr.t(`level.${alert.level}`)} · ${alertMessage(alert)}`
-  $('ack-name').value = storage()?.getItem(NAME_KEY) ?? ''
   $('ack-note').value = ''
   $('ack-error').hidden = true
   $('ack-submit').disabled = false
   $('ack-dialog').showModal()
-  ;($('ack-name').value ? $('ack-note') : $('ack-name')).focus()
+  $('ack-note').focus()
+}
+
+function openResolve(alertId) {
+  const alert = state.alerts.get(alertId)
+  if (alert === undefined) return
+  resolving = alertId
+  $('resolve-summary').textContent = `${tr.t(`level.${alert.level}`)} · ${alertMessage(alert)}`
+  $('resolve-reason').value = RESOLUTION_REASONS[0]
+  $('resolve-note').value = ''
+  $('resolve-note').required = false
+  $('resolve-error').hidden = true
+  $('resolve-submit').disabled = false
+  $('resolve-dialog').showModal()
+  $('resolve-reason').focus()
+}
+
+/**
+ * Posts a person's act on an alert; who it is comes from the API key. Returns true when the dialog may
+ * close. The answer is the alert as the register now holds it.
+ */
+async function postAlertAction(alertId, action, body, dialog, retry) {
+  const response = await fetch(`/api/v1/alerts/${encodeURIComponent(alertId)}/${action}`, {
+    method: 'POST',
+    headers: withApiKey({ 'content-type': 'application/json', accept: 'application/json' }),
+    body: JSON.stringify(body),
+  })
+  const answer = await response.json().catch(() => ({}))
+  if (response.ok) {
+    applyAlert(answer)
+    renderAlerts()
+    return undefined
+  }
+  if (response.status === 401) {
+    $(dialog).close()
+    askForKey(retry)
+    return undefined
+  }
+  if (response.status === 409 || response.status === 404) {
+    // Someone else acted first: show what the server knows now.
+    void loadFacility()
+    return tr.t(`${action}Conflict`)
+  }
+  if (response.status === 403) return tr.t('notAllowed')
+  return tr.t(`${action}Failed`, { message: answer.message ?? `HTTP ${response.status}` })
 }
 
 async function submitAcknowledge(event) {
   event.preventDefault()
   const alertId = acknowledging
-  const by = $('ack-name').value.trim()
+  if (alertId === undefined) return
   const note = $('ack-note').value.trim()
-  if (alertId === undefined || by === '') {
-    $('ack-name').reportValidity()
-    return
-  }
-  storage()?.setItem(NAME_KEY, by)
   $('ack-submit').disabled = true
   try {
-    const response = await fetch(`/api/v1/alerts/${encodeURIComponent(alertId)}/acknowledge`, {
-      method: 'POST',
-      headers: withApiKey({ 'content-type': 'application/json', accept: 'application/json' }),
-      body: JSON.stringify(note === '' ? { by } : { by, note }),
-    })
-    const body = await response.json().catch(() => ({}))
-    if (response.ok) {
-      applyAlert(body)
-      renderAlerts()
-      $('ack-dialog').close()
-      return
-    }
-    if (response.status === 401) {
-      $('ack-dialog').close()
-      return askForKey(() => openAcknowledge(alertId))
-    }
-    if (response.status === 409 || response.status === 404) {
-      showAckError(tr.t('ackConflict'))
-      // Someone else acted first: show what the server knows now.
-      void loadFacility()
-      return
-    }
-    showAckError(tr.t('ackFailed', { message: body.message ?? `HTTP ${response.status}` }))
+    const error = await postAlertAction(
+      alertId,
+      'acknowledge',
+      note === '' ? {} : { note },
+      'ack-dialog',
+      () => openAcknowledge(alertId),
+    )
+    if (error === undefined) $('ack-dialog').close()
+    else showDialogError('ack-error', error)
   } catch (err) {
-    showAckError(tr.t('ackFailed', { message: err.message }))
+    showDialogError('ack-error', tr.t('acknowledgeFailed', { message: err.message }))
   } finally {
     $('ack-submit').disabled = false
   }
 }
 
-function showAckError(text) {
-  $('ack-error').textContent = text
-  $('ack-error').hidden = false
+async function submitResolve(event) {
+  event.preventDefault()
+  const alertId = resolving
+  if (alertId === undefined) return
+  const reason = $('resolve-reason').value
+  const note = $('resolve-note').value.trim()
+  if (reason === 'other' && note === '') {
+    $('resolve-note').required = true
+    $('resolve-note').reportValidity()
+    return
+  }
+  $('resolve-submit').disabled = true
+  try {
+    const body = note === '' ? { reason } : { reason, note }
+    const error = await postAlertAction(alertId, 'resolve', body, 'resolve-dialog', () =>
+      openResolve(alertId),
+    )
+    if (error === undefined) $('resolve-dialog').close()
+    else showDialogError('resolve-error', error)
+  } catch (err) {
+    showDialogError('resolve-error', tr.t('resolveFailed', { message: err.message }))
+  } finally {
+    $('resolve-submit').disabled = false
+  }
+}
+
+function showDialogError(id, text) {
+  $(id).textContent = text
+  $(id).hidden = false
+}
+
+/** A notice to this key: an alert it acknowledged escalated. Stays until dismissed. */
+function showNotice(notice) {
+  const item = element('li', `notice level-${notice.alert.level}`)
+  item.dataset.alertId = notice.alert.id
+  const text = element(
+    'p',
+    'notice-text',
+    tr.t('noticeEscalated', {
+      level: tr.t(`level.${notice.alert.level}`),
+      message: alertMessage(notice.alert),
+    }),
+  )
+  const dismiss = element('button', 'button-secondary notice-dismiss', tr.t('dismiss'))
+  dismiss.type = 'button'
+  dismiss.addEventListener('click', () => item.remove())
+  item.append(text, dismiss)
+  $('notices').prepend(item)
 }
 
 // ---------- controls ----------
@@ -800,6 +901,10 @@ function bindControls() {
     })
   }
   $('ack-form').addEventListener('submit', submitAcknowledge)
+  $('resolve-form').addEventListener('submit', submitResolve)
+  $('resolve-reason').addEventListener('change', () => {
+    $('resolve-note').required = $('resolve-reason').value === 'other'
+  })
   bindSignIn({
     refused: () => tr.t('keyRefused'),
     // A socket refused without a key tries again with it.
@@ -809,6 +914,7 @@ function bindControls() {
     onSignedOut: () => location.reload(),
   })
   $('ack-cancel').addEventListener('click', () => $('ack-dialog').close())
+  $('resolve-cancel').addEventListener('click', () => $('resolve-dialog').close())
 }
 
 void start()
