@@ -1,10 +1,18 @@
+import { hostname, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { parseEnv } from '../core/config.ts'
 import { isKeyActive, issueApiKey } from '../registry/api-keys.ts'
 import { openSqliteRegistry } from '../registry/sqlite/registry.ts'
-import { type ApiKey, ORGANISATION_KINDS, ROLES } from '../registry/types.ts'
+import {
+  type ApiKey,
+  type AuditAction,
+  type AuditTarget,
+  ORGANISATION_KINDS,
+  type Registry,
+  ROLES,
+} from '../registry/types.ts'
 
 const USAGE = `usage: quantrac admin <command> [options]
 
@@ -58,6 +66,25 @@ function keyState(key: ApiKey, now: number): string {
   return `${isKeyActive(key, now) ? 'expires' : 'expired'} ${new Date(key.expiresAt).toISOString()}`
 }
 
+/** The command line has no API key: its audit entries name the system user, with an admin's power. */
+async function recordAdminChange(
+  registry: Registry,
+  action: AuditAction,
+  target: { type: AuditTarget; id: string },
+  before: unknown,
+  after: unknown,
+): Promise<void> {
+  const name = `command line (${userInfo().username}@${hostname()})`
+  await registry.recordAudit({
+    at: Date.now(),
+    actor: { name, role: 'admin' },
+    action,
+    target,
+    before,
+    after,
+  })
+}
+
 /** `quantrac admin …`: returns the exit code (2 for bad usage). */
 export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
   const [command, ...rest] = argv
@@ -106,6 +133,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
           facilityId: facility,
           expiresAt: expires,
         })
+        await recordAdminChange(registry, 'key.create', { type: 'key', id: key.id }, undefined, key)
         io.stderr(`created ${key.role} key ${key.id}; it is shown this once:`)
         io.stdout(token)
         return 0
@@ -128,6 +156,14 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
           io.stderr(`quantrac admin: no active key ${id}`)
           return 1
         }
+        const { secretHash: _, ...revoked } = (await registry.findApiKey(id))!
+        await recordAdminChange(
+          registry,
+          'key.revoke',
+          { type: 'key', id },
+          { ...revoked, revokedAt: undefined },
+          revoked,
+        )
         io.stderr(`revoked key ${id}`)
         return 0
       }
@@ -135,6 +171,13 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
         const args = organisationArgs.safeParse(parsed.values)
         if (!args.success) return usage(args.error.issues.map((i) => i.message).join('; '))
         await registry.createOrganisation(args.data)
+        await recordAdminChange(
+          registry,
+          'organisation.register',
+          { type: 'organisation', id: args.data.id },
+          undefined,
+          args.data,
+        )
         io.stderr(`created ${args.data.kind} organisation ${args.data.id}`)
         return 0
       }

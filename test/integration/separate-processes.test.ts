@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
 import { promisify } from 'node:util'
 import { connectAsync } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -21,6 +22,29 @@ describe('broker, ingest and API as separate processes', () => {
   let apiUrl: string
   let mqttUrl: string
   const parts: ReturnType<typeof startProcess>[] = []
+  let token = ''
+  const call = async (method: string, path: string, body?: object) => {
+    const response = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body && JSON.stringify(body),
+    })
+    return { status: response.status, body: await response.json() }
+  }
+
+  /** (Re)starts `quantrac ingest` in place of parts[1], and waits until it takes readings. */
+  async function startIngestProcess() {
+    const ingest = startProcess(process.execPath, [...CLI, 'ingest'], env)
+    parts[1] = ingest
+    await waitUntil(
+      async () => ingest.output().includes('ingest taking readings'),
+      20_000,
+      () => `ingest did not start: ${ingest.output()}`,
+    )
+  }
 
   async function cli(...args: string[]) {
     return run(process.execPath, [...CLI, ...args], { env: { ...process.env, ...env } })
@@ -70,16 +94,8 @@ describe('broker, ingest and API as separate processes', () => {
 
   it('lets an administrator bootstrap a key from the command line and onboard a sensor whose readings arrive', async () => {
     const { stdout } = await cli('admin', 'create-key', '--role', 'admin', '--name', 'first admin')
-    const token = stdout.trim()
+    token = stdout.trim()
     expect(token).toMatch(/^qk_[\w-]+_[\w-]{43}$/)
-    const call = async (method: string, path: string, body?: object) => {
-      const response = await fetch(`${apiUrl}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: body && JSON.stringify(body),
-      })
-      return { status: response.status, body: await response.json() }
-    }
     expect(
       (await call('POST', '/api/v1/facilities', { id: 'f1', name: 'F1', province: 'Huế', sector: 'garment' }))
         .status,
@@ -104,6 +120,82 @@ describe('broker, ingest and API as separate processes', () => {
     )
     const { stdout: keys } = await cli('admin', 'list-keys')
     expect(keys).toContain('first admin')
+    // The command line has no key: the audit trail names the system user who ran it.
+    const [created] = (await call('GET', '/api/v1/audit?action=key.create')).body.items
+    expect(created).toMatchObject({ actor: { role: 'admin' }, after: { name: 'first admin', role: 'admin' } })
+    expect(created.actor.name).toMatch(/^command line \(.+@.+\)$/)
+    expect(created.actor.keyId).toBeUndefined()
+  })
+
+  it('keeps an acknowledgement made while the ingest process is down, through an escalation once it is back', async () => {
+    // NIOSH gives CO a ceiling (alarm) and an IDLH (critical).
+    const facility = { id: 'f2', name: 'Lò gạch', province: 'Huế', sector: 'bricks', profile: 'niosh' }
+    expect((await call('POST', '/api/v1/facilities', facility)).status).toBe(201)
+    const sensor = await call('POST', '/api/v1/sensors', {
+      id: 'co-2',
+      facilityId: 'f2',
+      model: 'CO',
+      factors: ['gas.co'],
+    })
+    // Ingest reads facilities' profiles at start and every 30 s: a restart reads the new one now.
+    await stopProcess(parts[1]!.child)
+    await startIngestProcess()
+    const { username, password, topic } = sensor.body.credentials
+    const detector = await connectAsync(mqttUrl, { username, password, reconnectPeriod: 0 })
+    const send = (value: number) =>
+      detector.publishAsync(topic, JSON.stringify({ factor: 'gas.co', value, unit: 'ppm' }), { qos: 1 })
+    const ceiling = async () => (await call('GET', '/api/v1/alerts?facility=f2&kind=ceiling')).body.items[0]
+    try {
+      await send(300)
+      await waitUntil(
+        async () => (await ceiling()) !== undefined,
+        15_000,
+        () => `no alarm: ${parts[1]!.output()}`,
+      )
+      const { id } = await ceiling()
+
+      await stopProcess(parts[1]!.child)
+      const acknowledged = await call('POST', `/api/v1/alerts/${id}/acknowledge`, { note: 'đã thông gió' })
+      expect(acknowledged.status).toBe(200)
+      expect(acknowledged.body).toMatchObject({
+        state: 'acknowledged',
+        acknowledgements: [{ by: { name: 'first admin' } }],
+      })
+
+      await startIngestProcess()
+      await send(1500)
+      await waitUntil(
+        async () => (await ceiling()).level === 'critical',
+        15_000,
+        () => `not escalated: ${parts[1]!.output()}`,
+      )
+      expect(await ceiling()).toMatchObject({ level: 'critical', state: 'acknowledged' })
+      // The new ingest process copied the acknowledgement the API made to the store, with the rest.
+      const events = async () => {
+        const db = new DatabaseSync(join(dataDir, 'timeseries.sqlite'), { readOnly: true })
+        try {
+          return (
+            db.prepare('SELECT event FROM alert_event WHERE id = ? ORDER BY time, rowid').all(id) as {
+              event: string
+            }[]
+          ).map((e) => e.event)
+        } finally {
+          db.close()
+        }
+      }
+      let stored: string[] = []
+      await waitUntil(
+        async () => {
+          stored = await events()
+          return stored.length === 4
+        },
+        15_000,
+        () => `the store holds ${stored}`,
+      )
+      expect(stored).toEqual(['opened', 'acknowledged', 'escalated', 'notified'])
+    } finally {
+      await detector.endAsync()
+    }
   })
 
   it('says in one line, without a stack trace, when a port is taken or a setting is wrong', async () => {
