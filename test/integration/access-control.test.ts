@@ -196,6 +196,20 @@ describe('access control across the API, the broker and the live feed', () => {
       expect((await as('admin', 'GET', `/api/v1/alerts/${items[0].id}`)).body.state).toBe('acknowledged')
     })
 
+    it('shows one alert, and the CSV of a search, only to keys that reach its facility', async () => {
+      const [alertB] = (await as('admin', 'GET', '/api/v1/alerts?facility=fac-b')).body.items
+      expect(await statusOf('officerA', 'GET', `/api/v1/alerts/${alertB.id}`)).toBe(403)
+      expect(await statusOf('contractorA', 'GET', `/api/v1/alerts/${alertB.id}`)).toBe(403)
+      expect(await statusOf('officerB', 'GET', `/api/v1/alerts/${alertB.id}`)).toBe(200)
+      const csv = await fetch(`${platform.apiUrl}/api/v1/alerts?format=csv`, {
+        headers: { authorization: `Bearer ${keys.officerA}` },
+      })
+      expect(csv.status).toBe(200)
+      const rows = (await csv.text()).trimEnd().split('\r\n').slice(1)
+      expect(rows.length).toBeGreaterThan(0)
+      expect(rows.every((row) => row.split(',')[1] === 'fac-a')).toBe(true)
+    })
+
     it('refuses unknown, malformed and revoked keys', async () => {
       const get = (token: string) => platform.call('GET', '/api/v1/facilities', undefined, token)
       expect((await get('not-a-key')).status).toBe(401)

@@ -45,11 +45,14 @@ function describeAlertLifecycle(storeName: string, influx: string | undefined) {
     let co: SensorCredentials
     let detector: MqttClient
     let socket: Socket
+    /** The admin's socket on the same facility: it sees the alerts, but no notice meant for the officer. */
+    let bystander: Socket
     let officer: { token: string; keyId: string }
     let regulator: string
     let alertId: string
     const started = Date.now()
     const feed: { alerts: any[]; notices: any[] } = { alerts: [], notices: [] }
+    const bystanderFeed: { alerts: any[]; notices: any[] } = { alerts: [], notices: [] }
 
     const publish = (value: number) =>
       detector.publishAsync(co.topic, JSON.stringify({ factor: 'gas.co', value, unit: 'ppm' }), { qos: 1 })
@@ -118,10 +121,15 @@ function describeAlertLifecycle(storeName: string, influx: string | undefined) {
       socket.on('alert', (alert) => feed.alerts.push(alert))
       socket.on('notice', (notice) => feed.notices.push(notice))
       expect(await socket.emitWithAck('join', 'plant-n')).toEqual({ ok: true, facilityId: 'plant-n' })
+      bystander = io(platform.apiUrl, { transports: ['websocket'], auth: { token: platform.adminKey } })
+      bystander.on('alert', (alert) => bystanderFeed.alerts.push(alert))
+      bystander.on('notice', (notice) => bystanderFeed.notices.push(notice))
+      expect(await bystander.emitWithAck('join', 'plant-n')).toEqual({ ok: true, facilityId: 'plant-n' })
     })
 
     afterAll(async () => {
       socket?.close()
+      bystander?.close()
       await detector?.endAsync()
       await platform?.stop()
     })
@@ -206,6 +214,14 @@ function describeAlertLifecycle(storeName: string, influx: string | undefined) {
       ])
       const twice = await asOfficer('POST', `/api/v1/alerts/${alertId}/acknowledge`, {})
       expect(twice.status).toBe(409)
+      // The feed keeps each socket's order: once this later change reached the admin's socket, a notice
+      // sent to it before would have too. It was the officer's alone.
+      await waitUntil(
+        async () => bystanderFeed.alerts.some((a) => a.id === alertId && a.acknowledgements.length === 2),
+        10_000,
+        () => 'the second acknowledgement never reached the other socket',
+      )
+      expect(bystanderFeed.notices).toEqual([])
       expect(twice.body.message).toMatch(/already acknowledged at critical level, by Nguyễn Thị Lan/)
     })
 
