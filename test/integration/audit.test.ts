@@ -249,6 +249,16 @@ describe('the audit trail', () => {
     }
   })
 
+  it('is documented in the OpenAPI description, as are the alert routes', async () => {
+    const response = await fetch(`${platform.apiUrl}/docs/json`)
+    expect(response.status).toBe(200)
+    const { paths } = (await response.json()) as { paths: Record<string, Record<string, unknown>> }
+    expect(Object.keys(paths['/api/v1/audit/'] ?? paths['/api/v1/audit'] ?? {})).toEqual(['get'])
+    for (const path of ['/api/v1/alerts/{alertId}/acknowledge', '/api/v1/alerts/{alertId}/resolve']) {
+      expect(paths[path], path).toHaveProperty('post')
+    }
+  })
+
   it('offers no way to change or remove an entry', async () => {
     const [entry] = (await audit()).items
     for (const method of ['PATCH', 'PUT', 'DELETE']) {
