@@ -33,7 +33,11 @@ export default fp(
     function relayNotice(notice: LiveNotice): void {
       const keys = new Set(notice.to.flatMap((actor) => (actor.keyId === undefined ? [] : [actor.keyId])))
       if (keys.size === 0) return
-      const message = { type: notice.type, at: new Date(notice.at).toISOString(), alert: alertResponse(notice.alert) }
+      const message = {
+        type: notice.type,
+        at: new Date(notice.at).toISOString(),
+        alert: alertResponse(notice.alert),
+      }
       for (const socket of fastify.io.of('/').sockets.values()) {
         const principal = socket.data.principal as Principal | undefined
         if (principal === undefined || !keys.has(principal.keyId)) continue

@@ -192,7 +192,11 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   },
 
   // Regulators read the entries about facilities; officers and contractors none (README § Audit trail).
-  'GET /api/v1/audit/': { allowed: ADMIN_REGULATOR, status: 200, request: () => ({ path: '/api/v1/audit/' }) },
+  'GET /api/v1/audit/': {
+    allowed: ADMIN_REGULATOR,
+    status: 200,
+    request: () => ({ path: '/api/v1/audit/' }),
+  },
 
   'GET /api/v1/keys/': { allowed: ADMIN, status: 200, request: () => ({ path: '/api/v1/keys/' }) },
   'POST /api/v1/keys/': {

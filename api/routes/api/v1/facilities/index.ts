@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import type { Facility } from '../../../../../registry/types.ts'
 import { facilityChangeTopic } from '../../../../../core/topics.ts'
+import type { Facility } from '../../../../../registry/types.ts'
 import { ADMINS, MAINTAINERS, READERS, reachableFacility, scopeOf } from '../../../../access.ts'
 import { parseCsv } from '../../../../csv.ts'
 import { badRequest } from '../../../../http-errors.ts'
