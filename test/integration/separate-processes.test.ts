@@ -141,7 +141,12 @@ describe('broker, ingest and API as separate processes', () => {
     await stopProcess(parts[1]!.child)
     await startIngestProcess()
     const { username, password, topic } = sensor.body.credentials
-    const detector = await connectAsync(mqttUrl, { username, password, reconnectPeriod: 0 })
+    const detector = await connectAsync(mqttUrl, {
+      username,
+      password,
+      clientId: username,
+      reconnectPeriod: 0,
+    })
     const send = (value: number) =>
       detector.publishAsync(topic, JSON.stringify({ factor: 'gas.co', value, unit: 'ppm' }), { qos: 1 })
     const ceiling = async () => (await call('GET', '/api/v1/alerts?facility=f2&kind=ceiling')).body.items[0]
