@@ -1,6 +1,6 @@
 import { hostname, userInfo } from 'node:os'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
+import type { ParseArgsOptionsConfig } from 'node:util'
 import { z } from 'zod'
 import { parseEnv } from '../core/config.ts'
 import { isKeyActive, issueApiKey } from '../registry/api-keys.ts'
@@ -13,6 +13,7 @@ import {
   type Registry,
   ROLES,
 } from '../registry/types.ts'
+import { parseCommandLine } from './args.ts'
 
 const USAGE = `usage: quantrac admin <command> [options]
 
@@ -24,7 +25,7 @@ Administers the registry in QUANTRAC_DATA_DIR directly, so a fresh install can b
              [--expires TIME]      (ISO-8601 with an offset, e.g. 2027-01-01T00:00:00+07:00;
                                     from then on the key is refused like a revoked one)
              prints the key once; it is stored only as a digest
-  list-keys
+  list-keys                        every key: id, role, scope, state, name (tab-separated, with a header)
   revoke-key ID
   create-organisation --id ID --name NAME --kind owner|contractor|authority`
 
@@ -85,35 +86,44 @@ async function recordAdminChange(
   })
 }
 
+/** Each subcommand's own flags: any other is refused with the usage. */
+const SUBCOMMANDS = {
+  'create-key': {
+    role: { type: 'string' },
+    name: { type: 'string' },
+    organisation: { type: 'string' },
+    facility: { type: 'string' },
+    expires: { type: 'string' },
+  },
+  'list-keys': {},
+  'revoke-key': {},
+  'create-organisation': { id: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' } },
+} as const satisfies Record<string, ParseArgsOptionsConfig>
+
 /** `quantrac admin …`: returns the exit code (2 for bad usage). */
 export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
   const [command, ...rest] = argv
-  let parsed: ReturnType<typeof parseArgs>
-  try {
-    parsed = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        role: { type: 'string' },
-        name: { type: 'string' },
-        organisation: { type: 'string' },
-        facility: { type: 'string' },
-        expires: { type: 'string' },
-        id: { type: 'string' },
-        kind: { type: 'string' },
-      },
-    })
-  } catch (err) {
-    io.stderr(`quantrac admin: ${(err as Error).message}\n\n${USAGE}`)
-    return 2
-  }
   const usage = (message: string) => {
     io.stderr(`quantrac admin: ${message}\n\n${USAGE}`)
     return 2
   }
-  if (!['create-key', 'list-keys', 'revoke-key', 'create-organisation'].includes(command ?? '')) {
-    return usage(command === undefined ? 'a command is required' : `unknown command "${command}"`)
+  if (command === '--help' || command === '-h' || command === 'help') {
+    io.stdout(USAGE)
+    return 0
   }
+  if (command === undefined) return usage('a command is required')
+  if (command.startsWith('-')) return usage(`Unknown option '${command}'`)
+  if (!Object.hasOwn(SUBCOMMANDS, command)) return usage(`unknown command "${command}"`)
+  const commandLine = parseCommandLine(
+    `admin ${command}`,
+    USAGE,
+    rest,
+    SUBCOMMANDS[command as keyof typeof SUBCOMMANDS],
+    io,
+    { positionals: command === 'revoke-key' },
+  )
+  if (commandLine.exitCode !== undefined) return commandLine.exitCode
+  const parsed = commandLine
 
   const { QUANTRAC_DATA_DIR } = parseEnv(
     z.object({ QUANTRAC_DATA_DIR: z.string().default('./data') }),
@@ -139,6 +149,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
         return 0
       }
       case 'list-keys': {
+        io.stdout(['id', 'role', 'scope', 'state', 'name'].join('\t'))
         for (let offset = 0; ; offset += 500) {
           const page = await registry.listApiKeys({ limit: 500, offset })
           for (const key of page.items) {

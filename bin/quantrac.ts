@@ -5,6 +5,7 @@
  * `exposure` evaluates a dosimeter or detector export offline.
  */
 import { ConfigError, PortInUseError } from '../core/config.ts'
+import { DataDirInUseError } from './data-lock.ts'
 
 const USAGE = `usage: quantrac <command> [options]
 
@@ -24,13 +25,13 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   switch (command) {
     case 'start':
-      return (await import('./start.ts')).runStart()
+      return (await import('./start.ts')).runStart(rest)
     case 'broker':
-      return (await import('./parts.ts')).runBroker()
+      return (await import('./parts.ts')).runBroker(rest)
     case 'ingest':
-      return (await import('./parts.ts')).runIngest()
+      return (await import('./parts.ts')).runIngest(rest)
     case 'api':
-      return (await import('./parts.ts')).runApi()
+      return (await import('./parts.ts')).runApi(rest)
     case 'simulate':
       return (await import('../simulators/cli.ts')).runSimulateCli(rest)
     case 'backfill':
@@ -47,11 +48,13 @@ async function main(argv: string[]): Promise<number> {
         stderr: (line) => process.stderr.write(`${line}\n`),
       })
     case undefined:
+      console.error(USAGE)
+      return 2
     case '-h':
     case '--help':
     case 'help':
       console.log(USAGE)
-      return command === undefined ? 2 : 0
+      return 0
     default:
       console.error(`quantrac: unknown command "${command}"\n\n${USAGE}`)
       return 2
@@ -63,7 +66,7 @@ try {
   // Long-running commands return -1 and live on until a signal closes them.
   if (code >= 0) process.exitCode = code
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof PortInUseError) {
+  if (err instanceof ConfigError || err instanceof PortInUseError || err instanceof DataDirInUseError) {
     console.error(`quantrac: ${err.message}`)
     process.exit(1)
   }

@@ -36,3 +36,8 @@ export function closeOnSignal(log: Logger, steps: (() => Promise<void> | void)[]
   process.once('SIGINT', () => void shutdown('SIGINT'))
   process.once('SIGTERM', () => void shutdown('SIGTERM'))
 }
+
+/** The lock file of an ingest worker in the data directory: one per client id, as its spool is. */
+export function ingestLockName(clientId: string): string {
+  return `ingest-${clientId.replace(/[^\w.-]/g, '_')}.lock`
+}

@@ -10,10 +10,23 @@ import { startIngest } from '../ingest/ingest.ts'
 import { newSecret } from '../registry/credentials.ts'
 import { demoFleet } from '../simulators/fleet.ts'
 import { startSimulation } from '../simulators/publisher.ts'
+import { type CommandIo, parseCommandLine, processIo } from './args.ts'
+import { startupBanner } from './banner.ts'
+import { lockDataDir } from './data-lock.ts'
 import { HANDHELD, seedDemo } from './demo.ts'
 import { createLogger } from './log.ts'
-import { closeOnSignal, openStorage } from './services.ts'
+import { closeOnSignal, ingestLockName, openStorage } from './services.ts'
 import { apiOptions, brokerOptions, connectApiBrokerClient, ingestOptions } from './wiring.ts'
+
+const USAGE = `usage: quantrac start [--help]
+
+Runs the whole platform in one process: the MQTT broker, ingest, the API with the live page, and (unless
+QUANTRAC_DEMO=false) three simulated demo facilities. Data and the registry go to QUANTRAC_DATA_DIR
+(default ./data), which one \`quantrac start\` uses at a time. Stop with Ctrl+C.
+
+Settings are QUANTRAC_* environment variables (README.md, Configuration), e.g.
+  QUANTRAC_HTTP_PORT=8080  QUANTRAC_MQTT_PORT=1883  QUANTRAC_DATA_DIR=./data  QUANTRAC_DEMO=true
+  QUANTRAC_INFLUX_URL=http://127.0.0.1:8086   (InfluxDB instead of the embedded SQLite store)`
 
 const startEnv = z.object({
   ...brokerEnv,
@@ -28,8 +41,15 @@ const startEnv = z.object({
  * embedded SQLite store unless QUANTRAC_INFLUX_URL is set. The demo scenario makes a sensor
  * exceed a limit within the first minute, so an alert shows up while you watch.
  */
-export async function runStart(): Promise<number> {
+export async function runStart(argv: string[] = [], io: CommandIo = processIo): Promise<number> {
+  const commandLine = parseCommandLine('start', USAGE, argv, {}, io)
+  if (commandLine.exitCode !== undefined) return commandLine.exitCode
   const config = parseEnv(startEnv, process.env)
+  // Before anything in the directory is touched: a second start must not re-seed the running one's demo.
+  const locks = [
+    lockDataDir(config.QUANTRAC_DATA_DIR, 'quantrac.lock'),
+    lockDataDir(config.QUANTRAC_DATA_DIR, ingestLockName(config.QUANTRAC_INGEST_CLIENT_ID)),
+  ]
   const log = createLogger()
   const storage = await openStorage(config, log)
   const fleet = demoFleet()
@@ -69,27 +89,25 @@ export async function runStart(): Promise<number> {
           log: log.child({ component: 'simulators' }),
         })
 
-  const lines = [
-    'quantrac is running',
-    `  live page      ${api.url}/${demo ? `#key=${demo.keys.officer}` : ''}`,
-    `  API docs       ${api.url}/docs`,
-    `  MQTT broker    mqtt://${config.QUANTRAC_LISTEN_HOST}:${broker.port}`,
-  ]
-  if (broker.tlsPort !== undefined) {
-    lines.push(
-      `  MQTT over TLS  mqtts://${config.QUANTRAC_MQTT_TLS_HOST ?? config.QUANTRAC_LISTEN_HOST}:${broker.tlsPort}`,
-    )
-  }
-  if (demo !== undefined) {
-    lines.push(
-      `  API keys       ${demo.keysFile} (officer of ${HANDHELD.facilityId}, contractor, regulator, admin)`,
-      `  officer key    ${demo.keys.officer}`,
-      `  regulator key  ${demo.keys.regulator}`,
-      `  try            mosquitto_pub -p ${broker.port} -q 1 -i ${HANDHELD.id} -u ${HANDHELD.id} -P ${HANDHELD.password} -t ${readingsTopic(HANDHELD.facilityId, HANDHELD.id)} -m '{"factor":"noise","value":92.5,"unit":"dBA"}'`,
-    )
-  }
-  lines.push('  stop           Ctrl+C')
-  log.info(lines.join('\n'))
+  const mqttAddress = `mqtt://${config.QUANTRAC_LISTEN_HOST}:${broker.port}`
+  io.stdout(
+    startupBanner({
+      apiUrl: api.url,
+      mqttUrl: mqttAddress,
+      mqttTlsUrl:
+        broker.tlsPort === undefined
+          ? undefined
+          : `mqtts://${config.QUANTRAC_MQTT_TLS_HOST ?? config.QUANTRAC_LISTEN_HOST}:${broker.tlsPort}`,
+      dataDir: config.QUANTRAC_DATA_DIR,
+      demo: demo && {
+        keysFile: demo.keysFile,
+        keys: demo.keys,
+        officerOf: HANDHELD.facilityId,
+        tryCommand: `mosquitto_pub -p ${broker.port} -q 1 -i ${HANDHELD.id} -u ${HANDHELD.id} -P ${HANDHELD.password} -t ${readingsTopic(HANDHELD.facilityId, HANDHELD.id)} -m '{"factor":"noise","value":92.5,"unit":"dBA"}'`,
+      },
+    }),
+  )
+  log.info({ api: api.url, mqtt: mqttAddress, demo: demo !== undefined }, 'quantrac is running')
 
   closeOnSignal(log, [
     () => simulation?.stop(),
@@ -100,6 +118,9 @@ export async function runStart(): Promise<number> {
     () => ingest.close(),
     () => broker.close(),
     () => storage.close(),
+    () => {
+      for (const lock of locks) lock.release()
+    },
   ])
   return -1
 }
