@@ -101,9 +101,14 @@ export async function createSensorDirectory(registry: Registry, log: Logger) {
     limitVariantOf(sensorId: string): string | undefined {
       return sensors.get(sensorId)?.limitVariant
     },
-    /** How long a sensor may stay silent before it counts as offline; undefined for unregistered ones. */
+    /**
+     * How long a sensor may stay silent before it counts as offline; undefined for unregistered ones. A
+     * decommissioned sensor is silent for good and never offline, so its open offline alert clears (a
+     * simulated fleet's, after `simulate --decommission`, stayed open for ever).
+     */
     offlineAfterMs(sensorId: string): number | undefined {
       const access = sensors.get(sensorId)
+      if (access?.status === 'decommissioned') return Number.POSITIVE_INFINITY
       return access && access.reportingIntervalS * 1000 * MISSED_INTERVALS_OFFLINE
     },
     seen(sensorId: string, time: number): void {

@@ -1,15 +1,30 @@
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { connectAsync } from 'mqtt'
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import { createLogger } from '../bin/log.ts'
+import { sensorChangeTopic } from '../core/topics.ts'
+import { ConflictError } from '../registry/errors.ts'
 import { openSqliteRegistry } from '../registry/sqlite/registry.ts'
-import { demoFleet, type Fleet, generateFleet, MAX_FACILITIES, MAX_SENSORS_PER_FACILITY } from './fleet.ts'
+import {
+  demoFleet,
+  type Fleet,
+  generateFleet,
+  MAX_FACILITIES,
+  MAX_SENSORS_PER_FACILITY,
+  sensorCount,
+} from './fleet.ts'
 import { type Simulation, type SimulationStats, startSimulation } from './publisher.ts'
-import { registerFleet } from './register.ts'
+import { decommissionSimulatedFleet, registerFleet } from './register.ts'
 import { SCENARIO_IDS, SCENARIOS } from './scenarios.ts'
 
-const DEFAULT_MQTT_URL = 'mqtt://127.0.0.1:1883'
+const DEFAULT_PREFIX = 'sim'
+/** The demo's facilities are `fac-…`: a simulated fleet registered under them would take over its sensors. */
+const DEMO_PREFIX = 'fac'
+/** Sensors checked against the registry before an unregistered run: enough to tell, cheap for any fleet. */
+const REGISTRY_SAMPLE = 1_000
 const PROGRESS_INTERVAL_MS = 5_000
 const MAX_RATE_HZ = 1_000
 
@@ -23,16 +38,20 @@ options:
   --rate HZ             messages per sensor per second (default 1)
   --scenario NAME       ${SCENARIO_IDS.join(' | ')} (default normal)
   --duration S          stop after S seconds (default: run until SIGINT or SIGTERM)
-  --mqtt-url URL        broker (default QUANTRAC_MQTT_URL, else ${DEFAULT_MQTT_URL})
+  --mqtt-url URL        broker (default QUANTRAC_MQTT_URL, else mqtt://127.0.0.1:$QUANTRAC_MQTT_PORT, port 1883)
   --seed N              replay a run: same seed, same readings (default: random, printed at the end)
   --client-per-sensor   one MQTT connection per sensor instead of one for the whole simulation
   --register            register the fleet in the registry of QUANTRAC_DATA_DIR first (facilities, zones,
                         sensors with fresh credentials) and connect each sensor with its own credentials,
                         as real sensors do; without it, ingest refuses readings of sensors it does not know
+  --prefix P            ids of a generated fleet: P-001, P-001-s01… (default ${DEFAULT_PREFIX}; never ${DEMO_PREFIX}, the demo's)
+  --decommission        take the fleet registered under --prefix out of service and exit: its sensors can
+                        no longer connect and are no longer reported offline (facilities and data stay)
   -h, --help            this text
 
-Without --facilities and --sensors the fleet is the demo fleet that \`quantrac start\` registers.
-Credentials without --register: QUANTRAC_MQTT_USERNAME and QUANTRAC_MQTT_PASSWORD.
+Without --facilities, --sensors and --register the fleet is the demo's (fac-001…), which \`quantrac start\`
+registers; otherwise it is generated under --prefix. Credentials without --register: QUANTRAC_MQTT_USERNAME
+and QUANTRAC_MQTT_PASSWORD.
 
 scenarios:
 ${SCENARIO_IDS.map((id) => `  ${id.padEnd(12)}${SCENARIOS[id].description}`).join('\n')}`
@@ -57,6 +76,15 @@ const argsSchema = z.object({
     .optional(),
   'client-per-sensor': z.boolean().default(false),
   register: z.boolean().default(false),
+  prefix: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][\w.-]{0,20}$/,
+      '1–21 letters, digits, "_", "-" or ".", starting with a letter or digit',
+    )
+    .refine((prefix) => prefix !== DEMO_PREFIX, `${DEMO_PREFIX}-… are the demo's ids; choose another prefix`)
+    .default(DEFAULT_PREFIX),
+  decommission: z.boolean().default(false),
 })
 
 export interface SimulateCliIo {
@@ -97,6 +125,8 @@ export async function runSimulateCli(argv: string[], io: SimulateCliIo = default
         seed: { type: 'string' },
         'client-per-sensor': { type: 'boolean' },
         register: { type: 'boolean' },
+        prefix: { type: 'string' },
+        decommission: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values
@@ -110,7 +140,9 @@ export async function runSimulateCli(argv: string[], io: SimulateCliIo = default
   }
   const parsed = argsSchema.safeParse({
     ...values,
-    'mqtt-url': values['mqtt-url'] ?? (io.env.QUANTRAC_MQTT_URL || DEFAULT_MQTT_URL),
+    'mqtt-url':
+      values['mqtt-url'] ??
+      (io.env.QUANTRAC_MQTT_URL || `mqtt://127.0.0.1:${io.env.QUANTRAC_MQTT_PORT || 1883}`),
   })
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  --${issue.path.join('.')}: ${issue.message}`)
@@ -118,17 +150,31 @@ export async function runSimulateCli(argv: string[], io: SimulateCliIo = default
     return 2
   }
   const args = parsed.data
+  if (args.decommission) return decommission(args.prefix, args['mqtt-url'], io)
 
   const fleet =
-    args.facilities === undefined && args.sensors === undefined
+    args.facilities === undefined && args.sensors === undefined && !args.register
       ? demoFleet()
       : generateFleet({
           facilities: args.facilities ?? 3,
           sensorsPerFacility: args.sensors ?? 4,
           seed: args.seed,
+          idPrefix: args.prefix,
         })
-  const sensors = fleet.facilities.reduce((count, facility) => count + facility.sensors.length, 0)
-  const passwords = args.register ? await registerInRegistry(fleet, io) : undefined
+  const sensors = sensorCount(fleet)
+  let passwords: Map<string, string> | undefined
+  let unregistered = 0
+  if (args.register) {
+    try {
+      passwords = await registerInRegistry(fleet, args.rate, io)
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err
+      io.stderr(`quantrac simulate: ${err.message}; register this fleet under another --prefix`)
+      return 1
+    }
+  } else {
+    unregistered = await warnOfUnregistered(fleet, io)
+  }
   let lastProgress = { published: 0, elapsedMs: 0 }
   let simulation: Simulation
   try {
@@ -174,19 +220,109 @@ export async function runSimulateCli(argv: string[], io: SimulateCliIo = default
     `simulate: stopped (${reason}) after ${seconds(elapsedMs)}: ${describe(stats)}, ` +
       `${perSecond(stats.published, elapsedMs)} msg/s; replay with --seed ${simulation.seed}`,
   )
+  if (unregistered > 0) {
+    io.stderr(
+      `simulate: the broker acknowledged these messages, but ingest refused those of the ${unregistered} unregistered sensors (unknown-sensor); --register registers them`,
+    )
+  }
+  if (passwords !== undefined) {
+    io.stderr(
+      `simulate: the fleet stays registered (${fleetIds(fleet)}); silent now, its sensors will be reported offline. ` +
+        `Take them out of service with: npx quantrac simulate --decommission --prefix ${args.prefix}`,
+    )
+  }
   return 0
 }
 
-/** Registers the fleet in the registry under QUANTRAC_DATA_DIR and returns each sensor's new password. */
-async function registerInRegistry(fleet: Fleet, io: SimulateCliIo): Promise<Map<string, string>> {
-  const registry = openSqliteRegistry(join(io.env.QUANTRAC_DATA_DIR || './data', 'registry.sqlite'))
+function registryPath(env: NodeJS.ProcessEnv): string {
+  return join(env.QUANTRAC_DATA_DIR || './data', 'registry.sqlite')
+}
+
+function fleetIds(fleet: Fleet): string {
+  const ids = fleet.facilities.map((facility) => facility.id)
+  return `${ids.length === 1 ? ids[0] : `${ids[0]}…${ids[ids.length - 1]}`}, ${sensorCount(fleet)} sensors`
+}
+
+/**
+ * Registers the fleet in the registry under QUANTRAC_DATA_DIR and returns each sensor's new password. Its
+ * reporting interval follows the rate, so ingest's offline check (three intervals) fits what it sends.
+ */
+async function registerInRegistry(
+  fleet: Fleet,
+  rateHz: number,
+  io: SimulateCliIo,
+): Promise<Map<string, string>> {
+  const registry = openSqliteRegistry(registryPath(io.env))
   try {
-    const passwords = await registerFleet(registry, fleet)
-    io.stderr(`simulate: registered ${fleet.facilities.length} facilities and ${passwords.size} sensors`)
+    const reportingIntervalS = Math.max(10, Math.ceil(1 / rateHz))
+    const passwords = await registerFleet(registry, fleet, { reportingIntervalS })
+    io.stderr(
+      `simulate: registered ${fleet.facilities.length} facilities and ${passwords.size} sensors (${fleetIds(fleet)})`,
+    )
     return passwords
   } finally {
     registry.close()
   }
+}
+
+/**
+ * The broker acknowledges readings of sensors ingest does not know, so a run of unregistered sensors looks
+ * fine from here: says so before it starts, when the registry can tell. Returns how many are unregistered.
+ */
+async function warnOfUnregistered(fleet: Fleet, io: SimulateCliIo): Promise<number> {
+  const path = registryPath(io.env)
+  if (!existsSync(path)) {
+    io.stderr(
+      `simulate: warning: no registry at ${path} to check these sensors against; ingest refuses readings of sensors it does not know (unknown-sensor). --register registers them`,
+    )
+    return 0
+  }
+  const registry = openSqliteRegistry(path)
+  try {
+    const sample = fleet.facilities.flatMap((f) => f.sensors).slice(0, REGISTRY_SAMPLE)
+    let unknown = 0
+    for (const sensor of sample) if ((await registry.sensorAccess(sensor.id))?.status !== 'active') unknown++
+    if (unknown > 0) {
+      io.stderr(
+        `simulate: warning: ${unknown} of ${sample.length < sensorCount(fleet) ? `the first ${sample.length}` : sample.length} sensors are not registered (or decommissioned) in ${path}: ` +
+          'ingest will refuse their readings as unknown-sensor, although the broker acknowledges them. --register registers them',
+      )
+    }
+    return unknown
+  } finally {
+    registry.close()
+  }
+}
+
+/** `--decommission`: the fleet registered under `prefix` out of service; ingest and the broker are told at once. */
+async function decommission(prefix: string, mqttUrl: string, io: SimulateCliIo): Promise<number> {
+  const registry = openSqliteRegistry(registryPath(io.env))
+  let sensors: string[]
+  try {
+    sensors = await decommissionSimulatedFleet(registry, prefix)
+  } finally {
+    registry.close()
+  }
+  io.stderr(`simulate: decommissioned ${sensors.length} simulated sensors of the facilities ${prefix}-…`)
+  if (sensors.length === 0 || !io.env.QUANTRAC_MQTT_USERNAME) {
+    if (sensors.length > 0) io.stderr('simulate: ingest and the broker notice within a minute')
+    return 0
+  }
+  // With the services' credentials, announce the change as the API does, so nothing waits for a refresh.
+  try {
+    const client = await connectAsync(mqttUrl, {
+      username: io.env.QUANTRAC_MQTT_USERNAME,
+      password: io.env.QUANTRAC_MQTT_PASSWORD,
+      reconnectPeriod: 0,
+    })
+    for (const id of sensors) await client.publishAsync(sensorChangeTopic(id), '', { qos: 1 })
+    await client.endAsync()
+  } catch (err) {
+    io.stderr(
+      `simulate: could not tell the broker (${(err as Error).message}); ingest and the broker notice within a minute`,
+    )
+  }
+  return 0
 }
 
 /** Resolves with what ended the run: the duration, or the first SIGINT or SIGTERM. A second signal kills as usual. */

@@ -94,18 +94,21 @@ export interface GenerateFleetOptions {
   sensorsPerFacility: number
   /** Same seed, same fleet. */
   seed?: number
+  /** Facility ids are `{idPrefix}-001`…; default `fac`, as the demo's. */
+  idPrefix?: string
 }
 
 /**
  * A fleet of any size: facilities take the sectors in turn, each sensor the sector's next device.
- * Ids look like `fac-001` and `fac-001-s01`, widened when the counts need more digits.
+ * Ids look like `fac-001` and `fac-001-s01` (another `idPrefix` for `fac`), widened when the counts need more
+ * digits.
  *
  * @example
  * generateFleet({ facilities: 100, sensorsPerFacility: 10, seed: 7 }).facilities[99]?.sensors[9]?.id
  * // 'fac-100-s10'
  */
 export function generateFleet(options: GenerateFleetOptions): Fleet {
-  const { facilities, sensorsPerFacility, seed = 0 } = options
+  const { facilities, sensorsPerFacility, seed = 0, idPrefix = 'fac' } = options
   assertCount('facilities', facilities, MAX_FACILITIES)
   assertCount('sensorsPerFacility', sensorsPerFacility, MAX_SENSORS_PER_FACILITY)
   const random = createRandom(seed)
@@ -115,7 +118,7 @@ export function generateFleet(options: GenerateFleetOptions): Fleet {
 
   return {
     facilities: Array.from({ length: facilities }, (_, f): FacilitySpec => {
-      const id = `fac-${String(f + 1).padStart(facilityDigits, '0')}`
+      const id = `${idPrefix}-${String(f + 1).padStart(facilityDigits, '0')}`
       const sector = SECTOR_IDS[f % SECTOR_IDS.length] as SectorId
       const { namePrefix, provinces, zones, devices } = SECTORS[sector]
       const province = random.pick(provinces)

@@ -58,6 +58,6 @@ describe('quantrac simulate', () => {
     const received = broker.received
     await eventually(() => received.length > 30, 2_000, 'the published readings')
     const topics = new Set(broker.received.map((m) => m.topic))
-    expect(topics).toContain('quantrac/v1/readings/fac-002/fac-002-s03')
+    expect(topics).toContain('quantrac/v1/readings/sim-002/sim-002-s03')
   })
 })
