@@ -22,4 +22,4 @@ USER node
 
 EXPOSE 8080 1883
 
-CMD ["node", "bin/quantrac.ts", "start"]
+CMD ["node", "bin/quantrac.js", "start"]

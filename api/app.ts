@@ -25,6 +25,7 @@ import readingRoutes from './routes/api/v1/readings/index.ts'
 import reportRoutes from './routes/api/v1/reports/index.ts'
 import sensorRoutes from './routes/api/v1/sensors/index.ts'
 import sensorReadingRoutes from './routes/api/v1/sensors/readings.ts'
+import sensorRejectionRoutes from './routes/api/v1/sensors/rejections.ts'
 import healthRoutes from './routes/health.ts'
 
 export interface AppOptions extends Services {
@@ -53,6 +54,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
     store: options.store,
     registry: options.registry,
     alerts: options.alerts,
+    rejections: options.rejections,
   })
   await fastify.register(brokerClient, { client: options.broker })
   await fastify.register(auth)
@@ -66,6 +68,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(facilityRoutes, { prefix: '/api/v1/facilities' })
   await fastify.register(sensorRoutes, { prefix: '/api/v1/sensors' })
   await fastify.register(sensorReadingRoutes, { prefix: '/api/v1/sensors' })
+  await fastify.register(sensorRejectionRoutes, { prefix: '/api/v1/sensors' })
   await fastify.register(readingRoutes, { prefix: '/api/v1/readings' })
   await fastify.register(exposureRoutes, { prefix: '/api/v1/exposures' })
   await fastify.register(alertRoutes, { prefix: '/api/v1/alerts' })

@@ -3,6 +3,7 @@ import { FACTORS, type FactorId } from '../core/factors.ts'
 import { parseReadingsTopic, type SensorAddress } from '../core/topics.ts'
 import { converterTo } from '../core/units.ts'
 import { readValidPayload } from './payload-fast-path.ts'
+import { explainPayload } from './payload-problems.ts'
 
 export const REJECTION_REASONS = [
   'topic',
@@ -15,6 +16,7 @@ export const REJECTION_REASONS = [
   'unit',
   'range',
   'timestamp',
+  'unregistered-factor',
 ] as const
 export type RejectionReason = (typeof REJECTION_REASONS)[number]
 
@@ -35,8 +37,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /**
  * Turns one sensor message into readings in canonical units. Never throws: anything wrong with the
- * message becomes a rejection with its reason; `admit` says whether the sensor may send at all. Items of a
- * batch are judged one by one, so a faulty channel of a multi-gas detector does not cost the others.
+ * message becomes a rejection with its reason; `admit` says whether the sensor may send at all, and
+ * `factorsOf` which factors it is registered for (a noise meter's `gas.co` is refused). Items of a batch
+ * are judged one by one, so a faulty channel of a multi-gas detector does not cost the others.
  */
 export function decodeMessage(
   topic: string,
@@ -44,6 +47,7 @@ export function decodeMessage(
   receivedAt: number,
   maxBytes: number,
   admit: (address: SensorAddress) => Rejection | undefined = () => undefined,
+  factorsOf: (address: SensorAddress) => readonly FactorId[] | undefined = () => undefined,
 ): DecodedMessage {
   const address = parseReadingsTopic(topic)
   if (address === undefined) {
@@ -68,17 +72,22 @@ export function decodeMessage(
   let message = readValidPayload(json)
   if (message === undefined) {
     const parsed = sensorPayloadSchema.safeParse(json)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      return refused('schema', `${issue?.path.join('.') || 'payload'}: ${issue?.message}`)
-    }
+    if (!parsed.success) return refused('schema', explainPayload(json))
     message = parsed.data
   }
 
   const items = 'readings' in message ? message.readings : [message]
   const defaultTs = 'readings' in message ? message.ts : undefined
   const result: DecodedMessage = { readings: [], rejections: [] }
+  const registered = factorsOf(address)
   for (const item of items) {
+    if (registered !== undefined && !registered.includes(item.factor)) {
+      result.rejections.push({
+        reason: 'unregistered-factor',
+        detail: `sensor ${address.sensorId} is not registered for ${item.factor} (registered: ${registered.join(', ') || 'none'}); add it to the sensor's factors to accept it`,
+      })
+      continue
+    }
     const checked = checkAndConvert(item.factor, item.value, item.unit, item.ts ?? defaultTs, receivedAt)
     if ('reason' in checked) result.rejections.push(checked)
     else result.readings.push({ ...address, factor: item.factor, value: checked.value, time: checked.time })

@@ -4,7 +4,7 @@ import type { ExposurePoint, Reading } from '../core/contract.ts'
 import type { AlertTrackerData, AlertTransition } from '../core/exposure/index.ts'
 import { DEAD_LETTER_TOPIC, parseReadingsTopic, parseSensorChangeTopic } from '../core/topics.ts'
 import { ingestMetrics, reportIngestGauges } from '../metrics/ingest.ts'
-import type { AlertRepository, Registry, StateRepository } from '../registry/types.ts'
+import type { AlertRepository, Registry, RejectionLog, StateRepository } from '../registry/types.ts'
 import { InfluxWriteError } from '../store/influx/connection.ts'
 import type { TimeSeriesStore } from '../store/types.ts'
 import { startAlertEvents } from './alert-events.ts'
@@ -15,6 +15,7 @@ import { createFacilityRules } from './facility-rules.ts'
 import type { BrokerLink } from './link/link.ts'
 import { createLiveFeed } from './live-feed.ts'
 import { createRateLimiter, DEFAULT_SENSOR_RATE_LIMIT } from './rate-limit.ts'
+import { createRejectionRecorder } from './rejection-recorder.ts'
 import { createSensorDirectory } from './sensor-directory.ts'
 import { createDelivery } from './spool/delivery.ts'
 import { openIngestSpool } from './spool/open.ts'
@@ -41,6 +42,8 @@ export interface IngestOptions {
   clientId?: string
   /** Per-sensor token bucket (messages per second and burst): what comes faster is counted as over-rate. */
   sensorRateLimit?: { ratePerSecond: number; burst: number }
+  /** Where each registered sensor's recent rejections are kept for the API (the registry); none if absent. */
+  rejectionLog?: RejectionLog
 }
 
 export interface IngestStats {
@@ -101,6 +104,19 @@ export async function startIngest(options: IngestOptions) {
     log,
   })
   const loggedRejections = new Set<string>()
+  const recorder = options.rejectionLog && createRejectionRecorder(options.rejectionLog, log)
+  /** Kept for the sensor's page when the topic names a registered sensor; a stranger's garbage is only counted. */
+  function recordForSensor(
+    topic: string,
+    reason: string,
+    detail: string,
+    payload: Buffer,
+    receivedAt: number,
+  ) {
+    const address = parseReadingsTopic(topic)
+    if (recorder === undefined || address === undefined || sensors.factorsOf(address) === undefined) return
+    recorder.record(address.sensorId, topic, reason, detail, payload, receivedAt)
+  }
   let messages = 0
   let readingCount = 0
   let overRate = 0
@@ -174,6 +190,7 @@ export async function startIngest(options: IngestOptions) {
       loggedRejections.add(key)
       log.warn({ topic, reason: rejection.reason, detail: rejection.detail }, 'message rejected')
     }
+    recordForSensor(topic, rejection.reason, rejection.detail, payload, receivedAt)
     link.publish(
       DEAD_LETTER_TOPIC,
       JSON.stringify({
@@ -220,7 +237,14 @@ export async function startIngest(options: IngestOptions) {
 
   /** Decodes a message and takes in its readings. */
   function accept(topic: string, payload: Buffer, receivedAt: number): void {
-    const decoded = decodeMessage(topic, payload, receivedAt, options.maxPayloadBytes, sensors.admit)
+    const decoded = decodeMessage(
+      topic,
+      payload,
+      receivedAt,
+      options.maxPayloadBytes,
+      sensors.admit,
+      sensors.factorsOf,
+    )
     for (const rejection of decoded.rejections) {
       reject(topic, payload, rejection, receivedAt)
       if (rejection.reason === 'range' && rejection.factor !== undefined) {
@@ -305,6 +329,7 @@ export async function startIngest(options: IngestOptions) {
       await link.close()
       facilityRules.close()
       await sensors.close()
+      await recorder?.close()
       await Promise.all([...writers.map((writer) => writer.flush()), saveState(true)])
       await Promise.all(writers.map((writer) => writer.close()))
       stopReporting()

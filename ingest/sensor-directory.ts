@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import type { FactorId } from '../core/factors.ts'
 import type { SensorAddress } from '../core/topics.ts'
 import type { Registry, SensorAccess } from '../registry/types.ts'
 import type { Rejection } from './decode.ts'
@@ -96,6 +97,10 @@ export async function createSensorDirectory(registry: Registry, log: Logger) {
         return { reason: 'decommissioned', detail: `sensor ${sensorId} is decommissioned` }
       }
       return undefined
+    },
+    /** The factors a registered sensor may send; undefined for one the directory does not know. */
+    factorsOf({ sensorId }: SensorAddress): readonly FactorId[] | undefined {
+      return sensors.get(sensorId)?.factors
     },
     /** The limit variant of the sensor's zone, if it has one. */
     limitVariantOf(sensorId: string): string | undefined {

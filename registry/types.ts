@@ -79,6 +79,8 @@ export interface SensorAccess {
   /** Raised on every rotation or revocation, so caches of verified passwords go stale at once. */
   credentialVersion: number
   reportingIntervalS: number
+  /** What it is registered to measure: readings of other factors are refused. */
+  factors: FactorId[]
   /** The limit variant of the sensor, else of its zone (e.g. `office`), which overrides the facility's profile. */
   limitVariant?: string
 }
@@ -302,4 +304,27 @@ export interface StateRepository {
   loadStates(prefix: string): Promise<Map<string, unknown>>
   /** Saves several states at once (one transaction), each replacing what its key held. */
   saveStates(states: Iterable<readonly [key: string, value: unknown]>): Promise<void>
+}
+
+/** A message ingest refused from a registered sensor, as a person commissioning it reads it. */
+export interface SensorRejection {
+  sensorId: string
+  /** Epoch ms. */
+  receivedAt: number
+  topic: string
+  /** One of ingest's rejection reasons (`schema`, `unit`, `range`, `unregistered-factor`, `rate-limited`…). */
+  reason: string
+  /** What was wrong, naming the field: `value: expected a number, got "loud"`. */
+  detail: string
+  /** The start of the payload. */
+  payload: string
+}
+
+/**
+ * Each sensor's recent rejections, newest first and bounded per sensor: written by ingest, read by the API
+ * (another process when the parts run apart), hence kept in the registry.
+ */
+export interface RejectionLog {
+  recordRejections(rejections: readonly SensorRejection[]): Promise<void>
+  listRejections(sensorId: string, page: PageRequest): Promise<Page<SensorRejection>>
 }

@@ -1,14 +1,15 @@
 import { DatabaseSync } from 'node:sqlite'
 import { ensurePrivateFile, SQLITE_COMPANIONS } from '../../store/private-files.ts'
 import { configureShared, migrate } from '../../store/sqlite/database.ts'
-import type { AlertRepository, Registry, StateRepository } from '../types.ts'
+import type { AlertRepository, Registry, RejectionLog, StateRepository } from '../types.ts'
 import { alertRepository, stateRepository } from './alerts.ts'
 import { apiKeyRepository } from './api-keys.ts'
 import { auditRepository } from './audit.ts'
 import { facilityRepository } from './facilities.ts'
+import { rejectionLog } from './rejections.ts'
 import { sensorRepository } from './sensors.ts'
 
-export type SqliteRegistry = Registry & AlertRepository & StateRepository & { close(): void }
+export type SqliteRegistry = Registry & AlertRepository & StateRepository & RejectionLog & { close(): void }
 
 /**
  * The registry (with the audit trail), the alert register and ingest's saved state in one SQLite file under the data directory,
@@ -26,6 +27,7 @@ export function openSqliteRegistry(path: string): SqliteRegistry {
     ...alertRepository(db),
     ...auditRepository(db),
     ...stateRepository(db),
+    ...rejectionLog(db),
     close: () => db.close(),
   }
 }

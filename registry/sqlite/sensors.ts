@@ -68,6 +68,7 @@ function toAccess(row: SensorRow): SensorAccess {
     secretHash: row.secret_hash ?? undefined,
     credentialVersion: row.credential_version,
     reportingIntervalS: row.reporting_interval_s,
+    factors: JSON.parse(row.factors) as FactorId[],
     limitVariant: effectiveLimitVariant(row),
   }
 }

@@ -38,7 +38,7 @@ describe('the broker’s authentication', () => {
   }
 
   beforeAll(async () => {
-    const base = { facilityId: 'fac-1', credentialVersion: 1, reportingIntervalS: 60 }
+    const base = { facilityId: 'fac-1', credentialVersion: 1, reportingIntervalS: 60, factors: [] }
     sensors.set('s-active', {
       ...base,
       id: 's-active',

@@ -115,18 +115,18 @@ describe('docker-compose.yml', () => {
     }
   })
 
-  it('runs the quantrac services as `node bin/quantrac.ts <command>` with commands the CLI has', () => {
+  it('runs the quantrac services as `node bin/quantrac.js <command>` with commands the CLI has', () => {
     const cli = read('bin/quantrac.ts')
     const expected = { broker: 'broker', ingest: 'ingest', api: 'api', simulators: 'simulate' }
     for (const [name, command] of Object.entries(expected)) {
       const service = services[name]!
-      expect(service.command?.slice(0, 3), name).toEqual(['node', 'bin/quantrac.ts', command])
+      expect(service.command?.slice(0, 3), name).toEqual(['node', 'bin/quantrac.js', command])
       expect(cli, `bin/quantrac.ts has no "${command}" command`).toContain(`case '${command}':`)
       expect(service.build ?? service.image, name).toBeDefined()
     }
     expect(services.simulators?.command).toEqual([
       'node',
-      'bin/quantrac.ts',
+      'bin/quantrac.js',
       'simulate',
       '--facilities',
       '5',
@@ -285,10 +285,10 @@ describe('Dockerfile', () => {
     expect(users.at(-1)).not.toMatch(/^USER (root|0)(:|$)/)
   })
 
-  it('starts `node bin/quantrac.ts start`, a file that exists and package.json names as the bin', () => {
+  it('starts `node bin/quantrac.js start`, a file that exists and package.json names as the bin', () => {
     const cmd = instructions.find((line) => line.startsWith('CMD '))
     const args = JSON.parse(cmd!.slice(4)) as string[]
-    expect(args).toEqual(['node', 'bin/quantrac.ts', 'start'])
+    expect(args).toEqual(['node', 'bin/quantrac.js', 'start'])
     expect(existsSync(join(REPO_ROOT, args[1]!))).toBe(true)
     const pkg = JSON.parse(read('package.json')) as { bin: Record<string, string> }
     expect(pkg.bin.quantrac).toBe(args[1])

@@ -17,6 +17,10 @@ function admit({ facilityId, sensorId }: SensorAddress) {
   return { reason: 'unknown-sensor' as const, detail: `sensor ${sensorId} is not registered` }
 }
 
+/** The known sensor is registered for every factor but chlorine: a `gas.cl2` item is an unregistered factor. */
+const REGISTERED = FACTOR_IDS.filter((factor) => factor !== 'gas.cl2')
+const factorsOf = () => REGISTERED
+
 describe(`decodeMessage under ${MESSAGES.toLocaleString('en')} hostile messages (seed ${SEED})`, () => {
   it('never throws, refuses every bad item with a known reason, and lets every valid reading through intact', () => {
     const random = mulberry32(SEED)
@@ -34,7 +38,7 @@ describe(`decodeMessage under ${MESSAGES.toLocaleString('en')} hostile messages 
       if (i % 10 === 0) {
         const valid = validMessage(random, receivedAt)
         validSent += valid.expected.length
-        const decoded = decodeMessage(valid.topic, valid.payload, receivedAt, MAX_BYTES, admit)
+        const decoded = decodeMessage(valid.topic, valid.payload, receivedAt, MAX_BYTES, admit, factorsOf)
         expect(decoded.rejections).toEqual([])
         expect(decoded.readings).toEqual(valid.expected)
         validStored += decoded.readings.length
@@ -43,7 +47,7 @@ describe(`decodeMessage under ${MESSAGES.toLocaleString('en')} hostile messages 
       const { topic, payload } = hostileCorpus(random, receivedAt)
       let decoded: ReturnType<typeof decodeMessage>
       try {
-        decoded = decodeMessage(topic, payload, receivedAt, MAX_BYTES, admit)
+        decoded = decodeMessage(topic, payload, receivedAt, MAX_BYTES, admit, factorsOf)
       } catch (err) {
         throw new Error(
           `decodeMessage threw on ${JSON.stringify({ topic, payload: payload.toString('base64') })}`,

@@ -30,6 +30,7 @@ export async function startTestApi(options: TestApiOptions = {}) {
     store,
     registry,
     alerts: registry,
+    rejections: registry,
     broker: brokerClient,
     settings: { ...apiSettings(), ...options.settings },
     log: pino({ level: process.env.QUANTRAC_TEST_LOG ?? 'silent' }),

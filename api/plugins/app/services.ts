@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { AlertRepository, Registry } from '../../../registry/types.ts'
+import type { AlertRepository, Registry, RejectionLog } from '../../../registry/types.ts'
 import type { TimeSeriesStore } from '../../../store/types.ts'
 
 export interface Services {
   store: TimeSeriesStore
   registry: Registry
   alerts: AlertRepository
+  /** Each sensor's recent rejections, as ingest (perhaps another process) recorded them. */
+  rejections: RejectionLog
 }
 
 declare module 'fastify' {
@@ -19,6 +21,7 @@ export default fp(
     fastify.decorate('store', options.store)
     fastify.decorate('registry', options.registry)
     fastify.decorate('alerts', options.alerts)
+    fastify.decorate('rejections', options.rejections)
   },
   { name: 'services' },
 )

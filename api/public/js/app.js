@@ -5,6 +5,7 @@
 import { io } from '/vendor/socket.io.esm.min.js'
 import { assess, digitsFor, statusOf } from './gauge.js'
 import { createTranslator, initialLanguage, saveLanguage } from './i18n.js'
+import { openSensorDetail } from './sensor-detail.js'
 import { AuthError, apiKey, askForKey, bindSignIn, saveApiKey, withApiKey } from './sign-in.js'
 import { createSparkline, drawSparkline } from './sparkline.js'
 
@@ -460,7 +461,21 @@ function buildTile(tile) {
   root.dataset.testid = 'tile'
   const head = element('header', 'tile-head')
   const title = element('h4', 'tile-factor', factorLabel(tile.factor))
-  const sensor = element('span', 'tile-sensor', tile.sensorId)
+  // The sensor's id opens its detail: registry facts and the messages ingest refused from it.
+  const sensor = element('button', 'tile-sensor', tile.sensorId)
+  sensor.type = 'button'
+  sensor.title = tr.t('sensorDetails', { id: tile.sensorId })
+  sensor.addEventListener('click', () => {
+    const registered = state.sensors.get(tile.sensorId)
+    if (registered === undefined) return
+    // The live feed knows a newer reading than the registry's last-seen time, which is written in batches.
+    const seen = Math.max(
+      Date.parse(registered.lastSeenAt ?? '') || 0,
+      state.lastSeen.get(tile.sensorId) ?? 0,
+    )
+    const sensor = { ...registered, lastSeenAt: seen > 0 ? seen : undefined }
+    void openSensorDetail(sensor, { getJson, tr, factorLabel })
+  })
   const badge = element('span', 'tile-badge')
   head.append(title, badge, sensor)
   const reading = element('div', 'tile-reading')

@@ -25,7 +25,7 @@ async function build(routes: (fastify: FastifyInstance) => void): Promise<Fastif
   fastify.setValidatorCompiler(validatorCompiler)
   fastify.setSerializerCompiler(serializerCompiler)
   await fastify.register(errorHandler)
-  await fastify.register(services, { store, registry, alerts: registry })
+  await fastify.register(services, { store, registry, alerts: registry, rejections: registry })
   await fastify.register(auth)
   await fastify.register(audit)
   fastify.register(async (scoped) => routes(scoped))
