@@ -26,7 +26,7 @@ import reportRoutes from './routes/api/v1/reports/index.ts'
 import sensorRoutes from './routes/api/v1/sensors/index.ts'
 import sensorReadingRoutes from './routes/api/v1/sensors/readings.ts'
 import sensorRejectionRoutes from './routes/api/v1/sensors/rejections.ts'
-import healthRoutes from './routes/health.ts'
+import healthRoutes, { type HealthOptions } from './routes/health.ts'
 
 export interface AppOptions extends Services {
   /**
@@ -35,6 +35,8 @@ export interface AppOptions extends Services {
    */
   broker: BrokerClient
   settings: ApiSettings
+  /** What /health reports beyond the API's own parts: ingest's spool when it runs in this process. */
+  health?: HealthOptions
 }
 
 /**
@@ -62,7 +64,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(liveRelay)
   await fastify.register(liveSockets, options.settings.live)
 
-  await fastify.register(healthRoutes)
+  await fastify.register(healthRoutes, options.health ?? {})
   await fastify.register(metrics, { token: options.settings.metricsToken })
   await fastify.register(organisationRoutes, { prefix: '/api/v1/organisations' })
   await fastify.register(facilityRoutes, { prefix: '/api/v1/facilities' })

@@ -72,7 +72,10 @@ export async function runStart(argv: string[] = [], io: CommandIo = processIo): 
   const ingestBroker = config.QUANTRAC_MQTT_URL === undefined ? broker : mqtt
   const ingest = await startIngest(ingestOptions(config, storage, ingestBroker, log))
   const apiBrokerClient = await connectApiBrokerClient(mqtt, log)
-  const api = await startApi(apiOptions(config, storage, apiBrokerClient, log))
+  const api = await startApi({
+    ...apiOptions(config, storage, apiBrokerClient, log),
+    health: { spoolBacklog: () => ingest.backlog() },
+  })
   const simulation =
     demo === undefined
       ? undefined

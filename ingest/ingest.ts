@@ -58,6 +58,15 @@ export interface IngestStats {
   acknowledged: number
 }
 
+/** The spool's contents as /health reports them. */
+export interface SpoolBacklog {
+  items: number
+  bytes: number
+  maxBytes: number
+  /** Epoch ms of the oldest item waiting, if any. */
+  oldestAt?: number
+}
+
 const OFFLINE_SWEEP_MS = 10_000
 /** Exposure figures are stored at most this often per sensor and factor; the live feed gets every update. */
 const EXPOSURE_STORE_INTERVAL_MS = 60_000
@@ -301,6 +310,18 @@ export async function startIngest(options: IngestOptions) {
 
   let closed = false
   return {
+    /** What waits in the spool for the store, and the spool's limit (full, ingest stops acknowledging): for /health. */
+    backlog(): SpoolBacklog {
+      let items = 0
+      let oldestAt: number | undefined
+      for (const writer of writers) {
+        const stats = writer.stats()
+        items += stats.pending
+        if (stats.oldestSpooled !== undefined && (oldestAt === undefined || stats.oldestSpooled < oldestAt))
+          oldestAt = stats.oldestSpooled
+      }
+      return { items, bytes: durable.spool.bytes(), maxBytes: durable.spool.maxBytes, oldestAt }
+    },
     stats(): IngestStats {
       return {
         messages,

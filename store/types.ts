@@ -58,6 +58,8 @@ export interface ReadingCoverage {
  */
 export interface TimeSeriesStore {
   readonly kind: 'influxdb' | 'sqlite'
+  /** Resolves when the store answers; throws StoreUnavailableError (store/errors.ts) when it does not. */
+  ping(): Promise<void>
   writeReadings(readings: readonly Reading[]): Promise<void>
   /**
    * Every change of an alert (opened, escalated, acknowledged, resolved, cleared, notified) as an event, for

@@ -1,4 +1,5 @@
 import { InfluxDB } from '@influxdata/influxdb-client'
+import { StoreUnavailableError } from '../errors.ts'
 
 export interface InfluxConnectionOptions {
   url: string
@@ -32,7 +33,12 @@ export interface InfluxConnection {
   query(influxql: string): Promise<unknown>
   /** Creates the database on 1.x; on 2.x the bucket is provisioned with the server. */
   ensureDatabase(): Promise<void>
+  /** Resolves when the server answers `/ping` (1.x and 2.x); throws StoreUnavailableError otherwise. */
+  ping(): Promise<void>
 }
+
+/** Long enough for a loaded server, short enough that /health answers while a load balancer waits. */
+const PING_TIMEOUT_MS = 3_000
 
 export function connectInflux(options: InfluxConnectionOptions): InfluxConnection {
   const base = options.url.replace(/\/+$/, '')
@@ -89,18 +95,42 @@ export function connectInflux(options: InfluxConnectionOptions): InfluxConnectio
 
   async function query(influxql: string): Promise<unknown> {
     const params = new URLSearchParams({ db: options.database, q: influxql, epoch: 'ms' })
-    const response = await fetch(`${base}/query`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
-      body: params,
-    })
+    let response: Response
+    try {
+      response = await fetch(`${base}/query`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+        body: params,
+      })
+    } catch (err) {
+      throw new StoreUnavailableError(`InfluxDB unreachable at ${printable}`, { cause: err })
+    }
+    if (response.status >= 500) {
+      throw new StoreUnavailableError(
+        `InfluxDB at ${printable} failed (${response.status}): ${await response.text()}`,
+      )
+    }
     if (!response.ok) throw new Error(`InfluxDB query failed (${response.status}): ${await response.text()}`)
     return response.json()
+  }
+
+  async function ping(): Promise<void> {
+    let response: Response
+    try {
+      response = await fetch(`${base}/ping`, { headers, signal: AbortSignal.timeout(PING_TIMEOUT_MS) })
+    } catch (err) {
+      throw new StoreUnavailableError(`InfluxDB unreachable at ${printable}`, { cause: err })
+    }
+    await response.body?.cancel()
+    if (response.status !== 204 && response.status !== 200) {
+      throw new StoreUnavailableError(`InfluxDB at ${printable} answered /ping with ${response.status}`)
+    }
   }
 
   return {
     write: writeV2 ? writeThroughClient : writeV1,
     query,
+    ping,
     async ensureDatabase() {
       if (options.token) return
       await query(`CREATE DATABASE "${options.database.replace(/"/g, '')}"`)

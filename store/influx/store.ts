@@ -61,6 +61,7 @@ export async function createInfluxStore(options: InfluxConnectionOptions): Promi
 
   return {
     kind: 'influxdb',
+    ping: () => influx.ping(),
 
     async writeReadings(readings: readonly Reading[]) {
       if (readings.length === 0) return

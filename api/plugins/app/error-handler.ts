@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod'
 import { ConflictError, NotFoundError } from '../../../registry/errors.ts'
+import { StoreUnavailableError } from '../../../store/errors.ts'
 import { errorBody } from '../../http-errors.ts'
 
 /**
@@ -24,6 +25,19 @@ export default fp(
       }
       if (err instanceof NotFoundError) return reply.code(404).send(errorBody(404, err.message))
       if (err instanceof ConflictError) return reply.code(409).send(errorBody(409, err.message))
+      if (err instanceof StoreUnavailableError) {
+        // Worth saying: the caller can try again, and the operator knows where to look (GET /health).
+        request.log.warn({ err }, 'time-series store unavailable')
+        return reply
+          .code(503)
+          .header('retry-after', '30')
+          .send(
+            errorBody(
+              503,
+              `the time-series store (${fastify.store.kind}) cannot be reached: try again later`,
+            ),
+          )
+      }
       const status = err.statusCode !== undefined && err.statusCode >= 400 ? err.statusCode : 500
       if (status >= 500) {
         request.log.error({ err, request: { method: request.method, url: request.url } }, 'request failed')
