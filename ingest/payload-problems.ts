@@ -62,9 +62,11 @@ function explainIssue(json: unknown, issue: z.core.$ZodIssue): string {
   if (issue.path[issue.path.length - 1] === 'ts') {
     return `${at}: expected ISO-8601 with an offset (2026-11-23T08:00:00+07:00) or epoch milliseconds, got ${shown(value)}`
   }
+  if (value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')) {
+    return `${at}: required`
+  }
   switch (issue.code) {
     case 'invalid_type':
-      if (value === undefined) return `${at}: required`
       return `${at}: expected ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, got ${shown(value)}`
     case 'invalid_value':
       if (issue.path[issue.path.length - 1] === 'factor' && typeof value === 'string') {

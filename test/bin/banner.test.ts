@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest'
+import { startupBanner } from '../../bin/banner.ts'
+
+describe('startupBanner', () => {
+  const base = { apiUrl: 'http://127.0.0.1:8080', mqttUrl: 'mqtt://127.0.0.1:1883', dataDir: './data' }
+
+  it('lists the demo’s page, keys and a command to try, one fact a line', () => {
+    const banner = startupBanner({
+      ...base,
+      demo: {
+        keysFile: 'data/demo-keys.env',
+        keys: { officer: 'qk_o', regulator: 'qk_r' },
+        officerOf: 'fac-001',
+        tryCommand: 'mosquitto_pub …',
+      },
+    })
+    expect(banner.split('\n')).toEqual([
+      'quantrac is running',
+      '  live page      http://127.0.0.1:8080/#key=qk_o   (signed in as the demo safety officer of fac-001)',
+      '  API docs       http://127.0.0.1:8080/docs',
+      '  MQTT broker    mqtt://127.0.0.1:1883',
+      '  API keys       data/demo-keys.env (officer of fac-001, contractor, regulator, admin)',
+      '  officer key    qk_o',
+      '  regulator key  qk_r',
+      '  try            mosquitto_pub …',
+      '  stop           Ctrl+C',
+    ])
+  })
+
+  it('without the demo, says how to create the first key, with the data directory when it is not the default', () => {
+    expect(startupBanner(base)).toContain(
+      '\n                 npx quantrac admin create-key --role admin --name "your name"\n',
+    )
+    expect(startupBanner({ ...base, dataDir: '/srv/q' })).toContain(
+      'QUANTRAC_DATA_DIR=/srv/q npx quantrac admin create-key --role admin --name "your name"',
+    )
+  })
+})
