@@ -71,6 +71,13 @@ const MIN_TIMER_MS = 10
 const MAX_CATCH_UP_MS = 1_000
 /** Connections opened at once with `clientPerSensor`, so a large fleet does not flood the broker's accept queue. */
 const CONNECT_CONCURRENCY = 100
+/**
+ * With each sensor's own credentials the broker checks every password with scrypt (tens of ms, on a pool of
+ * four threads): a hundred at once on a loaded machine left some waiting past the CONNACK timeout.
+ */
+const CONNECT_CONCURRENCY_OWN_CREDENTIALS = 10
+/** How long a CONNACK may take: a broker busy hashing passwords is slow, not gone. */
+const CONNECT_TIMEOUT_MS = 30_000
 const DEFAULT_MAX_IN_FLIGHT = 10_000
 /** MQTT packet ids are 16-bit; MQTT.js drops a publish silently when one client runs out. */
 const MAX_IN_FLIGHT_LIMIT = 65_000
@@ -226,8 +233,10 @@ async function connectClients(
   }
   const clients: MqttClient[] = []
   try {
-    for (let first = 0; first < sensors.length; first += CONNECT_CONCURRENCY) {
-      const batch = sensors.slice(first, first + CONNECT_CONCURRENCY).map((sensor) => {
+    const concurrency =
+      options.sensorCredentials === undefined ? CONNECT_CONCURRENCY : CONNECT_CONCURRENCY_OWN_CREDENTIALS
+    for (let first = 0; first < sensors.length; first += concurrency) {
+      const batch = sensors.slice(first, first + concurrency).map((sensor) => {
         const credentials = options.sensorCredentials?.(sensor) ?? shared
         // A sensor's client id is its sensor id: the broker refuses any other for its credentials.
         return connectClient(options.mqttUrl, sensor.sensorId, credentials, log)
@@ -253,7 +262,7 @@ async function connectClient(
   // allowRetries false: a broker that is not there fails the start at once instead of retrying forever.
   const client = await connectAsync(
     mqttUrl,
-    { clientId, clean: true, reconnectPeriod: 1_000, connectTimeout: 10_000, ...credentials },
+    { clientId, clean: true, reconnectPeriod: 1_000, connectTimeout: CONNECT_TIMEOUT_MS, ...credentials },
     false,
   )
   client.on('error', function onClientError(err) {

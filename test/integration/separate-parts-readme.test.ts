@@ -125,7 +125,7 @@ describe('cases 2 and 5: the README’s "Running the parts separately", run as w
           const latest = await get('/api/v1/readings/latest')
           return new Set(latest.body.items.map((r: { sensorId: string }) => r.sensorId)).size === 30
         },
-        60_000,
+        120_000,
         () => `readings of the 30 simulated sensors not served: ${simulate.output()}`,
       )
     } finally {
@@ -143,7 +143,7 @@ describe('cases 2 and 5: the README’s "Running the parts separately", run as w
       'sim-004',
       'sim-005',
     ])
-  }, 120_000)
+  }, 180_000)
 
   it('the stopped fleet’s offline alerts clear once it is decommissioned with the command it printed, and no new ones open', async () => {
     const offline = async () =>
@@ -173,7 +173,7 @@ describe('cases 2 and 5: the README’s "Running the parts separately", run as w
     // A sweep runs every 10 s: two more sweeps open nothing.
     await new Promise((resolve) => setTimeout(resolve, 25_000))
     expect(await offline()).toEqual([])
-  }, 300_000)
+  }, 360_000)
 
   it('simulate without --register says that ingest will refuse its unregistered sensors', async () => {
     const result = await runCommand(
