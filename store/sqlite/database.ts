@@ -31,9 +31,11 @@ export function migrate(db: DatabaseSync, dir: URL, until = Number.POSITIVE_INFI
 
 /** Opens a SQLite file for several processes (ingest and API) at once: WAL journal, waits on locks. */
 export function configureShared(db: DatabaseSync): void {
+  // First, so that switching to WAL waits for another process opening the file at the same moment
+  // (ingest and api started together failed with "database is locked").
+  db.exec('PRAGMA busy_timeout = 5000')
   db.exec('PRAGMA journal_mode = WAL')
   db.exec('PRAGMA synchronous = NORMAL')
-  db.exec('PRAGMA busy_timeout = 5000')
   db.exec('PRAGMA foreign_keys = ON')
 }
 
