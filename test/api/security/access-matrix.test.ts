@@ -52,7 +52,7 @@ describe('who may call each route of the OpenAPI document', () => {
   function expectedStatus(route: string, caller: Caller): number {
     const routeCase = ROUTE_CASES[route]!
     if (routeCase.allowed.includes(caller)) return routeCase.status
-    return KEYLESS.includes(caller) ? 401 : 403
+    return KEYLESS.includes(caller) ? 401 : (routeCase.refusedWithKey ?? 403)
   }
 
   let sequence = 0

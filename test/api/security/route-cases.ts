@@ -14,6 +14,11 @@ export interface RouteCase {
   allowed: readonly Caller[]
   status: number
   /**
+   * What a caller with a working key outside `allowed` gets: 403 unless the route answers as for an unknown
+   * id (404), so that it does not tell which ids exist.
+   */
+  refusedWithKey?: 403 | 404
+  /**
    * The request of one call; `tag` is unique to the call and names what it creates, so the suite can check
    * that no refused call left anything behind. Calls that use something up get their own.
    */
@@ -153,6 +158,12 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     request: () => ({ path: '/api/v1/sensors/sa/readings', query: 'factor=noise' }),
   },
 
+  'GET /api/v1/sensors/{sensorId}/rejections': {
+    allowed: ['admin', 'contractorOwn', 'officerOwn'],
+    status: 200,
+    refusedWithKey: 404,
+    request: () => ({ path: '/api/v1/sensors/sa/rejections' }),
+  },
   'GET /api/v1/readings/latest': {
     allowed: REACH_OWN,
     status: 200,
