@@ -7,3 +7,8 @@ export class ConflictError extends Error {
 export class NotFoundError extends Error {
   override name = 'NotFoundError'
 }
+
+/** A value the registry cannot keep, such as a province that is no unit of the list. */
+export class InvalidValueError extends Error {
+  override name = 'InvalidValueError'
+}

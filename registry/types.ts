@@ -1,5 +1,6 @@
 import type { AlertEvent, Changed, Detection } from '../core/alert-lifecycle.ts'
 import type { Alert, AlertKind, AlertLevel, AlertState, ResolutionReason } from '../core/alerts.ts'
+import type { Campaign } from '../core/campaigns.ts'
 import type { FactorId } from '../core/factors.ts'
 import type { ProfileId } from '../core/limits/index.ts'
 import type { ShiftPattern } from '../core/shifts.ts'
@@ -17,7 +18,12 @@ export interface Organisation {
 export interface Facility {
   id: string
   name: string
+  /** A unit of the 34-province list in force since 2025-07-01 (core/provinces), by its current name. */
   province: string
+  /** Its 2-digit code; '' for a row written before the list was checked whose name fits no unit. */
+  provinceCode: string
+  /** The pre-2025 unit the facility was registered under, when it was given by that name. */
+  formerProvince?: string
   /** Sector or industry code, e.g. "garment", "coal-mining". */
   sector: string
   address: string
@@ -31,6 +37,11 @@ export interface Facility {
   profile: ProfileId
   shifts: ShiftPattern
   workers: number
+  /**
+   * Epoch ms from which the facility is in the registry (given, or the time it was created): a report does
+   * not count it in a period that ended before. Undefined for facilities registered before the date was kept.
+   */
+  registeredAt?: number
 }
 
 /** A zone or work position; its limit variant (e.g. `office`, 65 dBA under QCVN 24) overrides the profile. */
@@ -39,6 +50,8 @@ export interface Zone {
   facilityId: string
   name: string
   limitVariant?: string
+  /** Workers at this zone or position: whom to examine when a factor exceeds its limit here. */
+  workers?: number
 }
 
 export const SENSOR_STATUSES = ['active', 'decommissioned'] as const
@@ -117,8 +130,17 @@ export interface Page<T> {
 export interface FacilityQuery extends PageRequest {
   /** Only these facilities (a caller's scope); undefined means all. */
   ids?: readonly string[]
-  province?: string
+  /** A current unit's 2-digit code. */
+  provinceCode?: string
   sector?: string
+}
+
+export interface CampaignQuery extends PageRequest {
+  /** Only campaigns of these facilities (a caller's scope, or one facility); undefined means all. */
+  facilityIds?: readonly string[]
+  /** Only campaigns counting at or after / before these instants (epoch ms; see campaignCountsAt). */
+  countsFrom?: number
+  countsBefore?: number
 }
 
 export interface SensorQuery extends PageRequest {
@@ -126,8 +148,12 @@ export interface SensorQuery extends PageRequest {
   status?: SensorStatus
 }
 
-export type NewFacility = Omit<Facility, 'contractorIds'> & { contractorIds?: string[] }
-export type FacilityPatch = Partial<Omit<Facility, 'id'>>
+/**
+ * A facility to write. `province` may be written as people write it (an old unit's name, a current code):
+ * the registry keeps the current unit it resolves to, and the old unit's name when it was one.
+ */
+export type NewFacility = Omit<Facility, 'contractorIds' | 'provinceCode'> & { contractorIds?: string[] }
+export type FacilityPatch = Partial<Omit<NewFacility, 'id'>>
 export type NewSensor = Pick<Sensor, 'id' | 'facilityId' | 'model' | 'serial' | 'factors'> &
   Partial<
     Pick<Sensor, 'zoneId' | 'calibratedAt' | 'calibrationDue' | 'reportingIntervalS' | 'sensorLimitVariant'>
@@ -222,6 +248,8 @@ export interface Registry {
 
   createZone(zone: Zone): Promise<void>
   listZones(facilityId: string): Promise<Zone[]>
+  /** Sets (or, with undefined, forgets) a zone's number of workers; NotFoundError when the zone is not the facility's. */
+  setZoneWorkers(facilityId: string, zoneId: string, workers: number | undefined): Promise<void>
 
   createSensor(sensor: NewSensor, secretHash: string): Promise<Sensor>
   updateSensor(id: string, patch: SensorPatch): Promise<Sensor>
@@ -236,6 +264,14 @@ export interface Registry {
   /** Sensors by id after `afterId` (`''`: from the first), at most `limit`: a full read in pages. */
   sensorAccessPage(afterId: string, limit: number): Promise<SensorAccess[]>
   recordLastSeen(lastSeen: ReadonlyMap<string, number>): Promise<void>
+
+  /** Records campaigns, all or none (a CSV import is one call). */
+  createCampaigns(campaigns: readonly Campaign[]): Promise<void>
+  getCampaign(id: string): Promise<Campaign | undefined>
+  /** Newest last day first. */
+  listCampaigns(query: CampaignQuery): Promise<Page<Campaign>>
+  /** False when there was no such campaign. */
+  deleteCampaign(id: string): Promise<boolean>
 
   createApiKey(key: Omit<ApiKey, 'createdAt'>, secretHash: string): Promise<ApiKey>
   /** The key and its secret's hash, for authentication; revoked keys included (check `revokedAt`). */

@@ -20,8 +20,8 @@ const USAGE = `usage: quantrac backfill [options]
 
 Writes years of monitoring history straight into the registry and the time-series store (not over MQTT),
 for the regulator's coverage report: facilities across provinces and sectors joining monitoring over time,
-some with outages, lapsed calibrations or a hazard without a sensor; hourly readings in working hours;
-TWA/STEL alarms.
+some with outages, lapsed calibrations or a hazard without a sensor; zones with their workers; hourly
+readings in working hours; TWA/STEL alarms; yearly monitoring campaigns, for most facilities without sensors.
 
 options:
   --years N         years of history up to now (default 3, at most ${MAX_BACKFILL_YEARS})
@@ -90,14 +90,15 @@ function compact(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n)
 }
 
-/** One line of progress: `[#####-----]  50% 100/200 facilities · 3.2M readings · 150 alerts · 12 s`. */
+/** One line of progress: `[#####-----]  50% 100/200 facilities · 3.2M readings · 150 alerts · 40 campaigns · 12 s`. */
 export function progressLine(progress: BackfillProgress, elapsedMs: number): string {
   const share = progress.facilities === 0 ? 1 : progress.facilitiesDone / progress.facilities
   const filled = Math.round(share * BAR_WIDTH)
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`
   return (
     `${bar} ${String(Math.floor(share * 100)).padStart(3)}% ${progress.facilitiesDone}/${progress.facilities} facilities` +
-    ` · ${compact(progress.readings)} readings · ${progress.alerts} alerts · ${Math.round(elapsedMs / 1000)} s`
+    ` · ${compact(progress.readings)} readings · ${progress.alerts} alerts · ${progress.campaigns} campaigns` +
+    ` · ${Math.round(elapsedMs / 1000)} s`
   )
 }
 

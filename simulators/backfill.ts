@@ -1,11 +1,14 @@
 import type { AlertEvent } from '../core/alert-lifecycle.ts'
 import type { Alert, AlertKind, AlertLevel } from '../core/alerts.ts'
+import type { Campaign } from '../core/campaigns.ts'
 import type { Reading } from '../core/contract.ts'
+import { REPORT_UTC_OFFSET_MINUTES } from '../core/coverage/period.ts'
 import { workingWeights } from '../core/coverage/working-hours.ts'
 import { FACTORS, type FactorId } from '../core/factors.ts'
 import { DEFAULT_PROFILE, limitsFor } from '../core/limits/index.ts'
 import type { ShiftPattern } from '../core/shifts.ts'
-import type { AlertRepository, NewFacility, NewSensor, Registry } from '../registry/types.ts'
+import { ConflictError } from '../registry/errors.ts'
+import type { AlertRepository, NewFacility, NewSensor, Registry, Zone } from '../registry/types.ts'
 import type { TimeSeriesStore } from '../store/types.ts'
 import { DEVICE_MODELS, type DeviceModelId } from './devices.ts'
 import type { FacilitySpec, SensorSpec } from './fleet.ts'
@@ -51,10 +54,25 @@ const MIX = {
   lapsedCalibration: 0.07,
   /** TWA or STEL alarms per monitored facility and year, on average. */
   exceedancesPerYear: 1.5,
+  /** Of those never monitored by sensors: a yearly campaign by a monitoring organisation instead. */
+  campaignOnly: 0.5,
+  /** Of the monitored: a yearly campaign as well. */
+  campaignAlso: 0.2,
+  /** Share of a campaign's samples over the limit. */
+  samplesOverLimit: 0.08,
+} as const
+
+/** The monitoring organisation the backfill's campaigns are recorded by. */
+export const BACKFILL_ORGANISATION = {
+  id: 'bf-monitoring',
+  name: 'Trung tâm Quan trắc môi trường lao động (backfill)',
+  kind: 'contractor',
 } as const
 
 export interface BackfillSensor {
   spec: SensorSpec
+  /** The zone it hangs in. */
+  zoneId?: string
   /** When it started reporting. */
   installedAt: number
   calibratedAt: number
@@ -66,7 +84,11 @@ export interface BackfillSensor {
 export interface BackfillFacility {
   facility: NewFacility
   spec: FacilitySpec
+  /** Its zones, with the facility's production workers shared among them. */
+  zones: Zone[]
   sensors: BackfillSensor[]
+  /** One a year by the backfill's monitoring organisation, for some facilities. */
+  campaigns: Campaign[]
   /** When monitoring started; undefined: never. */
   joinedAt?: number
   /** The hazard left without a sensor, if any. */
@@ -87,6 +109,42 @@ function assertCount(name: string, value: number, max: number): void {
   if (!Number.isInteger(value) || value < 1 || value > max) {
     throw new RangeError(`${name} must be an integer from 1 to ${max}, got ${value}`)
   }
+}
+
+const localDate = (time: number) =>
+  new Date(time + REPORT_UTC_OFFSET_MINUTES * 60_000).toISOString().slice(0, 10)
+
+/** A campaign a year, each over three days ending on a random day of that year of the history. */
+function yearlyCampaigns(
+  random: Random,
+  facility: NewFacility,
+  zones: readonly Zone[],
+  history: { from: number; to: number },
+): Campaign[] {
+  const campaigns: Campaign[] = []
+  for (let end = history.to; end - YEAR_MS >= history.from - DAY_MS; end -= YEAR_MS) {
+    const last = random.between(end - YEAR_MS + 3 * DAY_MS, end - DAY_MS)
+    const endedOn = localDate(last)
+    campaigns.push({
+      id: `${facility.id}-c${endedOn.slice(0, 4)}`,
+      facilityId: facility.id,
+      organisationId: BACKFILL_ORGANISATION.id,
+      declaration: { reference: 'BF-01/CB-SYT', publishedBy: `Sở Y tế ${facility.province}` },
+      startedOn: localDate(last - 2 * DAY_MS),
+      endedOn,
+      measurements: zones.flatMap((zone) =>
+        facility.hazards.map((factor) => {
+          const samples = random.integer(2, 6)
+          let over = 0
+          for (let n = 0; n < samples; n++) if (random.chance(MIX.samplesOverLimit)) over++
+          return { zoneId: zone.id, factor, samples, samplesOverLimit: over }
+        }),
+      ),
+      recordedAt: last + DAY_MS,
+      recordedBy: 'backfill',
+    })
+  }
+  return campaigns
 }
 
 function calibration(random: Random, installedAt: number, until: number, lapsed: boolean) {
@@ -164,20 +222,45 @@ export function planBackfill(options: BackfillPlanOptions): BackfillFacility[] {
             }
           })
     const name = `${namePrefix} ${province} ${i + 1}`
+    const workers = random.integer(30, 2000)
+    const facility: NewFacility = {
+      id,
+      name,
+      province,
+      sector,
+      address: '',
+      hazards: noHazards ? [] : allFactors,
+      profile: DEFAULT_PROFILE,
+      shifts,
+      workers,
+      // Registered before the history starts: every period of it counts the facility.
+      registeredAt: start,
+    }
+    // Zones where the sensors hang, or the sector's first two for a facility without sensors; two thirds
+    // of the workers work in them.
+    const zoneNames = [
+      ...new Set(sensors.length > 0 ? sensors.map((s) => s.spec.zone) : zones.slice(0, 2)),
+    ] as string[]
+    const facilityZones: Zone[] = zoneNames.map((zoneName, z) => ({
+      id: `${id}-z${z + 1}`,
+      facilityId: id,
+      name: zoneName,
+      workers: Math.floor((workers * 2) / 3 / zoneNames.length),
+    }))
+    const zoneIdOf = new Map(facilityZones.map((z) => [z.name, z.id]))
+    for (const sensor of sensors) sensor.zoneId = zoneIdOf.get(sensor.spec.zone)
+    const campaignDrawn = random.next()
+    const withCampaigns =
+      !noHazards &&
+      (joinedAt === undefined ? campaignDrawn < MIX.campaignOnly : campaignDrawn < MIX.campaignAlso)
     return {
-      facility: {
-        id,
-        name,
-        province,
-        sector,
-        address: '',
-        hazards: noHazards ? [] : allFactors,
-        profile: DEFAULT_PROFILE,
-        shifts,
-        workers: random.integer(30, 2000),
-      },
+      facility,
       spec: { id, name, province, sector, profile: DEFAULT_PROFILE, sensors: sensors.map((s) => s.spec) },
+      zones: facilityZones,
       sensors,
+      campaigns: withCampaigns
+        ? yearlyCampaigns(random, facility, facilityZones, { from: start, to: until })
+        : [],
       joinedAt,
       missingFactor,
     }
@@ -278,6 +361,7 @@ export interface BackfillProgress {
   facilities: number
   readings: number
   alerts: number
+  campaigns: number
 }
 
 export interface BackfillOptions extends BackfillPlanOptions {
@@ -290,6 +374,7 @@ export interface BackfillOptions extends BackfillPlanOptions {
 
 async function registerSensor(registry: Registry, facilityId: string, sensor: BackfillSensor): Promise<void> {
   const fields = {
+    zoneId: sensor.zoneId,
     model: sensor.spec.model,
     serial: `BF-${sensor.spec.id}`,
     factors: sensor.spec.factors,
@@ -309,14 +394,21 @@ async function registerSensor(registry: Registry, facilityId: string, sensor: Ba
 
 /**
  * Writes years of history straight to the registry and the store (not over MQTT): facilities across
- * provinces and sectors, their sensors, hourly readings in working hours, and TWA/STEL alarms. Running it
+ * provinces and sectors, their zones and sensors, hourly readings in working hours, TWA/STEL alarms, and
+ * yearly monitoring campaigns for some facilities (most of them without sensors). Running it
  * again with the same options updates the registry in place; readings are written again.
  */
 export async function runBackfill(options: BackfillOptions): Promise<BackfillProgress> {
   const { registry, store, seed, until, batchSize = 20_000, onProgress } = options
   const plans = planBackfill(options)
   const window = { from: until - options.years * YEAR_MS, to: until, seed }
-  const progress: BackfillProgress = { facilitiesDone: 0, facilities: plans.length, readings: 0, alerts: 0 }
+  const progress: BackfillProgress = {
+    facilitiesDone: 0,
+    facilities: plans.length,
+    readings: 0,
+    alerts: 0,
+    campaigns: 0,
+  }
   let batch: Reading[] = []
   async function flush() {
     if (batch.length === 0) return
@@ -325,8 +417,23 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillPro
     batch = []
     onProgress?.(progress)
   }
+  if (plans.some((plan) => plan.campaigns.length > 0)) {
+    try {
+      await registry.createOrganisation(BACKFILL_ORGANISATION)
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err
+    }
+  }
   for (const plan of plans) {
     await registry.upsertFacility(plan.facility)
+    const existing = new Map((await registry.listZones(plan.facility.id)).map((z) => [z.id, z]))
+    for (const zone of plan.zones) {
+      if (existing.has(zone.id)) await registry.setZoneWorkers(zone.facilityId, zone.id, zone.workers)
+      else await registry.createZone(zone)
+    }
+    for (const campaign of plan.campaigns) await registry.deleteCampaign(campaign.id)
+    await registry.createCampaigns(plan.campaigns)
+    progress.campaigns += plan.campaigns.length
     for (const sensor of plan.sensors) {
       await registerSensor(registry, plan.facility.id, sensor)
       for (const reading of backfillReadings(plan, sensor, window)) {

@@ -49,7 +49,8 @@ export function demoFleet(): Fleet {
       {
         id: 'fac-001',
         name: 'Nhà máy may Thuận An',
-        province: 'Bình Dương',
+        // Thuận An was in Bình Dương, part of Hồ Chí Minh City since 2025-07-01.
+        province: 'Hồ Chí Minh',
         sector: 'garment',
         profile: 'qcvn',
         sensors: [

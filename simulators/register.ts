@@ -16,9 +16,11 @@ export interface RegisterOptions {
 /** What marks a sensor as registered by a simulator: its serial. Only these are ever decommissioned in bulk. */
 export const SIMULATED_SERIAL_PREFIX = 'SIM-'
 
+const WORKERS = 120
+
 /**
  * Registers a simulated fleet as a contractor would: its facilities (hazards = the factors its sensors
- * measure), zones and sensors, each sensor with fresh MQTT credentials. Safe to run again: facilities are
+ * measure), zones (the facility's workers shared among them) and sensors, each sensor with fresh MQTT credentials. Safe to run again: facilities are
  * updated, existing sensors get new credentials. Returns each sensor's password, for the publisher.
  */
 export async function registerFleet(
@@ -35,14 +37,21 @@ export async function registerFleet(
       contractorIds: options.contractorIds ?? [],
       hazards: [...new Set(sensors.flatMap((sensor) => sensor.factors as FactorId[]))],
       shifts: DEFAULT_SHIFT_PATTERN,
-      workers: 120,
+      workers: WORKERS,
     })
     const zones = new Map((await registry.listZones(facility.id)).map((zone) => [zone.name, zone.id]))
+    const zoneNames = new Set(sensors.map((sensor) => sensor.zone))
+    const workersPerZone = Math.floor(WORKERS / Math.max(1, zoneNames.size))
     for (const sensor of sensors) {
       let zoneId = zones.get(sensor.zone)
       if (zoneId === undefined) {
         zoneId = `${facility.id}-z${zones.size + 1}`
-        await registry.createZone({ id: zoneId, facilityId: facility.id, name: sensor.zone })
+        await registry.createZone({
+          id: zoneId,
+          facilityId: facility.id,
+          name: sensor.zone,
+          workers: workersPerZone,
+        })
         zones.set(sensor.zone, zoneId)
       }
       const { password, hash } = await newSensorSecret()

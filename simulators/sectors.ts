@@ -10,10 +10,7 @@ interface SectorProfile {
   label: string
   /** Vietnamese for the kind of workplace; a facility's name is this and its province. */
   namePrefix: string
-  /**
-   * Where such workplaces cluster. Province names as before the July 2025 merger of provinces,
-   * which is how most existing records still spell addresses.
-   */
+  /** Where such workplaces cluster: units of the 34-province list in force since 2025-07-01 (core/provinces). */
   provinces: readonly string[]
   zones: readonly string[]
   /** The devices a facility gets, in order; the first always has a factor with a QCVN limit. */
@@ -38,7 +35,7 @@ export const SECTORS = {
   garment: {
     label: 'Garment and textiles',
     namePrefix: 'Nhà máy may',
-    provinces: ['Bình Dương', 'Đồng Nai', 'Long An', 'Nam Định', 'Hưng Yên'],
+    provinces: ['Hồ Chí Minh', 'Đồng Nai', 'Tây Ninh', 'Ninh Bình', 'Hưng Yên'],
     zones: ['Sewing line A', 'Cutting room', 'Sewing line B', 'Ironing and finishing', 'Warehouse'],
     devices: ['QT-SLM2', 'QT-DUST2', 'QT-CLIMA3', 'QT-SLM2'],
     // Day shift with a lunch break, and the overtime most garment plants run.
@@ -76,7 +73,7 @@ export const SECTORS = {
   construction: {
     label: 'Construction',
     namePrefix: 'Công trường',
-    provinces: ['Hà Nội', 'TP. Hồ Chí Minh', 'Đà Nẵng', 'Bắc Ninh'],
+    provinces: ['Hà Nội', 'Hồ Chí Minh', 'Đà Nẵng', 'Bắc Ninh', 'Cần Thơ'],
     zones: ['Piling rig', 'Basement excavation', 'Concrete batching', 'Rebar yard', 'Tower crane base'],
     devices: ['QT-SLM2', 'QT-DUST2', 'QT-GAS4', 'QT-CLIMA3'],
     // A long midday break: outdoor work stops in the worst of the heat.
@@ -93,7 +90,7 @@ export const SECTORS = {
   cement: {
     label: 'Cement',
     namePrefix: 'Nhà máy xi măng',
-    provinces: ['Ninh Bình', 'Hà Nam', 'Thanh Hóa', 'Hải Phòng', 'Kiên Giang'],
+    provinces: ['Ninh Bình', 'Thanh Hóa', 'Hải Phòng', 'An Giang', 'Nghệ An'],
     zones: ['Raw mill', 'Kiln burner platform', 'Clinker cooler', 'Cement mill', 'Packing plant'],
     devices: ['QT-SLM2', 'QT-DUST2', 'QT-TOX-SO2', 'QT-CLIMA3', 'QT-GAS4'],
     schedule: CONTINUOUS,
@@ -105,7 +102,7 @@ export const SECTORS = {
   'seafood-processing': {
     label: 'Seafood processing',
     namePrefix: 'Nhà máy chế biến thủy sản',
-    provinces: ['Cà Mau', 'Kiên Giang', 'Sóc Trăng', 'Khánh Hòa', 'Bà Rịa - Vũng Tàu'],
+    provinces: ['Cà Mau', 'An Giang', 'Cần Thơ', 'Khánh Hòa', 'Đồng Tháp'],
     zones: ['Ammonia compressor room', 'Processing hall', 'Freezer tunnel', 'Packing'],
     // Ammonia refrigeration; chlorine to sanitise wash water.
     devices: ['QT-TOX-NH3', 'QT-SLM2', 'QT-CLIMA3', 'QT-TOX-CL2'],
@@ -122,7 +119,7 @@ export const SECTORS = {
   steel: {
     label: 'Steel',
     namePrefix: 'Nhà máy thép',
-    provinces: ['Hà Tĩnh', 'Quảng Ngãi', 'Hải Dương', 'Thái Nguyên'],
+    provinces: ['Hà Tĩnh', 'Quảng Ngãi', 'Hải Phòng', 'Thái Nguyên', 'Phú Thọ'],
     zones: ['Electric arc furnace', 'Casting floor', 'Rolling mill', 'Scrap yard'],
     devices: ['QT-SLM2', 'QT-DUST2', 'QT-GAS4', 'QT-TOX-NO2', 'QT-CLIMA3'],
     schedule: CONTINUOUS,

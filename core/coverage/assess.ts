@@ -1,4 +1,5 @@
-import type { FactorId } from '../factors.ts'
+import type { Campaign } from '../campaigns.ts'
+import { type FactorId, isFactorId } from '../factors.ts'
 import type { ShiftPattern } from '../shifts.ts'
 import { REPORT_UTC_OFFSET_MINUTES } from './period.ts'
 import type { CoverageRules } from './rules.ts'
@@ -11,15 +12,33 @@ export interface CoverageFacility {
   id: string
   name: string
   province: string
+  /** The province's 2-digit code; '' when the registry could not check it. */
+  provinceCode?: string
   sector: string
   hazards: readonly FactorId[]
   shifts: ShiftPattern
+  workers?: number
+  /** Epoch ms; a period that ended before does not count the facility. Undefined: always counted. */
+  registeredAt?: number
 }
+
+/** What the definition needs of a campaign (core/campaigns.ts's Campaign fits). */
+export type CoverageCampaign = Pick<Campaign, 'id' | 'facilityId' | 'endedOn'> & {
+  measurements: readonly Pick<
+    Campaign['measurements'][number],
+    'factor' | 'samples' | 'zoneId' | 'samplesOverLimit'
+  >[]
+}
+
+/** What counted a factor, or a facility, as monitored: sensors' readings, a periodic campaign, or both. */
+export const COVERAGE_SOURCES = ['continuous', 'campaign'] as const
+export type CoverageSource = (typeof COVERAGE_SOURCES)[number]
 
 /** What the definition needs of a sensor (the registry's Sensor fits). */
 export interface CoverageSensor {
   id: string
   facilityId: string
+  zoneId?: string
   factors: readonly FactorId[]
   calibrationDue?: number
 }
@@ -39,6 +58,7 @@ export const SHORTFALL_CODES = [
   'calibration-unknown',
   'no-data',
   'low-coverage',
+  'not-in-campaign',
 ] as const
 export type ShortfallCode = (typeof SHORTFALL_CODES)[number]
 
@@ -54,6 +74,8 @@ export interface ShortfallReason {
   required?: number
   /** calibration-overdue: the latest due date among the excluded sensors. */
   calibrationDue?: number
+  /** not-in-campaign: the campaigns of the period, none of which measured the factor. */
+  campaignIds?: string[]
   /** In English, for logs and CSV; pages compose their own from the code and figures. */
   message: string
 }
@@ -64,6 +86,10 @@ export interface FactorCoverage {
   /** Best coverage (0–1) among the sensors that count; 0 when none does. */
   coverage: number
   sensorId?: string
+  /** What covers it: `continuous` when a sensor's coverage is enough, `campaign` when a campaign measured it. */
+  sources: CoverageSource[]
+  /** The campaigns of the window that took samples of it. */
+  campaignIds: string[]
 }
 
 export interface FacilityAssessment {
@@ -73,6 +99,8 @@ export interface FacilityAssessment {
   /** Hazardous, and every hazardous factor covered. */
   monitored: boolean
   factors: FactorCoverage[]
+  /** The sources that covered its factors, each once: what counted the facility when it is monitored. */
+  sources: CoverageSource[]
   /** Empty when monitored or not hazardous. */
   reasons: ShortfallReason[]
 }
@@ -82,26 +110,52 @@ const percent = (share: number) => `${Math.round(share * 1000) / 10} %`
 const isoDate = (time: number) =>
   new Date(time + REPORT_UTC_OFFSET_MINUTES * 60_000).toISOString().slice(0, 10)
 
+/** The campaign ids that sampled each sensor factor, of the campaigns given. */
+function campaignsByFactor(campaigns: readonly CoverageCampaign[]): Map<FactorId, string[]> {
+  const byFactor = new Map<FactorId, string[]>()
+  for (const campaign of campaigns) {
+    for (const m of campaign.measurements) {
+      if (m.samples <= 0 || !isFactorId(m.factor)) continue
+      const ids = byFactor.get(m.factor) ?? []
+      if (!ids.includes(campaign.id)) ids.push(campaign.id)
+      byFactor.set(m.factor, ids)
+    }
+  }
+  return byFactor
+}
+
 /**
  * Whether a facility was monitored during a window, and if not, why: see core/coverage/README.md for the
- * definition. Pure: coverage comes in through `hoursWithData`.
+ * definition. Pure: coverage comes in through `hoursWithData`, campaigns as the list of the facility's
+ * campaigns that count in the window.
  *
  * @example
- * assessFacility({ facility, sensors, hoursWithData, window: { from, to }, rules: DEFAULT_COVERAGE_RULES })
+ * assessFacility({ facility, sensors, hoursWithData, campaigns: [], window: { from, to }, rules: DEFAULT_COVERAGE_RULES })
  * // { monitored: false, reasons: [{ factor: 'noise', code: 'low-coverage', coverage: 0.43, … }], … }
  */
 export function assessFacility(input: {
   facility: CoverageFacility
   sensors: readonly CoverageSensor[]
   hoursWithData: HoursWithData
+  /** The facility's campaigns counting in the window (whose last day lies in it). */
+  campaigns?: readonly CoverageCampaign[]
   window: CoverageWindow
   rules: CoverageRules
 }): FacilityAssessment {
   const { facility, sensors, hoursWithData, window, rules } = input
+  const campaigns = (input.campaigns ?? []).filter((c) => c.facilityId === facility.id)
   const hazards = [...new Set(facility.hazards)]
   if (hazards.length === 0) {
-    return { facilityId: facility.id, hazardous: false, monitored: false, factors: [], reasons: [] }
+    return {
+      facilityId: facility.id,
+      hazardous: false,
+      monitored: false,
+      factors: [],
+      sources: [],
+      reasons: [],
+    }
   }
+  const sampledBy = campaignsByFactor(campaigns)
   const weights = workingWeights(facility.shifts, rules.shiftHours)
   const expected = weightedHours(weights, hourOccurrences(window.from, window.to))
   const coverageOf = (sensorId: string, factor: FactorId) => {
@@ -114,15 +168,19 @@ export function assessFacility(input: {
   const factors: FactorCoverage[] = []
   const reasons: ShortfallReason[] = []
   for (const factor of hazards) {
+    const campaignIds = sampledBy.get(factor) ?? []
+    const byCampaign: CoverageSource[] = campaignIds.length > 0 ? ['campaign'] : []
     const candidates = sensors.filter((s) => s.facilityId === facility.id && s.factors.includes(factor))
     if (candidates.length === 0) {
-      factors.push({ factor, covered: false, coverage: 0 })
+      factors.push({ factor, covered: byCampaign.length > 0, coverage: 0, sources: byCampaign, campaignIds })
+      if (byCampaign.length > 0) continue
       reasons.push({
         factor,
         code: 'no-sensor',
         sensorIds: [],
         message: `no sensor registered for ${factor}`,
       })
+      reasons.push(...missedByCampaigns(factor, campaigns))
       continue
     }
     const overdue = candidates.filter(
@@ -138,9 +196,17 @@ export function assessFacility(input: {
       const coverage = coverageOf(sensor.id, factor)
       if (best === undefined || coverage > best.coverage) best = { sensorId: sensor.id, coverage }
     }
-    const covered = best !== undefined && best.coverage >= rules.minCoverage
-    factors.push({ factor, covered, coverage: best?.coverage ?? 0, sensorId: best?.sensorId })
-    if (covered) continue
+    const continuous = best !== undefined && best.coverage >= rules.minCoverage
+    const sources: CoverageSource[] = [...(continuous ? (['continuous'] as const) : []), ...byCampaign]
+    factors.push({
+      factor,
+      covered: sources.length > 0,
+      coverage: best?.coverage ?? 0,
+      sensorId: best?.sensorId,
+      sources,
+      campaignIds,
+    })
+    if (sources.length > 0) continue
 
     if (best !== undefined) {
       const { sensorId, coverage } = best
@@ -182,6 +248,30 @@ export function assessFacility(input: {
         message: `${factor}: no calibration date registered for ${unknown.map((s) => s.id).join(', ')}`,
       })
     }
+    reasons.push(...missedByCampaigns(factor, campaigns))
   }
-  return { facilityId: facility.id, hazardous: true, monitored: reasons.length === 0, factors, reasons }
+  const sources = COVERAGE_SOURCES.filter((source) => factors.some((f) => f.sources.includes(source)))
+  return {
+    facilityId: facility.id,
+    hazardous: true,
+    monitored: factors.every((f) => f.covered),
+    factors,
+    sources,
+    reasons,
+  }
+}
+
+/** A factor left uncovered although campaigns were done: they did not sample it. */
+function missedByCampaigns(factor: FactorId, campaigns: readonly CoverageCampaign[]): ShortfallReason[] {
+  if (campaigns.length === 0) return []
+  const ids = campaigns.map((c) => c.id)
+  return [
+    {
+      factor,
+      code: 'not-in-campaign',
+      sensorIds: [],
+      campaignIds: ids,
+      message: `${factor} not sampled by campaign ${ids.join(', ')}`,
+    },
+  ]
 }

@@ -1,6 +1,13 @@
 import type { AlertKind, AlertLevel } from '../alerts.ts'
 import { FACTOR_IDS, type FactorId } from '../factors.ts'
-import type { CoverageFacility, FacilityAssessment, ShortfallReason } from './assess.ts'
+import type {
+  CoverageFacility,
+  CoverageSource,
+  FacilityAssessment,
+  FactorCoverage,
+  ShortfallReason,
+} from './assess.ts'
+import type { ExposedFacility, ExposedWorkers } from './exposed-workers.ts'
 import type { Period } from './period.ts'
 import type { CoverageRules } from './rules.ts'
 import { type GrowthJudgement, judgeGrowth, targetPercent } from './target.ts'
@@ -8,6 +15,7 @@ import { type GrowthJudgement, judgeGrowth, targetPercent } from './target.ts'
 /** What the exceedance statistics need of an alert (the registry's Alert fits). */
 export interface ReportAlert {
   facilityId: string
+  sensorId: string
   factor: FactorId
   kind: AlertKind
   level: AlertLevel
@@ -29,7 +37,11 @@ export type Tally = Counts &
   Omit<GrowthJudgement, 'requiredFacilities'> & {
     /** The province or sector. */
     name: string
+    /** A province's 2-digit code ('' when the registry could not check it); absent for sectors. */
+    code?: string
     previousMonitoredFacilities: number
+    /** Workers in zones where a factor exceeded its limit in the period (exposed-workers.ts). */
+    exposedWorkers: number
   }
 
 export interface Shortfall {
@@ -39,6 +51,19 @@ export interface Shortfall {
   sector: string
   hazards: FactorId[]
   reasons: ShortfallReason[]
+}
+
+/** One facility of the base and what counted it: the list behind `monitoredFacilities`. */
+export interface AssessedFacility {
+  facilityId: string
+  name: string
+  province: string
+  provinceCode?: string
+  sector: string
+  monitored: boolean
+  /** What counted it (when monitored) or covered some of its factors. */
+  sources: CoverageSource[]
+  factors: FactorCoverage[]
 }
 
 export interface ExceedanceRow {
@@ -65,6 +90,16 @@ export interface CoverageReport extends Counts, GrowthJudgement {
   shortfalls: Shortfall[]
   exceedances: ExceedanceRow[]
   facilitiesWithExceedances: number
+  /** Monitored facilities by what counted them: sensors only, campaigns only, or both together. */
+  monitoredBySource: { continuous: number; campaign: number; both: number }
+  /** Every facility of the base, monitored or not, with the source of each factor. */
+  facilities: AssessedFacility[]
+  /** Facilities in scope registered after the judged window: counted in no figure. */
+  facilitiesRegisteredLater: number
+  exposedWorkers: number
+  exposedWorkersByFactor: ExposedWorkers['byFactor']
+  /** The facilities behind `exposedWorkers`: whom the health department calls. */
+  exposedFacilities: ExposedFacility[]
   rules: CoverageRules
 }
 
@@ -105,14 +140,18 @@ export function buildCoverageReport(input: {
   previous: Period
   /** The end of the judged part of `period` (`window.to` of its assessments). */
   evaluatedUntil: number
+  /** The facilities registered by the end of `period`'s judged window, and by the end of `previous`. */
   facilities: readonly CoverageFacility[]
+  previousFacilities: readonly CoverageFacility[]
+  registeredLater: number
   /** By facility id: the assessment of `period` and of `previous`. */
   current: ReadonlyMap<string, FacilityAssessment>
   before: ReadonlyMap<string, FacilityAssessment>
   alerts: readonly ReportAlert[]
+  exposed: ExposedWorkers
   rules: CoverageRules
 }): CoverageReport {
-  const { period, previous, facilities, current, before, rules, evaluatedUntil } = input
+  const { period, previous, facilities, previousFacilities, current, before, rules, evaluatedUntil } = input
   const target = targetPercent(period.months, rules.annualTargetPercent)
   const assessmentOf = (map: ReadonlyMap<string, FacilityAssessment>, id: string) => {
     const assessment = map.get(id)
@@ -121,23 +160,57 @@ export function buildCoverageReport(input: {
   }
 
   const overall = counts(facilities.map((f) => assessmentOf(current, f.id)))
-  const previousCounts = counts(facilities.map((f) => assessmentOf(before, f.id)))
+  const previousCounts = counts(previousFacilities.map((f) => assessmentOf(before, f.id)))
+  const exposedOf = new Map(input.exposed.facilities.map((f) => [f.facilityId, f.exposedWorkers]))
 
   function tallies(key: 'province' | 'sector'): Tally[] {
-    const groups = new Map<string, CoverageFacility[]>()
-    for (const facility of facilities) {
-      const group = groups.get(facility[key])
-      if (group === undefined) groups.set(facility[key], [facility])
-      else group.push(facility)
+    const groups = new Map<string, { now: CoverageFacility[]; before: CoverageFacility[] }>()
+    const group = (name: string) => {
+      const found = groups.get(name) ?? { now: [], before: [] }
+      groups.set(name, found)
+      return found
     }
+    for (const facility of facilities) group(facility[key]).now.push(facility)
+    for (const facility of previousFacilities) group(facility[key]).before.push(facility)
     return [...groups]
       .map(([name, members]): Tally => {
-        const now = counts(members.map((f) => assessmentOf(current, f.id)))
-        const then = counts(members.map((f) => assessmentOf(before, f.id)))
+        const now = counts(members.now.map((f) => assessmentOf(current, f.id)))
+        const then = counts(members.before.map((f) => assessmentOf(before, f.id)))
         const { requiredFacilities: _, ...judgement } = judge(now, then, target)
-        return { name, ...now, previousMonitoredFacilities: then.monitoredFacilities, ...judgement }
+        const code = [...members.now, ...members.before][0]?.provinceCode ?? ''
+        return {
+          name,
+          ...(key === 'province' ? { code } : {}),
+          ...now,
+          previousMonitoredFacilities: then.monitoredFacilities,
+          ...judgement,
+          exposedWorkers: members.now.reduce((n, f) => n + (exposedOf.get(f.id) ?? 0), 0),
+        }
       })
       .sort(byName)
+  }
+
+  const assessed: AssessedFacility[] = facilities
+    .filter((f) => assessmentOf(current, f.id).hazardous)
+    .map((f) => {
+      const a = assessmentOf(current, f.id)
+      return {
+        facilityId: f.id,
+        name: f.name,
+        province: f.province,
+        provinceCode: f.provinceCode,
+        sector: f.sector,
+        monitored: a.monitored,
+        sources: a.sources,
+        factors: a.factors,
+      }
+    })
+    .sort((a, b) => a.province.localeCompare(b.province, 'vi') || a.facilityId.localeCompare(b.facilityId))
+  const monitoredBySource = { continuous: 0, campaign: 0, both: 0 }
+  for (const f of assessed.filter((a) => a.monitored)) {
+    if (f.sources.length === 2) monitoredBySource.both++
+    else if (f.sources[0] === 'campaign') monitoredBySource.campaign++
+    else monitoredBySource.continuous++
   }
 
   const shortfalls: Shortfall[] = facilities
@@ -199,6 +272,12 @@ export function buildCoverageReport(input: {
     shortfalls,
     exceedances,
     facilitiesWithExceedances: withExceedances.size,
+    monitoredBySource,
+    facilities: assessed,
+    facilitiesRegisteredLater: input.registeredLater,
+    exposedWorkers: input.exposed.exposedWorkers,
+    exposedWorkersByFactor: input.exposed.byFactor,
+    exposedFacilities: input.exposed.facilities,
     rules,
   }
 }

@@ -1,6 +1,14 @@
 import type { CoverageReport, Tally } from './report.ts'
 
-export const REPORT_TABLES = ['summary', 'provinces', 'sectors', 'shortfalls', 'exceedances'] as const
+export const REPORT_TABLES = [
+  'summary',
+  'provinces',
+  'sectors',
+  'facilities',
+  'shortfalls',
+  'exceedances',
+  'exposed-workers',
+] as const
 export type ReportTable = (typeof REPORT_TABLES)[number]
 
 type Cell = string | number | undefined
@@ -18,11 +26,13 @@ const TALLY_HEADER = [
   'onTrack',
   'verdict',
   'facilitiesNeededForTarget',
+  'exposedWorkers',
 ]
 
 function tallyRow(tally: Tally): Cell[] {
   return [
     tally.name,
+    ...(tally.code === undefined ? [] : [tally.code]),
     tally.hazardousFacilities,
     tally.monitoredFacilities,
     tally.monitoredShare,
@@ -32,8 +42,11 @@ function tallyRow(tally: Tally): Cell[] {
     bool(tally.onTrack),
     tally.verdict,
     tally.facilitiesNeededForTarget,
+    tally.exposedWorkers,
   ]
 }
+
+const list = (values: readonly string[]) => values.join(';')
 
 /**
  * One table of a report as rows of cells, header first: what the CSV export writes. Numbers are as in the
@@ -63,6 +76,11 @@ export function reportTable(report: CoverageReport, table: ReportTable): Cell[][
           'facilitiesNeededForTarget',
           'facilitiesWithoutHazards',
           'facilitiesWithExceedances',
+          'monitoredByContinuous',
+          'monitoredByCampaign',
+          'monitoredByBoth',
+          'facilitiesRegisteredLater',
+          'exposedWorkers',
         ],
         [
           report.period,
@@ -84,12 +102,94 @@ export function reportTable(report: CoverageReport, table: ReportTable): Cell[][
           report.facilitiesNeededForTarget,
           report.facilitiesWithoutHazards,
           report.facilitiesWithExceedances,
+          report.monitoredBySource.continuous,
+          report.monitoredBySource.campaign,
+          report.monitoredBySource.both,
+          report.facilitiesRegisteredLater,
+          report.exposedWorkers,
         ],
       ]
     case 'provinces':
-      return [['province', ...TALLY_HEADER], ...report.byProvince.map(tallyRow)]
+      return [['province', 'code', ...TALLY_HEADER], ...report.byProvince.map(tallyRow)]
     case 'sectors':
       return [['sector', ...TALLY_HEADER], ...report.bySector.map(tallyRow)]
+    case 'facilities':
+      return [
+        [
+          'facilityId',
+          'name',
+          'province',
+          'provinceCode',
+          'sector',
+          'monitored',
+          'sources',
+          'factorsByContinuous',
+          'factorsByCampaign',
+          'factorsUncovered',
+          'campaigns',
+        ],
+        ...report.facilities.map((f): Cell[] => [
+          f.facilityId,
+          f.name,
+          f.province,
+          f.provinceCode,
+          f.sector,
+          String(f.monitored),
+          list(f.sources),
+          list(f.factors.filter((x) => x.sources.includes('continuous')).map((x) => x.factor)),
+          list(f.factors.filter((x) => x.sources.includes('campaign')).map((x) => x.factor)),
+          list(f.factors.filter((x) => !x.covered).map((x) => x.factor)),
+          list([...new Set(f.factors.flatMap((x) => x.campaignIds))]),
+        ]),
+      ]
+    case 'exposed-workers':
+      return [
+        [
+          'facilityId',
+          'name',
+          'province',
+          'provinceCode',
+          'sector',
+          'workers',
+          'exposedWorkers',
+          'workersUnknown',
+          'zone',
+          'zoneName',
+          'zoneWorkers',
+          'factors',
+          'evidence',
+        ],
+        ...report.exposedFacilities.flatMap((f) => {
+          const common = [
+            f.facilityId,
+            f.name,
+            f.province,
+            f.provinceCode,
+            f.sector,
+            f.workers,
+            f.exposedWorkers,
+          ]
+          const zones = f.zones.map((z): Cell[] => [
+            ...common,
+            String(f.workersUnknown),
+            z.zoneId,
+            z.name,
+            z.workers,
+            list(z.factors),
+            list(z.evidence),
+          ])
+          const loose = f.unattributed.map((u): Cell[] => [
+            ...common,
+            String(f.workersUnknown),
+            '',
+            '',
+            undefined,
+            u.factor,
+            list(u.evidence),
+          ])
+          return [...zones, ...loose]
+        }),
+      ]
     case 'shortfalls':
       return [
         [
@@ -115,7 +215,7 @@ export function reportTable(report: CoverageReport, table: ReportTable): Cell[][
             r.code,
             r.coverage === undefined ? undefined : Math.round(r.coverage * 10_000) / 10_000,
             r.required,
-            r.sensorIds.join(';'),
+            list(r.sensorIds.length > 0 ? r.sensorIds : (r.campaignIds ?? [])),
             r.calibrationDue === undefined ? undefined : iso(r.calibrationDue),
             r.message,
           ]),

@@ -1,7 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite'
 import type { ProfileId } from '../../core/limits/index.ts'
+import { PROVINCES_IN_FORCE_FROM, resolveProvince } from '../../core/provinces/index.ts'
 import { inTransaction } from '../../store/sqlite/database.ts'
-import { ConflictError, NotFoundError } from '../errors.ts'
+import { ConflictError, InvalidValueError, NotFoundError } from '../errors.ts'
 import type {
   Facility,
   FacilityPatch,
@@ -25,6 +26,17 @@ interface FacilityRow {
   profile: ProfileId
   shifts: string
   workers: number
+  province_code: string | null
+  former_province: string | null
+  registered_at: number | null
+}
+
+interface ZoneRow {
+  id: string
+  facility_id: string
+  name: string
+  limit_variant: string | null
+  workers: number | null
 }
 
 type FacilityMethods = Pick<
@@ -40,25 +52,51 @@ type FacilityMethods = Pick<
   | 'facilitiesOfContractor'
   | 'createZone'
   | 'listZones'
+  | 'setZoneWorkers'
 >
+
+/**
+ * Facilities written before provinces were checked keep the name as given: on opening, each is mapped to its
+ * current unit when its name designates one (an old unit's name included, which is then kept as the former).
+ */
+function mapUncheckedProvinces(db: DatabaseSync): void {
+  const rows = db.prepare('SELECT id, province FROM facility WHERE province_code IS NULL').all() as {
+    id: string
+    province: string
+  }[]
+  const update = db.prepare(
+    'UPDATE facility SET province = ?, province_code = ?, former_province = ? WHERE id = ?',
+  )
+  inTransaction(db, () => {
+    for (const row of rows) {
+      const match = resolveProvince(row.province)
+      if (match === undefined) continue
+      update.run(match.province.name, match.province.code, match.former?.name ?? null, row.id)
+    }
+  })
+}
 
 /** Organisations, facilities (with their contractors) and zones. */
 export function facilityRepository(db: DatabaseSync): FacilityMethods {
+  mapUncheckedProvinces(db)
   const statements = {
     insertOrganisation: db.prepare('INSERT INTO organisation (id, name, kind) VALUES (?, ?, ?)'),
     getOrganisation: db.prepare('SELECT id, name, kind FROM organisation WHERE id = ?'),
     getFacility: db.prepare('SELECT * FROM facility WHERE id = ?'),
     insertFacility: db.prepare(
-      `INSERT INTO facility (id, name, province, sector, address, owner_id, hazards, profile, shifts, workers)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO facility (id, name, province, sector, address, owner_id, hazards, profile, shifts, workers,
+         province_code, former_province, registered_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     replaceFacility: db.prepare(
-      `INSERT INTO facility (id, name, province, sector, address, owner_id, hazards, profile, shifts, workers)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO facility (id, name, province, sector, address, owner_id, hazards, profile, shifts, workers,
+         province_code, former_province, registered_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, province = excluded.province,
          sector = excluded.sector, address = excluded.address, owner_id = excluded.owner_id,
          hazards = excluded.hazards, profile = excluded.profile, shifts = excluded.shifts,
-         workers = excluded.workers`,
+         workers = excluded.workers, province_code = excluded.province_code,
+         former_province = excluded.former_province, registered_at = excluded.registered_at`,
     ),
     contractorsOf: db.prepare(
       'SELECT organisation_id FROM facility_contractor WHERE facility_id = ? ORDER BY 1',
@@ -68,7 +106,10 @@ export function facilityRepository(db: DatabaseSync): FacilityMethods {
     ),
     clearContractors: db.prepare('DELETE FROM facility_contractor WHERE facility_id = ?'),
     addContractor: db.prepare('INSERT INTO facility_contractor (facility_id, organisation_id) VALUES (?, ?)'),
-    insertZone: db.prepare('INSERT INTO zone (id, facility_id, name, limit_variant) VALUES (?, ?, ?, ?)'),
+    insertZone: db.prepare(
+      'INSERT INTO zone (id, facility_id, name, limit_variant, workers) VALUES (?, ?, ?, ?, ?)',
+    ),
+    updateZoneWorkers: db.prepare('UPDATE zone SET workers = ? WHERE id = ? AND facility_id = ?'),
     listZones: db.prepare('SELECT * FROM zone WHERE facility_id = ? ORDER BY name'),
   }
 
@@ -86,9 +127,23 @@ export function facilityRepository(db: DatabaseSync): FacilityMethods {
       profile: row.profile,
       shifts: JSON.parse(row.shifts),
       workers: row.workers,
+      provinceCode: row.province_code ?? '',
     }
     if (row.owner_id !== null) facility.ownerId = row.owner_id
+    if (row.former_province !== null) facility.formerProvince = row.former_province
+    if (row.registered_at !== null) facility.registeredAt = row.registered_at
     return facility
+  }
+
+  /** The current unit a facility's province designates; InvalidValueError when it is none. */
+  function provinceOf(given: string) {
+    const match = resolveProvince(given)
+    if (match === undefined) {
+      throw new InvalidValueError(
+        `province "${given}" is no provincial unit of the list in force since ${PROVINCES_IN_FORCE_FROM} nor a former one (GET /api/v1/provinces lists them)`,
+      )
+    }
+    return match
   }
 
   function read(id: string): Facility | undefined {
@@ -97,10 +152,15 @@ export function facilityRepository(db: DatabaseSync): FacilityMethods {
   }
 
   function write(facility: NewFacility, replace: boolean): Facility {
+    const match = provinceOf(facility.province)
+    const existing = replace ? read(facility.id) : undefined
+    // An upsert that gives no date keeps the one the facility has: reseeding must not move it to today.
+    const registeredAt =
+      facility.registeredAt ?? (existing === undefined ? Date.now() : existing.registeredAt)
     const values = [
       facility.id,
       facility.name,
-      facility.province,
+      match.province.name,
       facility.sector,
       facility.address,
       facility.ownerId ?? null,
@@ -108,6 +168,9 @@ export function facilityRepository(db: DatabaseSync): FacilityMethods {
       facility.profile,
       JSON.stringify(facility.shifts),
       facility.workers,
+      match.province.code,
+      match.former?.name ?? facility.formerProvince ?? null,
+      registeredAt ?? null,
     ]
     try {
       inTransaction(db, () => {
@@ -149,12 +212,15 @@ export function facilityRepository(db: DatabaseSync): FacilityMethods {
     async updateFacility(id: string, patch: FacilityPatch) {
       const current = read(id)
       if (current === undefined) throw new NotFoundError(`no facility ${id}`)
-      return write({ ...current, ...patch, id }, true)
+      // A new province replaces the old unit it was registered under, unless the patch names one.
+      const { formerProvince, ...kept } = current
+      const base = patch.province === undefined ? current : kept
+      return write({ ...base, ...patch, id }, true)
     },
     getFacility: async (id) => read(id),
     async listFacilities(query: FacilityQuery) {
       const where = new Where().in('id', query.ids)
-      if (query.province !== undefined) where.add('province = ?', query.province)
+      if (query.provinceCode !== undefined) where.add('province_code = ?', query.provinceCode)
       if (query.sector !== undefined) where.add('sector = ?', query.sector)
       const { rows, total } = selectPage<FacilityRow>(db, 'facility', where, 'id', query)
       return { items: rows.map(toFacility), total, limit: query.limit, offset: query.offset }
@@ -167,7 +233,13 @@ export function facilityRepository(db: DatabaseSync): FacilityMethods {
 
     async createZone(zone: Zone) {
       try {
-        statements.insertZone.run(zone.id, zone.facilityId, zone.name, zone.limitVariant ?? null)
+        statements.insertZone.run(
+          zone.id,
+          zone.facilityId,
+          zone.name,
+          zone.limitVariant ?? null,
+          zone.workers ?? null,
+        )
       } catch (err) {
         if (isUniqueViolation(err)) throw new ConflictError(`zone ${zone.id} exists already`)
         if (isForeignKeyViolation(err)) throw new NotFoundError(`no facility ${zone.facilityId}`)
@@ -175,18 +247,19 @@ export function facilityRepository(db: DatabaseSync): FacilityMethods {
       }
     },
     async listZones(facilityId: string) {
-      const rows = statements.listZones.all(facilityId) as {
-        id: string
-        facility_id: string
-        name: string
-        limit_variant: string | null
-      }[]
+      const rows = statements.listZones.all(facilityId) as unknown as ZoneRow[]
       return rows.map((row) => ({
         id: row.id,
         facilityId: row.facility_id,
         name: row.name,
         ...(row.limit_variant === null ? {} : { limitVariant: row.limit_variant }),
+        ...(row.workers === null ? {} : { workers: row.workers }),
       }))
+    },
+    async setZoneWorkers(facilityId: string, zoneId: string, workers: number | undefined) {
+      if (statements.updateZoneWorkers.run(workers ?? null, zoneId, facilityId).changes === 0) {
+        throw new NotFoundError(`no zone ${zoneId} at facility ${facilityId}`)
+      }
     },
   }
 }

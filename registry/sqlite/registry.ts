@@ -5,6 +5,7 @@ import type { AlertRepository, Registry, RejectionLog, StateRepository } from '.
 import { alertRepository, stateRepository } from './alerts.ts'
 import { apiKeyRepository } from './api-keys.ts'
 import { auditRepository } from './audit.ts'
+import { campaignRepository } from './campaigns.ts'
 import { facilityRepository } from './facilities.ts'
 import { rejectionLog } from './rejections.ts'
 import { sensorRepository } from './sensors.ts'
@@ -24,6 +25,7 @@ export function openSqliteRegistry(path: string): SqliteRegistry {
     ...facilityRepository(db),
     ...sensorRepository(db),
     ...apiKeyRepository(db),
+    ...campaignRepository(db),
     ...alertRepository(db),
     ...auditRepository(db),
     ...stateRepository(db),

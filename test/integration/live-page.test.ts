@@ -52,7 +52,7 @@ function describeLivePage() {
       await mkdir(ARTIFACTS, { recursive: true })
       platform = await startPlatform()
       await platform.registry.upsertFacility(
-        testFacility(FACILITY, { name: 'Nhà máy Xi măng Bút Sơn', province: 'Hà Nam', sector: 'cement' }),
+        testFacility(FACILITY, { name: 'Nhà máy Xi măng Bút Sơn', province: 'Ninh Bình', sector: 'cement' }),
       )
       await platform.registry.upsertFacility(
         testFacility('fac-002', { name: 'Xưởng May Hưng Yên', province: 'Hưng Yên', sector: 'garment' }),

@@ -39,7 +39,9 @@ describe('registering facilities, zones and sensors through the API', () => {
       shifts: { starts: ['25:00'], utcOffsetMinutes: 420 },
     })
     expect(response.status).toBe(400)
-    for (const field of ['id', 'name', 'hazards', 'shifts']) expect(response.body.message).toContain(field)
+    for (const field of ['id', 'name', 'province', 'hazards', 'shifts']) {
+      expect(response.body.message).toContain(field)
+    }
   })
 
   it('changes only the fields a PATCH names', async () => {
@@ -56,7 +58,10 @@ describe('registering facilities, zones and sensors through the API', () => {
     expect(refused.body.message).toMatch(/line 3: hazards/)
     expect((await platform.call('GET', '/api/v1/facilities/f-1')).status).toBe(404)
     const good = `${header}\nf-1,Xưởng 1,Đồng Nai,garment,noise;dust.total,07:00;19:00,40\n"f-2","Xưởng ""2""",Đồng Nai,garment,,,12\n`
-    expect((await platform.call('POST', '/api/v1/facilities/import', good)).body).toEqual({ imported: 2 })
+    expect((await platform.call('POST', '/api/v1/facilities/import', good)).body).toEqual({
+      imported: 2,
+      mapped: [],
+    })
     expect((await platform.call('GET', '/api/v1/facilities/f-1')).body).toMatchObject({
       hazards: ['noise', 'dust.total'],
       shifts: { starts: ['07:00', '19:00'] },

@@ -14,16 +14,16 @@ const at = (local: string) => Date.parse(`${local}+07:00`)
 
 /**
  * Six hazardous facilities and one without hazards; every sensor reports once in each working hour of the
- * days given. 2024: hn-1 and bd-2 monitored (2). 2025: hn-1, hn-2, hn-3 (3 of 6): +50 %, on track.
+ * days given. 2024: hn-1 and hcm-2 monitored (2). 2025: hn-1, hn-2, hn-3 (3 of 6): +50 %, on track.
  */
 const FACILITIES: { id: string; province: string; sector: string; hazards: FactorId[] }[] = [
   { id: 'hn-1', province: 'Hà Nội', sector: 'garment', hazards: ['noise'] }, // 2024 and 2025
   { id: 'hn-2', province: 'Hà Nội', sector: 'cement', hazards: ['noise'] }, // 2025
   { id: 'hn-3', province: 'Hà Nội', sector: 'cement', hazards: ['noise'] }, // 2025
-  { id: 'bd-1', province: 'Bình Dương', sector: 'garment', hazards: ['noise', 'dust.total'] }, // no dust sensor
-  { id: 'bd-2', province: 'Bình Dương', sector: 'steel', hazards: ['gas.co'] }, // calibration due 2025-03-01
-  { id: 'bd-3', province: 'Bình Dương', sector: 'steel', hazards: ['noise'] }, // 2025 January–April only
-  { id: 'none-1', province: 'Bình Dương', sector: 'steel', hazards: [] }, // outside the base
+  { id: 'hcm-1', province: 'Hồ Chí Minh', sector: 'garment', hazards: ['noise', 'dust.total'] }, // no dust sensor
+  { id: 'hcm-2', province: 'Hồ Chí Minh', sector: 'steel', hazards: ['gas.co'] }, // calibration due 2025-03-01
+  { id: 'hcm-3', province: 'Hồ Chí Minh', sector: 'steel', hazards: ['noise'] }, // 2025 January–April only
+  { id: 'none-1', province: 'Hồ Chí Minh', sector: 'steel', hazards: [] }, // outside the base
 ]
 
 function workingHours(facilityId: string, sensorId: string, factor: FactorId, from: string, days: number) {
@@ -87,7 +87,9 @@ describe.each(stores)('GET /api/v1/reports/coverage on $name', ({ influxUrl }) =
     platform = await startPlatform({ influxUrl })
     const { registry, store } = platform
     for (const f of FACILITIES) {
-      await registry.createFacility(testFacility(f.id, { ...f, shifts: ONE_SHIFT }))
+      await registry.createFacility(
+        testFacility(f.id, { ...f, shifts: ONE_SHIFT, registeredAt: at('2020-01-01T00:00:00') }),
+      )
       if (f.hazards.length === 0) continue
       const factor = f.hazards[0]!
       await registry.createSensor(
@@ -97,7 +99,7 @@ describe.each(stores)('GET /api/v1/reports/coverage on $name', ({ influxUrl }) =
           model: 'test',
           serial: f.id,
           factors: [factor],
-          calibrationDue: f.id === 'bd-2' ? at('2025-03-01T00:00:00') : undefined,
+          calibrationDue: f.id === 'hcm-2' ? at('2025-03-01T00:00:00') : undefined,
         },
         'x',
       )
@@ -106,15 +108,15 @@ describe.each(stores)('GET /api/v1/reports/coverage on $name', ({ influxUrl }) =
       workingHours('hn-1', 'hn-1-s1', 'noise', '2024-01-01', 731),
       workingHours('hn-2', 'hn-2-s1', 'noise', '2025-01-01', 365),
       workingHours('hn-3', 'hn-3-s1', 'noise', '2025-01-01', 365),
-      workingHours('bd-1', 'bd-1-s1', 'noise', '2025-01-01', 365),
-      workingHours('bd-2', 'bd-2-s1', 'gas.co', '2024-01-01', 731),
-      workingHours('bd-3', 'bd-3-s1', 'noise', '2025-01-01', 120),
+      workingHours('hcm-1', 'hcm-1-s1', 'noise', '2025-01-01', 365),
+      workingHours('hcm-2', 'hcm-2-s1', 'gas.co', '2024-01-01', 731),
+      workingHours('hcm-3', 'hcm-3-s1', 'noise', '2025-01-01', 120),
     ]
     for (const readings of data) await store.writeReadings(readings)
     for (const a of [
       alert('a1', 'hn-1', 'noise', 'twa', 'alarm', '2025-05-05T15:00:00'),
-      alert('a2', 'bd-2', 'gas.co', 'stel', 'critical', '2025-06-06T09:00:00'),
-      alert('a3', 'bd-3', 'noise', 'twa', 'warning', '2025-02-02T15:00:00'),
+      alert('a2', 'hcm-2', 'gas.co', 'stel', 'critical', '2025-06-06T09:00:00'),
+      alert('a3', 'hcm-3', 'noise', 'twa', 'warning', '2025-02-02T15:00:00'),
       alert('a4', 'hn-1', 'noise', 'twa', 'alarm', '2024-05-05T15:00:00'),
     ])
       await platform.registry.recordDetection({ type: 'opened', alert: a })
@@ -159,8 +161,8 @@ describe.each(stores)('GET /api/v1/reports/coverage on $name', ({ influxUrl }) =
         p.facilitiesNeededForTarget,
       ]),
     ).toEqual([
-      ['Bình Dương', 1, 0, 'behind', 2],
       ['Hà Nội', 1, 3, 'all-monitored', 0],
+      ['Hồ Chí Minh', 1, 0, 'behind', 2],
     ])
     expect(body.bySector.map((s: any) => [s.name, s.hazardousFacilities, s.monitoredFacilities])).toEqual([
       ['cement', 2, 2],
@@ -176,13 +178,13 @@ describe.each(stores)('GET /api/v1/reports/coverage on $name', ({ influxUrl }) =
       s.reasons.map((r: any) => `${r.factor} ${r.code}`),
     ])
     expect(reasons).toEqual([
-      ['bd-1', ['dust.total no-sensor']],
-      ['bd-2', ['gas.co calibration-overdue']],
-      ['bd-3', ['noise low-coverage']],
+      ['hcm-1', ['dust.total no-sensor']],
+      ['hcm-2', ['gas.co calibration-overdue']],
+      ['hcm-3', ['noise low-coverage']],
     ])
     const low = body.shortfalls[2].reasons[0]
     expect(low.coverage).toBeCloseTo(120 / 365, 4)
-    expect(low.message).toBe('noise coverage 32.9 % < 60 % of working hours (best: bd-3-s1)')
+    expect(low.message).toBe('noise coverage 32.9 % < 60 % of working hours (best: hcm-3-s1)')
     expect(body.shortfalls[1].reasons[0].calibrationDue).toBe('2025-02-28T17:00:00.000Z')
   })
 
@@ -190,7 +192,7 @@ describe.each(stores)('GET /api/v1/reports/coverage on $name', ({ influxUrl }) =
     const { body } = await platform.call('GET', '/api/v1/reports/coverage?period=2025', undefined, regulator)
     expect(body.exceedances).toEqual([
       { factor: 'noise', facilities: 1, twaAlerts: 1, stelAlerts: 0, facilityIds: ['hn-1'] },
-      { factor: 'gas.co', facilities: 1, twaAlerts: 0, stelAlerts: 1, facilityIds: ['bd-2'] },
+      { factor: 'gas.co', facilities: 1, twaAlerts: 0, stelAlerts: 1, facilityIds: ['hcm-2'] },
     ])
   })
 
@@ -229,7 +231,7 @@ describe.each(stores)('GET /api/v1/reports/coverage on $name', ({ influxUrl }) =
     )
     expect(body).toMatchObject({ period: '2025-Q2', previousPeriod: { period: '2025-Q1' } })
     expect(body.targetPercent).toBeCloseTo(1.2272, 4)
-    // Q1: hn-1, hn-2, hn-3, bd-1 is short of dust, bd-3 has all of Q1 (Jan–Apr), bd-2's calibration fell due in Q1.
+    // Q1: hn-1, hn-2, hn-3, hcm-1 is short of dust, hcm-3 has all of Q1 (Jan–Apr), hcm-2's calibration fell due in Q1.
     expect(body.previousPeriod.monitoredFacilities).toBe(4)
     expect(body.monitoredFacilities).toBe(3)
   })
@@ -245,6 +247,7 @@ describe.each(stores)('GET /api/v1/reports/coverage on $name', ({ influxUrl }) =
     expect(provinces.rows).toEqual([
       [
         'province',
+        'code',
         'hazardousFacilities',
         'monitoredFacilities',
         'monitoredShare',
@@ -254,9 +257,10 @@ describe.each(stores)('GET /api/v1/reports/coverage on $name', ({ influxUrl }) =
         'onTrack',
         'verdict',
         'facilitiesNeededForTarget',
+        'exposedWorkers',
       ],
-      ['Bình Dương', '3', '0', '0', '1', '-100', '5', 'false', 'behind', '2'],
-      ['Hà Nội', '3', '3', '1', '1', '200', '5', 'true', 'all-monitored', '0'],
+      ['Hà Nội', '01', '3', '3', '1', '1', '200', '5', 'true', 'all-monitored', '0', '0'],
+      ['Hồ Chí Minh', '79', '3', '0', '0', '1', '-100', '5', 'false', 'behind', '2', '0'],
     ])
     const summary = await csv('/api/v1/reports/coverage?period=2025&format=csv')
     expect(summary.rows[0]?.slice(0, 3)).toEqual(['period', 'periodStart', 'periodEnd'])
@@ -264,9 +268,9 @@ describe.each(stores)('GET /api/v1/reports/coverage on $name', ({ influxUrl }) =
     const shortfalls = await csv('/api/v1/reports/coverage?period=2025&format=csv&table=shortfalls')
     expect(shortfalls.rows.map((r) => [r[0], r[4], r[5]])).toEqual([
       ['facilityId', 'factor', 'reason'],
-      ['bd-1', 'dust.total', 'no-sensor'],
-      ['bd-2', 'gas.co', 'calibration-overdue'],
-      ['bd-3', 'noise', 'low-coverage'],
+      ['hcm-1', 'dust.total', 'no-sensor'],
+      ['hcm-2', 'gas.co', 'calibration-overdue'],
+      ['hcm-3', 'noise', 'low-coverage'],
     ])
     const sectors = await csv('/api/v1/reports/coverage?period=2025&format=csv&table=sectors')
     expect(sectors.rows).toHaveLength(4)
@@ -285,7 +289,7 @@ describe.each(stores)('GET /api/v1/reports/coverage on $name', ({ influxUrl }) =
     ['period=2025-Q5', /period "2025-Q5" is not a year/],
     ['period=2025-13', /is not a year/],
     ['', /period/],
-    ['period=2025&table=facilities', /table/],
+    ['period=2025&table=everything', /table/],
     ['period=2025&minCoverage=2', /minCoverage/],
     ['period=2099', /period 2099 has not started yet/],
   ])('refuses %j with 400 and says why', async (query, message) => {

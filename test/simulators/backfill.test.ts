@@ -7,6 +7,7 @@ import { coverageReport } from '../../core/coverage/evaluate.ts'
 import { parsePeriod } from '../../core/coverage/period.ts'
 import { DEFAULT_COVERAGE_RULES } from '../../core/coverage/rules.ts'
 import { workingWeights } from '../../core/coverage/working-hours.ts'
+import { resolveProvince } from '../../core/provinces/index.ts'
 import { openSqliteRegistry } from '../../registry/sqlite/registry.ts'
 import { backfillAlerts, backfillReadings, planBackfill, runBackfill } from '../../simulators/backfill.ts'
 import { progressLine, runBackfillCli } from '../../simulators/backfill-cli.ts'
@@ -27,10 +28,12 @@ describe('planBackfill', () => {
     expect(planBackfill({ ...options, seed: 8 })).not.toEqual(plan)
   })
 
-  it('spreads facilities over every sector and many provinces, with ids apart from the demo', () => {
+  it('spreads facilities over every sector and many of the 34 provinces, with ids apart from the demo', () => {
     expect(plan[0]?.facility.id).toBe('bf-0001')
     expect(new Set(plan.map((p) => p.facility.sector))).toEqual(new Set(SECTOR_IDS))
-    expect(new Set(plan.map((p) => p.facility.province)).size).toBeGreaterThan(15)
+    const provinces = new Set(plan.map((p) => p.facility.province))
+    expect(provinces.size).toBeGreaterThan(15)
+    for (const province of provinces) expect(resolveProvince(province)?.matchedBy).toBe('current')
     expect(planBackfill({ ...options, facilities: 2, prefix: 'x' }).map((p) => p.facility.id)).toEqual([
       'x-0001',
       'x-0002',
@@ -165,6 +168,11 @@ describe('runBackfill', () => {
     expect(report.exceedances.length).toBeGreaterThan(0)
     const codes = new Set(report.shortfalls.flatMap((s) => s.reasons.map((r) => r.code)))
     expect(codes).toContain('no-sensor')
+    // Campaigns count facilities beside the sensors; alarms in zones give workers to examine.
+    expect(result.campaigns).toBeGreaterThan(0)
+    expect(report.monitoredBySource.campaign + report.monitoredBySource.both).toBeGreaterThan(0)
+    expect(report.exposedWorkers).toBeGreaterThan(0)
+    expect(report.facilitiesRegisteredLater).toBe(0)
 
     // Again with the same options: the registry is updated in place.
     await runBackfill({ years: 1, facilities: 16, seed: 3, until, registry, store })
@@ -190,8 +198,13 @@ describe('quantrac backfill', () => {
 
   it('draws a progress bar', () => {
     expect(
-      progressLine({ facilitiesDone: 100, facilities: 200, readings: 3_200_000, alerts: 150 }, 12_000),
-    ).toBe('[###############---------------]  50% 100/200 facilities · 3.2M readings · 150 alerts · 12 s')
+      progressLine(
+        { facilitiesDone: 100, facilities: 200, readings: 3_200_000, alerts: 150, campaigns: 40 },
+        12_000,
+      ),
+    ).toBe(
+      '[###############---------------]  50% 100/200 facilities · 3.2M readings · 150 alerts · 40 campaigns · 12 s',
+    )
   })
 
   it('refuses bad arguments with exit code 2', async () => {

@@ -30,7 +30,7 @@ describe('demoFleet', () => {
   it('is a garment factory, a coal mine and a construction site with four sensors each', () => {
     const fleet = demoFleet()
     expect(fleet.facilities.map((f) => f.sector)).toEqual(['garment', 'coal-mining', 'construction'])
-    expect(fleet.facilities.map((f) => f.province)).toEqual(['Bình Dương', 'Quảng Ninh', 'Hà Nội'])
+    expect(fleet.facilities.map((f) => f.province)).toEqual(['Hồ Chí Minh', 'Quảng Ninh', 'Hà Nội'])
     expect(fleet.facilities.every((f) => f.sensors.length === 4)).toBe(true)
     expectWellFormed(fleet)
   })

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod'
-import { ConflictError, NotFoundError } from '../../../registry/errors.ts'
+import { ConflictError, InvalidValueError, NotFoundError } from '../../../registry/errors.ts'
 import { StoreUnavailableError } from '../../../store/errors.ts'
 import { errorBody } from '../../http-errors.ts'
 
@@ -25,6 +25,7 @@ export default fp(
       }
       if (err instanceof NotFoundError) return reply.code(404).send(errorBody(404, err.message))
       if (err instanceof ConflictError) return reply.code(409).send(errorBody(409, err.message))
+      if (err instanceof InvalidValueError) return reply.code(400).send(errorBody(400, err.message))
       if (err instanceof StoreUnavailableError) {
         // Worth saying: the caller can try again, and the operator knows where to look (GET /health).
         request.log.warn({ err }, 'time-series store unavailable')

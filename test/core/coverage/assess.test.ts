@@ -41,9 +41,24 @@ describe('assessFacility', () => {
     const result = assess([noise, dust], { 'n1/noise': share(0.6), 'd1/dust.total': all })
     expect(result).toMatchObject({ hazardous: true, monitored: true, reasons: [] })
     expect(result.factors).toEqual([
-      { factor: 'noise', covered: true, coverage: 0.6, sensorId: 'n1' },
-      { factor: 'dust.total', covered: true, coverage: 1, sensorId: 'd1' },
+      {
+        factor: 'noise',
+        covered: true,
+        coverage: 0.6,
+        sensorId: 'n1',
+        sources: ['continuous'],
+        campaignIds: [],
+      },
+      {
+        factor: 'dust.total',
+        covered: true,
+        coverage: 1,
+        sensorId: 'd1',
+        sources: ['continuous'],
+        campaignIds: [],
+      },
     ])
+    expect(result.sources).toEqual(['continuous'])
   })
 
   it('leaves a facility without hazards out of the base', () => {
@@ -52,6 +67,7 @@ describe('assessFacility', () => {
       hazardous: false,
       monitored: false,
       factors: [],
+      sources: [],
       reasons: [],
     })
   })

@@ -14,16 +14,18 @@ import { DEFAULT_SHIFT_PATTERN } from '../../../core/shifts.ts'
  * | A2       | Hà Nội     | garment | noise, dust.total | dust: no sensor       | dust: no sensor               |
  * | A3       | Hà Nội     | cement  | noise           | no data                 | 90 %  monitored               |
  * | A4       | Hà Nội     | cement  | (none)          | outside the base        | outside the base              |
- * | B1       | Bình Dương | garment | noise           | 90 %  monitored         | 43 %  low coverage            |
- * | B2       | Bình Dương | cement  | gas.co          | 90 %  monitored         | 90 % but calibration due 2025-06-30: overdue |
- * | B3       | Bình Dương | steel   | noise           | no data                 | every hour of its one 07:00 shift: monitored |
- * | B4       | Bình Dương | steel   | noise           | sensor, no data         | sensor, no data               |
+ * | B1       | Hồ Chí Minh | garment | noise           | 90 %  monitored         | 43 %  low coverage            |
+ * | B2       | Hồ Chí Minh | cement  | gas.co          | 90 %  monitored         | 90 % but calibration due 2025-06-30: overdue |
+ * | B3       | Hồ Chí Minh | steel   | noise           | no data                 | every hour of its one 07:00 shift: monitored |
+ * | B4       | Hồ Chí Minh | steel   | noise           | sensor, no data         | sensor, no data               |
  *
  * 2024: A1, B1, B2 monitored (3 of 7). 2025: A1, A3, B3 monitored (3 of 7): growth 0 %, behind, needs
- * ceil(3 × 1.05) = 4, one more. Hà Nội 1 → 2 (+100 %, on track); Bình Dương 2 → 1 (−50 %, needs 3 − 1 = 2).
+ * ceil(3 × 1.05) = 4, one more. Hà Nội 1 → 2 (+100 %, on track); Hồ Chí Minh 2 → 1 (−50 %, needs 3 − 1 = 2).
  * garment 2 → 1 (needs 3 − 1 = 2), cement 1 → 1 (needs 1), steel 0 → 1 (on track from zero).
  */
 export const ONE_SHIFT = { starts: ['07:00'], utcOffsetMinutes: 420 } as const
+
+const CODES: Record<string, string> = { 'Hà Nội': '01', 'Hồ Chí Minh': '79' }
 
 function facility(
   id: string,
@@ -32,7 +34,7 @@ function facility(
   hazards: FactorId[],
   shifts = DEFAULT_SHIFT_PATTERN,
 ): CoverageFacility {
-  return { id, name: `Facility ${id}`, province, sector, hazards, shifts }
+  return { id, name: `Facility ${id}`, province, provinceCode: CODES[province], sector, hazards, shifts }
 }
 
 export const FACILITIES: CoverageFacility[] = [
@@ -40,10 +42,10 @@ export const FACILITIES: CoverageFacility[] = [
   facility('A2', 'Hà Nội', 'garment', ['noise', 'dust.total']),
   facility('A3', 'Hà Nội', 'cement', ['noise']),
   facility('A4', 'Hà Nội', 'cement', []),
-  facility('B1', 'Bình Dương', 'garment', ['noise']),
-  facility('B2', 'Bình Dương', 'cement', ['gas.co']),
-  facility('B3', 'Bình Dương', 'steel', ['noise'], ONE_SHIFT),
-  facility('B4', 'Bình Dương', 'steel', ['noise']),
+  facility('B1', 'Hồ Chí Minh', 'garment', ['noise']),
+  facility('B2', 'Hồ Chí Minh', 'cement', ['gas.co']),
+  facility('B3', 'Hồ Chí Minh', 'steel', ['noise'], ONE_SHIFT),
+  facility('B4', 'Hồ Chí Minh', 'steel', ['noise']),
 ]
 
 export const CALIBRATION_DUE_B2 = Date.parse('2025-06-30T00:00:00+07:00')
@@ -90,6 +92,7 @@ const at = (local: string) => Date.parse(`${local}+07:00`)
 export const ALERTS: (ReportAlert & { note: string })[] = [
   {
     facilityId: 'A1',
+    sensorId: 'A1-s1',
     factor: 'noise',
     kind: 'twa',
     level: 'alarm',
@@ -98,6 +101,7 @@ export const ALERTS: (ReportAlert & { note: string })[] = [
   },
   {
     facilityId: 'A1',
+    sensorId: 'A1-s1',
     factor: 'noise',
     kind: 'twa',
     level: 'critical',
@@ -106,6 +110,7 @@ export const ALERTS: (ReportAlert & { note: string })[] = [
   },
   {
     facilityId: 'B1',
+    sensorId: 'B1-s1',
     factor: 'noise',
     kind: 'stel',
     level: 'critical',
@@ -114,6 +119,7 @@ export const ALERTS: (ReportAlert & { note: string })[] = [
   },
   {
     facilityId: 'B2',
+    sensorId: 'B2-s1',
     factor: 'gas.co',
     kind: 'stel',
     level: 'alarm',
@@ -122,6 +128,7 @@ export const ALERTS: (ReportAlert & { note: string })[] = [
   },
   {
     facilityId: 'B2',
+    sensorId: 'B2-s1',
     factor: 'gas.co',
     kind: 'twa',
     level: 'alarm',
@@ -130,6 +137,7 @@ export const ALERTS: (ReportAlert & { note: string })[] = [
   },
   {
     facilityId: 'A3',
+    sensorId: 'A3-s1',
     factor: 'noise',
     kind: 'twa',
     level: 'warning',
@@ -138,6 +146,7 @@ export const ALERTS: (ReportAlert & { note: string })[] = [
   },
   {
     facilityId: 'A1',
+    sensorId: 'A1-s1',
     factor: 'noise',
     kind: 'ceiling',
     level: 'alarm',
@@ -146,6 +155,7 @@ export const ALERTS: (ReportAlert & { note: string })[] = [
   },
   {
     facilityId: 'B3',
+    sensorId: 'B3-s1',
     factor: 'noise',
     kind: 'twa',
     level: 'alarm',
@@ -154,6 +164,7 @@ export const ALERTS: (ReportAlert & { note: string })[] = [
   },
   {
     facilityId: 'B3',
+    sensorId: 'B3-s1',
     factor: 'noise',
     kind: 'twa',
     level: 'alarm',
@@ -162,6 +173,7 @@ export const ALERTS: (ReportAlert & { note: string })[] = [
   },
   {
     facilityId: 'Z9',
+    sensorId: 'Z9-s1',
     factor: 'noise',
     kind: 'twa',
     level: 'alarm',

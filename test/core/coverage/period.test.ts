@@ -6,6 +6,8 @@ const vn = (local: string) => Date.parse(`${local}+07:00`)
 describe('parsePeriod', () => {
   it.each([
     ['2025', 'year', 12, '2025-01-01T00:00:00', '2026-01-01T00:00:00'],
+    ['2025-H1', 'half', 6, '2025-01-01T00:00:00', '2025-07-01T00:00:00'],
+    ['2025-H2', 'half', 6, '2025-07-01T00:00:00', '2026-01-01T00:00:00'],
     ['2025-Q1', 'quarter', 3, '2025-01-01T00:00:00', '2025-04-01T00:00:00'],
     ['2025-Q3', 'quarter', 3, '2025-07-01T00:00:00', '2025-10-01T00:00:00'],
     ['2025-Q4', 'quarter', 3, '2025-10-01T00:00:00', '2026-01-01T00:00:00'],
@@ -17,13 +19,25 @@ describe('parsePeriod', () => {
     expect(period).toMatchObject({ label: text, kind, months, start: vn(start), end: vn(end) })
   })
 
-  it.each(['2025-Q5', '2025-Q0', '2025-13', '2025-00', '2025-7', '25', '2025-q3', '2025-W01', '', 'x'])(
-    'refuses %j and says what it expected',
-    (text) => {
-      expect(() => parsePeriod(text)).toThrow(PeriodError)
-      expect(() => parsePeriod(text)).toThrow(/year \(2025\), a quarter \(2025-Q1 to 2025-Q4\) or a month/)
-    },
-  )
+  it.each([
+    '2025-Q5',
+    '2025-Q0',
+    '2025-H3',
+    '2025-H0',
+    '2025-13',
+    '2025-00',
+    '2025-7',
+    '25',
+    '2025-q3',
+    '2025-W01',
+    '',
+    'x',
+  ])('refuses %j and says what it expected', (text) => {
+    expect(() => parsePeriod(text)).toThrow(PeriodError)
+    expect(() => parsePeriod(text)).toThrow(
+      /year \(2025\), a half-year \(2025-H1, 2025-H2\), a quarter \(2025-Q1 to 2025-Q4\) or a month/,
+    )
+  })
 
   it('refuses years outside 2000–2100', () => {
     expect(() => parsePeriod('1999')).toThrow(/from 2000 to 2100/)
@@ -34,6 +48,8 @@ describe('parsePeriod', () => {
 describe('previousPeriod', () => {
   it.each([
     ['2025', '2024'],
+    ['2025-H2', '2025-H1'],
+    ['2025-H1', '2024-H2'],
     ['2025-Q3', '2025-Q2'],
     ['2025-Q1', '2024-Q4'],
     ['2025-07', '2025-06'],

@@ -67,19 +67,8 @@ describe('the coverage report on the hand-counted fixture (see fixture.ts)', () 
   it('tallies provinces', () => {
     expect(result.byProvince).toEqual([
       {
-        name: 'Bình Dương',
-        hazardousFacilities: 4,
-        monitoredFacilities: 1,
-        monitoredShare: 0.25,
-        previousMonitoredFacilities: 2,
-        growthPercent: -50,
-        targetPercent: 5,
-        onTrack: false,
-        verdict: 'behind',
-        facilitiesNeededForTarget: 2,
-      },
-      {
         name: 'Hà Nội',
+        code: '01',
         hazardousFacilities: 3,
         monitoredFacilities: 2,
         monitoredShare: 0.6667,
@@ -89,6 +78,21 @@ describe('the coverage report on the hand-counted fixture (see fixture.ts)', () 
         onTrack: true,
         verdict: 'on-track',
         facilitiesNeededForTarget: 0,
+        exposedWorkers: 0,
+      },
+      {
+        name: 'Hồ Chí Minh',
+        code: '79',
+        hazardousFacilities: 4,
+        monitoredFacilities: 1,
+        monitoredShare: 0.25,
+        previousMonitoredFacilities: 2,
+        growthPercent: -50,
+        targetPercent: 5,
+        onTrack: false,
+        verdict: 'behind',
+        facilitiesNeededForTarget: 2,
+        exposedWorkers: 0,
       },
     ])
   })
@@ -116,20 +120,20 @@ describe('the coverage report on the hand-counted fixture (see fixture.ts)', () 
       s.reasons.map((r) => `${r.factor}: ${r.code}`),
     ])
     expect(reasons).toEqual([
+      ['A2', ['dust.total: no-sensor']],
       ['B1', ['noise: low-coverage']],
       ['B2', ['gas.co: calibration-overdue']],
       ['B4', ['noise: no-data']],
-      ['A2', ['dust.total: no-sensor']],
     ])
-    const b1 = result.shortfalls[0]!
+    const b1 = result.shortfalls[1]!
     expect(b1).toMatchObject({
       name: 'Facility B1',
-      province: 'Bình Dương',
+      province: 'Hồ Chí Minh',
       sector: 'garment',
       hazards: ['noise'],
     })
     expect(b1.reasons[0]?.message).toBe('noise coverage 43 % < 60 % of working hours (best: B1-s1)')
-    expect(result.shortfalls[1]?.reasons[0]?.calibrationDue).toBe(CALIBRATION_DUE_B2)
+    expect(result.shortfalls[2]?.reasons[0]?.calibrationDue).toBe(CALIBRATION_DUE_B2)
   })
 
   it('counts facilities with TWA or STEL alarms by factor in the period only', () => {
@@ -162,6 +166,11 @@ describe('the coverage report on the hand-counted fixture (see fixture.ts)', () 
         'facilitiesNeededForTarget',
         'facilitiesWithoutHazards',
         'facilitiesWithExceedances',
+        'monitoredByContinuous',
+        'monitoredByCampaign',
+        'monitoredByBoth',
+        'facilitiesRegisteredLater',
+        'exposedWorkers',
       ],
       [
         '2025',
@@ -183,10 +192,16 @@ describe('the coverage report on the hand-counted fixture (see fixture.ts)', () 
         1,
         1,
         3,
+        3,
+        0,
+        0,
+        0,
+        0,
       ],
     ])
     expect(reportTable(result, 'provinces')[0]).toEqual([
       'province',
+      'code',
       'hazardousFacilities',
       'monitoredFacilities',
       'monitoredShare',
@@ -196,9 +211,11 @@ describe('the coverage report on the hand-counted fixture (see fixture.ts)', () 
       'onTrack',
       'verdict',
       'facilitiesNeededForTarget',
+      'exposedWorkers',
     ])
-    expect(reportTable(result, 'provinces')[1]).toEqual([
-      'Bình Dương',
+    expect(reportTable(result, 'provinces')[2]).toEqual([
+      'Hồ Chí Minh',
+      '79',
       4,
       1,
       0.25,
@@ -208,14 +225,27 @@ describe('the coverage report on the hand-counted fixture (see fixture.ts)', () 
       'false',
       'behind',
       2,
+      0,
     ])
-    expect(reportTable(result, 'sectors')[3]).toEqual(['steel', 2, 1, 0.5, 0, '', 5, 'true', 'on-track', 0])
+    expect(reportTable(result, 'sectors')[3]).toEqual([
+      'steel',
+      2,
+      1,
+      0.5,
+      0,
+      '',
+      5,
+      'true',
+      'on-track',
+      0,
+      0,
+    ])
     const shortfalls = reportTable(result, 'shortfalls')
     expect(shortfalls).toHaveLength(5)
-    expect(shortfalls[1]).toEqual([
+    expect(shortfalls[2]).toEqual([
       'B1',
       'Facility B1',
-      'Bình Dương',
+      'Hồ Chí Minh',
       'garment',
       'noise',
       'low-coverage',
@@ -225,7 +255,7 @@ describe('the coverage report on the hand-counted fixture (see fixture.ts)', () 
       undefined,
       'noise coverage 43 % < 60 % of working hours (best: B1-s1)',
     ])
-    expect(shortfalls[2]?.[9]).toBe('2025-06-29T17:00:00.000Z')
+    expect(shortfalls[3]?.[9]).toBe('2025-06-29T17:00:00.000Z')
     expect(reportTable(result, 'exceedances')).toEqual([
       ['factor', 'facilities', 'twaAlerts', 'stelAlerts', 'facilityIds'],
       ['noise', 2, 2, 1, 'A1;B1'],

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { resolveProvince } from '../../../../../core/provinces/index.ts'
 import { facilityChangeTopic } from '../../../../../core/topics.ts'
 import type { Facility } from '../../../../../registry/types.ts'
 import { ADMINS, MAINTAINERS, READERS, reachableFacility, scopeOf } from '../../../../access.ts'
 import { parseCsv } from '../../../../csv.ts'
 import { badRequest } from '../../../../http-errors.ts'
-import { errorSchema, idSchema, pageQuerySchema, pageSchema } from '../common-schemas.ts'
+import { errorSchema, idSchema, isoTime, pageQuerySchema, pageSchema } from '../common-schemas.ts'
 import { assertVariantOf, assertVariantsFitProfile } from '../limit-variants.ts'
 import { sensorResponse } from '../sensors/index.ts'
 import { sensorSchema } from '../sensors/schema.ts'
@@ -15,6 +16,8 @@ import {
   facilityInputSchema,
   facilityPatchSchema,
   facilitySchema,
+  facilityWriteSchema,
+  provinceInputSchema,
   zoneInputSchema,
   zoneSchema,
 } from './schema.ts'
@@ -25,6 +28,16 @@ function facilityChange(facilityId: string, before?: Facility, after?: Facility)
   return { facilityId, target: { type: 'facility' as const, id: facilityId }, before, after }
 }
 const MAX_CSV_BYTES = 5 * 1024 * 1024
+
+export function facilityResponse(facility: Facility): z.input<typeof facilitySchema> {
+  return { ...facility, registeredAt: isoTime(facility.registeredAt) }
+}
+
+/** What the registry will read into a province as given, when the caller should hear of it. */
+function provinceNotes(given: string | undefined): string[] | undefined {
+  const note = given === undefined ? undefined : resolveProvince(given)?.note
+  return note === undefined ? undefined : [note]
+}
 
 const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.addContentTypeParser(
@@ -46,13 +59,21 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
         tags: ['facilities'],
         summary: 'List the facilities this key reaches',
         querystring: pageQuerySchema.extend({
-          province: z.string().max(100).optional(),
+          province: provinceInputSchema.optional(),
           sector: z.string().max(100).optional(),
         }),
-        response: { 200: pageSchema(facilitySchema) },
+        response: { 200: pageSchema(facilitySchema), 400: errorSchema },
       },
     },
-    async (request) => fastify.registry.listFacilities({ ...request.query, ids: scopeOf(request.principal) }),
+    async (request) => {
+      const { province, ...query } = request.query
+      const page = await fastify.registry.listFacilities({
+        ...query,
+        provinceCode: province === undefined ? undefined : resolveProvince(province)?.province.code,
+        ids: scopeOf(request.principal),
+      })
+      return { ...page, items: page.items.map(facilityResponse) }
+    },
   )
 
   fastify.post(
@@ -63,14 +84,16 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
         tags: ['facilities'],
         summary: 'Register a facility',
         body: facilityInputSchema,
-        response: { 201: facilitySchema, 404: errorSchema, 409: errorSchema },
+        response: { 201: facilityWriteSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema },
       },
     },
     async (request, reply) => {
       const facility = await fastify.registry.createFacility(request.body)
       await request.recordChange(facilityChange(facility.id, undefined, facility))
       await announce(facility.id)
-      return reply.code(201).send(facility)
+      return reply
+        .code(201)
+        .send({ ...facilityResponse(facility), notes: provinceNotes(request.body.province) })
     },
   )
 
@@ -81,9 +104,29 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
       schema: {
         tags: ['facilities'],
         summary: 'Create or update facilities from CSV (Content-Type: text/csv); all lines or none',
-        description: `Header: ${FACILITY_CSV_COLUMNS.join(',')}. Lists in a cell (hazards, shifts, contractorIds) are separated by semicolons.`,
+        description:
+          `Header: ${FACILITY_CSV_COLUMNS.join(',')}. Lists in a cell (hazards, shifts, contractorIds) are separated by semicolons. ` +
+          'A province may be a unit before 2025-07-01: it is mapped to its current unit and listed in `mapped`.',
         body: z.string().max(MAX_CSV_BYTES),
-        response: { 200: z.object({ imported: z.number().int() }), 400: errorSchema },
+        response: {
+          200: z.object({
+            imported: z.number().int(),
+            mapped: z
+              .array(
+                z.object({
+                  line: z.number().int(),
+                  id: z.string(),
+                  given: z.string(),
+                  province: z.string(),
+                  provinceCode: z.string(),
+                  formerProvince: z.string().optional(),
+                  note: z.string(),
+                }),
+              )
+              .describe('Lines whose province was read as another name: an old unit mapped, say'),
+          }),
+          400: errorSchema,
+        },
       },
     },
     async (request) => {
@@ -122,7 +165,25 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
         await request.recordChange(facilityChange(facility.id, before, after))
       }
       for (const facility of facilities) await announce(facility.id)
-      return { imported: facilities.length }
+      const mapped = facilities.flatMap((facility, index) => {
+        const match = resolveProvince(facility.province)
+        if (match?.note === undefined) return []
+        return [
+          {
+            line: index + 2,
+            id: facility.id,
+            given: facility.province,
+            province: match.province.name,
+            provinceCode: match.province.code,
+            formerProvince: match.former?.name,
+            note: match.note,
+          },
+        ]
+      })
+      if (mapped.length > 0) {
+        request.log.warn({ mapped: mapped.length }, 'facilities imported with provinces read as other names')
+      }
+      return { imported: facilities.length, mapped }
     },
   )
 
@@ -137,7 +198,8 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
         response: { 200: facilitySchema, 403: errorSchema, 404: errorSchema },
       },
     },
-    async (request) => reachableFacility(fastify.registry, request.principal, request.params.facilityId),
+    async (request) =>
+      facilityResponse(await reachableFacility(fastify.registry, request.principal, request.params.facilityId)),
   )
 
   fastify.patch(
@@ -149,7 +211,7 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
         summary: 'Change a facility: only the fields given',
         params: facilityParams,
         body: facilityPatchSchema,
-        response: { 200: facilitySchema, 404: errorSchema, 409: errorSchema },
+        response: { 200: facilityWriteSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema },
       },
     },
     async (request) => {
@@ -161,7 +223,7 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
       const after = await fastify.registry.updateFacility(facilityId, request.body)
       await request.recordChange(facilityChange(facilityId, before, after))
       await announce(facilityId)
-      return after
+      return { ...facilityResponse(after), notes: provinceNotes(request.body.province) }
     },
   )
 

@@ -4,6 +4,7 @@ import { coverageReport, PeriodNotStartedError } from '../../../../../core/cover
 import type { CoverageReport } from '../../../../../core/coverage/report.ts'
 import { type CoverageRules, coverageRules } from '../../../../../core/coverage/rules.ts'
 import { reportTable } from '../../../../../core/coverage/tables.ts'
+import { resolveProvince } from '../../../../../core/provinces/index.ts'
 import type { Role } from '../../../../../registry/types.ts'
 import { scopeOf } from '../../../../access.ts'
 import { csvDocument } from '../../../../csv.ts'
@@ -30,7 +31,7 @@ const iso = (time: number) => new Date(time).toISOString()
 
 function reportResponse(
   report: CoverageReport,
-  filters: { province?: string; sector?: string },
+  filters: { province?: string; provinceCode?: string; sector?: string; notes?: string[] },
 ): z.input<typeof coverageReportSchema> {
   return {
     ...report,
@@ -102,24 +103,37 @@ const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (fastify,
       },
     },
     async (request, reply) => {
-      const { period, province, sector, format, table, minCoverage } = request.query
+      const { period, sector, format, table, minCoverage } = request.query
       const rules = minCoverage === undefined ? baseRules : coverageRules({ ...baseRules, minCoverage })
       const asOf = now()
       const ids = scopeOf(request.principal)
-      const key = JSON.stringify([period.label, province, sector, ids, rules, Math.floor(asOf / 3_600_000)])
+      const match = request.query.province === undefined ? undefined : resolveProvince(request.query.province)
+      const provinceCode = match?.province.code
+      const key = JSON.stringify([
+        period.label,
+        provinceCode,
+        sector,
+        ids,
+        rules,
+        Math.floor(asOf / 3_600_000),
+      ])
       let report: CoverageReport
       try {
         report = await cachedReport(key, async () => {
-          const inputs = await gatherCoverage(fastify, { period, asOf, ids, province, sector })
+          const inputs = await gatherCoverage(fastify, { period, asOf, ids, provinceCode, sector })
           return coverageReport({ period, asOf, rules, ...inputs })
         })
       } catch (err) {
         if (err instanceof PeriodNotStartedError) throw badRequest(err.message)
         throw err
       }
-      if (!wantsCsv(format, request.headers.accept)) return reportResponse(report, { province, sector })
+      const province = match?.province.name
+      if (!wantsCsv(format, request.headers.accept)) {
+        const notes = match?.note === undefined ? undefined : [match.note]
+        return reportResponse(report, { province, provinceCode, sector, notes })
+      }
 
-      const filename = ['coverage', period.label, province, sector, table]
+      const filename = ['coverage', period.label, provinceCode, sector, table]
         .filter((part) => part !== undefined)
         .join('-')
         .replace(/[^\w.-]+/g, '_')
