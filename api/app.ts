@@ -17,12 +17,15 @@ import socketIo from './plugins/external/socket-io.ts'
 import swagger from './plugins/external/swagger.ts'
 import alertRoutes from './routes/api/v1/alerts/index.ts'
 import auditRoutes from './routes/api/v1/audit/index.ts'
+import campaignRoutes from './routes/api/v1/campaigns/index.ts'
 import exposureRoutes from './routes/api/v1/exposures/index.ts'
 import facilityRoutes from './routes/api/v1/facilities/index.ts'
 import keyRoutes from './routes/api/v1/keys/index.ts'
 import organisationRoutes from './routes/api/v1/organisations/index.ts'
+import provinceRoutes from './routes/api/v1/provinces/index.ts'
 import readingRoutes from './routes/api/v1/readings/index.ts'
 import reportRoutes from './routes/api/v1/reports/index.ts'
+import provincialRoutes from './routes/api/v1/reports/provincial.ts'
 import sensorRoutes from './routes/api/v1/sensors/index.ts'
 import sensorReadingRoutes from './routes/api/v1/sensors/readings.ts'
 import sensorRejectionRoutes from './routes/api/v1/sensors/rejections.ts'
@@ -77,5 +80,8 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(keyRoutes, { prefix: '/api/v1/keys' })
   await fastify.register(auditRoutes, { prefix: '/api/v1/audit' })
   await fastify.register(reportRoutes, { prefix: '/api/v1/reports' })
+  await fastify.register(provincialRoutes, { prefix: '/api/v1/reports' })
+  await fastify.register(campaignRoutes, { prefix: '/api/v1/campaigns' })
+  await fastify.register(provinceRoutes, { prefix: '/api/v1/provinces' })
   await fastify.register(liveUi)
 }

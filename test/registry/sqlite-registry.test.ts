@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Alert } from '../../core/alerts.ts'
-import { ConflictError, NotFoundError } from '../../registry/errors.ts'
+import { ConflictError, InvalidValueError, NotFoundError } from '../../registry/errors.ts'
 import { openSqliteRegistry } from '../../registry/sqlite/registry.ts'
 import { migrate } from '../../store/sqlite/database.ts'
 import { testFacility } from '../support/platform.ts'
@@ -355,5 +355,90 @@ describe('the SQLite registry', () => {
 
   it('treats ids with SQL in them as plain values', async () => {
     expect(await registry.getFacility("x' OR '1'='1")).toBeUndefined()
+  })
+
+  it('keeps the current unit of a province, with the former one it was given by', async () => {
+    const facility = await registry.createFacility(testFacility('f', { province: 'Nam Định' }))
+    expect(facility).toMatchObject({ province: 'Ninh Bình', provinceCode: '37', formerProvince: 'Nam Định' })
+    await expect(registry.createFacility(testFacility('g', { province: 'Nowhere' }))).rejects.toBeInstanceOf(
+      InvalidValueError,
+    )
+  })
+
+  it('keeps a registration date across upserts that give none, and dates a new facility now', async () => {
+    const before = Date.now()
+    const created = await registry.upsertFacility(testFacility('f'))
+    expect(created.registeredAt).toBeGreaterThanOrEqual(before)
+    await registry.upsertFacility(testFacility('f', { registeredAt: 1000 }))
+    await registry.upsertFacility(testFacility('f', { name: 'renamed' }))
+    expect((await registry.getFacility('f'))?.registeredAt).toBe(1000)
+  })
+
+  it('maps the provinces of facilities written before they were checked, when it opens', async () => {
+    await registry.createFacility(testFacility('old', { province: 'Hà Nội' }))
+    registry.close()
+    const db = new DatabaseSync(join(dir, 'registry.sqlite'))
+    db.prepare("UPDATE facility SET province = 'Bà Rịa - Vũng Tàu', province_code = NULL").run()
+    db.prepare(
+      `INSERT INTO facility (id, name, province, sector, profile, shifts) VALUES ('odd', 'Odd', 'Mars', 'x', 'qcvn', '{"starts":["07:00"],"utcOffsetMinutes":420}')`,
+    ).run()
+    db.close()
+    registry = openSqliteRegistry(join(dir, 'registry.sqlite'))
+    expect(await registry.getFacility('old')).toMatchObject({
+      province: 'Hồ Chí Minh',
+      provinceCode: '79',
+      formerProvince: 'Bà Rịa - Vũng Tàu',
+    })
+    // A name that fits no unit is kept as it was, without a code, and counted in every period.
+    expect(await registry.getFacility('odd')).toMatchObject({ province: 'Mars', provinceCode: '' })
+    expect((await registry.getFacility('odd'))?.registeredAt).toBeUndefined()
+  })
+
+  it('keeps the workers of a zone, and refuses a zone of another facility', async () => {
+    await registry.createFacility(testFacility('f'))
+    await registry.createFacility(testFacility('g'))
+    await registry.createZone({ id: 'z', facilityId: 'f', name: 'Mill', workers: 12 })
+    await registry.setZoneWorkers('f', 'z', 40)
+    expect(await registry.listZones('f')).toEqual([{ id: 'z', facilityId: 'f', name: 'Mill', workers: 40 }])
+    await registry.setZoneWorkers('f', 'z', undefined)
+    expect((await registry.listZones('f'))[0]?.workers).toBeUndefined()
+    await expect(registry.setZoneWorkers('g', 'z', 1)).rejects.toBeInstanceOf(NotFoundError)
+  })
+
+  it('records campaigns all or none, lists them by the day they count and deletes them', async () => {
+    await registry.createOrganisation({ id: 'ctv', name: 'C', kind: 'contractor' })
+    await registry.createFacility(testFacility('f'))
+    await registry.createZone({ id: 'z', facilityId: 'f', name: 'Mill' })
+    const campaign = (id: string, endedOn: string, zoneId = 'z') => ({
+      id,
+      facilityId: 'f',
+      organisationId: 'ctv',
+      declaration: { reference: '1/CB', publishedBy: 'Sở Y tế Hà Nội' },
+      startedOn: endedOn,
+      endedOn,
+      measurements: [
+        { zoneId, factor: 'noise' as const, samples: 2, samplesOverLimit: 1, values: [80, 90], unit: 'dBA' },
+      ],
+      recordedAt: 5,
+      recordedBy: 'An',
+    })
+    await expect(
+      registry.createCampaigns([campaign('a', '2025-01-01'), campaign('b', '2025-02-01', 'missing')]),
+    ).rejects.toBeInstanceOf(NotFoundError)
+    expect((await registry.listCampaigns({ limit: 10, offset: 0 })).total).toBe(0)
+    await registry.createCampaigns([campaign('a', '2025-01-01'), campaign('b', '2026-02-01')])
+    expect(await registry.getCampaign('a')).toEqual(campaign('a', '2025-01-01'))
+    const in2025 = await registry.listCampaigns({
+      limit: 10,
+      offset: 0,
+      countsFrom: Date.parse('2025-01-01T00:00:00+07:00'),
+      countsBefore: Date.parse('2026-01-01T00:00:00+07:00'),
+    })
+    expect(in2025.items.map((c) => c.id)).toEqual(['a'])
+    await expect(registry.createCampaigns([campaign('a', '2025-01-01')])).rejects.toBeInstanceOf(
+      ConflictError,
+    )
+    expect(await registry.deleteCampaign('a')).toBe(true)
+    expect(await registry.deleteCampaign('a')).toBe(false)
   })
 })

@@ -10,6 +10,7 @@ import { scopeOf } from '../../../../access.ts'
 import { csvDocument } from '../../../../csv.ts'
 import { badRequest } from '../../../../http-errors.ts'
 import { errorSchema } from '../common-schemas.ts'
+import { reportCache } from './cache.ts'
 import { gatherCoverage } from './gather.ts'
 import { coverageQuerySchema, coverageReportSchema } from './schema.ts'
 
@@ -24,8 +25,6 @@ export interface ReportRoutesOptions {
   /** How long a computed report is reused: the page and its CSV downloads ask for the same one. */
   cacheMs?: number
 }
-
-const CACHE_ENTRIES = 32
 
 const iso = (time: number) => new Date(time).toISOString()
 
@@ -62,26 +61,8 @@ function wantsCsv(format: 'json' | 'csv' | undefined, accept: string | undefined
 const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (fastify, options) => {
   const baseRules = coverageRules(options.rules)
   const now = options.now ?? Date.now
-  const cacheMs = options.cacheMs ?? 5 * 60_000
-  /**
-   * Reports by query and hour: reading a year's coverage costs seconds on InfluxDB, and the page's CSV
-   * downloads ask again for what it has just shown. A running period's key changes every hour.
-   */
-  const cache = new Map<string, { report: Promise<CoverageReport>; expires: number }>()
-
-  function cachedReport(key: string, compute: () => Promise<CoverageReport>): Promise<CoverageReport> {
-    const time = now()
-    for (const [k, entry] of cache) if (entry.expires <= time) cache.delete(k)
-    const hit = cache.get(key)
-    if (hit !== undefined) return hit.report
-    const report = compute()
-    if (cacheMs > 0) {
-      if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as string)
-      cache.set(key, { report, expires: time + cacheMs })
-      report.catch(() => cache.delete(key))
-    }
-    return report
-  }
+  // Reports by query and hour: a running period's key changes every hour.
+  const cachedReport = reportCache<CoverageReport>(options.cacheMs ?? 5 * 60_000, now)
 
   fastify.get(
     '/coverage',
