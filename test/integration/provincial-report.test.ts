@@ -5,7 +5,7 @@ import { parseCsv } from '../../api/csv.ts'
 import type { Reading } from '../../core/contract.ts'
 import { readingsTopic } from '../../core/topics.ts'
 import { issueApiKey } from '../../registry/api-keys.ts'
-import { type Platform, startPlatform, testFacility } from '../support/platform.ts'
+import { type Platform, startPlatform } from '../support/platform.ts'
 import { waitUntil } from '../support/processes.ts'
 
 const HOUR = 3_600_000
