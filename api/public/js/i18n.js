@@ -286,8 +286,48 @@ const FACTOR_LABELS = {
     temperature: 'Nhiệt độ không khí',
     humidity: 'Độ ẩm tương đối',
     wbgt: 'Chỉ số nhiệt WBGT',
+    // Factors only periodic monitoring campaigns measure (core/campaigns.ts).
+    'air-speed': 'Tốc độ gió',
+    light: 'Ánh sáng',
+    vibration: 'Rung',
+    radiation: 'Phóng xạ',
+    'electromagnetic-field': 'Điện từ trường',
+    'dust.silica': 'Bụi silic',
+    'dust.other': 'Bụi khác',
+    'gas.other': 'Hơi khí độc khác',
+    other: 'Yếu tố khác',
+  },
+  // The labels of core/factors.ts, so the live page reads the same as the API's limits.
+  en: {
+    noise: 'Noise level',
+    'dust.total': 'Total dust',
+    'dust.respirable': 'Respirable dust',
+    'gas.co': 'Carbon monoxide (CO)',
+    'gas.h2s': 'Hydrogen sulfide (H₂S)',
+    'gas.nh3': 'Ammonia (NH₃)',
+    'gas.so2': 'Sulfur dioxide (SO₂)',
+    'gas.no2': 'Nitrogen dioxide (NO₂)',
+    'gas.cl2': 'Chlorine (Cl₂)',
+    'gas.co2': 'Carbon dioxide (CO₂)',
+    'gas.o2': 'Oxygen (O₂)',
+    'gas.lel': 'Flammable gas (% of LEL)',
+    temperature: 'Air temperature',
+    humidity: 'Relative humidity',
+    wbgt: 'Wet-bulb globe temperature (WBGT)',
+    'air-speed': 'Air speed',
+    light: 'Lighting',
+    vibration: 'Vibration',
+    radiation: 'Ionising radiation',
+    'electromagnetic-field': 'Electric and magnetic fields',
+    'dust.silica': 'Silica dust',
+    'dust.other': 'Other dust',
+    'gas.other': 'Other toxic gas or vapour',
+    other: 'Other factor',
   },
 }
+
+/** The factors a campaign can record, in the order its form offers them. */
+export const MONITORING_FACTORS = Object.keys(FACTOR_LABELS.en)
 
 export const LANGUAGES = ['vi', 'en']
 const STORAGE_KEY = 'quantrac.language'

@@ -1,12 +1,17 @@
 // The regulator's page: the coverage report of GET /api/v1/reports/coverage — monitored facilities against
-// the +5 %-a-year target of Directive 31-CT/TW, by province and sector, the facilities that fall short and
-// why, and TWA/STEL exceedances — with each table as CSV. Same sign-in (the API key kept in this browser)
-// and languages as the live page; the report's own labels are here, the shared ones in i18n.js.
+// the +5 %-a-year target of Directive 31-CT/TW, by province and sector, what counted each facility (sensors,
+// campaigns), the facilities that fall short and why, TWA/STEL exceedances and the workers to examine — with
+// each table as CSV; for one province, the provincial report's monitoring tables (provincial.js). Same
+// sign-in (the API key kept in this browser) and languages as the live page; the report's own labels are
+// here, the shared ones in i18n.js.
 
+import { $, element, saveDownload, table } from './dom.js'
 import { createTranslator, initialLanguage, saveLanguage } from './i18n.js'
+import { loadProvincial, PROVINCIAL_STRINGS, renderProvincial } from './provincial.js'
 import { AuthError, askForKey as askForKeyThen, bindSignIn, withApiKey } from './sign-in.js'
 
 const REPORT_PATH = '/api/v1/reports/coverage'
+const PROVINCES_PATH = '/api/v1/provinces'
 
 const STRINGS = {
   en: {
@@ -67,6 +72,28 @@ const STRINGS = {
     'reason.calibration-unknown': '{factor}: no calibration date registered ({sensors})',
     noShortfalls: 'Every facility with hazardous factors is monitored.',
     noExceedances: 'No TWA or STEL alarm in this period.',
+    'reason.not-in-campaign': '{factor}: not sampled by campaign {campaigns}',
+    sources: 'Counted by sensors only: {continuous} · by campaigns only: {campaign} · by both: {both}.',
+    registeredLater: '{count} facilities registered after the period are not counted.',
+    facilities: 'Facilities and what counted them',
+    'col.counted': 'Counted by',
+    'col.factors': 'Factors',
+    'source.continuous': 'sensors',
+    'source.campaign': 'campaign',
+    yes: 'yes',
+    no: 'no',
+    exposed: 'Workers to examine',
+    exposedWorkers: 'Workers in zones over a limit',
+    exposedHelp:
+      'Workers of the zones where a factor exceeded its limit in the period (an alarm-level alert, or campaign samples over the limit): the workers to call for an occupational-disease examination.',
+    'col.workers': 'Workers',
+    'col.toExamine': 'To examine',
+    'col.zones': 'Zones',
+    zoneWorkers: '{zone}: {workers} ({factors})',
+    workersUnknown: 'worker count missing',
+    unattributed: '{factor}: sensor in no zone ({evidence})',
+    noExposed: 'No factor exceeded its limit in this period.',
+    campaignsPage: 'Monitoring campaigns',
   },
   vi: {
     reportTitle: 'Cơ sở được quan trắc môi trường lao động',
@@ -127,6 +154,28 @@ const STRINGS = {
     'reason.calibration-unknown': '{factor}: chưa đăng ký ngày hiệu chuẩn ({sensors})',
     noShortfalls: 'Mọi cơ sở có yếu tố có hại đều được quan trắc.',
     noExceedances: 'Không có cảnh báo TWA, STEL trong kỳ.',
+    'reason.not-in-campaign': '{factor}: đợt quan trắc {campaigns} không đo',
+    sources: 'Tính nhờ cảm biến: {continuous} · nhờ đợt quan trắc định kỳ: {campaign} · cả hai: {both}.',
+    registeredLater: '{count} cơ sở đăng ký sau kỳ báo cáo không được tính.',
+    facilities: 'Cơ sở và nguồn số liệu quan trắc',
+    'col.counted': 'Nguồn',
+    'col.factors': 'Yếu tố',
+    'source.continuous': 'cảm biến',
+    'source.campaign': 'đợt quan trắc',
+    yes: 'có',
+    no: 'không',
+    exposed: 'Người lao động cần khám bệnh nghề nghiệp',
+    exposedWorkers: 'Người lao động ở vị trí vượt giới hạn',
+    exposedHelp:
+      'Người lao động ở các vị trí có yếu tố vượt giới hạn trong kỳ (cảnh báo mức báo động, hoặc mẫu không đạt của đợt quan trắc): những người cần mời khám phát hiện bệnh nghề nghiệp.',
+    'col.workers': 'Số NLĐ',
+    'col.toExamine': 'Cần khám',
+    'col.zones': 'Vị trí',
+    zoneWorkers: '{zone}: {workers} ({factors})',
+    workersUnknown: 'chưa có số người',
+    unattributed: '{factor}: cảm biến chưa gắn vị trí ({evidence})',
+    noExposed: 'Không có yếu tố nào vượt giới hạn trong kỳ.',
+    campaignsPage: 'Đợt quan trắc',
   },
 }
 
@@ -151,12 +200,17 @@ const SECTOR_LABELS = {
 
 let tr = createTranslator(initialLanguage())
 let report
-const known = { province: new Set(), sector: new Set() }
-const $ = (id) => document.getElementById(id)
+/** The 34 current units, code → name, from GET /api/v1/provinces. */
+let provinces
+const known = { sector: new Set() }
 
-/** Shared strings from i18n.js, the report's own from STRINGS, English as the fallback of both. */
+/** Shared strings from i18n.js, the report's own from STRINGS and provincial.js, English as the fallback. */
 function t(key, values = {}) {
-  const template = STRINGS[tr.language]?.[key] ?? STRINGS.en[key]
+  const template =
+    STRINGS[tr.language]?.[key] ??
+    PROVINCIAL_STRINGS[tr.language]?.[key] ??
+    STRINGS.en[key] ??
+    PROVINCIAL_STRINGS.en[key]
   if (template === undefined) return tr.t(key, values)
   return template.replace(/\{(\w+)\}/g, (match, name) => (name in values ? String(values[name]) : match))
 }
@@ -165,13 +219,6 @@ const percent = (share) => `${tr.number(share * 100, 1)} %`
 const signedPercent = (value) => `${value > 0 ? '+' : ''}${tr.number(value, 1)} %`
 const sectorLabel = (sector) => SECTOR_LABELS[tr.language]?.[sector] ?? sector
 const dateOf = (iso) => new Date(iso).toLocaleDateString(tr.locale, { timeZone: 'Asia/Ho_Chi_Minh' })
-
-function element(tag, className, text) {
-  const el = document.createElement(tag)
-  if (className) el.className = className
-  if (text !== undefined) el.textContent = text
-  return el
-}
 
 // ---------- API ----------
 
@@ -203,6 +250,10 @@ async function load() {
   history.replaceState(null, '', `#${url.split('?')[1]}`)
   showBanner(t('loading'))
   try {
+    if (provinces === undefined) {
+      const { items } = await (await fetchReport(PROVINCES_PATH, 'application/json')).json()
+      provinces = new Map(items.map((p) => [p.code, p.name]))
+    }
     report = await (await fetchReport(url, 'application/json')).json()
   } catch (err) {
     if (err instanceof AuthError) return askForKey(load)
@@ -210,20 +261,24 @@ async function load() {
     return
   }
   hideBanner()
-  for (const row of report.byProvince) known.province.add(row.name)
   for (const row of report.bySector) known.sector.add(row.name)
   render()
+  const province = $('province').value
+  void loadProvincial({
+    period: $('period').value.trim(),
+    province,
+    t,
+    tr,
+    fetchReport,
+    showBanner,
+    askForKey,
+  })
 }
 
 async function downloadCsv(table) {
   try {
     const response = await fetchReport(reportUrl({ format: 'csv', table }), 'text/csv')
-    const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1]
-    const link = element('a')
-    link.href = URL.createObjectURL(await response.blob())
-    link.download = name ?? `coverage-${table}.csv`
-    link.click()
-    setTimeout(() => URL.revokeObjectURL(link.href), 10_000)
+    await saveDownload(response, `coverage-${table}.csv`)
   } catch (err) {
     if (err instanceof AuthError) return askForKey(() => downloadCsv(table))
     showBanner(err instanceof ForbiddenError ? t('forbidden') : `${t('loadFailed')} ${err.message}`)
@@ -236,30 +291,48 @@ function render() {
   applyStaticTexts()
   if (report === undefined) return
   for (const section of document.querySelectorAll('.report-section, .report-summary')) section.hidden = false
-  renderOptions('province', (v) => v)
+  renderProvinceOptions()
   renderOptions('sector', sectorLabel)
   renderSummary()
   renderTallies('provinces-table', report.byProvince, 'province', (v) => v)
   renderTallies('sectors-table', report.bySector, 'sector', sectorLabel)
+  renderFacilities()
   renderShortfalls()
   renderExceedances()
+  renderExposed()
+  renderProvincial({ t, tr })
+}
+
+function options(select, entries, current) {
+  const all = element('option', undefined, t('all'))
+  all.value = ''
+  select.replaceChildren(
+    all,
+    ...entries.map(([value, label]) => {
+      const option = element('option', undefined, label)
+      option.value = value
+      return option
+    }),
+  )
+  select.value = current
+}
+
+function renderProvinceOptions() {
+  const select = $('province')
+  const current = select.value || report.provinceCode || select.dataset.wanted || ''
+  const entries = [...(provinces ?? new Map())].sort((a, b) => a[1].localeCompare(b[1], 'vi'))
+  options(select, entries, current)
 }
 
 function renderOptions(name, label) {
   const select = $(name)
   const current = select.value || report[name] || ''
   const values = [...known[name]].sort((a, b) => label(a).localeCompare(label(b), tr.locale))
-  const all = element('option', undefined, t('all'))
-  all.value = ''
-  select.replaceChildren(
-    all,
-    ...values.map((value) => {
-      const option = element('option', undefined, label(value))
-      option.value = value
-      return option
-    }),
+  options(
+    select,
+    values.map((value) => [value, label(value)]),
+    current,
   )
-  select.value = current
 }
 
 function growthText(row) {
@@ -294,33 +367,79 @@ function renderSummary() {
   ]
   if (!report.complete) notes.push(t('running', { time: tr.time(report.evaluatedUntil) }))
   $('definition').textContent = notes.join(' ')
+  const sources = [t('sources', report.monitoredBySource)]
+  if (report.facilitiesRegisteredLater > 0) {
+    sources.push(t('registeredLater', { count: report.facilitiesRegisteredLater }))
+  }
+  $('sources-note').textContent = sources.join(' ')
 }
 
-function table(id, headers, rows, empty) {
-  const head = element('thead')
-  const headRow = element('tr')
-  for (const header of headers) headRow.append(element('th', undefined, header))
-  head.append(headRow)
-  const body = element('tbody')
-  if (rows.length === 0) {
-    const row = element('tr')
-    const cell = element('td', 'empty-cell', empty)
-    cell.colSpan = headers.length
-    row.append(cell)
-    body.append(row)
+function sourceBadges(sources) {
+  const box = element('span', 'source-badges')
+  for (const source of sources) {
+    const badge = element('span', 'source-badge', t(`source.${source}`))
+    badge.dataset.source = source
+    box.append(badge)
   }
-  for (const cells of rows) {
-    const row = element('tr')
-    for (const cell of cells) row.append(cell instanceof Node ? wrap(cell) : element('td', undefined, cell))
-    body.append(row)
-  }
-  $(id).replaceChildren(head, body)
+  return box
 }
 
-function wrap(node) {
-  const cell = element('td')
-  cell.append(node)
-  return cell
+function renderFacilities() {
+  table(
+    'facilities-table',
+    [t('col.facility'), t('col.name.province'), t('col.monitored'), t('col.counted'), t('col.factors')],
+    report.facilities.map((f) => [
+      `${f.name} (${f.facilityId})`,
+      f.province,
+      f.monitored ? t('yes') : t('no'),
+      sourceBadges(f.sources),
+      f.factors
+        .map((x) => {
+          const by = x.sources.map((source) => t(`source.${source}`)).join(', ')
+          return `${tr.factorLabel(x.factor, x.factor)}${by ? `: ${by}` : ' —'}`
+        })
+        .join('; '),
+    ]),
+    '—',
+  )
+}
+
+function renderExposed() {
+  $('card-exposed').textContent = tr.number(report.exposedWorkers, 0)
+  table(
+    'exposed-factors-table',
+    [t('col.factor'), t('col.toExamine'), t('col.facilities')],
+    report.exposedWorkersByFactor.map((row) => [
+      tr.factorLabel(row.factor, row.factor),
+      tr.number(row.exposedWorkers, 0),
+      tr.number(row.facilities, 0),
+    ]),
+    t('noExposed'),
+  )
+  table(
+    'exposed-table',
+    [t('col.facility'), t('col.name.province'), t('col.workers'), t('col.toExamine'), t('col.zones')],
+    report.exposedFacilities.map((f) => {
+      const list = element('ul', 'reason-list')
+      for (const zone of f.zones) {
+        const workers = zone.workers === undefined ? t('workersUnknown') : tr.number(zone.workers, 0)
+        const factors = zone.factors.map((factor) => tr.factorLabel(factor, factor)).join(', ')
+        list.append(element('li', undefined, t('zoneWorkers', { zone: zone.name, workers, factors })))
+      }
+      for (const u of f.unattributed) {
+        const factor = tr.factorLabel(u.factor, u.factor)
+        list.append(element('li', undefined, t('unattributed', { factor, evidence: u.evidence.join(', ') })))
+      }
+      return [
+        `${f.name} (${f.facilityId})`,
+        f.province,
+        tr.number(f.workers, 0),
+        `${tr.number(f.exposedWorkers, 0)}${f.workersUnknown ? ' +' : ''}`,
+        list,
+      ]
+    }),
+    t('noExposed'),
+  )
 }
 
 function renderTallies(id, rows, kind, label) {
@@ -361,6 +480,7 @@ function reasonText(reason) {
     coverage: reason.coverage === undefined ? '' : percent(reason.coverage),
     required: reason.required === undefined ? '' : percent(reason.required),
     date: reason.calibrationDue === undefined ? '' : dateOf(reason.calibrationDue),
+    campaigns: (reason.campaignIds ?? []).join(', '),
   })
 }
 
@@ -427,21 +547,28 @@ function askForKey(next) {
 function start() {
   const params = new URLSearchParams(location.hash.slice(1))
   $('period').value = params.get('period') ?? String(new Date().getFullYear() - 1)
-  for (const name of ['province', 'sector']) {
-    const value = params.get(name)
-    if (value) {
-      known[name].add(value)
-      const option = element('option', undefined, value)
-      option.value = value
-      $(name).append(option)
-      $(name).value = value
-    }
+  // The province list arrives with the first report; until then the wanted code waits on the select.
+  const province = params.get('province')
+  if (province) {
+    $('province').dataset.wanted = province
+    const option = element('option', undefined, province)
+    option.value = province
+    $('province').append(option)
+    $('province').value = province
+  }
+  const sector = params.get('sector')
+  if (sector) {
+    known.sector.add(sector)
+    const option = element('option', undefined, sector)
+    option.value = sector
+    $('sector').append(option)
+    $('sector').value = sector
   }
   $('report-form').addEventListener('submit', (event) => {
     event.preventDefault()
     void load()
   })
-  for (const button of document.querySelectorAll('.csv-button')) {
+  for (const button of document.querySelectorAll('.csv-button:not([data-provincial])')) {
     button.addEventListener('click', () => void downloadCsv(button.dataset.table))
   }
   for (const button of document.querySelectorAll('[data-language]')) {

@@ -1,0 +1,363 @@
+// The campaigns page: a monitoring organisation records a periodic working-environment monitoring campaign
+// (POST /api/v1/campaigns) — facility, dates, its declaration of eligibility, and per zone and factor the
+// samples taken, those over the limit and the values — or imports a CSV (POST /api/v1/campaigns/import);
+// every key sees the campaigns of the facilities it reaches (GET /api/v1/campaigns).
+
+import { $, element, table } from './dom.js'
+import { createTranslator, initialLanguage, MONITORING_FACTORS, saveLanguage } from './i18n.js'
+import { AuthError, askForKey, bindSignIn, withApiKey } from './sign-in.js'
+
+const STRINGS = {
+  en: {
+    pageTitle: 'Working-environment monitoring campaigns',
+    livePage: 'Live monitoring',
+    reportsPage: 'Reports',
+    record: 'Record a campaign',
+    recordHelp:
+      'For the monitoring organisation that did it: per zone (position) and factor, the samples taken, those over the limit, and the values measured. It counts the facility as monitored for those factors in the period that holds its last day.',
+    campaign: 'Campaign',
+    facility: 'Facility',
+    startedOn: 'First day',
+    endedOn: 'Last day',
+    campaignId: 'Campaign id (optional)',
+    declaration: 'Declaration of eligibility',
+    declarationReference: 'Reference',
+    declarationPublishedBy: 'Published by',
+    declarationPublishedOn: 'Published on',
+    zone: 'Zone',
+    position: 'Position',
+    factor: 'Factor',
+    samples: 'Samples',
+    overLimit: 'Over the limit',
+    values: 'Values (;)',
+    unit: 'Unit',
+    remove: 'Remove',
+    addMeasurement: 'Add a line',
+    submit: 'Record',
+    recorded: 'Campaign {id} recorded: {count} lines.',
+    import: 'Import from a CSV file',
+    importHelp:
+      'One line per measurement: campaignId,facilityId,declarationReference,declarationPublishedBy,declarationPublishedOn,startedOn,endedOn,zoneId,position,factor,substance,samples,samplesOverLimit,values,unit. All lines or none.',
+    importSubmit: 'Import',
+    imported: '{imported} campaigns imported ({measurements} lines).',
+    list: 'Campaigns recorded',
+    'col.id': 'Campaign',
+    'col.facility': 'Facility',
+    'col.organisation': 'Organisation',
+    'col.dates': 'Dates',
+    'col.declaration': 'Declaration',
+    'col.samples': 'Samples / over the limit',
+    'col.recordedBy': 'Recorded by',
+    noCampaigns: 'No campaign recorded yet.',
+    noZones: 'This facility has no zone: add its zones first.',
+    forbidden: 'This API key may not do that: {message}',
+    failed: 'Refused: {message}',
+    keyHelpCampaigns:
+      'A monitoring organisation’s API key records campaigns; a regulator’s or an officer’s key reads them.',
+  },
+  vi: {
+    pageTitle: 'Đợt quan trắc môi trường lao động',
+    livePage: 'Giám sát trực tuyến',
+    reportsPage: 'Báo cáo',
+    record: 'Ghi nhận một đợt quan trắc',
+    recordHelp:
+      'Dành cho tổ chức quan trắc đã thực hiện: theo vị trí và yếu tố, số mẫu đo, số mẫu không đạt và kết quả đo. Cơ sở được tính là đã quan trắc các yếu tố đó trong kỳ có ngày cuối của đợt.',
+    campaign: 'Đợt quan trắc',
+    facility: 'Cơ sở',
+    startedOn: 'Từ ngày',
+    endedOn: 'Đến ngày',
+    campaignId: 'Mã đợt (không bắt buộc)',
+    declaration: 'Công bố đủ điều kiện quan trắc',
+    declarationReference: 'Số công bố',
+    declarationPublishedBy: 'Cơ quan tiếp nhận',
+    declarationPublishedOn: 'Ngày công bố',
+    zone: 'Vị trí (khu vực)',
+    position: 'Điểm đo',
+    factor: 'Yếu tố',
+    samples: 'Số mẫu',
+    overLimit: 'Số mẫu không đạt',
+    values: 'Kết quả đo (;)',
+    unit: 'Đơn vị',
+    remove: 'Xóa',
+    addMeasurement: 'Thêm dòng',
+    submit: 'Ghi nhận',
+    recorded: 'Đã ghi nhận đợt {id}: {count} dòng.',
+    import: 'Nhập từ tệp CSV',
+    importHelp:
+      'Mỗi dòng một kết quả đo: campaignId,facilityId,declarationReference,declarationPublishedBy,declarationPublishedOn,startedOn,endedOn,zoneId,position,factor,substance,samples,samplesOverLimit,values,unit. Nhập tất cả hoặc không dòng nào.',
+    importSubmit: 'Nhập',
+    imported: 'Đã nhập {imported} đợt quan trắc ({measurements} dòng).',
+    list: 'Các đợt quan trắc đã ghi nhận',
+    'col.id': 'Đợt',
+    'col.facility': 'Cơ sở',
+    'col.organisation': 'Tổ chức quan trắc',
+    'col.dates': 'Thời gian',
+    'col.declaration': 'Công bố',
+    'col.samples': 'Số mẫu / không đạt',
+    'col.recordedBy': 'Người ghi nhận',
+    noCampaigns: 'Chưa có đợt quan trắc nào.',
+    noZones: 'Cơ sở này chưa có vị trí nào: hãy thêm vị trí trước.',
+    forbidden: 'Khóa API này không được làm việc này: {message}',
+    failed: 'Bị từ chối: {message}',
+    keyHelpCampaigns:
+      'Khóa API của tổ chức quan trắc dùng để ghi nhận; khóa của cơ quan quản lý hoặc cán bộ an toàn dùng để xem.',
+  },
+}
+
+let tr = createTranslator(initialLanguage())
+let facilities = []
+const zonesOf = new Map()
+
+function t(key, values = {}) {
+  const template = STRINGS[tr.language]?.[key] ?? STRINGS.en[key]
+  if (template === undefined) return tr.t(key, values)
+  return template.replace(/\{(\w+)\}/g, (match, name) => (name in values ? String(values[name]) : match))
+}
+
+async function api(path, options = {}) {
+  const response = await fetch(path, { ...options, headers: withApiKey(options.headers ?? {}) })
+  if (response.status === 401) throw new AuthError('HTTP 401')
+  const body = await response.json().catch(() => ({}))
+  if (!response.ok) {
+    const error = new Error(body.message ?? `HTTP ${response.status}`)
+    error.status = response.status
+    throw error
+  }
+  return body
+}
+
+function message(id, text, kind = 'ok') {
+  const el = $(id)
+  el.textContent = text
+  el.dataset.kind = kind
+  el.hidden = false
+}
+
+function refusal(err) {
+  return err.status === 403 ? t('forbidden', { message: err.message }) : t('failed', { message: err.message })
+}
+
+// ---------- the form ----------
+
+async function zonesFor(facilityId) {
+  if (!zonesOf.has(facilityId)) {
+    zonesOf.set(facilityId, (await api(`/api/v1/facilities/${encodeURIComponent(facilityId)}/zones`)).items)
+  }
+  return zonesOf.get(facilityId)
+}
+
+function input(name, attributes = {}) {
+  const el = element('input')
+  el.name = name
+  for (const [key, value] of Object.entries(attributes)) el.setAttribute(key, value)
+  return el
+}
+
+function factorSelect() {
+  const select = element('select')
+  select.name = 'factor'
+  for (const factor of MONITORING_FACTORS) {
+    const option = element('option', undefined, tr.factorLabel(factor, factor))
+    option.value = factor
+    select.append(option)
+  }
+  return select
+}
+
+async function addMeasurement() {
+  const zones = await zonesFor($('facility').value)
+  const row = element('tr')
+  const zone = element('select')
+  zone.name = 'zoneId'
+  for (const z of zones) {
+    const option = element('option', undefined, `${z.name} (${z.id})`)
+    option.value = z.id
+    zone.append(option)
+  }
+  const remove = element('button', 'csv-button', t('remove'))
+  remove.type = 'button'
+  remove.addEventListener('click', () => row.remove())
+  const cells = [
+    zone,
+    input('position', { maxlength: '200' }),
+    factorSelect(),
+    input('samples', { type: 'number', min: '0', max: '100000', required: '' }),
+    input('samplesOverLimit', { type: 'number', min: '0', max: '100000', required: '' }),
+    input('values', { inputmode: 'decimal', placeholder: '84.5;88' }),
+    input('unit', { maxlength: '20' }),
+    remove,
+  ]
+  for (const cell of cells) {
+    const td = element('td')
+    td.append(cell)
+    row.append(td)
+  }
+  $('measurements').append(row)
+  if (zones.length === 0) message('form-message', t('noZones'), 'error')
+}
+
+function measurementsOf() {
+  return [...$('measurements').querySelectorAll('tr')].map((row) => {
+    const value = (name) => row.querySelector(`[name="${name}"]`).value.trim()
+    const values = value('values')
+      .split(';')
+      .map((v) => v.trim())
+      .filter(Boolean)
+      .map(Number)
+    return {
+      zoneId: value('zoneId'),
+      ...(value('position') ? { position: value('position') } : {}),
+      factor: value('factor'),
+      samples: Number(value('samples')),
+      samplesOverLimit: Number(value('samplesOverLimit')),
+      ...(values.length > 0 ? { values } : {}),
+      ...(value('unit') ? { unit: value('unit') } : {}),
+    }
+  })
+}
+
+async function record(event) {
+  event.preventDefault()
+  const body = {
+    facilityId: $('facility').value,
+    startedOn: $('started-on').value,
+    endedOn: $('ended-on').value,
+    declaration: {
+      reference: $('declaration-reference').value.trim(),
+      publishedBy: $('declaration-by').value.trim(),
+      ...($('declaration-on').value ? { publishedOn: $('declaration-on').value } : {}),
+    },
+    measurements: measurementsOf(),
+    ...($('campaign-id').value.trim() ? { id: $('campaign-id').value.trim() } : {}),
+  }
+  try {
+    const created = await api('/api/v1/campaigns', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    message('form-message', t('recorded', { id: created.id, count: created.measurements.length }))
+    $('measurements').replaceChildren()
+    $('campaign-id').value = ''
+    await addMeasurement()
+    await loadList()
+  } catch (err) {
+    if (err instanceof AuthError) return askForKey(() => record(event))
+    message('form-message', refusal(err), 'error')
+  }
+}
+
+async function importCsv(event) {
+  event.preventDefault()
+  const file = $('csv-file').files[0]
+  if (file === undefined) return
+  try {
+    const result = await api('/api/v1/campaigns/import', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: await file.text(),
+    })
+    message('import-message', t('imported', result))
+    await loadList()
+  } catch (err) {
+    if (err instanceof AuthError) return askForKey(() => importCsv(event))
+    message('import-message', refusal(err), 'error')
+  }
+}
+
+// ---------- the list ----------
+
+let campaigns = []
+
+function renderList() {
+  const count = $('campaign-count')
+  count.textContent = String(campaigns.length)
+  count.dataset.count = String(campaigns.length)
+  const name = new Map(facilities.map((f) => [f.id, f.name]))
+  table(
+    'campaigns-table',
+    [
+      t('col.id'),
+      t('col.facility'),
+      t('col.organisation'),
+      t('col.dates'),
+      t('col.declaration'),
+      t('col.samples'),
+      t('col.recordedBy'),
+    ],
+    campaigns.map((c) => {
+      const samples = c.measurements.reduce((n, m) => n + m.samples, 0)
+      const over = c.measurements.reduce((n, m) => n + m.samplesOverLimit, 0)
+      return [
+        c.id,
+        `${name.get(c.facilityId) ?? c.facilityId} (${c.facilityId})`,
+        c.organisationId,
+        `${c.startedOn} – ${c.endedOn}`,
+        `${c.declaration.reference}, ${c.declaration.publishedBy}`,
+        `${samples} / ${over}`,
+        c.recordedBy,
+      ]
+    }),
+    t('noCampaigns'),
+  )
+}
+
+async function loadList() {
+  campaigns = (await api('/api/v1/campaigns?limit=200')).items
+  renderList()
+}
+
+// ---------- start ----------
+
+function applyStaticTexts() {
+  document.documentElement.lang = tr.language
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n)
+  for (const button of document.querySelectorAll('[data-language]')) {
+    button.setAttribute('aria-pressed', String(button.dataset.language === tr.language))
+  }
+}
+
+async function load() {
+  try {
+    facilities = (await api('/api/v1/facilities?limit=500')).items
+    const select = $('facility')
+    select.replaceChildren(
+      ...facilities.map((f) => {
+        const option = element('option', undefined, `${f.name} (${f.id}) · ${f.province}`)
+        option.value = f.id
+        return option
+      }),
+    )
+    $('measurements').replaceChildren()
+    if (facilities.length > 0) await addMeasurement()
+    await loadList()
+    $('banner').hidden = true
+  } catch (err) {
+    if (err instanceof AuthError) return askForKey(load)
+    $('banner').textContent = refusal(err)
+    $('banner').hidden = false
+  }
+}
+
+function start() {
+  $('campaign-form').addEventListener('submit', (event) => void record(event))
+  $('import-form').addEventListener('submit', (event) => void importCsv(event))
+  $('add-measurement').addEventListener('click', () => void addMeasurement())
+  $('facility').addEventListener('change', () => {
+    $('measurements').replaceChildren()
+    void addMeasurement()
+  })
+  for (const button of document.querySelectorAll('[data-language]')) {
+    button.addEventListener('click', () => {
+      saveLanguage(button.dataset.language)
+      tr = createTranslator(button.dataset.language)
+      applyStaticTexts()
+      renderList()
+    })
+  }
+  bindSignIn({ refused: () => t('keyRefused'), onSignedOut: () => askForKey(load) })
+  applyStaticTexts()
+  void load()
+}
+
+start()
