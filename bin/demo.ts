@@ -22,7 +22,7 @@ export const HANDHELD = {
 const ORGANISATIONS: Organisation[] = [
   { id: 'demo-owner', name: 'Công ty Demo (facility owner)', kind: 'owner' },
   { id: 'demo-contractor', name: 'Trung tâm Quan trắc Demo (monitoring contractor)', kind: 'contractor' },
-  { id: 'demo-authority', name: 'Sở Lao động Demo (authority)', kind: 'authority' },
+  { id: 'demo-authority', name: 'Sở Y tế Demo (authority)', kind: 'authority' },
 ]
 
 const DEMO_KEY_PREFIX = 'demo '

@@ -51,6 +51,20 @@ describe('provinces of the 2025 list', () => {
     expect((await platform.call('GET', '/api/v1/provinces', undefined, null)).status).toBe(401)
   })
 
+  it('says how a name is read: the current unit, the former one, and a note', async () => {
+    const path = `/api/v1/provinces/resolve?name=${encodeURIComponent('Hoà Bình')}`
+    expect((await platform.call('GET', path, undefined, regulator)).body).toEqual({
+      code: '25',
+      name: 'Phú Thọ',
+      formerProvince: 'Hoà Bình',
+      note: 'province "Hoà Bình" is a unit before 2025-07-01: mapped to Phú Thọ (25)',
+    })
+    const unknown = await platform.call('GET', '/api/v1/provinces/resolve?name=Mars', undefined, regulator)
+    expect(unknown.status).toBe(404)
+    expect(unknown.body.message).toMatch(/"Mars" is no provincial unit/)
+    expect((await platform.call('GET', path, undefined, null)).status).toBe(401)
+  })
+
   it('imports facilities under old province names, maps them and says so line by line', async () => {
     const csv = [
       'id,name,province,sector,hazards,shifts,workers,registeredAt',
