@@ -227,7 +227,9 @@ describe('access control across the API, the broker and the live feed', () => {
       ["/api/v1/readings/latest?facility=a' OR '1'='1", 400],
       ['/api/v1/readings/latest?sensor=sa%22%20OR%201%3D1', 400],
       ['/api/v1/sensors/sa/readings?factor=noise%22%3B%20DROP%20MEASUREMENT%20reading', 400],
-      ["/api/v1/facilities?province=x' OR '1'='1", 200],
+      // A province must be a unit of the list: anything else is refused before any query.
+      ["/api/v1/facilities?province=x' OR '1'='1", 400],
+      ["/api/v1/facilities?sector=x' OR '1'='1", 200],
       ['/api/v1/facilities?limit=100000', 400],
     ])('answers the injection attempt %s with %i and nothing leaks', async (path, expected) => {
       const response = await as('officerA', 'GET', encodeURI(path).replace(/%25/g, '%'))
