@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs'
 import type { MqttClient } from 'mqtt'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { parseCsv } from '../../api/csv.ts'
 import type { Reading } from '../../core/contract.ts'
 import { readingsTopic } from '../../core/topics.ts'
@@ -49,7 +49,13 @@ function hour(
  * 2025-06-01, is no sample. Workers in contact: f1 80 in table 1 (both zones), 30 in table 2 (f1-dye);
  * f2 none counted. Monitored / reporting: 1 / 2 (f2 by its campaign; f1 lacks noise coverage).
  */
-describe('the provincial report of working-environment monitoring', () => {
+const influxUrl = inject('influxUrl')
+const stores = [
+  { name: 'SQLite', influxUrl: undefined },
+  ...(influxUrl ? [{ name: 'InfluxDB 1.x', influxUrl }] : []),
+]
+
+describe.each(stores)('the provincial report of working-environment monitoring on $name', ({ influxUrl }) => {
   let platform: Platform
   let regulator: string
   let contractor: string
@@ -79,7 +85,7 @@ describe('the provincial report of working-environment monitoring', () => {
   }
 
   beforeAll(async () => {
-    platform = await startPlatform()
+    platform = await startPlatform({ influxUrl })
     const { registry, store } = platform
     await registry.createOrganisation({ id: 'ctv', name: 'Trung tâm Quan trắc', kind: 'contractor' })
     contractor = (await issueApiKey(registry, { name: 'ctv', role: 'contractor', organisationId: 'ctv' }))
