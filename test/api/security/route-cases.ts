@@ -39,6 +39,35 @@ async function freshSensor(tenants: Tenants, tag: string): Promise<string> {
   return id
 }
 
+/** A campaign of fac-a recorded by `ca` (`t-c-{tag}`), for a call that reads or withdraws one. */
+async function freshCampaign(tenants: Tenants, tag: string): Promise<string> {
+  const id = `t-c-${tag}`
+  await tenants.registry.createCampaigns([
+    {
+      id,
+      facilityId: 'fac-a',
+      organisationId: 'ca',
+      declaration: { reference: '1/CB', publishedBy: 'Sở Y tế Hà Nội' },
+      startedOn: '2025-05-01',
+      endedOn: '2025-05-02',
+      measurements: [{ zoneId: 'zone-a', factor: 'noise', samples: 2, samplesOverLimit: 0 }],
+      recordedAt: 0,
+      recordedBy: 'test',
+    },
+  ])
+  return id
+}
+
+const campaignBody = (tag: string) => ({
+  id: `c-${tag}`,
+  facilityId: 'fac-a',
+  organisationId: 'ca',
+  declaration: { reference: '1/CB', publishedBy: 'Sở Y tế Hà Nội' },
+  startedOn: '2025-05-01',
+  endedOn: '2025-05-02',
+  measurements: [{ zoneId: 'zone-a', factor: 'noise', samples: 2, samplesOverLimit: 1 }],
+})
+
 /**
  * The allowed set of every route, by the OpenAPI document's `METHOD path`. A route added to the API and not
  * here fails the suite until someone says who may call it.
@@ -110,6 +139,12 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     allowed: MAINTAINERS_OWN,
     status: 201,
     request: (_, tag) => ({ path: '/api/v1/facilities/fac-a/zones', body: { id: `z-${tag}`, name: 'Zone' } }),
+  },
+
+  'PATCH /api/v1/facilities/{facilityId}/zones/{zoneId}': {
+    allowed: MAINTAINERS_OWN,
+    status: 200,
+    request: () => ({ path: '/api/v1/facilities/fac-a/zones/zone-a', body: { workers: 12 } }),
   },
 
   'GET /api/v1/sensors/': { allowed: KEYED, status: 200, request: () => ({ path: '/api/v1/sensors/' }) },
@@ -229,5 +264,45 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     status: 200,
     request: () => ({ path: '/api/v1/reports/coverage', query: 'period=2025' }),
   },
+  'GET /api/v1/reports/provincial': {
+    allowed: ADMIN_REGULATOR,
+    status: 200,
+    request: () => ({ path: '/api/v1/reports/provincial', query: 'period=2025&province=01' }),
+  },
   'GET /api/v1/limits': { allowed: KEYED, status: 200, request: () => ({ path: '/api/v1/limits' }) },
+
+  'GET /api/v1/provinces/': { allowed: KEYED, status: 200, request: () => ({ path: '/api/v1/provinces/' }) },
+  'GET /api/v1/provinces/resolve': {
+    allowed: KEYED,
+    status: 200,
+    request: () => ({ path: '/api/v1/provinces/resolve', query: 'name=Hanoi' }),
+  },
+
+  'GET /api/v1/campaigns/': { allowed: KEYED, status: 200, request: () => ({ path: '/api/v1/campaigns/' }) },
+  'POST /api/v1/campaigns/': {
+    // The monitoring organisation that serves the facility records in its own name; an admin for it.
+    allowed: MAINTAINERS_OWN,
+    status: 201,
+    request: (_, tag) => ({ path: '/api/v1/campaigns/', body: campaignBody(tag) }),
+  },
+  'POST /api/v1/campaigns/import': {
+    allowed: MAINTAINERS_OWN,
+    status: 200,
+    request: (_, tag) => ({
+      path: '/api/v1/campaigns/import',
+      body:
+        'campaignId,facilityId,organisationId,declarationReference,declarationPublishedBy,startedOn,endedOn,zoneId,factor,samples,samplesOverLimit\n' +
+        `c-${tag},fac-a,ca,1/CB,Sở Y tế Hà Nội,2025-05-01,2025-05-02,zone-a,noise,2,0\n`,
+    }),
+  },
+  'GET /api/v1/campaigns/{campaignId}': {
+    allowed: REACH_OWN,
+    status: 200,
+    request: async (tenants, tag) => ({ path: `/api/v1/campaigns/${await freshCampaign(tenants, tag)}` }),
+  },
+  'DELETE /api/v1/campaigns/{campaignId}': {
+    allowed: MAINTAINERS_OWN,
+    status: 204,
+    request: async (tenants, tag) => ({ path: `/api/v1/campaigns/${await freshCampaign(tenants, tag)}` }),
+  },
 }

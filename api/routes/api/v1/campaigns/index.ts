@@ -3,9 +3,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { type Campaign, campaignProblems } from '../../../../../core/campaigns.ts'
 import { REPORT_UTC_OFFSET_MINUTES } from '../../../../../core/coverage/period.ts'
-import { assertReach, MAINTAINERS, type Principal, READERS, scopeOf } from '../../../../access.ts'
+import {
+  assertReachable,
+  MAINTAINERS,
+  type Principal,
+  READERS,
+  reachableFacility,
+  scopeOf,
+} from '../../../../access.ts'
 import { parseCsv } from '../../../../csv.ts'
-import { badRequest, HttpError, notFound } from '../../../../http-errors.ts'
+import { badRequest, HttpError } from '../../../../http-errors.ts'
 import { errorSchema, idSchema, isoTime, pageSchema } from '../common-schemas.ts'
 import {
   CAMPAIGN_CSV_COLUMNS,
@@ -40,15 +47,13 @@ const campaignRoutes: FastifyPluginAsyncZod = async (fastify) => {
 
   /** The campaign as it will be kept, or the HTTP error that says why it cannot be. */
   async function checked(principal: Principal, input: CampaignInput, at: string): Promise<Campaign> {
-    assertReach(principal, input.facilityId)
+    await reachableFacility(fastify.registry, principal, input.facilityId)
     const organisationId = input.organisationId ?? principal.organisationId
     if (organisationId === undefined)
       throw badRequest(`${at}organisationId: name the monitoring organisation`)
     if (principal.role === 'contractor' && organisationId !== principal.organisationId) {
       throw new HttpError(403, `${at}a contractor's key records campaigns of its own organisation only`)
     }
-    const facility = await fastify.registry.getFacility(input.facilityId)
-    if (facility === undefined) throw notFound(`${at}no facility ${input.facilityId}`)
     const organisation = await fastify.registry.getOrganisation(organisationId)
     if (organisation?.kind !== 'contractor') {
       throw badRequest(`${at}organisationId: ${organisationId} is no registered monitoring organisation`)
@@ -65,12 +70,11 @@ const campaignRoutes: FastifyPluginAsyncZod = async (fastify) => {
     }
   }
 
-  /** The campaign, if the caller's key reaches its facility: 404 when unknown, 403 when out of scope. */
+  /** The campaign, if the caller's key reaches its facility (see assertReachable: no existence oracle). */
   async function reachableCampaign(principal: Principal, campaignId: string) {
     const campaign = await fastify.registry.getCampaign(campaignId)
-    if (campaign === undefined) throw notFound(`no campaign ${campaignId}`)
-    assertReach(principal, campaign.facilityId)
-    return campaign
+    assertReachable(principal, campaign?.facilityId, `campaign ${campaignId}`)
+    return campaign!
   }
 
   fastify.get(
@@ -86,7 +90,7 @@ const campaignRoutes: FastifyPluginAsyncZod = async (fastify) => {
     },
     async (request) => {
       const { facility, period, ...page } = request.query
-      if (facility !== undefined) assertReach(request.principal, facility)
+      if (facility !== undefined) await reachableFacility(fastify.registry, request.principal, facility)
       const result = await fastify.registry.listCampaigns({
         ...page,
         facilityIds: facility === undefined ? scopeOf(request.principal) : [facility],

@@ -48,7 +48,8 @@ export const campaignSchema = campaignInputSchema.extend({
   recordedBy: z.string().describe('The name of the API key that recorded it'),
 })
 
-export const campaignQuerySchema = pageQuerySchema.extend({
+export const campaignQuerySchema = z.strictObject({
+  ...pageQuerySchema.shape,
   facility: idSchema.optional(),
   period: z
     .string()

@@ -5,7 +5,7 @@ import { facilityChangeTopic } from '../../../../../core/topics.ts'
 import type { Facility } from '../../../../../registry/types.ts'
 import { ADMINS, MAINTAINERS, READERS, reachableFacility, scopeOf } from '../../../../access.ts'
 import { parseCsv } from '../../../../csv.ts'
-import { badRequest } from '../../../../http-errors.ts'
+import { badRequest, notFound } from '../../../../http-errors.ts'
 import { errorSchema, idSchema, isoTime, pageQuerySchema, pageSchema } from '../common-schemas.ts'
 import { assertVariantOf, assertVariantsFitProfile } from '../limit-variants.ts'
 import { sensorResponse } from '../sensors/index.ts'
@@ -19,10 +19,12 @@ import {
   facilityWriteSchema,
   provinceInputSchema,
   zoneInputSchema,
+  zonePatchSchema,
   zoneSchema,
 } from './schema.ts'
 
 const facilityParams = z.object({ facilityId: idSchema })
+const zoneParams = facilityParams.extend({ zoneId: idSchema })
 
 function facilityChange(facilityId: string, before?: Facility, after?: Facility) {
   return { facilityId, target: { type: 'facility' as const, id: facilityId }, before, after }
@@ -199,7 +201,9 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
       },
     },
     async (request) =>
-      facilityResponse(await reachableFacility(fastify.registry, request.principal, request.params.facilityId)),
+      facilityResponse(
+        await reachableFacility(fastify.registry, request.principal, request.params.facilityId),
+      ),
   )
 
   fastify.patch(
@@ -284,6 +288,28 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
       await fastify.registry.createZone(zone)
       await request.recordChange({ facilityId, target: { type: 'zone', id: zone.id }, after: zone })
       return reply.code(201).send(zone)
+    },
+  )
+
+  fastify.patch(
+    '/:facilityId/zones/:zoneId',
+    {
+      config: { roles: MAINTAINERS },
+      schema: {
+        tags: ['facilities'],
+        summary: "Set a zone's number of workers",
+        params: zoneParams,
+        body: zonePatchSchema,
+        response: { 200: zoneSchema, 403: errorSchema, 404: errorSchema },
+      },
+    },
+    async (request) => {
+      const { facilityId, zoneId } = request.params
+      await reachableFacility(fastify.registry, request.principal, facilityId)
+      await fastify.registry.setZoneWorkers(facilityId, zoneId, request.body.workers ?? undefined)
+      const zone = (await fastify.registry.listZones(facilityId)).find((z) => z.id === zoneId)
+      if (zone === undefined) throw notFound(`no zone ${zoneId} at facility ${facilityId}`)
+      return zone
     },
   )
 }

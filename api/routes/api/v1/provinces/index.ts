@@ -56,7 +56,7 @@ const provinceRoutes: FastifyPluginAsyncZod = async (fastify) => {
       schema: {
         tags: ['provinces'],
         summary: 'How a province as written is read: the current unit, and a note when it was mapped',
-        querystring: z.object({ name: z.string().trim().min(1).max(100) }),
+        querystring: z.strictObject({ name: z.string().trim().min(1).max(100) }),
         response: {
           200: z.object({
             code: z.string(),

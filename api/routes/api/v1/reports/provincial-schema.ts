@@ -3,7 +3,7 @@ import { ANNEX_TABLE_IDS } from '../../../../../core/coverage/annex.ts'
 import { provinceInputSchema } from '../facilities/schema.ts'
 import { coverageQuerySchema } from './schema.ts'
 
-export const provincialQuerySchema = z.object({
+export const provincialQuerySchema = z.strictObject({
   period: coverageQuerySchema.shape.period,
   province: provinceInputSchema.describe('The province reporting; a former unit is read as its current one'),
   format: z.enum(['json', 'csv', 'xlsx']).default('json'),
