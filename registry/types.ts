@@ -181,13 +181,25 @@ export const AUDIT_ACTIONS = [
   'facility.change',
   'facility.import',
   'zone.add',
+  'zone.change',
+  'campaign.record',
+  'campaign.import',
+  'campaign.withdraw',
   'organisation.register',
   'key.create',
   'key.revoke',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
-export const AUDIT_TARGETS = ['alert', 'sensor', 'facility', 'zone', 'organisation', 'key'] as const
+export const AUDIT_TARGETS = [
+  'alert',
+  'sensor',
+  'facility',
+  'zone',
+  'campaign',
+  'organisation',
+  'key',
+] as const
 export type AuditTarget = (typeof AUDIT_TARGETS)[number]
 
 /** Who made a change: an API key (id, name, role), or the command line, which has no key. */

@@ -307,4 +307,22 @@ describe('monitoring campaigns', () => {
     expect((await call('contractorA', 'DELETE', '/api/v1/campaigns/c-2024-c')).status).toBe(204)
     expect((await call('admin', 'GET', '/api/v1/campaigns/c-2024-c')).status).toBe(404)
   })
+
+  it('records in the audit trail who recorded, imported and withdrew each campaign', async () => {
+    const { body } = await call('admin', 'GET', '/api/v1/audit?limit=500&facility=plant-c')
+    const entries = body.items
+      .filter((e: { target: { type: string } }) => e.target.type === 'campaign')
+      .map((e: any) => [e.action, e.target.id, e.actor.name, e.before?.id, e.after?.id])
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        ['campaign.import', 'c-2025-c', 'Quan trắc viên A', undefined, 'c-2025-c'],
+        ['campaign.import', 'c-2024-c', 'Quan trắc viên A', undefined, 'c-2024-c'],
+        ['campaign.withdraw', 'c-2024-c', 'Quan trắc viên A', 'c-2024-c', undefined],
+      ]),
+    )
+    const recorded = await call('admin', 'GET', '/api/v1/audit?action=campaign.record&facility=plant-a')
+    expect(
+      recorded.body.items.map((e: any) => [e.target.id, e.actor.role, e.after.measurements.length]),
+    ).toEqual([['c-2025-a', 'contractor', 2]])
+  })
 })

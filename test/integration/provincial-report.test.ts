@@ -411,6 +411,10 @@ describe.each(stores)('the provincial report of working-environment monitoring o
       const set = await platform.call('PATCH', path, { workers: 55 }, contractor)
       expect(set.status).toBe(200)
       expect(set.body).toMatchObject({ id: 'f1-weave', workers: 55 })
+      const audit = await platform.call('GET', '/api/v1/audit?action=zone.change&facility=f1')
+      expect(audit.body.items.map((e: any) => [e.target.id, e.before.workers, e.after.workers])).toEqual([
+        ['f1-weave', 50, 55],
+      ])
       expect((await platform.call('PATCH', path, { workers: 1 }, officer)).status).toBe(403)
       expect((await platform.call('PATCH', path, { workers: 1 }, regulator)).status).toBe(403)
       await platform.registry.createOrganisation({ id: 'ctv-other', name: 'Other', kind: 'contractor' })

@@ -31,6 +31,16 @@ export function campaignResponse(campaign: Campaign): z.input<typeof campaignSch
   return { ...campaign, recordedAt: isoTime(campaign.recordedAt)! }
 }
 
+/** An audit entry of a campaign, as the registry holds it. */
+function campaignChange(campaign: Campaign, before: Campaign | undefined, after: Campaign | undefined) {
+  return {
+    facilityId: campaign.facilityId,
+    target: { type: 'campaign' as const, id: campaign.id },
+    before,
+    after,
+  }
+}
+
 const today = () => new Date(Date.now() + REPORT_UTC_OFFSET_MINUTES * 60_000).toISOString().slice(0, 10)
 
 /**
@@ -104,7 +114,7 @@ const campaignRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.post(
     '/',
     {
-      config: { roles: MAINTAINERS },
+      config: { roles: MAINTAINERS, audit: 'campaign.record' },
       schema: {
         tags: ['campaigns'],
         summary: 'Record a monitoring campaign: per zone and factor the samples taken and over the limit',
@@ -121,6 +131,7 @@ const campaignRoutes: FastifyPluginAsyncZod = async (fastify) => {
     async (request, reply) => {
       const campaign = await checked(request.principal, request.body, '')
       await fastify.registry.createCampaigns([campaign])
+      await request.recordChange(campaignChange(campaign, undefined, campaign))
       request.log.info({ campaign: campaign.id, facility: campaign.facilityId }, 'campaign recorded')
       return reply.code(201).send(campaignResponse(campaign))
     },
@@ -129,7 +140,7 @@ const campaignRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.post(
     '/import',
     {
-      config: { roles: MAINTAINERS },
+      config: { roles: MAINTAINERS, audit: 'campaign.import' },
       schema: {
         tags: ['campaigns'],
         summary: 'Record campaigns from CSV (Content-Type: text/csv), one line per measurement; all or none',
@@ -220,6 +231,8 @@ const campaignRoutes: FastifyPluginAsyncZod = async (fastify) => {
         campaigns.push(await checked(request.principal, input, `nothing imported: line ${line}: `))
       }
       await fastify.registry.createCampaigns(campaigns)
+      for (const campaign of campaigns)
+        await request.recordChange(campaignChange(campaign, undefined, campaign))
       request.log.info({ campaigns: campaigns.length }, 'campaigns imported')
       return {
         imported: campaigns.length,
@@ -246,7 +259,7 @@ const campaignRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.delete(
     '/:campaignId',
     {
-      config: { roles: MAINTAINERS },
+      config: { roles: MAINTAINERS, audit: 'campaign.withdraw' },
       schema: {
         tags: ['campaigns'],
         summary: 'Withdraw a campaign recorded in error (its organisation or an admin)',
@@ -261,6 +274,7 @@ const campaignRoutes: FastifyPluginAsyncZod = async (fastify) => {
         throw new HttpError(403, "a contractor's key withdraws campaigns of its own organisation only")
       }
       await fastify.registry.deleteCampaign(campaign.id)
+      await request.recordChange(campaignChange(campaign, campaign, undefined))
       request.log.info({ campaign: campaign.id }, 'campaign withdrawn')
       return reply.code(204).send(null)
     },

@@ -294,7 +294,7 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.patch(
     '/:facilityId/zones/:zoneId',
     {
-      config: { roles: MAINTAINERS },
+      config: { roles: MAINTAINERS, audit: 'zone.change' },
       schema: {
         tags: ['facilities'],
         summary: "Set a zone's number of workers",
@@ -306,10 +306,13 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
     async (request) => {
       const { facilityId, zoneId } = request.params
       await reachableFacility(fastify.registry, request.principal, facilityId)
+      const zoneOf = async () => (await fastify.registry.listZones(facilityId)).find((z) => z.id === zoneId)
+      const before = await zoneOf()
+      if (before === undefined) throw notFound(`no zone ${zoneId} at facility ${facilityId}`)
       await fastify.registry.setZoneWorkers(facilityId, zoneId, request.body.workers ?? undefined)
-      const zone = (await fastify.registry.listZones(facilityId)).find((z) => z.id === zoneId)
-      if (zone === undefined) throw notFound(`no zone ${zoneId} at facility ${facilityId}`)
-      return zone
+      const after = (await zoneOf())!
+      await request.recordChange({ facilityId, target: { type: 'zone', id: zoneId }, before, after })
+      return after
     },
   )
 }
