@@ -8,18 +8,20 @@ import type { DatabaseSync } from 'node:sqlite'
  * number of the last one applied is kept in `PRAGMA user_version`.
  */
 export function migrate(db: DatabaseSync, dir: URL, until = Number.POSITIVE_INFINITY): number {
-  const current = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version
   const files = readdirSync(dir)
     .filter((name) => /^\d{3}-[\w-]+\.sql$/.test(name))
     .sort()
   for (const name of files) {
     const version = Number(name.slice(0, 3))
-    if (version <= current || version > until) continue
-    const sql = readFileSync(new URL(name, dir), 'utf8')
-    db.exec('BEGIN')
+    if (version > until) break
+    // The write lock first, then the version: ingest and the API opening a new file at the same moment
+    // both read version 0 outside a transaction and both ran 001 ("table reading already exists").
+    db.exec('BEGIN IMMEDIATE')
     try {
-      db.exec(sql)
-      db.exec(`PRAGMA user_version = ${version}`)
+      if (userVersion(db) < version) {
+        db.exec(readFileSync(new URL(name, dir), 'utf8'))
+        db.exec(`PRAGMA user_version = ${version}`)
+      }
       db.exec('COMMIT')
     } catch (err) {
       db.exec('ROLLBACK')
@@ -27,6 +29,10 @@ export function migrate(db: DatabaseSync, dir: URL, until = Number.POSITIVE_INFI
     }
   }
   return files.length
+}
+
+function userVersion(db: DatabaseSync): number {
+  return (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version
 }
 
 /** Opens a SQLite file for several processes (ingest and API) at once: WAL journal, waits on locks. */
