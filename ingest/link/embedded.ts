@@ -26,6 +26,7 @@ export function embeddedBrokerLink(
 
   return {
     description: 'the embedded broker (in this process)',
+    pacedAtSource: true,
     async open(sink: MessageSink) {
       // Registry changes are announcements, not data: nothing to wait for.
       const deliverAnnouncement = function deliverAnnouncement(packet: AedesPublishPacket, done: () => void) {

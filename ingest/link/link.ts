@@ -8,6 +8,11 @@ export interface BrokerLink {
   /** Where messages come from, for the log (never with credentials). */
   readonly description: string
   /**
+   * True when the broker has already slowed each sensor down to its rate limit before handing its messages
+   * over (the embedded broker's pacer): ingest then has no rate to watch. Over MQTT ingest cannot know.
+   */
+  readonly pacedAtSource: boolean
+  /**
    * Starts delivering the readings of the subscription and the registry's change announcements to
    * `sink`. Resolves once the broker delivers them.
    */

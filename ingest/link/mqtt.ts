@@ -108,6 +108,7 @@ export function mqttLink(options: MqttLinkOptions): BrokerLink {
 
   return {
     description,
+    pacedAtSource: false,
     open,
     publish(topic, payload, qos) {
       client?.publish(topic, payload, { qos })
