@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 /**
@@ -24,7 +24,17 @@ export function ensurePrivateFile(path: string, companions: readonly string[] = 
   ensurePrivateDirectory(dirname(path))
   closeSync(openSync(path, 'a', PRIVATE_FILE))
   chmodSync(path, PRIVATE_FILE)
-  for (const suffix of companions) if (existsSync(path + suffix)) chmodSync(path + suffix, PRIVATE_FILE)
+  for (const suffix of companions) tightenIfPresent(path + suffix)
+}
+
+// A companion comes and goes with SQLite's transactions (another process's rollback journal is deleted at its
+// commit), so "exists, then chmod" races: chmod it and let a vanished file be.
+function tightenIfPresent(path: string): void {
+  try {
+    chmodSync(path, PRIVATE_FILE)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+  }
 }
 
 /** A SQLite database's companions in WAL mode. */
