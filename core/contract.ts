@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { FACTOR_IDS, type FactorId } from './factors.ts'
+import type { ShiftWindow } from './shifts.ts'
 
 /** ISO-8601 with a UTC offset, or epoch milliseconds. Omitted: the time ingest received the message. */
 export const timestampSchema = z.union([
@@ -60,6 +61,11 @@ export interface ExposurePoint {
   factor: FactorId
   time: number
   shiftStart: number
+  /**
+   * The shift the figures are judged on, from the facility's pattern (planned length, next start, offset).
+   * Ingest sends it on the live feed; the stores do not keep it: the API reads it from the registry.
+   */
+  shift?: ShiftWindow
   /** Share of the shift so far covered by readings, 0–1. */
   coverage: number
   /** Mean of the last 15 minutes. */

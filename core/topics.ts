@@ -10,7 +10,8 @@
  *                                                   (those who acknowledged an alert that escalated)
  *   quantrac/v1/registry/sensors/{sensorId}         API → broker, ingest: a sensor was added or changed
  *   quantrac/v1/registry/keys/{keyId}               API → API: an API key was revoked
- *   quantrac/v1/registry/facilities/{facilityId}    API → API: a facility changed, maybe who reaches it
+ *   quantrac/v1/registry/facilities/{facilityId}    API → API, ingest: a facility changed (who reaches it,
+ *                                                   its profile or shift pattern)
  *
  * Registry announcements carry no payload: whoever hears one reads the registry again. Sensors may publish
  * only to their own readings topic and subscribe to nothing; the other topics are for quantrac's services
@@ -51,6 +52,8 @@ export function parseSensorChangeTopic(topic: string): string | undefined {
 
 export const KEY_CHANGES_SUBSCRIPTION = `${TOPIC_ROOT}/registry/keys/+`
 export const FACILITY_CHANGES_SUBSCRIPTION = `${TOPIC_ROOT}/registry/facilities/+`
+/** What ingest hears of the registry: sensors (who may publish what) and facilities (profiles, shifts). */
+export const REGISTRY_ANNOUNCEMENTS = [SENSOR_CHANGES_SUBSCRIPTION, FACILITY_CHANGES_SUBSCRIPTION] as const
 const KEY_CHANGE_PREFIX = `${TOPIC_ROOT}/registry/keys/`
 const FACILITY_CHANGE_PREFIX = `${TOPIC_ROOT}/registry/facilities/`
 /** API key ids as tokens carry them (`qk_{id}_{secret}`). */

@@ -13,7 +13,7 @@ import {
   WbgtEstimator,
 } from '../core/exposure/index.ts'
 import { limitsFor, type ProfileId, type ResolvedLimits } from '../core/limits/index.ts'
-import { type ShiftPattern, shiftEndAt, shiftStartAt } from '../core/shifts.ts'
+import { type FacilityShift, type ShiftPattern, type ShiftWindow, shiftWindowAt } from '../core/shifts.ts'
 
 const VALID_READING = faultSignal(0)
 const FAULTY_READING = faultSignal(1)
@@ -32,8 +32,8 @@ interface Entry {
   key: { facilityId: string; sensorId: string; factor: Reading['factor'] }
   limits: ResolvedLimits | undefined
   evaluator: ExposureEvaluator
-  /** Epoch ms the evaluator's shift ends: readings before it need no shift arithmetic. */
-  shiftEnd: number
+  /** The evaluator's shift: readings inside it need no shift arithmetic. */
+  shift: ShiftWindow
   /** Reading time of the last full evaluation; 0 forces one. */
   evaluatedAt: number
   /** Its values are WBGT estimated from temperature and humidity, not measured. */
@@ -46,6 +46,8 @@ export interface SavedEvaluator {
   /** Fed WBGT estimates rather than readings. */
   estimated: boolean
   evaluator: ExposureStateData
+  /** The shift it was opened on; absent in state saved before shifts followed the facility's pattern. */
+  shift?: ShiftWindow
 }
 
 export interface ExposureMonitorState {
@@ -88,20 +90,28 @@ export function createExposureMonitor(
     ? AlertTracker.fromJSON(restored.tracker, options)
     : new AlertTracker(options)
   const activeSensors = new Map<string, number>()
+  // The open sensor-offline alert of each sensor, whichever factor it was raised on.
+  const offlineAlerts = new Map<string, Alert>()
   for (const alert of tracker.active()) countActive(alert, 1)
-  for (const { key, estimated, evaluator: data } of restored?.evaluators ?? []) {
+  // The shift in progress at each facility, the latest opened: a change of pattern applies after it.
+  const facilityShifts = new Map<string, ShiftWindow>()
+  const openedShifts: FacilityShift[] = []
+  for (const { key, estimated, evaluator: data, shift: saved } of restored?.evaluators ?? []) {
     const rules = rulesOf(key.facilityId)
     const limits = limitsFor(rules.profile, key.factor, limitVariantOf(key.sensorId))
     const id = entryKey(key.sensorId, key.factor)
+    const shift = saved ?? shiftWindowAt(data.shiftStart, rules.shifts)
     entries.set(id, {
       id,
       key,
       limits,
-      evaluator: ExposureEvaluator.fromJSON(data, evaluatorOptions(key.factor, data.shiftStart, limits)),
-      shiftEnd: shiftEndAt(data.shiftStart, rules.shifts),
+      evaluator: ExposureEvaluator.fromJSON(data, evaluatorOptions(key.factor, shift, limits)),
+      shift,
       evaluatedAt: 0,
       estimated,
     })
+    const latest = facilityShifts.get(key.facilityId)
+    if (latest === undefined || shift.start > latest.start) facilityShifts.set(key.facilityId, shift)
   }
   // Evaluators that took readings since they were last handed out for saving, oldest change first.
   const changed = new Set<string>()
@@ -110,6 +120,10 @@ export function createExposureMonitor(
   const measuresWbgt = new Set<string>()
 
   function countActive(alert: Alert, delta: 1 | -1): void {
+    if (alert.kind === 'sensor-offline') {
+      if (delta === 1) offlineAlerts.set(alert.sensorId, alert)
+      else if (offlineAlerts.get(alert.sensorId)?.id === alert.id) offlineAlerts.delete(alert.sensorId)
+    }
     const sensorKey = entryKey(alert.sensorId, alert.factor)
     const count = (activeSensors.get(sensorKey) ?? 0) + delta
     if (count > 0) activeSensors.set(sensorKey, count)
@@ -129,29 +143,36 @@ export function createExposureMonitor(
     const id = entryKey(reading.sensorId, reading.factor)
     const existing = entries.get(id)
     // The common case, a reading in the shift its evaluator covers, costs no shift arithmetic.
-    if (
-      existing !== undefined &&
-      reading.time < existing.shiftEnd &&
-      reading.time >= existing.evaluator.shiftStart
-    ) {
+    if (existing !== undefined && reading.time < existing.shift.end && reading.time >= existing.shift.start) {
       return existing
     }
     const rules = rulesOf(reading.facilityId)
-    const shiftStart = shiftStartAt(reading.time, rules.shifts)
+    const shift = shiftOf(reading.facilityId, reading.time, rules.shifts)
     // A late reading of an earlier shift does not reopen it.
-    if (existing !== undefined && existing.evaluator.shiftStart > shiftStart) return existing
+    if (existing !== undefined && existing.shift.start > shift.start) return existing
     const limits = limitsFor(rules.profile, reading.factor, limitVariantOf(reading.sensorId))
     const entry: Entry = {
       id,
       key: { facilityId: reading.facilityId, sensorId: reading.sensorId, factor: reading.factor },
       limits,
-      evaluator: new ExposureEvaluator(evaluatorOptions(reading.factor, shiftStart, limits)),
-      shiftEnd: shiftEndAt(reading.time, rules.shifts),
+      evaluator: new ExposureEvaluator(evaluatorOptions(reading.factor, shift, limits)),
+      shift,
       evaluatedAt: 0,
       estimated,
     }
     entries.set(id, entry)
     return entry
+  }
+
+  /** The facility's shift at `time`, opening the next one (by the pattern in force now) once it is past. */
+  function shiftOf(facilityId: string, time: number, pattern: ShiftPattern): ShiftWindow {
+    const current = facilityShifts.get(facilityId)
+    const shift = shiftWindowAt(time, pattern, current)
+    if (current === undefined || shift.start > current.start) {
+      facilityShifts.set(facilityId, shift)
+      openedShifts.push({ facilityId, ...shift })
+    }
+    return shift
   }
 
   function breachesInstantly(limits: ResolvedLimits, value: number): boolean {
@@ -190,19 +211,20 @@ export function createExposureMonitor(
     const entry = entryFor(reading, estimated)
     if (entry.evaluator.observe(reading.time, reading.value) !== 'accepted') return NOTHING
     changed.add(entry.id)
+    const back = estimated ? [] : backOnline(entry.key, reading.time)
     const limits = entry.limits
-    if (limits === undefined) return NOTHING
     const due =
-      reading.time - entry.evaluatedAt >= SIGNAL_INTERVAL_MS ||
-      breachesInstantly(limits, reading.value) ||
-      activeSensors.has(entry.id)
-    if (!due) return NOTHING
+      limits !== undefined &&
+      (reading.time - entry.evaluatedAt >= SIGNAL_INTERVAL_MS ||
+        breachesInstantly(limits, reading.value) ||
+        activeSensors.has(entry.id))
+    if (!due) return back.length === 0 ? NOTHING : { transitions: track(back), exposures: [] }
     entry.evaluatedAt = reading.time
     const summary = entry.evaluator.summary()
     // A valid reading is also the evidence that clears a sensor-fault alert.
     const transitions: AlertTransition[] = estimated
       ? []
-      : tracker.observe(entry.key, VALID_READING, reading.time)
+      : [...back, ...tracker.observe(entry.key, VALID_READING, reading.time)]
     for (const signal of exposureSignals(summary, limits, { estimated })) {
       transitions.push(...tracker.observe(entry.key, signal, reading.time))
     }
@@ -213,6 +235,7 @@ export function createExposureMonitor(
           ...entry.key,
           time: reading.time,
           shiftStart: entry.evaluator.shiftStart,
+          shift: entry.shift,
           coverage: summary.coverage,
           stel: summary.stel,
           twa: summary.twa,
@@ -227,9 +250,21 @@ export function createExposureMonitor(
   }
 
   /**
+   * A reading of any factor is the evidence that its sensor is back: it feeds the sensor's open offline
+   * alert, whichever factor that was raised on, so it clears after the tracker's clearing time of readings.
+   */
+  function backOnline(key: Entry['key'], time: number): AlertTransition[] {
+    const offline = offlineAlerts.get(key.sensorId)
+    if (offline === undefined) return []
+    const alertKey = { facilityId: offline.facilityId, sensorId: offline.sensorId, factor: offline.factor }
+    return tracker.observe(alertKey, offlineSignal(time, time, offline.limit * 60_000), time)
+  }
+
+  /**
    * Raises `sensor-offline` for sensors silent longer than `offlineAfterMs` (by default the evaluator's max
    * sample interval) and clears it when they report again. One alert per sensor, not per factor: a
-   * multi-gas detector that dies is one problem.
+   * multi-gas detector that dies is one problem. Silence is the time since the sensor's newest reading of
+   * any factor: a sensor back with another factor than the one it fell silent on is back.
    */
   function sweepOffline(
     now: number,
@@ -245,15 +280,20 @@ export function createExposureMonitor(
       }
     }
     const transitions: AlertTransition[] = []
-    for (const entry of newestBySensor.values()) {
-      const limit = offlineAfterMs(entry.key.sensorId) ?? entry.evaluator.maxSampleIntervalMs
-      const lastTime = entry.evaluator.lastTime
-      // Only a silent sensor, or one with an alert that may clear, has news for the tracker: skipping the
-      // others keeps a sweep of thousands of sensors short.
+    for (const [sensorId, newest] of newestBySensor) {
+      const limit = offlineAfterMs(sensorId) ?? newest.evaluator.maxSampleIntervalMs
+      const lastTime = newest.evaluator.lastTime
+      const offline = offlineAlerts.get(sensorId)
+      // Only a silent sensor, or one with an offline alert that may clear, has news for the tracker:
+      // skipping the others keeps a sweep of thousands of sensors short.
       const silent = lastTime !== undefined && now - lastTime > limit
-      if (!silent && !activeSensors.has(entry.id)) continue
-      const signal = offlineSignal(lastTime, now, limit)
-      transitions.push(...tracker.observe(entry.key, signal, now))
+      if (!silent && offline === undefined) continue
+      // The alert stays on the factor it was raised on; a new one names the factor reported last.
+      const key =
+        offline === undefined
+          ? newest.key
+          : { facilityId: offline.facilityId, sensorId, factor: offline.factor }
+      transitions.push(...tracker.observe(key, offlineSignal(lastTime, now, limit), now))
     }
     return track(transitions)
   }
@@ -284,6 +324,10 @@ export function createExposureMonitor(
       }
       return taken
     },
+    /** The shifts opened since they were last taken, for the registry (the exposures API reports them). */
+    takeOpenedShifts(): FacilityShift[] {
+      return openedShifts.splice(0)
+    },
     /** The alert tracker's state if an alert changed since it was last taken. */
     takeTrackerChange(): AlertTrackerData | undefined {
       if (!trackerChanged) return undefined
@@ -298,11 +342,23 @@ export function createExposureMonitor(
 }
 
 function saved(entry: Entry): SavedEvaluator {
-  return { key: entry.key, estimated: entry.estimated, evaluator: entry.evaluator.toJSON() }
+  return {
+    key: entry.key,
+    estimated: entry.estimated,
+    evaluator: entry.evaluator.toJSON(),
+    shift: entry.shift,
+  }
 }
 
-function evaluatorOptions(factor: Reading['factor'], shiftStart: number, limits: ResolvedLimits | undefined) {
-  return { factor, shiftStart, noise: limits?.noise, hourMean: limits?.hourMean !== undefined }
+/** The shift's planned length drives the projections; the TWA and dose keep their 8-h reference. */
+function evaluatorOptions(factor: Reading['factor'], shift: ShiftWindow, limits: ResolvedLimits | undefined) {
+  return {
+    factor,
+    shiftStart: shift.start,
+    shiftHours: shift.hours,
+    noise: limits?.noise,
+    hourMean: limits?.hourMean !== undefined,
+  }
 }
 
 function entryKey(sensorId: string, factor: string): string {

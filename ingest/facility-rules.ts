@@ -1,31 +1,62 @@
 import type { Logger } from 'pino'
 import { DEFAULT_PROFILE } from '../core/limits/index.ts'
-import { DEFAULT_SHIFT_PATTERN } from '../core/shifts.ts'
-import type { Registry } from '../registry/types.ts'
+import { DEFAULT_SHIFT_PATTERN, isUsableShiftPattern } from '../core/shifts.ts'
+import type { Facility, Registry } from '../registry/types.ts'
 import type { FacilityRules } from './exposure-monitor.ts'
 
-const REFRESH_MS = 30_000
+/** The full refresh catches an announcement missed while ingest was disconnected from its broker. */
+const REFRESH_MS = 60_000
 const PAGE = 500
 
 const DEFAULT_RULES: FacilityRules = { profile: DEFAULT_PROFILE, shifts: DEFAULT_SHIFT_PATTERN }
 
 /**
  * Each facility's limit profile and shift pattern, kept in memory so judging a reading never waits for
- * the registry. Refreshed on a timer; a facility the registry does not know gets the defaults (QCVN,
- * three 8-hour shifts from 06:00 Vietnam time).
+ * the registry. The API announces each change of a facility on MQTT (`refreshFacility`, so a new pattern
+ * reaches ingest at once; the exposure monitor applies it from the next shift); a periodic full refresh
+ * catches anything missed. A facility the registry does not know gets the defaults (QCVN, three 8-hour
+ * shifts from 06:00 Vietnam time).
  */
 export async function createFacilityRules(registry: Registry, log: Logger) {
   let rules = new Map<string, FacilityRules>()
+  // Facilities announced while a full refresh reads its pages: their news is newer than the pages'.
+  let announcedDuringRefresh: Set<string> | undefined
+
+  function rulesFor(facility: Facility): FacilityRules {
+    // The registry checks patterns as they come in; one kept from before that, unusable, must not stop ingest.
+    if (isUsableShiftPattern(facility.shifts)) return { profile: facility.profile, shifts: facility.shifts }
+    log.warn(
+      { facilityId: facility.id, shifts: facility.shifts },
+      'facility shift pattern unusable; judging it on the default shifts',
+    )
+    return { profile: facility.profile, shifts: DEFAULT_SHIFT_PATTERN }
+  }
 
   async function refresh(): Promise<void> {
     const next = new Map<string, FacilityRules>()
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await registry.listFacilities({ limit: PAGE, offset })
-      for (const facility of page.items)
-        next.set(facility.id, { ...DEFAULT_RULES, profile: facility.profile })
-      if (offset + PAGE >= page.total) break
+    announcedDuringRefresh = new Set()
+    try {
+      for (let offset = 0; ; offset += PAGE) {
+        const page = await registry.listFacilities({ limit: PAGE, offset })
+        for (const facility of page.items) next.set(facility.id, rulesFor(facility))
+        if (offset + PAGE >= page.total) break
+      }
+      for (const facilityId of announcedDuringRefresh) {
+        const announced = rules.get(facilityId)
+        if (announced === undefined) next.delete(facilityId)
+        else next.set(facilityId, announced)
+      }
+      rules = next
+    } finally {
+      announcedDuringRefresh = undefined
     }
-    rules = next
+  }
+
+  async function refreshFacility(facilityId: string): Promise<void> {
+    const facility = await registry.getFacility(facilityId)
+    announcedDuringRefresh?.add(facilityId)
+    if (facility === undefined) rules.delete(facilityId)
+    else rules.set(facilityId, rulesFor(facility))
   }
 
   await refresh()
@@ -39,6 +70,7 @@ export async function createFacilityRules(registry: Registry, log: Logger) {
       return rules.get(facilityId) ?? DEFAULT_RULES
     },
     refresh,
+    refreshFacility,
     close(): void {
       clearInterval(timer)
     },

@@ -2,7 +2,12 @@ import type { Logger } from 'pino'
 import type { AlertEvent } from '../core/alert-lifecycle.ts'
 import type { ExposurePoint, Reading } from '../core/contract.ts'
 import type { AlertTrackerData, AlertTransition } from '../core/exposure/index.ts'
-import { DEAD_LETTER_TOPIC, parseReadingsTopic, parseSensorChangeTopic } from '../core/topics.ts'
+import {
+  DEAD_LETTER_TOPIC,
+  parseAccessChangeTopic,
+  parseReadingsTopic,
+  parseSensorChangeTopic,
+} from '../core/topics.ts'
 import { ingestMetrics, reportIngestGauges } from '../metrics/ingest.ts'
 import type { AlertRepository, Registry, RejectionLog, StateRepository } from '../registry/types.ts'
 import { InfluxWriteError } from '../store/influx/connection.ts'
@@ -187,7 +192,11 @@ export async function startIngest(options: IngestOptions) {
       .map((saved) => [`${EVALUATOR_STATE_PREFIX}${saved.key.sensorId}/${saved.key.factor}`, saved])
     const trackerState = monitor.takeTrackerChange()
     if (trackerState !== undefined) states.push([TRACKER_STATE_KEY, trackerState])
-    if (states.length > 0) await options.state.saveStates(states)
+    const shifts = monitor.takeOpenedShifts()
+    await Promise.all([
+      states.length > 0 ? options.state.saveStates(states) : undefined,
+      shifts.length > 0 ? options.registry.recordShifts(shifts) : undefined,
+    ])
   }
 
   function reject(topic: string, payload: Buffer, rejection: Rejection, receivedAt: number): void {
@@ -219,6 +228,13 @@ export async function startIngest(options: IngestOptions) {
       sensors
         .refreshSensor(changedSensor)
         .catch((err) => log.warn({ err }, 'could not refresh a changed sensor'))
+      return
+    }
+    const changedFacility = parseAccessChangeTopic(topic)
+    if (changedFacility?.kind === 'facility') {
+      facilityRules
+        .refreshFacility(changedFacility.facilityId)
+        .catch((err) => log.warn({ err }, 'could not refresh a changed facility'))
       return
     }
     messages++

@@ -3,7 +3,7 @@ import type { Alert, AlertKind, AlertLevel, AlertState, ResolutionReason } from 
 import type { Campaign } from '../core/campaigns.ts'
 import type { FactorId } from '../core/factors.ts'
 import type { ProfileId } from '../core/limits/index.ts'
-import type { ShiftPattern } from '../core/shifts.ts'
+import type { FacilityShift, ShiftPattern } from '../core/shifts.ts'
 
 /** Facility owners, monitoring contractors, and the authorities that read across all of them. */
 export const ORGANISATION_KINDS = ['owner', 'contractor', 'authority'] as const
@@ -290,6 +290,14 @@ export interface Registry {
   findApiKey(id: string): Promise<(ApiKey & { secretHash: string }) | undefined>
   listApiKeys(page: PageRequest): Promise<Page<ApiKey>>
   revokeApiKey(id: string): Promise<boolean>
+
+  /**
+   * The shifts ingest opened at each facility, as it opened them (written by ingest, read by the API): a
+   * figure is reported on the shift it was judged on even after the facility's pattern changed.
+   */
+  recordShifts(shifts: readonly FacilityShift[]): Promise<void>
+  /** The recorded shifts with these starts; those not recorded are absent. */
+  findShifts(keys: readonly { facilityId: string; start: number }[]): Promise<FacilityShift[]>
 
   /** Appends to the audit trail. There is no way to change or remove an entry. */
   recordAudit(record: AuditRecord): Promise<AuditEntry>

@@ -1,6 +1,6 @@
 import type { AedesPublishPacket } from 'aedes'
 import type { RunningBroker } from '../../broker/server.ts'
-import { SENSOR_CHANGES_SUBSCRIPTION } from '../../core/topics.ts'
+import { REGISTRY_ANNOUNCEMENTS } from '../../core/topics.ts'
 import type { BrokerLink, MessageSink } from './link.ts'
 
 function noop(): void {}
@@ -34,9 +34,11 @@ export function embeddedBrokerLink(
         done()
       }
       announcements = deliverAnnouncement
-      await new Promise<void>((resolve) =>
-        running.broker.subscribe(SENSOR_CHANGES_SUBSCRIPTION, deliverAnnouncement, resolve),
-      )
+      for (const announcements of REGISTRY_ANNOUNCEMENTS) {
+        await new Promise<void>((resolve) =>
+          running.broker.subscribe(announcements, deliverAnnouncement, resolve),
+        )
+      }
       detach = running.takeReadings(subscription, function takeReading(packet, accept) {
         sink.receive(packet.topic, packet.payload as Buffer, accept)
       })
@@ -52,9 +54,11 @@ export function embeddedBrokerLink(
       const deliverAnnouncement = announcements
       announcements = undefined
       if (deliverAnnouncement === undefined) return
-      await new Promise<void>((resolve) =>
-        running.broker.unsubscribe(SENSOR_CHANGES_SUBSCRIPTION, deliverAnnouncement, resolve),
-      )
+      for (const announcements of REGISTRY_ANNOUNCEMENTS) {
+        await new Promise<void>((resolve) =>
+          running.broker.unsubscribe(announcements, deliverAnnouncement, resolve),
+        )
+      }
     },
   }
 }

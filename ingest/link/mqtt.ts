@@ -1,6 +1,6 @@
 import { connect, type IPublishPacket, type MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
-import { SENSOR_CHANGES_SUBSCRIPTION } from '../../core/topics.ts'
+import { REGISTRY_ANNOUNCEMENTS } from '../../core/topics.ts'
 import type { BrokerLink, MessageSink } from './link.ts'
 
 export interface MqttLinkOptions {
@@ -102,7 +102,8 @@ export function mqttLink(options: MqttLinkOptions): BrokerLink {
       connection.once('error', failed)
     })
     // Every worker hears of registry changes; the readings subscription may be shared between workers.
-    await connection.subscribeAsync(SENSOR_CHANGES_SUBSCRIPTION, { qos: 1 })
+    for (const announcements of REGISTRY_ANNOUNCEMENTS)
+      await connection.subscribeAsync(announcements, { qos: 1 })
     await connection.subscribeAsync(options.subscription, { qos: 1 })
   }
 

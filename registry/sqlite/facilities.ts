@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite'
 import type { ProfileId } from '../../core/limits/index.ts'
 import { PROVINCES_IN_FORCE_FROM, resolveProvince } from '../../core/provinces/index.ts'
+import { shiftPatternProblem } from '../../core/shifts.ts'
 import { inTransaction } from '../../store/sqlite/database.ts'
 import { ConflictError, InvalidValueError, NotFoundError } from '../errors.ts'
 import type {
@@ -154,6 +155,11 @@ export function facilityRepository(db: DatabaseSync): FacilityMethods {
   function write(facility: NewFacility, replace: boolean): Facility {
     const match = provinceOf(facility.province)
     const existing = replace ? read(facility.id) : undefined
+    // A record kept from before patterns were checked stays as it is until someone changes its shifts.
+    if (existing === undefined || JSON.stringify(existing.shifts) !== JSON.stringify(facility.shifts)) {
+      const problem = shiftPatternProblem(facility.shifts)
+      if (problem !== undefined) throw new InvalidValueError(`shifts.${problem}`)
+    }
     // An upsert that gives no date keeps the one the facility has: reseeding must not move it to today.
     const registeredAt =
       facility.registeredAt ?? (existing === undefined ? Date.now() : existing.registeredAt)

@@ -9,6 +9,7 @@ import { campaignRepository } from './campaigns.ts'
 import { facilityRepository } from './facilities.ts'
 import { rejectionLog } from './rejections.ts'
 import { sensorRepository } from './sensors.ts'
+import { shiftRepository } from './shifts.ts'
 
 export type SqliteRegistry = Registry & AlertRepository & StateRepository & RejectionLog & { close(): void }
 
@@ -30,6 +31,7 @@ export function openSqliteRegistry(path: string): SqliteRegistry {
     ...auditRepository(db),
     ...stateRepository(db),
     ...rejectionLog(db),
+    ...shiftRepository(db),
     close: () => db.close(),
   }
 }

@@ -605,6 +605,24 @@ function renderExposure(container, tile, limits, unit) {
   )
   coverage.title = tr.t('exposure.shift', { time: tr.time(point.shiftStart) })
   container.replaceChildren(...rows, coverage)
+  if (point.shift !== undefined) container.append(shiftLine(point.shift))
+}
+
+/** The shift the figures are judged on, in the facility's local time as its pattern declares it. */
+function shiftLine(shift) {
+  // "2026-11-30T07:30:00+07:00": the local clock time is the text itself, whatever the browser's zone.
+  const line = element(
+    'p',
+    'exposure-shift',
+    tr.t('exposure.shiftWindow', {
+      start: shift.start.slice(11, 16),
+      end: shift.end.slice(11, 16),
+      hours: tr.number(shift.hours, shift.hours % 1 === 0 ? 0 : 1),
+    }),
+  )
+  line.dataset.start = shift.start
+  line.dataset.nextStart = shift.nextStart
+  return line
 }
 
 /** One figure: its value and % of the limit with a bar, and below it where the shift is heading. */

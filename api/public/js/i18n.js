@@ -133,6 +133,7 @@ const STRINGS = {
     'exposure.projected': 'Projected at shift end: {value}',
     'exposure.coverage': 'Readings cover {percent} of the shift',
     'exposure.shift': 'Shift started {time}',
+    'exposure.shiftWindow': 'Shift {start}–{end} ({hours} h, facility time)',
   },
   vi: {
     title: 'Giám sát môi trường lao động trực tuyến',
@@ -265,6 +266,7 @@ const STRINGS = {
     'exposure.projected': 'Dự báo cuối ca: {value}',
     'exposure.coverage': 'Số liệu phủ {percent} ca làm việc',
     'exposure.shift': 'Ca bắt đầu lúc {time}',
+    'exposure.shiftWindow': 'Ca {start}–{end} ({hours} giờ, giờ cơ sở)',
   },
 }
 

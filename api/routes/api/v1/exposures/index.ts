@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { ExposurePoint } from '../../../../../core/contract.ts'
 import { FACTOR_IDS, FACTORS } from '../../../../../core/factors.ts'
+import { plannedShiftHours, type ShiftWindow, shiftEndAt } from '../../../../../core/shifts.ts'
+import type { Registry } from '../../../../../registry/types.ts'
 import { READERS } from '../../../../access.ts'
 import { errorSchema } from '../common-schemas.ts'
 import { latestQuerySchema, scopedLatestQuery } from '../latest-query.ts'
@@ -13,6 +15,23 @@ export const exposureSchema = z.object({
   unit: z.string().describe('Unit of stel, twa and twaProjected; dose is in %'),
   time: z.iso.datetime(),
   shiftStart: z.iso.datetime(),
+  shift: z
+    .object({
+      start: z.iso
+        .datetime({ offset: true })
+        .describe("When the shift started, in the facility's local time"),
+      end: z.iso.datetime({ offset: true }).describe('Its planned end: start + hours'),
+      hours: z
+        .number()
+        .describe('Planned length: the projections run to it; TWA and dose keep their 8-h reference'),
+      nextStart: z.iso
+        .datetime({ offset: true })
+        .describe('When the next shift starts: readings until then count to this one'),
+    })
+    .optional()
+    .describe(
+      "The shift the figures are judged on, from the facility's declared pattern as it was when it began",
+    ),
   coverage: z.number().describe('Share of the shift so far covered by readings, 0–1'),
   stel: z.number().optional().describe('Mean of the last 15 minutes'),
   twa: z.number().optional().describe('8-h time-weighted average so far'),
@@ -23,13 +42,59 @@ export const exposureSchema = z.object({
   hourMean: z.number().optional().describe('Mean of the last hour (WBGT, for heat stress), in the unit'),
 })
 
-export function exposureResponse(point: ExposurePoint) {
+/** An instant as local time with its offset: 2026-11-30T07:30:00+07:00. */
+function localTime(time: number, utcOffsetMinutes: number): string {
+  const local = new Date(time + utcOffsetMinutes * 60_000).toISOString().slice(0, 19)
+  const offset = Math.abs(utcOffsetMinutes)
+  const hhmm = `${String(Math.floor(offset / 60)).padStart(2, '0')}:${String(offset % 60).padStart(2, '0')}`
+  return `${local}${utcOffsetMinutes < 0 ? '-' : '+'}${hhmm}`
+}
+
+/** A point as the API and the live feed give it; `shift` the one it was judged on, when known. */
+export function exposureResponse(point: ExposurePoint, shift: ShiftWindow | undefined = point.shift) {
   return {
     ...point,
     unit: FACTORS[point.factor].unit,
     time: new Date(point.time).toISOString(),
     shiftStart: new Date(point.shiftStart).toISOString(),
+    shift:
+      shift === undefined
+        ? undefined
+        : {
+            start: localTime(shift.start, shift.utcOffsetMinutes),
+            end: localTime(shift.start + shift.hours * 3_600_000, shift.utcOffsetMinutes),
+            hours: shift.hours,
+            nextStart: localTime(shift.end, shift.utcOffsetMinutes),
+          },
   }
+}
+
+/**
+ * The shift each stored point was judged on, as ingest recorded it when it opened the shift. A point whose
+ * shift was not recorded (stored before shifts were, or an instant before ingest saved it) gets the shift
+ * the facility's pattern gives now from the point's shift start.
+ */
+async function shiftsOf(registry: Registry, points: readonly ExposurePoint[]) {
+  const key = (facilityId: string, start: number) => `${facilityId}\u0000${start}`
+  const keys = new Map(
+    points.map((p) => [key(p.facilityId, p.shiftStart), { facilityId: p.facilityId, start: p.shiftStart }]),
+  )
+  const shifts = new Map<string, ShiftWindow>()
+  for (const shift of await registry.findShifts([...keys.values()]))
+    shifts.set(key(shift.facilityId, shift.start), shift)
+  for (const [k, { facilityId, start }] of keys) {
+    if (shifts.has(k)) continue
+    const facility = await registry.getFacility(facilityId)
+    if (facility === undefined) continue
+    const end = shiftEndAt(start, facility.shifts)
+    shifts.set(k, {
+      start,
+      end,
+      hours: plannedShiftHours(end - start),
+      utcOffsetMinutes: facility.shifts.utcOffsetMinutes,
+    })
+  }
+  return (point: ExposurePoint) => shifts.get(key(point.facilityId, point.shiftStart))
 }
 
 const exposureRoutes: FastifyPluginAsyncZod = async (fastify) => {
@@ -49,7 +114,8 @@ const exposureRoutes: FastifyPluginAsyncZod = async (fastify) => {
       const points = await fastify.store.latestExposures(
         await scopedLatestQuery(fastify, request.principal, request.query),
       )
-      return { items: points.map(exposureResponse) }
+      const shiftOf = await shiftsOf(fastify.registry, points)
+      return { items: points.map((point) => exposureResponse(point, shiftOf(point))) }
     },
   )
 }

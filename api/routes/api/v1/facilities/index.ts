@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { resolveProvince } from '../../../../../core/provinces/index.ts'
+import { shiftsOfDay } from '../../../../../core/shifts.ts'
 import { facilityChangeTopic } from '../../../../../core/topics.ts'
 import type { Facility } from '../../../../../registry/types.ts'
 import { ADMINS, MAINTAINERS, READERS, reachableFacility, scopeOf } from '../../../../access.ts'
@@ -32,7 +33,11 @@ function facilityChange(facilityId: string, before?: Facility, after?: Facility)
 const MAX_CSV_BYTES = 5 * 1024 * 1024
 
 export function facilityResponse(facility: Facility): z.input<typeof facilitySchema> {
-  return { ...facility, registeredAt: isoTime(facility.registeredAt) }
+  return {
+    ...facility,
+    shiftsOfDay: shiftsOfDay(facility.shifts),
+    registeredAt: isoTime(facility.registeredAt),
+  }
 }
 
 /** What the registry will read into a province as given, when the caller should hear of it. */
@@ -107,7 +112,8 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
         tags: ['facilities'],
         summary: 'Create or update facilities from CSV (Content-Type: text/csv); all lines or none',
         description:
-          `Header: ${FACILITY_CSV_COLUMNS.join(',')}. Lists in a cell (hazards, shifts, contractorIds) are separated by semicolons. ` +
+          `Header: ${FACILITY_CSV_COLUMNS.join(',')}. Lists in a cell (hazards, shifts, contractorIds) are separated by semicolons; ` +
+          'shifts are local starts in increasing order (07:30;19:30), shiftsUtcOffset their offset (+07:00, the default). ' +
           'A province may be a unit before 2025-07-01: it is mapped to its current unit and listed in `mapped`.',
         body: z.string().max(MAX_CSV_BYTES),
         response: {

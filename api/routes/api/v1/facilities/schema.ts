@@ -3,8 +3,16 @@ import { REPORT_UTC_OFFSET_MINUTES } from '../../../../../core/coverage/period.t
 import { FACTOR_IDS } from '../../../../../core/factors.ts'
 import { DEFAULT_PROFILE, PROFILE_IDS } from '../../../../../core/limits/index.ts'
 import { PROVINCES_IN_FORCE_FROM, resolveProvince } from '../../../../../core/provinces/index.ts'
-import { DEFAULT_SHIFT_PATTERN, isShiftStart } from '../../../../../core/shifts.ts'
+import {
+  DEFAULT_SHIFT_PATTERN,
+  isShiftStart,
+  MAX_UTC_OFFSET_MINUTES,
+  MIN_UTC_OFFSET_MINUTES,
+} from '../../../../../core/shifts.ts'
 import { idSchema } from '../common-schemas.ts'
+
+/** 12 starts make 2-hour shifts: more is a typing error, not a pattern. */
+const MAX_SHIFT_STARTS = 12
 
 /** A province as people write it: checked here so the 400 names the field; the registry keeps the current unit. */
 export const provinceInputSchema = z
@@ -34,19 +42,33 @@ export const registeredAtSchema = z
   .refine((time) => time <= Date.now() + 86_400_000, 'a registration date may not lie in the future')
   .describe('Since when the facility is registered: 2019-03-01 (Vietnam time) or an ISO instant; default now')
 
+const shiftStartSchema = z.string().refine(isShiftStart, 'shift starts are local times HH:MM')
+
+/** Starts in increasing order, each once: a shift runs from its start to the next one's. */
+function increasing(starts: readonly string[]): boolean {
+  return starts.every((start, i) => i === 0 || start > starts[i - 1]!)
+}
+const INCREASING =
+  'shift starts must be in increasing order, each once: a shift ends where the next one starts'
+
 export const shiftPatternSchema = z.object({
   starts: z
-    .array(z.string().refine(isShiftStart, 'shift starts are local times HH:MM'))
+    .array(shiftStartSchema)
     .min(1)
-    .max(6)
+    .max(MAX_SHIFT_STARTS)
     .readonly()
-    .describe('Local start times of the shifts, e.g. ["06:00", "14:00", "22:00"]'),
+    .refine(increasing, INCREASING)
+    .describe(
+      'Local start times of the shifts, in increasing order: ["06:00", "14:00", "22:00"] for three 8-hour shifts, ' +
+        '["07:30", "19:30"] for two 12-hour ones. Each shift ends where the next starts; one longer than 12 h ' +
+        '(a single start a day) is planned as 8 h',
+    ),
   utcOffsetMinutes: z
     .number()
     .int()
-    .min(-720)
-    .max(840)
-    .describe('Offset of local time from UTC; Vietnam: 420'),
+    .min(MIN_UTC_OFFSET_MINUTES)
+    .max(MAX_UTC_OFFSET_MINUTES)
+    .describe('Offset of local time from UTC, −720 (UTC−12:00) to 840 (UTC+14:00); Vietnam: 420'),
 })
 
 export const facilitySchema = z.object({
@@ -62,6 +84,9 @@ export const facilitySchema = z.object({
   hazards: z.array(z.enum(FACTOR_IDS)).describe('Hazardous factors present, which monitoring must cover'),
   profile: z.enum(PROFILE_IDS),
   shifts: shiftPatternSchema,
+  shiftsOfDay: z
+    .array(z.object({ start: z.string(), end: z.string(), hours: z.number() }))
+    .describe('The shifts the pattern declares, in local time, with their planned hours'),
   workers: z.number().int(),
   registeredAt: z.iso
     .datetime()
@@ -143,8 +168,23 @@ function semicolonList<T extends z.ZodType<unknown, string>>(item: T) {
     .pipe(z.array(item))
 }
 
-/** One line of a facilities CSV; lists inside a cell are separated by semicolons. */
-export const facilityCsvRowSchema = z.object({
+/** `+07:00`, `-05:30`: a UTC offset as people write it, in minutes. */
+const utcOffsetCell = z
+  .string()
+  .default('')
+  .transform((cell) => cell.trim() || '+07:00')
+  .pipe(z.string().regex(/^[+-]\d{2}:[0-5]\d$/, 'a UTC offset is ±HH:MM, e.g. +07:00'))
+  .transform(
+    (text) => (text[0] === '-' ? -1 : 1) * (Number(text.slice(1, 3)) * 60 + Number(text.slice(4, 6))),
+  )
+  .pipe(
+    z
+      .number()
+      .min(MIN_UTC_OFFSET_MINUTES, 'UTC offsets start at -12:00')
+      .max(MAX_UTC_OFFSET_MINUTES, 'UTC offsets end at +14:00'),
+  )
+
+const facilityCsvFields = z.object({
   id: idSchema,
   name: text(200),
   province: provinceInputSchema,
@@ -156,9 +196,10 @@ export const facilityCsvRowSchema = z.object({
     .default('')
     .transform((cell) => cell.trim() || DEFAULT_PROFILE)
     .pipe(z.enum(PROFILE_IDS)),
-  shifts: semicolonList(z.string().refine(isShiftStart, 'shift starts are HH:MM')).transform((starts) =>
-    starts.length === 0 ? DEFAULT_SHIFT_PATTERN : { ...DEFAULT_SHIFT_PATTERN, starts },
+  shifts: semicolonList(shiftStartSchema).pipe(
+    z.array(z.string()).max(MAX_SHIFT_STARTS).refine(increasing, INCREASING),
   ),
+  shiftsUtcOffset: utcOffsetCell,
   workers: z.coerce.number().int().min(0).default(0),
   ownerId: z
     .string()
@@ -173,4 +214,16 @@ export const facilityCsvRowSchema = z.object({
     .pipe(registeredAtSchema.optional()),
 })
 
-export const FACILITY_CSV_COLUMNS = Object.keys(facilityCsvRowSchema.shape)
+/**
+ * One line of a facilities CSV; lists inside a cell are separated by semicolons. `shifts` `07:30;19:30` with
+ * `shiftsUtcOffset` `+07:00` (the default); no starts: three 8-hour shifts from 06:00.
+ */
+export const facilityCsvRowSchema = facilityCsvFields.transform(({ shifts, shiftsUtcOffset, ...row }) => ({
+  ...row,
+  shifts:
+    shifts.length === 0
+      ? { ...DEFAULT_SHIFT_PATTERN, utcOffsetMinutes: shiftsUtcOffset }
+      : { starts: shifts, utcOffsetMinutes: shiftsUtcOffset },
+}))
+
+export const FACILITY_CSV_COLUMNS = Object.keys(facilityCsvFields.shape)
