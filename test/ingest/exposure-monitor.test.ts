@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Reading } from '../../core/contract.ts'
-import { DEFAULT_SHIFT_PATTERN, shiftStartAt } from '../../core/shifts.ts'
+import { DEFAULT_SHIFT_PATTERN, type ShiftPattern, shiftStartAt } from '../../core/shifts.ts'
 import { createExposureMonitor, type FacilityRules } from '../../ingest/exposure-monitor.ts'
 
 const RULES: FacilityRules = { profile: 'qcvn', shifts: DEFAULT_SHIFT_PATTERN }
@@ -191,6 +191,212 @@ describe('the live exposure monitor', () => {
       const expected = next(first)
       expect(expected[0]?.hourMean).toBeCloseTo(31.64, 2)
       expect(next(restored)).toEqual(expected)
+    })
+  })
+
+  describe('shifts as the facility declares them', () => {
+    const TWELVE_HOURS: ShiftPattern = { starts: ['07:30', '19:30'], utcOffsetMinutes: 420 }
+    const at = (local: string) => Date.parse(`${local}+07:00`)
+    const co = (time: number, value = 10): Reading => ({
+      facilityId: 'f',
+      sensorId: 'co',
+      factor: 'gas.co',
+      value,
+      time,
+    })
+    /** A reading a minute for `minutes` from `from`, returning the last exposure point. */
+    function minutes(monitor: ReturnType<typeof createExposureMonitor>, from: number, count: number) {
+      let last: ReturnType<typeof monitor.observe>['exposures'][number] | undefined
+      for (let minute = 0; minute < count; minute++) {
+        last = monitor.observe(co(from + minute * 60_000)).exposures.at(-1) ?? last
+      }
+      return last
+    }
+
+    it('judges a 12-hour pattern from 07:30 (UTC+7) on its shifts and projects to 12 hours', () => {
+      const monitor = createExposureMonitor(
+        () => ({ profile: 'qcvn', shifts: TWELVE_HOURS }),
+        () => undefined,
+      )
+      const point = minutes(monitor, at('2026-11-30T07:30:00'), 61)
+      expect(point?.shiftStart).toBe(Date.parse('2026-11-30T00:30:00Z'))
+      expect(point?.shift).toEqual({
+        start: at('2026-11-30T07:30:00'),
+        end: at('2026-11-30T19:30:00'),
+        hours: 12,
+        utcOffsetMinutes: 420,
+      })
+      // 10 ppm held for 12 h, over the 8-h reference that stays 8 h: 15 ppm.
+      expect(point?.twaProjected).toBeCloseTo(15, 9)
+      expect(monitor.takeOpenedShifts()).toEqual([{ facilityId: 'f', ...point?.shift }])
+      expect(monitor.takeOpenedShifts()).toEqual([])
+    })
+
+    it('applies a change of pattern from the next shift, also after a restart', () => {
+      let shifts = TWELVE_HOURS
+      const rules = () => ({ profile: 'qcvn' as const, shifts })
+      const monitor = createExposureMonitor(rules, () => undefined)
+      minutes(monitor, at('2026-11-30T19:30:00'), 10)
+      shifts = { starts: ['07:30', '15:30', '23:30'], utcOffsetMinutes: 420 }
+      const restored = createExposureMonitor(
+        rules,
+        () => undefined,
+        {},
+        JSON.parse(JSON.stringify(monitor.toJSON())),
+      )
+      for (const m of [monitor, restored]) {
+        // 23:40 belongs to the new pattern's 23:30 shift, but the 19:30 shift was in progress.
+        expect(minutes(m, at('2026-11-30T23:40:00'), 1)?.shift).toMatchObject({
+          start: at('2026-11-30T19:30:00'),
+          hours: 12,
+        })
+        expect(minutes(m, at('2026-12-01T07:40:00'), 1)?.shift).toMatchObject({
+          start: at('2026-12-01T07:30:00'),
+          end: at('2026-12-01T15:30:00'),
+          hours: 8,
+        })
+      }
+    })
+
+    it('gives a sensor that starts reporting after the change the shift in progress too', () => {
+      let shifts: ShiftPattern = DEFAULT_SHIFT_PATTERN
+      const monitor = createExposureMonitor(
+        () => ({ profile: 'qcvn', shifts }),
+        () => undefined,
+      )
+      minutes(monitor, at('2026-11-30T10:00:00'), 1)
+      shifts = TWELVE_HOURS
+      const late = monitor.observe({ ...co(at('2026-11-30T11:00:00')), sensorId: 'late' }).exposures[0]
+      expect(late?.shift).toMatchObject({ start: at('2026-11-30T06:00:00'), end: at('2026-11-30T14:00:00') })
+      // Then 14:00–19:30 (the old shift's end to the new pattern's next start), then 12-hour shifts.
+      expect(minutes(monitor, at('2026-11-30T14:10:00'), 1)?.shift).toMatchObject({
+        start: at('2026-11-30T14:00:00'),
+        hours: 5.5,
+      })
+      expect(minutes(monitor, at('2026-11-30T19:40:00'), 1)?.shift).toMatchObject({
+        start: at('2026-11-30T19:30:00'),
+        hours: 12,
+      })
+    })
+  })
+
+  describe('sweepOffline', () => {
+    const INTERVAL_MS = 3_000
+    const offlineAfter = (sensorId: string) => (sensorId === 'gone' ? Number.POSITIVE_INFINITY : INTERVAL_MS)
+    const gas = (factor: 'gas.co' | 'gas.h2s', second: number): Reading => ({
+      facilityId: 'f',
+      sensorId: 'multi',
+      factor,
+      value: 1,
+      time: SHIFT + second * 1000,
+    })
+    const offline = (transitions: { alert: { kind: string } }[]) =>
+      transitions.filter((t) => t.alert.kind === 'sensor-offline')
+
+    it('raises one alert for a silent sensor, on the factor it reported last, and raises nothing while it reports', () => {
+      const monitor = createExposureMonitor(
+        () => RULES,
+        () => undefined,
+      )
+      monitor.observe(gas('gas.h2s', 0))
+      monitor.observe(gas('gas.co', 1))
+      expect(monitor.sweepOffline(SHIFT + 3_500, offlineAfter)).toEqual([])
+      const [opened, ...rest] = monitor.sweepOffline(SHIFT + 10_000, offlineAfter)
+      expect(rest).toEqual([])
+      expect(opened).toMatchObject({
+        type: 'opened',
+        alert: { kind: 'sensor-offline', factor: 'gas.co', level: 'warning', limit: 0.05 },
+      })
+      expect(monitor.sweepOffline(SHIFT + 20_000, offlineAfter)).toEqual([])
+      expect(monitor.openAlerts()).toBe(1)
+    })
+
+    it('clears the alert when the sensor is back sending another factor than the one it fell silent on', () => {
+      const monitor = createExposureMonitor(
+        () => RULES,
+        () => undefined,
+      )
+      monitor.observe(gas('gas.co', 0))
+      const [opened] = monitor.sweepOffline(SHIFT + 10_000, offlineAfter)
+      expect(opened?.alert.factor).toBe('gas.co')
+      // Back with H2S only, a reading a second for the tracker's clearing time (60 s) and more.
+      const transitions = []
+      for (let second = 20; second <= 90; second++) {
+        transitions.push(...monitor.observe(gas('gas.h2s', second)).transitions)
+        if (second % 10 === 0)
+          transitions.push(...monitor.sweepOffline(SHIFT + second * 1000 + 500, offlineAfter))
+      }
+      expect(offline(transitions)).toMatchObject([
+        { type: 'cleared', alert: { id: opened?.alert.id, kind: 'sensor-offline', factor: 'gas.co' } },
+      ])
+      expect(monitor.openAlerts()).toBe(0)
+      // And it can go offline again, on the factor it now sends.
+      expect(offline(monitor.sweepOffline(SHIFT + 200_000, offlineAfter))).toMatchObject([
+        { type: 'opened', alert: { factor: 'gas.h2s' } },
+      ])
+    })
+
+    it('keeps the sensor’s open alert across a restart, and clears it whatever factor comes back', () => {
+      const monitor = createExposureMonitor(
+        () => RULES,
+        () => undefined,
+      )
+      monitor.observe(gas('gas.co', 0))
+      const [opened] = monitor.sweepOffline(SHIFT + 10_000, offlineAfter)
+      const restored = createExposureMonitor(
+        () => RULES,
+        () => undefined,
+        {},
+        JSON.parse(JSON.stringify(monitor.toJSON())),
+      )
+      // Two H2S readings a minute apart: the sweeps between them see the sensor back, and the second clears it.
+      const transitions = [
+        ...restored.observe(gas('gas.h2s', 20)).transitions,
+        ...restored.sweepOffline(SHIFT + 21_000, offlineAfter),
+        ...restored.sweepOffline(SHIFT + 22_000, offlineAfter),
+      ]
+      expect(transitions).toEqual([])
+      expect(offline(restored.observe(gas('gas.h2s', 80)).transitions)).toMatchObject([
+        { type: 'cleared', alert: { id: opened?.alert.id, factor: 'gas.co' } },
+      ])
+      expect(restored.openAlerts()).toBe(0)
+    })
+
+    it('clears it from the sweep when the readings that came back are not judged again', () => {
+      const monitor = createExposureMonitor(
+        () => RULES,
+        () => undefined,
+      )
+      monitor.observe(gas('gas.co', 0))
+      monitor.sweepOffline(SHIFT + 10_000, offlineAfter)
+      monitor.observe(gas('gas.h2s', 20))
+      // The sweep's clock runs on while the sensor reports (its last reading 2 s before each sweep).
+      expect(monitor.sweepOffline(SHIFT + 22_000, offlineAfter)).toEqual([])
+      monitor.observe(gas('gas.h2s', 79))
+      expect(offline(monitor.sweepOffline(SHIFT + 81_000, offlineAfter))).toMatchObject([{ type: 'cleared' }])
+    })
+
+    it('never counts a decommissioned sensor offline, and clears its open alert', () => {
+      const monitor = createExposureMonitor(
+        () => RULES,
+        () => undefined,
+      )
+      monitor.observe({ ...gas('gas.co', 0), sensorId: 'gone' })
+      const [opened] = monitor.sweepOffline(SHIFT + 10_000, () => INTERVAL_MS)
+      expect(opened?.type).toBe('opened')
+      expect(monitor.sweepOffline(SHIFT + 20_000, offlineAfter)).toEqual([])
+      expect(offline(monitor.sweepOffline(SHIFT + 90_000, offlineAfter))).toMatchObject([{ type: 'cleared' }])
+    })
+
+    it('does not take a WBGT estimate for a reading of the sensor', () => {
+      const monitor = createExposureMonitor(
+        () => RULES,
+        () => undefined,
+      )
+      monitor.observe(climate('room', 'temperature', 0, 30))
+      monitor.observe(climate('room', 'humidity', 0.01, 60))
+      const [opened] = monitor.sweepOffline(SHIFT + 60_000, () => INTERVAL_MS)
+      expect(opened?.alert).toMatchObject({ kind: 'sensor-offline', factor: 'humidity' })
     })
   })
 })
