@@ -250,12 +250,14 @@ export function createExposureMonitor(
   }
 
   /**
-   * A reading of any factor is the evidence that its sensor is back: it feeds the sensor's open offline
-   * alert, whichever factor that was raised on, so it clears after the tracker's clearing time of readings.
+   * A reading of any factor, taken since the sensor was found silent, is the evidence that it is back: it
+   * feeds the sensor's open offline alert, whichever factor that was raised on, so the alert clears after
+   * the tracker's clearing time (60 s) of readings.
    */
   function backOnline(key: Entry['key'], time: number): AlertTransition[] {
     const offline = offlineAlerts.get(key.sensorId)
-    if (offline === undefined) return []
+    // A reading older than the alert is one the sensor kept while silent: as the sweep judges, it is not back.
+    if (offline === undefined || time < offline.openedAt) return []
     const alertKey = { facilityId: offline.facilityId, sensorId: offline.sensorId, factor: offline.factor }
     return tracker.observe(alertKey, offlineSignal(time, time, offline.limit * 60_000), time)
   }
