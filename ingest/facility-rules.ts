@@ -7,6 +7,9 @@ import type { FacilityRules } from './exposure-monitor.ts'
 /** The full refresh catches an announcement missed while ingest was disconnected from its broker. */
 const REFRESH_MS = 60_000
 const PAGE = 500
+/** A facility id the registry did not know is not looked up again for this long: garbage cannot flood it. */
+const UNKNOWN_RETRY_MS = 10_000
+const MAX_REMEMBERED_UNKNOWN = 10_000
 
 const DEFAULT_RULES: FacilityRules = { profile: DEFAULT_PROFILE, shifts: DEFAULT_SHIFT_PATTERN }
 
@@ -14,13 +17,16 @@ const DEFAULT_RULES: FacilityRules = { profile: DEFAULT_PROFILE, shifts: DEFAULT
  * Each facility's limit profile and shift pattern, kept in memory so judging a reading never waits for
  * the registry. The API announces each change of a facility on MQTT (`refreshFacility`, so a new pattern
  * reaches ingest at once; the exposure monitor applies it from the next shift); a periodic full refresh
- * catches anything missed. A facility the registry does not know gets the defaults (QCVN, three 8-hour
- * shifts from 06:00 Vietnam time).
+ * catches anything missed. A facility it does not know yet (registered moments ago without an announcement,
+ * by the CLI say) is looked up before its first reading is judged, which would otherwise open a shift on the
+ * wrong pattern; one the registry does not know either gets the defaults (QCVN, three 8-hour shifts from
+ * 06:00 Vietnam time).
  */
 export async function createFacilityRules(registry: Registry, log: Logger) {
   let rules = new Map<string, FacilityRules>()
   // Facilities announced while a full refresh reads its pages: their news is newer than the pages'.
   let announcedDuringRefresh: Set<string> | undefined
+  const unknownSince = new Map<string, number>()
 
   function rulesFor(facility: Facility): FacilityRules {
     // The registry checks patterns as they come in; one kept from before that, unusable, must not stop ingest.
@@ -71,6 +77,18 @@ export async function createFacilityRules(registry: Registry, log: Logger) {
     },
     refresh,
     refreshFacility,
+    /** Whether to read the facility from the registry before judging a reading of it. */
+    needsLookup(facilityId: string, now: number): boolean {
+      if (rules.has(facilityId)) return false
+      const since = unknownSince.get(facilityId)
+      return since === undefined || now - since > UNKNOWN_RETRY_MS
+    },
+    async lookUp(facilityId: string, now: number): Promise<void> {
+      await refreshFacility(facilityId)
+      if (rules.has(facilityId)) return void unknownSince.delete(facilityId)
+      if (unknownSince.size >= MAX_REMEMBERED_UNKNOWN) unknownSince.clear()
+      unknownSince.set(facilityId, now)
+    },
     close(): void {
       clearInterval(timer)
     },

@@ -240,16 +240,23 @@ export async function startIngest(options: IngestOptions) {
     messages++
     metrics.received.inc()
     const receivedAt = Date.now()
-    const sensorId = parseReadingsTopic(topic)?.sensorId
+    const address = parseReadingsTopic(topic)
+    const sensorId = address?.sensorId
     // The embedded broker in this process already slowed the sensor down to its rate: watching it again here,
     // on later and jittered receive times, counted publishes the broker had paced. Another broker may have
     // acknowledged faster, and what a broker acknowledged is kept: counted, logged once per topic, never dropped.
     if (sensorId !== undefined && !link.pacedAtSource && !rateLimiter.take(sensorId, receivedAt)) {
       noteOverRate(topic)
     }
+    const lookups: Promise<void>[] = []
     if (sensorId !== undefined && sensors.needsLookup(sensorId, receivedAt)) {
-      return sensors.lookUp(sensorId, receivedAt).then(() => accept(topic, payload, receivedAt))
+      lookups.push(sensors.lookUp(sensorId, receivedAt))
     }
+    // A facility's shifts must be known before its first reading opens one.
+    if (address !== undefined && facilityRules.needsLookup(address.facilityId, receivedAt)) {
+      lookups.push(facilityRules.lookUp(address.facilityId, receivedAt))
+    }
+    if (lookups.length > 0) return Promise.all(lookups).then(() => accept(topic, payload, receivedAt))
     accept(topic, payload, receivedAt)
   }
 

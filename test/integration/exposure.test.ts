@@ -130,6 +130,23 @@ describe('the exposure engine behind the live platform', () => {
       20_000,
       () => 'not offline',
     )
+    const opened = alertEvents.find((a) => isOffline(a) && a.state === 'open')!
+    // Back: a reading a second, stamped from now on, for the tracker's clearing time (60 s) of reading time,
+    // in one batch, so the test does not wait a minute.
+    const now = Date.now()
+    const readings = Array.from({ length: 62 }, (_, second) => ({
+      factor: 'dust.total',
+      value: 1.2,
+      unit: 'mg/m3',
+      ts: now + second * 1000,
+    }))
+    await dust.publishAsync(created.body.credentials.topic, JSON.stringify({ readings }), { qos: 1 })
+    await waitUntil(
+      async () => alertEvents.some((a) => a.id === opened.id && a.state === 'cleared'),
+      20_000,
+      () => 'the offline alert did not clear on the live feed',
+    )
+    expect((await api(`/api/v1/alerts/${opened.id}`)).state).toBe('cleared')
     await dust.endAsync()
   })
 })

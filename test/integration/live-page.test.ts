@@ -52,7 +52,13 @@ function describeLivePage() {
       await mkdir(ARTIFACTS, { recursive: true })
       platform = await startPlatform()
       await platform.registry.upsertFacility(
-        testFacility(FACILITY, { name: 'Nhà máy Xi măng Bút Sơn', province: 'Ninh Bình', sector: 'cement' }),
+        testFacility(FACILITY, {
+          name: 'Nhà máy Xi măng Bút Sơn',
+          province: 'Ninh Bình',
+          sector: 'cement',
+          // Two 12-hour shifts: the tiles show the one the figures are judged on.
+          shifts: { starts: ['07:30', '19:30'], utcOffsetMinutes: 420 },
+        }),
       )
       await platform.registry.upsertFacility(
         testFacility('fac-002', { name: 'Xưởng May Hưng Yên', province: 'Hưng Yên', sector: 'garment' }),
@@ -174,6 +180,10 @@ function describeLivePage() {
       const twa = tile(page, 'gas-01', 'gas.co').locator('.exposure-row[data-kind="twa"]')
       await twa.waitFor({ timeout: 20_000 })
       expect(await twa.locator('.exposure-value').textContent()).toMatch(/ ppm$/)
+      // The shift as the facility declares it, in its local time whatever the browser's zone.
+      expect(['Ca 07:30–19:30 (12 giờ, giờ cơ sở)', 'Ca 19:30–07:30 (12 giờ, giờ cơ sở)']).toContain(
+        await tile(page, 'gas-01', 'gas.co').locator('.exposure-shift').textContent(),
+      )
       // A time-weighted average of air temperature has no limit to be judged by: not shown.
       expect(await tile(page, 'climate-01', 'temperature').locator('.tile-exposure').isHidden()).toBe(true)
     })
@@ -319,6 +329,10 @@ function describeLivePage() {
       await page.getByRole('button', { name: 'EN' }).click()
       expect(await page.locator('h1').textContent()).toBe('Live workplace monitoring')
       expect(await tile(page, 'noise-01', 'noise').locator('.tile-factor').textContent()).toBe('Noise level')
+      expect([
+        'Shift 07:30–19:30 (12 h, facility time)',
+        'Shift 19:30–07:30 (12 h, facility time)',
+      ]).toContain(await tile(page, 'noise-01', 'noise').locator('.exposure-shift').textContent())
       // English shows the server's own message.
       expect(
         await page.locator('.alert[data-kind="ceiling"]').last().locator('.alert-message').textContent(),
