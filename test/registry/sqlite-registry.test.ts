@@ -145,6 +145,44 @@ describe('the SQLite registry', () => {
     expect(decommissioned).toMatchObject({ status: 'decommissioned', hasCredentials: false })
     await expect(registry.setSensorSecret('s', 'h3')).rejects.toBeInstanceOf(ConflictError)
   })
+  it('refuses a shift pattern out of order or with an impossible offset, and keeps an old one until it changes', async () => {
+    const twelve = { starts: ['07:30', '19:30'], utcOffsetMinutes: 420 }
+    await registry.createFacility(testFacility('f', { shifts: twelve }))
+    await expect(
+      registry.updateFacility('f', { shifts: { starts: ['19:30', '07:30'], utcOffsetMinutes: 420 } }),
+    ).rejects.toThrow(
+      new InvalidValueError(
+        'shifts.starts: must be in increasing order, each once (got 19:30, 07:30); a shift ends where the next starts',
+      ),
+    )
+    await expect(
+      registry.updateFacility('f', { shifts: { starts: ['07:30'], utcOffsetMinutes: 841 } }),
+    ).rejects.toThrow(InvalidValueError)
+    expect((await registry.getFacility('f'))?.shifts).toEqual(twelve)
+    // A record written before patterns were checked: other changes leave its pattern, and pass.
+    const db = new DatabaseSync(join(dir, 'registry.sqlite'))
+    db.prepare(
+      `UPDATE facility SET shifts = '{"starts":["22:00","06:00","14:00"],"utcOffsetMinutes":420}'`,
+    ).run()
+    db.close()
+    expect((await registry.updateFacility('f', { workers: 9 })).workers).toBe(9)
+  })
+
+  it('keeps the shifts ingest opened, the first record of each standing, and finds them by start', async () => {
+    const shift = { facilityId: 'f', start: 1_000, end: 43_201_000, hours: 12, utcOffsetMinutes: 420 }
+    await registry.recordShifts([shift, { ...shift, facilityId: 'g' }])
+    await registry.recordShifts([{ ...shift, hours: 8 }])
+    expect(
+      await registry.findShifts([
+        { facilityId: 'f', start: 1_000 },
+        { facilityId: 'f', start: 2_000 },
+      ]),
+    ).toEqual([shift])
+    // Shifts older than 35 days before the newest recorded go.
+    await registry.recordShifts([{ ...shift, start: 1_000 + 36 * 86_400_000 }])
+    expect(await registry.findShifts([{ facilityId: 'g', start: 1_000 }])).toEqual([])
+  })
+
   it('saves states in one go and loads those under a prefix', async () => {
     await registry.saveStates([
       ['exposure-monitor/evaluator/s1/noise', { n: 1 }],
