@@ -1,4 +1,4 @@
-import type { ShiftPattern } from '../shifts.ts'
+import { MAX_PLANNED_SHIFT_HOURS, type ShiftPattern } from '../shifts.ts'
 
 export const HOUR_MS = 3_600_000
 const DAY_MINUTES = 1440
@@ -13,12 +13,15 @@ function minutesOf(hhmm: string): number {
 }
 
 /**
- * The working time of one day, as local minutes from midnight: each shift runs from its start for
- * `shiftHours`, or until the next shift starts if that comes sooner. An interval may run past midnight
- * (end > 1440). Every day is a working day: a shift pattern records no rest days.
+ * The working time of one day, as local minutes from midnight: each shift runs until the next one starts,
+ * as ingest plans it (core/shifts.ts `plannedShiftHours`: two 12-hour shifts are 24 working hours); where
+ * the next start is more than 12 h away the pattern does not say when work stops, and the shift runs for
+ * `shiftHours`. An interval may run past midnight (end > 1440). Every day is a working day: a shift pattern
+ * records no rest days.
  *
  * @example
  * shiftIntervals({ starts: ['07:00'], utcOffsetMinutes: 420 }, 8) // [[420, 900]]
+ * shiftIntervals({ starts: ['07:30', '19:30'], utcOffsetMinutes: 420 }, 8) // [[450, 1170], [1170, 1890]]
  */
 export function shiftIntervals(pattern: ShiftPattern, shiftHours: number): [number, number][] {
   if (!(shiftHours > 0 && shiftHours <= 24))
@@ -27,7 +30,8 @@ export function shiftIntervals(pattern: ShiftPattern, shiftHours: number): [numb
   if (starts.length === 0) throw new RangeError('a shift pattern needs at least one start')
   return starts.map((start, i) => {
     const next = starts[i + 1] ?? (starts[0] as number) + DAY_MINUTES
-    return [start, start + Math.min(shiftHours * 60, next - start)]
+    const length = next - start <= MAX_PLANNED_SHIFT_HOURS * 60 ? next - start : shiftHours * 60
+    return [start, start + length]
   })
 }
 

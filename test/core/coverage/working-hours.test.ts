@@ -35,6 +35,20 @@ describe('shiftIntervals', () => {
     ])
   })
 
+  it('runs a shift up to 12 h long until the next one starts, as ingest plans it', () => {
+    expect(shiftIntervals({ starts: ['07:30', '19:30'], utcOffsetMinutes: VN }, 8)).toEqual([
+      [450, 1170],
+      [1170, 1890],
+    ])
+    expect(sum(workingWeights({ starts: ['07:30', '19:30'], utcOffsetMinutes: VN }, 8))).toBe(24)
+    // 13 h to the next start is more than a planned shift (the pattern does not say when work stops): 8 h;
+    // the night shift's 11 h run to the morning start.
+    expect(shiftIntervals({ starts: ['06:00', '19:00'], utcOffsetMinutes: VN }, 8)).toEqual([
+      [360, 840],
+      [1140, 1800],
+    ])
+  })
+
   it('ignores a start given twice', () => {
     expect(shiftIntervals({ starts: ['07:00', '07:00'], utcOffsetMinutes: VN }, 8)).toEqual([[420, 900]])
   })
