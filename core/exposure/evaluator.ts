@@ -10,6 +10,7 @@ import {
   soundEnergy,
 } from './noise.ts'
 import { RollingWindow, type RollingWindowData } from './rolling-window.ts'
+import { hasTimeWeightedAverage } from './verdicts.ts'
 
 export const DEFAULT_MAX_SAMPLE_INTERVAL_MS = 5 * 60_000
 export const STEL_WINDOW_MS = 15 * 60_000
@@ -53,6 +54,9 @@ export interface ExposureStateData {
   readonly dose: number
   readonly actionDose: number
   readonly max: number | null
+  /** Absent in state saved before it was kept. */
+  readonly min?: number | null
+  readonly longestGapMs?: number
   readonly maxWindowMean: number | null
   readonly maxWindowAt: number | null
   readonly window: RollingWindowData
@@ -62,7 +66,28 @@ export interface ExposureStateData {
   readonly maxHourMeanAt?: number | null
 }
 
-/** Exposure of one sensor's factor over the shift so far, in the factor's canonical unit. */
+/** What the figures rest on, in milliseconds: the measured part of the shift and of the rolling windows. */
+export interface Measurement {
+  readonly measuredMs: number
+  /** From the shift start to the last reading. */
+  readonly elapsedMs: number
+  /** The planned shift. */
+  readonly shiftMs: number
+  /** Longest unmeasured stretch since the shift started, the time before the first reading included. */
+  readonly longestGapMs: number
+  readonly stelWindowMs: number
+  /** Measured time in the 15 minutes before the last reading. */
+  readonly stelMeasuredMs: number
+  /** Evaluators keeping a 1-hour mean only. */
+  readonly hourWindowMs?: number
+  readonly hourMeasuredMs?: number
+}
+
+/**
+ * Exposure of one sensor's factor over the shift so far, in the factor's canonical unit. The "so far"
+ * figures (twa, dosePercent, lex8h) count unmeasured time as zero, so they are what was certainly
+ * received; the projections fill the rest of the shift at the measured mean (README § Time weighting).
+ */
 export interface ExposureSummary {
   readonly factor: FactorId
   readonly samples: number
@@ -72,15 +97,20 @@ export interface ExposureSummary {
   readonly lastTime?: number
   readonly lastValue?: number
   readonly max?: number
+  readonly min?: number
+  readonly measurement: Measurement
   /** Time covered by readings (each held at most the max sample interval). */
   readonly measuredHours: number
-  /** Time from the shift start (or first reading, if later) to the last reading. */
+  /** Time from the shift start to the last reading. */
   readonly elapsedHours: number
-  /** measured / elapsed: below 1 part of the figures is imputed, see README. */
+  /** measured / elapsed: the share of the shift so far that readings cover. */
   readonly coverage: number
   /** Time-weighted mean over measured time; for noise the LAeq. */
   readonly mean?: number
-  /** 8-h TWA of the shift so far, gaps counted at the measured mean; for noise the dose's equivalent level. */
+  /**
+   * 8-h TWA of the shift so far, `Σ Cᵢ·tᵢ / 8 h` over measured time (unmeasured time counts as zero); for
+   * noise the dose's equivalent level. None for factors without a meaningful TWA (temperature, humidity).
+   */
   readonly twa?: number
   /** The TWA the shift will reach at its planned end if exposure goes on at the measured mean. */
   readonly projectedTwa?: number
@@ -133,6 +163,8 @@ export class ExposureEvaluator {
   #dose = 0
   #actionDose = 0
   #max: number | undefined
+  #min: number | undefined
+  #longestGapMs = 0
   #maxWindowMean: number | undefined
   #maxWindowAt: number | undefined
   readonly #window: RollingWindow
@@ -187,6 +219,8 @@ export class ExposureEvaluator {
     evaluator.#dose = data.dose
     evaluator.#actionDose = data.actionDose
     evaluator.#max = data.max ?? undefined
+    evaluator.#min = data.min ?? undefined
+    evaluator.#longestGapMs = data.longestGapMs ?? data.gapMs
     evaluator.#maxWindowMean = data.maxWindowMean ?? undefined
     evaluator.#maxWindowAt = data.maxWindowAt ?? undefined
     evaluator.#maxHourMean = data.maxHourMean ?? undefined
@@ -215,6 +249,7 @@ export class ExposureEvaluator {
     if (previousTime === undefined || previousValue === undefined) {
       this.#first = time
       this.#gapMs += time - this.shiftStart
+      this.#longestGapMs = Math.max(this.#longestGapMs, time - this.shiftStart)
     } else {
       this.#credit(previousTime, time, previousValue)
     }
@@ -222,6 +257,7 @@ export class ExposureEvaluator {
     this.#lastValue = value
     this.#samples++
     if (this.#max === undefined || value > this.#max) this.#max = value
+    if (this.#min === undefined || value < this.#min) this.#min = value
     return 'accepted'
   }
 
@@ -237,6 +273,8 @@ export class ExposureEvaluator {
       lastTime: this.#lastTime,
       lastValue: this.#lastValue,
       max: this.#max,
+      min: this.#min,
+      measurement: this.#measurement(elapsedMs),
       measuredHours: measuredMs / 3_600_000,
       elapsedHours: elapsedMs / 3_600_000,
       coverage: elapsedMs > 0 ? measuredMs / elapsedMs : 0,
@@ -249,10 +287,11 @@ export class ExposureEvaluator {
     const projectedMs = Math.max(this.shiftMs, elapsedMs)
     const meanRate = this.#exposure / measuredMs
     if (!this.#isNoise) {
+      if (!hasTimeWeightedAverage(this.factor)) return { ...base, mean: meanRate }
       return {
         ...base,
         mean: meanRate,
-        twa: (meanRate * elapsedMs) / REFERENCE_MS,
+        twa: this.#exposure / REFERENCE_MS,
         projectedTwa: (meanRate * projectedMs) / REFERENCE_MS,
       }
     }
@@ -260,12 +299,13 @@ export class ExposureEvaluator {
     const noise = {
       ...base,
       mean: laeq,
-      lex8h: lex8h(laeq, elapsedMs),
+      // LAeq over the measured time Te, as ISO 9612 takes it: the unmeasured rest of the 8 h adds nothing.
+      lex8h: lex8h(laeq, measuredMs),
       projectedLex8h: lex8h(laeq, projectedMs),
     }
     const rule = this.noise
     if (rule === undefined) return noise
-    const dosePercent = (100 * this.#dose * elapsedMs) / measuredMs
+    const dosePercent = 100 * this.#dose
     const projectedDosePercent = (100 * this.#dose * projectedMs) / measuredMs
     return {
       ...noise,
@@ -273,7 +313,7 @@ export class ExposureEvaluator {
       projectedTwa: doseLevel(projectedDosePercent, rule),
       dosePercent,
       projectedDosePercent,
-      actionDosePercent: (100 * this.#actionDose * elapsedMs) / measuredMs,
+      actionDosePercent: 100 * this.#actionDose,
       actionDoseLimitPercent:
         rule.actionLevel === undefined ? undefined : levelToDosePercent(rule.actionLevel.value, rule),
     }
@@ -296,6 +336,8 @@ export class ExposureEvaluator {
       dose: this.#dose,
       actionDose: this.#actionDose,
       max: this.#max ?? null,
+      min: this.#min ?? null,
+      longestGapMs: this.#longestGapMs,
       maxWindowMean: this.#maxWindowMean ?? null,
       maxWindowAt: this.#maxWindowAt ?? null,
       window: this.#window.toJSON(),
@@ -313,6 +355,7 @@ export class ExposureEvaluator {
     const weighted = this.#isNoise ? soundEnergy(value) : value
     this.#measuredMs += heldMs
     this.#gapMs += to - from - heldMs
+    this.#longestGapMs = Math.max(this.#longestGapMs, to - from - heldMs)
     this.#exposure += weighted * heldMs
     const rule = this.noise
     if (this.#isNoise && rule !== undefined) {
@@ -333,6 +376,24 @@ export class ExposureEvaluator {
     if (hourMean !== undefined && (this.#maxHourMean === undefined || hourMean > this.#maxHourMean)) {
       this.#maxHourMean = hourMean
       this.#maxHourMeanAt = to
+    }
+  }
+
+  #measurement(elapsedMs: number): Measurement {
+    const last = this.#lastTime
+    const measurement = {
+      measuredMs: this.#measuredMs,
+      elapsedMs,
+      shiftMs: this.shiftMs,
+      longestGapMs: this.#longestGapMs,
+      stelWindowMs: this.#window.windowMs,
+      stelMeasuredMs: last === undefined ? 0 : this.#window.totalsAt(last).measuredMs,
+    }
+    if (this.#hourWindow === undefined) return measurement
+    return {
+      ...measurement,
+      hourWindowMs: this.#hourWindow.windowMs,
+      hourMeasuredMs: last === undefined ? 0 : this.#hourWindow.totalsAt(last).measuredMs,
     }
   }
 

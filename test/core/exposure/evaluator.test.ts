@@ -24,7 +24,7 @@ describe('ExposureEvaluator', () => {
     expect(summary.coverage).toBe(1)
   })
 
-  it('does not count a gap as zero exposure: the last value stands 5 min, the rest is imputed at the mean', () => {
+  it('counts a gap as zero in the TWA so far and at the mean only in the projection: the last value stands 5 min', () => {
     // 60 min at 10, silence 60→120 (10 held to 65), 60 min at 20: 650 + 1200 = 1850 ppm·min over 125 measured.
     const readings = [...steady([[60, 10]]), ...steady([[60, 20]], SHIFT_START + 2 * HOUR)]
     const summary = feed(new ExposureEvaluator(CO), readings).summary()
@@ -32,8 +32,35 @@ describe('ExposureEvaluator', () => {
     expect(summary.elapsedHours * 60).toBeCloseTo(180, 9)
     expect(summary.coverage).toBeCloseTo(125 / 180, 9)
     expect(summary.mean).toBeCloseTo(14.8, 9)
-    expect(summary.twa).toBeCloseTo((14.8 * 180) / 480, 9)
+    // What was certainly received: 1850 ppm·min / 480 min; the projection fills the shift at the mean.
+    expect(summary.twa).toBeCloseTo(1850 / 480, 9)
     expect(summary.projectedTwa).toBeCloseTo(14.8, 9)
+    expect(summary.measurement).toMatchObject({ measuredMs: 125 * MINUTE, longestGapMs: 55 * MINUTE })
+  })
+
+  it('counts the time before the first reading as unmeasured: a gap in the basis, zero in the TWA so far', () => {
+    // The sensor starts 3 h into the shift and reads 30 ppm for 1 h: 1800 ppm·min / 480 = 3.75 ppm so far.
+    const summary = feed(new ExposureEvaluator(CO), steady([[60, 30]], SHIFT_START + 3 * HOUR)).summary()
+    expect(summary.twa).toBeCloseTo(3.75, 9)
+    expect(summary.projectedTwa).toBeCloseTo(30, 9)
+    expect(summary.coverage).toBeCloseTo(1 / 4, 9)
+    expect(summary.measurement).toMatchObject({
+      elapsedMs: 4 * HOUR,
+      longestGapMs: 3 * HOUR,
+      shiftMs: 8 * HOUR,
+    })
+  })
+
+  it('gives no TWA of a temperature or a humidity: a time-weighted average of an interval scale means nothing', () => {
+    for (const factor of ['temperature', 'humidity'] as const) {
+      const summary = feed(
+        new ExposureEvaluator({ factor, shiftStart: SHIFT_START }),
+        steady([[300, 34.3]]),
+      ).summary()
+      expect(summary.mean).toBeCloseTo(34.3, 9)
+      expect(summary.twa).toBeUndefined()
+      expect(summary.projectedTwa).toBeUndefined()
+    }
   })
 
   it('finds a CO STEL peak in an otherwise clean shift', () => {
