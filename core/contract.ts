@@ -4,6 +4,7 @@
  * ingest validates with it, the API documents it, simulators build payloads from its types.
  */
 import { z } from 'zod'
+import type { Basis, ExposureVerdicts } from './exposure/verdicts.ts'
 import { FACTOR_IDS, type FactorId } from './factors.ts'
 import type { ShiftWindow } from './shifts.ts'
 
@@ -78,4 +79,8 @@ export interface ExposurePoint {
   lex8h?: number
   /** Mean of the last hour, for factors with a limit on it (heat stress: WBGT). */
   hourMean?: number
+  /** What the shift figures rest on (core/exposure/verdicts.ts). Absent on points stored before #13. */
+  basis?: Basis
+  /** Each figure that has a limit, judged on its basis: exceeds, within or insufficient-data. */
+  verdicts?: ExposureVerdicts
 }

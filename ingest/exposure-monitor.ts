@@ -8,8 +8,11 @@ import {
   ExposureEvaluator,
   type ExposureStateData,
   exposureSignals,
+  exposureVerdicts,
   faultSignal,
   offlineSignal,
+  type SensorCondition,
+  shiftBasis,
   WbgtEstimator,
 } from '../core/exposure/index.ts'
 import { limitsFor, type ProfileId, type ResolvedLimits } from '../core/limits/index.ts'
@@ -92,6 +95,8 @@ export function createExposureMonitor(
   const activeSensors = new Map<string, number>()
   // The open sensor-offline alert of each sensor, whichever factor it was raised on.
   const offlineAlerts = new Map<string, Alert>()
+  // Sensors with an open sensor-fault alert: no basis for a projection or a "within" (verdicts.ts).
+  const faultySensors = new Set<string>()
   for (const alert of tracker.active()) countActive(alert, 1)
   // The shift in progress at each facility, the latest opened: a change of pattern applies after it.
   const facilityShifts = new Map<string, ShiftWindow>()
@@ -123,6 +128,10 @@ export function createExposureMonitor(
     if (alert.kind === 'sensor-offline') {
       if (delta === 1) offlineAlerts.set(alert.sensorId, alert)
       else if (offlineAlerts.get(alert.sensorId)?.id === alert.id) offlineAlerts.delete(alert.sensorId)
+    }
+    if (alert.kind === 'sensor-fault') {
+      if (delta > 0) faultySensors.add(alert.sensorId)
+      else faultySensors.delete(alert.sensorId)
     }
     const sensorKey = entryKey(alert.sensorId, alert.factor)
     const count = (activeSensors.get(sensorKey) ?? 0) + delta
@@ -222,14 +231,19 @@ export function createExposureMonitor(
     entry.evaluatedAt = reading.time
     const summary = entry.evaluator.summary()
     // A valid reading is also the evidence that clears a sensor-fault alert.
+    // Tracked at once: a fault it clears no longer weighs on the verdicts below.
     const transitions: AlertTransition[] = estimated
       ? []
-      : [...back, ...tracker.observe(entry.key, VALID_READING, reading.time)]
-    for (const signal of exposureSignals(summary, limits, { estimated })) {
-      transitions.push(...tracker.observe(entry.key, signal, reading.time))
+      : track([...back, ...tracker.observe(entry.key, VALID_READING, reading.time)])
+    const condition: SensorCondition = {
+      faults: faultySensors.has(reading.sensorId) ? ['sensor-fault'] : [],
+    }
+    const verdicts = exposureVerdicts(summary, limits, condition)
+    for (const signal of exposureSignals(summary, limits, { estimated, verdicts })) {
+      transitions.push(...track(tracker.observe(entry.key, signal, reading.time)))
     }
     return {
-      transitions: track(transitions),
+      transitions,
       exposures: [
         {
           ...entry.key,
@@ -244,6 +258,8 @@ export function createExposureMonitor(
           doseProjected: summary.projectedDosePercent,
           lex8h: summary.lex8h,
           hourMean: summary.hourMean,
+          basis: shiftBasis(summary, condition),
+          verdicts,
         },
       ],
     }

@@ -3,6 +3,7 @@ import { FACTORS, type FactorDefinition, type FactorId } from '../factors.ts'
 import type { ResolvedLimits } from '../limits/index.ts'
 import type { AlertSignal, LevelCheck } from './alert-tracker.ts'
 import type { ExposureSummary } from './evaluator.ts'
+import { type ExposureVerdicts, exposureVerdicts, type SensorCondition } from './verdicts.ts'
 
 export interface SignalOptions {
   /**
@@ -10,8 +11,10 @@ export interface SignalOptions {
    * convention of an action level at half the exposure limit. Default 0.5.
    */
   readonly warningRatio?: number
-  /** Measured time before end-of-shift projections are trusted. Default 30 minutes. */
-  readonly minProjectionMs?: number
+  /** The sensor's calibration and faults, for the basis of the projections (verdicts.ts). */
+  readonly condition?: SensorCondition
+  /** The summary's verdicts, when the caller has them already; else they are judged here. */
+  readonly verdicts?: ExposureVerdicts
   /**
    * The values are a screening estimate (WBGT from temperature and humidity, see heat-stress.ts): the
    * heat-stress signal then only warns, at the stricter action value, and its label says it is an estimate.
@@ -20,13 +23,16 @@ export interface SignalOptions {
 }
 
 const DEFAULT_WARNING_RATIO = 0.5
-const DEFAULT_MIN_PROJECTION_MS = 30 * 60_000
 
 /**
  * Turns an evaluator's summary into one signal per alert kind the limits allow, for `AlertTracker.observe`:
  * `ceiling` (instantaneous, critical at IDLH; a floor is a `below` ceiling), `stel` (15-minute mean),
  * `twa` (8-h TWA so far), `dose` (noise), `projected` (end-of-shift forecast: warning only) and
  * `heat-stress` (1-hour mean WBGT: warning at the action value, alarm at the limit).
+ *
+ * The TWA and the dose are the "so far" figures, unmeasured time counted as zero: above a limit they are
+ * certain. A projection is signalled only when its verdict is not `insufficient-data` (verdicts.ts: 2 h
+ * measured, no gap over an hour, calibration, no fault), so too little data raises nothing.
  */
 export function exposureSignals(
   summary: ExposureSummary,
@@ -34,12 +40,11 @@ export function exposureSignals(
   options: SignalOptions = {},
 ): AlertSignal[] {
   const warningRatio = options.warningRatio ?? DEFAULT_WARNING_RATIO
-  const minProjectionMs = options.minProjectionMs ?? DEFAULT_MIN_PROJECTION_MS
   const { unit, label } = FACTORS[summary.factor]
   const margin = clearMarginOf(summary.factor)
   const signals: AlertSignal[] = []
   const last = summary.lastValue
-  const canProject = summary.measuredHours * 3_600_000 >= minProjectionMs
+  const verdicts = options.verdicts ?? exposureVerdicts(summary, limits, options.condition)
 
   if (limits.ceiling !== undefined || limits.idlh !== undefined) {
     signals.push({
@@ -94,7 +99,7 @@ export function exposureSignals(
         alarm: check(summary.dosePercent, { value: 100, source }),
       }),
     })
-    if (canProject) {
+    if (canProject(verdicts.projectedDose)) {
       signals.push({
         kind: 'projected',
         unit: '%',
@@ -105,7 +110,7 @@ export function exposureSignals(
     return signals
   }
 
-  if (limits.twa !== undefined) {
+  if (limits.twa !== undefined && summary.twa !== undefined) {
     signals.push({
       kind: 'twa',
       unit,
@@ -115,7 +120,7 @@ export function exposureSignals(
         alarm: check(summary.twa, limits.twa),
       }),
     })
-    if (canProject) {
+    if (canProject(verdicts.projectedTwa)) {
       signals.push({
         kind: 'projected',
         unit,
@@ -125,6 +130,19 @@ export function exposureSignals(
     }
   }
   return signals
+}
+
+/**
+ * A projection is compared with its limit once its basis supports a projection: exceeding, within, or under
+ * the limit with less of the shift measured than a `within` needs — the case that lets a projected alert
+ * clear when the projection falls back.
+ */
+function canProject(verdict: ExposureVerdicts['projectedTwa']): boolean {
+  if (verdict === undefined) return false
+  return (
+    verdict.verdict !== 'insufficient-data' ||
+    verdict.reasons.every((reason) => reason.code === 'share-below-minimum')
+  )
 }
 
 function heatStressSignal(

@@ -1,5 +1,6 @@
 import type { AlertEvent } from '../../core/alert-lifecycle.ts'
 import type { ExposurePoint, Reading } from '../../core/contract.ts'
+import type { FigureId } from '../../core/exposure/verdicts.ts'
 import { alertEventPeople } from '../alert-events.ts'
 
 // Escaping rules of InfluxDB line protocol. Ids are already restricted to [A-Za-z0-9_.-] by the wire
@@ -60,11 +61,36 @@ export const EXPOSURE_FIELDS = [
   ['hourMean', 'hour_mean'],
 ] as const satisfies readonly (readonly [keyof ExposurePoint, string])[]
 
+/** The field of each figure's verdict (`twa_verdict="exceeds"`), for dashboards to filter and colour by. */
+export const VERDICT_FIELDS = {
+  twa: 'twa_verdict',
+  projectedTwa: 'twa_projected_verdict',
+  dose: 'dose_verdict',
+  projectedDose: 'dose_projected_verdict',
+  lex8h: 'lex8h_verdict',
+  stel: 'stel_verdict',
+  ceiling: 'ceiling_verdict',
+  floor: 'floor_verdict',
+  hourMean: 'hour_mean_verdict',
+} as const satisfies Record<FigureId, string>
+
+/**
+ * `exposure,facility=…,factor=…,sensor=… shift_start=…i,coverage=…,twa=…,…,basis="{…}",verdicts="{…}",
+ * twa_verdict="insufficient-data" 1763884800000`: the figures, their basis and verdicts as JSON (read back
+ * whole), and each verdict on its own as well.
+ */
 export function exposureLine(point: ExposurePoint): string {
   let fields = `shift_start=${point.shiftStart}i`
   for (const [property, field] of EXPOSURE_FIELDS) {
     const value = point[property]
     if (value !== undefined && Number.isFinite(value)) fields += `,${field}=${value}`
+  }
+  if (point.basis !== undefined) fields += `,basis=${escapeFieldString(JSON.stringify(point.basis))}`
+  if (point.verdicts !== undefined) {
+    fields += `,verdicts=${escapeFieldString(JSON.stringify(point.verdicts))}`
+    for (const [figure, judged] of Object.entries(point.verdicts)) {
+      fields += `,${VERDICT_FIELDS[figure as FigureId]}="${judged.verdict}"`
+    }
   }
   return `exposure,facility=${escapeTag(point.facilityId)},factor=${escapeTag(point.factor)},sensor=${escapeTag(
     point.sensorId,

@@ -53,7 +53,8 @@ function hourChunks(from: number, to: number): [number, number][] {
  * - `alert`    tags event, facility, factor, kind, level, reason, sensor, state; fields id, value, limit,
  *              message, actor, actor_key, recipients, note
  * - `exposure` tags facility, factor, sensor; fields shift_start, coverage, stel, twa, twa_projected,
- *              dose, dose_projected, lex8h, hour_mean
+ *              dose, dose_projected, lex8h, hour_mean; basis and verdicts (JSON strings) and one
+ *              `<figure>_verdict` string per judged figure (VERDICT_FIELDS)
  */
 export async function createInfluxStore(options: InfluxConnectionOptions): Promise<TimeSeriesStore> {
   const influx = connectInflux(options)
@@ -99,6 +100,9 @@ export async function createInfluxStore(options: InfluxConnectionOptions): Promi
           const value = row[field]
           if (typeof value === 'number') point[property] = value
         }
+        // JSON that exposureLine wrote from the same types.
+        if (typeof row.basis === 'string') point.basis = JSON.parse(row.basis)
+        if (typeof row.verdicts === 'string') point.verdicts = JSON.parse(row.verdicts)
         return point
       })
     },

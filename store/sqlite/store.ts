@@ -28,6 +28,8 @@ interface ExposureRow {
   dose_projected: number | null
   lex8h: number | null
   hour_mean: number | null
+  basis: string | null
+  verdicts: string | null
 }
 
 function toExposurePoint(row: ExposureRow): ExposurePoint {
@@ -46,6 +48,9 @@ function toExposurePoint(row: ExposureRow): ExposurePoint {
   if (row.dose_projected !== null) point.doseProjected = row.dose_projected
   if (row.lex8h !== null) point.lex8h = row.lex8h
   if (row.hour_mean !== null) point.hourMean = row.hour_mean
+  // Written by writeExposures from the same types: JSON the store itself produced.
+  if (row.basis !== null) point.basis = JSON.parse(row.basis)
+  if (row.verdicts !== null) point.verdicts = JSON.parse(row.verdicts)
   return point
 }
 
@@ -93,12 +98,12 @@ export function createSqliteStore(path: string): TimeSeriesStore {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const exposureColumns = `time, facility, sensor, factor, shift_start, coverage, stel, twa, twa_projected, dose,
-    dose_projected, lex8h, hour_mean`
+    dose_projected, lex8h, hour_mean, basis, verdicts`
   const insertExposure = db.prepare(
-    `INSERT INTO exposure (${exposureColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO exposure (${exposureColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const upsertLatestExposure = db.prepare(
-    `INSERT OR REPLACE INTO latest_exposure (${exposureColumns}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+    `INSERT OR REPLACE INTO latest_exposure (${exposureColumns}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
      WHERE NOT EXISTS (SELECT 1 FROM latest_exposure WHERE sensor = ?3 AND factor = ?4 AND time > ?1)`,
   )
   const series = db.prepare(
@@ -174,6 +179,8 @@ export function createSqliteStore(path: string): TimeSeriesStore {
             p.doseProjected ?? null,
             p.lex8h ?? null,
             p.hourMean ?? null,
+            p.basis === undefined ? null : JSON.stringify(p.basis),
+            p.verdicts === undefined ? null : JSON.stringify(p.verdicts),
           ]
           insertExposure.run(...values)
           upsertLatestExposure.run(...values)

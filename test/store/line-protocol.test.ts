@@ -2,7 +2,7 @@ import { Point } from '@influxdata/influxdb-client'
 import { describe, expect, it } from 'vitest'
 import type { Alert } from '../../core/alerts.ts'
 import { stringLiteral } from '../../store/influx/influxql.ts'
-import { alertLine, escapeTag, readingLine } from '../../store/influx/line-protocol.ts'
+import { alertLine, escapeTag, exposureLine, readingLine } from '../../store/influx/line-protocol.ts'
 
 // @influxdata/influxdb-client's Point is the reference serialiser: ours must write the same bytes, faster.
 function referenceReading(facility: string, sensor: string, factor: string, value: number, time: number) {
@@ -106,6 +106,77 @@ describe('line protocol', () => {
     const notified = alertLine({ type: 'notified', at: 3000, alert, to: [by, { name: 'Lê' }] })
     expect(notified).toBe(reference('notified', (p) => p.stringField('recipients', 'Nguyễn "An", Lê')))
     expect(notified).not.toMatch(/[ ,]actor=/)
+  })
+})
+
+/** Splits a line at the separators outside quoted strings (which escape `"` and `\\`): series, fields, time. */
+function lineParts(line: string) {
+  const pieces: string[][] = [[]]
+  let current = ''
+  let quoted = false
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!
+    if (c === '\\') {
+      current += c + (line[++i] ?? '')
+      continue
+    }
+    if (c === '"') quoted = !quoted
+    if (!quoted && (c === ' ' || (c === ',' && pieces.length === 2))) {
+      pieces.at(-1)!.push(current)
+      current = ''
+      if (c === ' ') pieces.push([])
+      continue
+    }
+    current += c
+  }
+  pieces.at(-1)!.push(current)
+  return { series: pieces[0], fields: pieces[1]?.sort(), time: pieces[2] }
+}
+
+describe('exposure lines', () => {
+  it('write the basis and verdicts as JSON strings and each verdict as its own field, as the client escapes them', () => {
+    const basis = {
+      measuredMs: 60_000,
+      windowMs: 28_800_000,
+      share: 60_000 / 28_800_000,
+      longestGapMs: 0,
+      calibration: 'unknown',
+      faults: [],
+    } as const
+    const verdicts = {
+      dose: {
+        verdict: 'insufficient-data',
+        reasons: [
+          { code: 'measured-below-minimum', message: 'Measured 0.02 h, less than the "2 h" minimum' },
+        ],
+        basis,
+      },
+    } as const
+    const line = exposureLine({
+      facilityId: 'f',
+      sensorId: 's',
+      factor: 'noise',
+      time: 5000,
+      shiftStart: 1000,
+      coverage: 1,
+      dose: 0.5,
+      basis,
+      verdicts,
+    })
+    const reference = new Point('exposure')
+      .tag('facility', 'f')
+      .tag('factor', 'noise')
+      .tag('sensor', 's')
+      .intField('shift_start', 1000)
+      .floatField('coverage', 1)
+      .floatField('dose', 0.5)
+      .stringField('basis', JSON.stringify(basis))
+      .stringField('verdicts', JSON.stringify(verdicts))
+      .stringField('dose_verdict', 'insufficient-data')
+      .timestamp('5000')
+      .toLineProtocol()!
+    // The client writes fields in name order, ours in the order of the figures: compare them as sets.
+    expect(lineParts(line)).toEqual(lineParts(reference))
   })
 })
 

@@ -67,14 +67,18 @@ describe('exposureSignals', () => {
     expect(dose?.levels.alarm?.value).toBe(0)
   })
 
-  it('skips projections until 30 minutes are measured', () => {
+  it('skips projections until 2 h are measured (EN 689) and while the sensor reports a fault', () => {
     const limits = limitsFor('osha', 'gas.co')!
     const evaluator = new ExposureEvaluator({ factor: 'gas.co', shiftStart: SHIFT_START })
-    for (const { time, value } of steady([[20, 40]])) evaluator.observe(time, value)
+    for (const { time, value } of steady([[119, 40]])) evaluator.observe(time, value)
     expect(exposureSignals(evaluator.summary(), limits).map((s) => s.kind)).toEqual(['twa'])
-    for (const { time, value } of steady([[20, 40]], SHIFT_START + 20 * MINUTE))
+    for (const { time, value } of steady([[2, 40]], SHIFT_START + 119 * MINUTE))
       evaluator.observe(time, value)
-    expect(exposureSignals(evaluator.summary(), limits).map((s) => s.kind)).toEqual(['twa', 'projected'])
+    const signals = exposureSignals(evaluator.summary(), limits)
+    expect(signals.map((s) => s.kind)).toEqual(['twa', 'projected'])
+    expect(signals[1]?.levels.warning).toMatchObject({ value: 40, limit: 50 })
+    const faulty = exposureSignals(evaluator.summary(), limits, { condition: { faults: ['sensor-fault'] } })
+    expect(faulty.map((s) => s.kind)).toEqual(['twa'])
   })
 
   it('measures a sensor’s silence in minutes and any out-of-range share as a fault', () => {
