@@ -184,6 +184,28 @@ function describeLivePage() {
       expect(['Ca 07:30–19:30 (12 giờ, giờ cơ sở)', 'Ca 19:30–07:30 (12 giờ, giờ cơ sở)']).toContain(
         await tile(page, 'gas-01', 'gas.co').locator('.exposure-shift').textContent(),
       )
+      // Twenty minutes of readings at 84 dBA and 6–9 ppm: no figure can be judged within, nor projected.
+      for (const row of [dose, twa]) {
+        const badges = row.locator('.verdict')
+        expect(await badges.count()).toBe(2)
+        for (const badge of await badges.all()) {
+          expect(await badge.getAttribute('data-verdict')).toBe('insufficient-data')
+          expect(await badge.locator('.verdict-label').textContent()).toBe('chưa đủ dữ liệu')
+          expect(await badge.getAttribute('title')).toMatch(/cần ít nhất 2 giờ \(EN 689\)/)
+        }
+      }
+      // A tap opens the reasons, for a phone that has no hover.
+      const doseBadge = dose.locator('.verdict').first()
+      await doseBadge.locator('.verdict-label').click()
+      const reasons = doseBadge.locator('.verdict-reasons li')
+      await reasons.first().waitFor()
+      // A gap over an hour too, unless the shift started less than 80 minutes ago.
+      const codes = await reasons.evaluateAll((items) => items.map((item) => item.getAttribute('data-code')))
+      expect(codes[0]).toBe('measured-below-minimum')
+      expect(codes.at(-1)).toBe('share-below-minimum')
+      expect(await reasons.last().textContent()).toMatch(/^Số liệu phủ [\d,]+ % của 12 h: cần 87,5 %/)
+      await page.screenshot({ path: new URL('live-page-verdicts.png', ARTIFACTS).pathname })
+      await doseBadge.locator('.verdict-label').click()
       // A time-weighted average of air temperature has no limit to be judged by: not shown.
       expect(await tile(page, 'climate-01', 'temperature').locator('.tile-exposure').isHidden()).toBe(true)
     })

@@ -8,6 +8,7 @@ import { createTranslator, initialLanguage, saveLanguage } from './i18n.js'
 import { openSensorDetail } from './sensor-detail.js'
 import { AuthError, apiKey, askForKey, bindSignIn, saveApiKey, withApiKey } from './sign-in.js'
 import { createSparkline, drawSparkline } from './sparkline.js'
+import { verdictBadge } from './verdict-badge.js'
 
 /** A sensor that has missed this many of its reporting intervals is offline: the rule ingest alerts on. */
 const MISSED_INTERVALS_OFFLINE = 3
@@ -565,16 +566,36 @@ function renderExposure(container, tile, limits, unit) {
         ? undefined
         : assess(tile.factor, value, { [kind]: limits[kind], exchangeRate: limits.exchangeRate })?.percent
     const percentText = (value) => formatPercent(value)
+    // Points stored before verdicts existed have none: their rows show no badge.
+    const verdicts = point.verdicts ?? {}
     if (tile.factor === 'noise') {
       if (point.dose !== undefined) {
-        rows.push(exposureRow('dose', percentText(point.dose), point.dose, point.doseProjected, percentText))
+        rows.push(
+          exposureRow('dose', percentText(point.dose), point.dose, point.doseProjected, percentText, {
+            figure: verdicts.dose,
+            projected: verdicts.projectedDose,
+          }),
+        )
       }
       if (point.lex8h !== undefined && point.dose !== undefined) {
-        rows.push(exposureRow('lex', `${formatValue(point.lex8h)} dBA`))
+        rows.push(
+          exposureRow('lex', `${formatValue(point.lex8h)} dBA`, undefined, undefined, undefined, {
+            figure: verdicts.lex8h,
+          }),
+        )
       }
     } else {
       if (point.stel !== undefined && limits.stel !== undefined) {
-        rows.push(exposureRow('stel', `${formatValue(point.stel)} ${unit}`, percentOf('stel', point.stel)))
+        rows.push(
+          exposureRow(
+            'stel',
+            `${formatValue(point.stel)} ${unit}`,
+            percentOf('stel', point.stel),
+            undefined,
+            undefined,
+            { figure: verdicts.stel },
+          ),
+        )
       }
       if (point.twa !== undefined && limits.twa !== undefined) {
         rows.push(
@@ -584,12 +605,17 @@ function renderExposure(container, tile, limits, unit) {
             percentOf('twa', point.twa),
             percentOf('twa', point.twaProjected),
             () => `${formatValue(point.twaProjected)} ${unit}`,
+            { figure: verdicts.twa, projected: verdicts.projectedTwa },
           ),
         )
       }
       // A temperature's share of its limit means little: the WBGT mean is shown as it is.
       if (point.hourMean !== undefined && limits.hourMean !== undefined) {
-        rows.push(exposureRow('hourMean', `${formatValue(point.hourMean)} ${unit}`))
+        rows.push(
+          exposureRow('hourMean', `${formatValue(point.hourMean)} ${unit}`, undefined, undefined, undefined, {
+            figure: verdicts.hourMean,
+          }),
+        )
       }
     }
   }
@@ -625,8 +651,11 @@ function shiftLine(shift) {
   return line
 }
 
-/** One figure: its value and % of the limit with a bar, and below it where the shift is heading. */
-function exposureRow(kind, value, percent, projected, formatProjected) {
+/**
+ * One figure: its value and % of the limit with a bar, its verdict, and below it where the shift is heading
+ * with the projection's verdict.
+ */
+function exposureRow(kind, value, percent, projected, formatProjected, verdicts = {}) {
   const row = element('div', 'exposure-row')
   row.dataset.kind = kind
   if (percent !== undefined) row.dataset.status = statusOf(percent)
@@ -645,6 +674,7 @@ function exposureRow(kind, value, percent, projected, formatProjected) {
     bar.append(fill)
     row.append(bar)
   }
+  if (verdicts.figure !== undefined) row.append(verdictCell(verdictBadge(verdicts.figure, tr)))
   if (projected !== undefined) {
     const ahead = element(
       'dd',
@@ -653,8 +683,20 @@ function exposureRow(kind, value, percent, projected, formatProjected) {
     )
     ahead.dataset.status = statusOf(projected)
     row.append(ahead)
+    if (verdicts.projected !== undefined) {
+      const badge = verdictBadge(verdicts.projected, tr)
+      badge.dataset.projected = 'true'
+      row.append(verdictCell(badge))
+    }
   }
   return row
+}
+
+/** A <dl>'s rows hold only <dt> and <dd>: the badge goes in a <dd> of its own. */
+function verdictCell(badge) {
+  const cell = element('dd', 'exposure-verdict')
+  cell.append(badge)
+  return cell
 }
 
 const LIMIT_KINDS = ['ceiling', 'stel', 'twa', 'floor', 'idlh', 'hourMean']

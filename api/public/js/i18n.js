@@ -134,6 +134,22 @@ const STRINGS = {
     'exposure.coverage': 'Readings cover {percent} of the shift',
     'exposure.shift': 'Shift started {time}',
     'exposure.shiftWindow': 'Shift {start}–{end} ({hours} h, facility time)',
+    'verdict.exceeds': 'exceeds',
+    'verdict.within': 'within',
+    'verdict.insufficient-data': 'insufficient data',
+    'verdictReason.measured-exceedance':
+      'Exceeded on the measured time alone ({measured}), unmeasured time counted as zero: certain',
+    'verdictReason.projection-exceeds':
+      'The end-of-shift projection exceeds the limit, on a sufficient basis',
+    'verdictReason.basis-sufficient': 'Within the limit, with {share} of the time measured',
+    'verdictReason.no-value': 'No value yet: too little of its window was measured',
+    'verdictReason.measured-below-minimum': 'Measured {measured}: at least 2 h are needed (EN 689)',
+    'verdictReason.share-below-minimum':
+      'Readings cover {share} of {window}: 87.5 % are needed (OSHA: 7 of 8 hours)',
+    'verdictReason.gap-too-long': 'Readings missing for {gap} at a stretch: at most 1 h',
+    'verdictReason.calibration-lapsed': "The sensor's calibration is past due",
+    'verdictReason.calibration-unknown': 'No calibration date is registered for the sensor',
+    'verdictReason.sensor-fault': 'The sensor reports a fault',
   },
   vi: {
     title: 'Giám sát môi trường lao động trực tuyến',
@@ -267,6 +283,20 @@ const STRINGS = {
     'exposure.coverage': 'Số liệu phủ {percent} ca làm việc',
     'exposure.shift': 'Ca bắt đầu lúc {time}',
     'exposure.shiftWindow': 'Ca {start}–{end} ({hours} giờ, giờ cơ sở)',
+    'verdict.exceeds': 'vượt',
+    'verdict.within': 'trong giới hạn',
+    'verdict.insufficient-data': 'chưa đủ dữ liệu',
+    'verdictReason.measured-exceedance':
+      'Đã vượt chỉ tính thời gian đo được ({measured}), thời gian không đo tính bằng 0: chắc chắn',
+    'verdictReason.projection-exceeds': 'Dự báo cuối ca vượt giới hạn, trên cơ sở đủ dữ liệu',
+    'verdictReason.basis-sufficient': 'Trong giới hạn, với {share} thời gian đã đo',
+    'verdictReason.no-value': 'Chưa có giá trị: đo chưa đủ trong khoảng thời gian của chỉ số',
+    'verdictReason.measured-below-minimum': 'Mới đo {measured}: cần ít nhất 2 giờ (EN 689)',
+    'verdictReason.share-below-minimum': 'Số liệu phủ {share} của {window}: cần 87,5 % (OSHA: 7 trên 8 giờ)',
+    'verdictReason.gap-too-long': 'Mất số liệu liên tục {gap}: tối đa 1 giờ',
+    'verdictReason.calibration-lapsed': 'Cảm biến đã quá hạn hiệu chuẩn',
+    'verdictReason.calibration-unknown': 'Cảm biến chưa đăng ký ngày hiệu chuẩn',
+    'verdictReason.sensor-fault': 'Cảm biến đang báo lỗi',
   },
 }
 

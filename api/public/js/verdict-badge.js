@@ -1,0 +1,33 @@
+// The verdict beside an exposure figure (core/exposure/verdicts.ts): exceeds, within or insufficient data,
+// with the reasons on hover (title) and on tap (a <details> that opens), in the page's language.
+import { element } from './dom.js'
+
+/** A badge for one judged figure `{ verdict, reasons: [{ code, message }], basis }`. */
+export function verdictBadge(judged, tr) {
+  const badge = element('details', 'verdict')
+  badge.dataset.verdict = judged.verdict
+  const label = element('summary', 'verdict-label', tr.t(`verdict.${judged.verdict}`))
+  const values = basisValues(judged.basis, tr)
+  const reasons = judged.reasons.map((reason) => tr.t(`verdictReason.${reason.code}`, values))
+  badge.title = reasons.join('\n')
+  const list = element('ul', 'verdict-reasons')
+  for (const [i, text] of reasons.entries()) {
+    const item = element('li', undefined, text)
+    item.dataset.code = judged.reasons[i].code
+    list.append(item)
+  }
+  badge.append(label, list)
+  return badge
+}
+
+function basisValues(basis, tr) {
+  if (basis === undefined) return {}
+  const hours = (ms) => `${tr.number(ms / 3_600_000, 2)} h`
+  return {
+    measured: hours(basis.measuredMs),
+    window: hours(basis.windowMs),
+    share: `${tr.number(100 * basis.share, 1)} %`,
+    gap: hours(basis.longestGapMs),
+    faults: basis.faults.join(', '),
+  }
+}
