@@ -5,6 +5,7 @@ import {
   type AlertTrackerData,
   type AlertTrackerOptions,
   type AlertTransition,
+  type Calibration,
   ExposureEvaluator,
   type ExposureStateData,
   exposureSignals,
@@ -87,6 +88,8 @@ export function createExposureMonitor(
   limitVariantOf: (sensorId: string) => string | undefined,
   options: AlertTrackerOptions = {},
   restored?: ExposureMonitorState,
+  /** The sensor's calibration at a reading's time, for the verdicts' basis. Default: unknown. */
+  calibrationOf: (sensorId: string, time: number) => Calibration = () => 'unknown',
 ) {
   const entries = new Map<string, Entry>()
   const tracker = restored?.tracker
@@ -236,6 +239,7 @@ export function createExposureMonitor(
       ? []
       : track([...back, ...tracker.observe(entry.key, VALID_READING, reading.time)])
     const condition: SensorCondition = {
+      calibration: calibrationOf(reading.sensorId, reading.time),
       faults: faultySensors.has(reading.sensorId) ? ['sensor-fault'] : [],
     }
     const verdicts = exposureVerdicts(summary, limits, condition)

@@ -160,6 +160,7 @@ export async function startIngest(options: IngestOptions) {
     sensors.limitVariantOf,
     {},
     await loadMonitorState(options.state),
+    sensors.calibrationOf,
   )
 
   const link = options.link

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import type { Calibration } from '../core/exposure/index.ts'
 import type { FactorId } from '../core/factors.ts'
 import type { SensorAddress } from '../core/topics.ts'
 import type { Registry, SensorAccess } from '../registry/types.ts'
@@ -105,6 +106,12 @@ export async function createSensorDirectory(registry: Registry, log: Logger) {
     /** The limit variant of the sensor's zone, if it has one. */
     limitVariantOf(sensorId: string): string | undefined {
       return sensors.get(sensorId)?.limitVariant
+    },
+    /** Whether the sensor's calibration was in date at `time`; `unknown` without a registered due date. */
+    calibrationOf(sensorId: string, time: number): Calibration {
+      const due = sensors.get(sensorId)?.calibrationDue
+      if (due === undefined) return 'unknown'
+      return time > due ? 'lapsed' : 'in-date'
     },
     /**
      * How long a sensor may stay silent before it counts as offline; undefined for unregistered ones. A

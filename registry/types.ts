@@ -96,6 +96,8 @@ export interface SensorAccess {
   factors: FactorId[]
   /** The limit variant of the sensor, else of its zone (e.g. `office`), which overrides the facility's profile. */
   limitVariant?: string
+  /** Epoch ms its calibration falls due: the basis of its exposure verdicts (core/exposure/verdicts.ts). */
+  calibrationDue?: number
 }
 
 export const ROLES = ['admin', 'regulator', 'contractor', 'officer'] as const

@@ -70,6 +70,7 @@ function toAccess(row: SensorRow): SensorAccess {
     reportingIntervalS: row.reporting_interval_s,
     factors: JSON.parse(row.factors) as FactorId[],
     limitVariant: effectiveLimitVariant(row),
+    calibrationDue: row.calibration_due ?? undefined,
   }
 }
 

@@ -92,6 +92,53 @@ describe('verdicts behind the live platform', () => {
     expect(point.basis).toMatchObject({ measuredMs: 0, windowMs: 8 * HOUR, share: 0 })
   })
 
+  it('reads a full shift under the limit as within only from a sensor whose calibration is in date', async () => {
+    // The 8-h shift at 80 dBA up to its last minute (a reading at its end would open the next shift), from two
+    // sensors: one calibrated until next year, one due before the shift.
+    const year = 365 * 24 * HOUR
+    const sensors = { 'noise-in-date': LAST_SHIFT + year, 'noise-lapsed': LAST_SHIFT - 24 * HOUR }
+    for (const [id, due] of Object.entries(sensors)) {
+      const created = await platform.call('POST', '/api/v1/sensors', {
+        id,
+        facilityId: 'fac-shift',
+        model: 'dosimeter',
+        factors: ['noise'],
+        calibrationDue: new Date(due).toISOString(),
+      })
+      expect(created.status).toBe(201)
+      const client = await platform.connectSensor(created.body.credentials)
+      clients.push(client)
+      const readings = Array.from({ length: 480 }, (_, minute) => ({
+        factor: 'noise',
+        value: 80,
+        unit: 'dBA',
+        ts: LAST_SHIFT + minute * MINUTE,
+      }))
+      for (let start = 0; start < readings.length; start += MAX_BATCH_READINGS) {
+        const batch = { readings: readings.slice(start, start + MAX_BATCH_READINGS) }
+        await client.publishAsync(created.body.credentials.topic, JSON.stringify(batch), { qos: 1 })
+      }
+    }
+    const pointOf = async (id: string) => (await api(`/api/v1/exposures/latest?sensor=${id}`)).items[0]
+    for (const id of Object.keys(sensors)) {
+      await waitUntil(
+        async () => (await pointOf(id))?.basis?.measuredMs === 479 * MINUTE,
+        20_000,
+        () => `${id}: the shift never reached the store`,
+      )
+    }
+    const inDate = await pointOf('noise-in-date')
+    expect(inDate.basis).toMatchObject({ longestGapMs: 0, calibration: 'in-date', faults: [] })
+    expect(inDate.basis.share).toBeCloseTo(479 / 480, 9)
+    expect(inDate.verdicts.dose).toMatchObject({ verdict: 'within', reasons: [{ code: 'basis-sufficient' }] })
+    const lapsed = await pointOf('noise-lapsed')
+    expect(lapsed.basis.calibration).toBe('lapsed')
+    expect(lapsed.verdicts.dose).toMatchObject({
+      verdict: 'insufficient-data',
+      reasons: [{ code: 'calibration-lapsed' }],
+    })
+  })
+
   it('raises the dose alarm as certain for a noise sensor measured 2 h at 100 dBA', async () => {
     const publish = await sensor('fac-shift', 'noise-shift')
     // One reading a minute from the shift's start; each stands until the next: 120 minutes at 100 dBA.
