@@ -76,6 +76,17 @@ function describeEndToEnd(storeName: string, influx: string | undefined) {
         value: 118,
         source: expect.stringContaining('QCVN 24'),
       })
+      // The store keeps each figure's verdict: the maximum certainly exceeded, the dose not judged on seconds.
+      const exposure = async () => (await get('/api/v1/exposures/latest?sensor=noise-1')).items[0]
+      await waitUntil(
+        async () => (await exposure())?.verdicts?.ceiling?.verdict === 'exceeds',
+        10_000,
+        () => 'no judged exposure stored',
+      )
+      const { verdicts, basis } = await exposure()
+      expect(verdicts.ceiling.reasons[0].code).toBe('measured-exceedance')
+      expect(verdicts.dose.verdict).toBe('insufficient-data')
+      expect(basis).toMatchObject({ windowMs: 8 * 3_600_000, calibration: 'unknown', faults: [] })
     })
 
     it('acknowledges an open alert once as the key that asks, tells the live feed, and refuses a second acknowledgement', async () => {
