@@ -32,7 +32,7 @@ const FACTOR_NAMES: Record<FactorId, readonly string[]> = {
 }
 
 export function factorNames(factor: FactorId): readonly string[] {
-  return [factor, ...FACTOR_NAMES[factor]]
+  return [...new Set([factor, ...FACTOR_NAMES[factor]])]
 }
 
 /** Where a reading's time is: one column, or a date column and a time-of-day column. */
@@ -73,14 +73,15 @@ function normalise(name: string): string {
 }
 
 function timeName(name: string): { base: string; offset?: number } {
-  const spaced = name
-    .replace(/[_\-/]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-  const zone = /^(.+?)\s*[([]\s*(utc|gmt|z)\s*([+-]\d{1,2}(?::?\d{2})?)?\s*[)\]]$/.exec(spaced)
-  if (zone === null) return { base: spaced }
+  const spaced = (text: string) =>
+    text
+      .replace(/[_\-/]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+  const zone = /^(.+?)\s*[([]\s*(utc|gmt|z)\s*([+-]\d{1,2}(?::?\d{2})?)?\s*[)\]]$/.exec(name)
+  if (zone === null) return { base: spaced(name) }
   const offset = zone[3] === undefined ? 0 : parseUtcOffset(pad(zone[3]))
-  return offset === undefined ? { base: spaced } : { base: zone[1]!, offset }
+  return offset === undefined ? { base: spaced(name) } : { base: spaced(zone[1]!), offset }
 }
 
 /** `+7` as `+07`, for parseUtcOffset. */
@@ -127,16 +128,19 @@ function findTime(header: readonly string[], names: readonly string[], choice: C
   )
 }
 
-function valueName(name: string): { base: string; unit?: string } {
+/** The name a value column goes by (lower case) and the unit it names, as written. */
+function valueName(header: string): { base: string; unit?: string } {
+  const name = header.trim().replace(/\s+/g, ' ')
   if (unitSymbol(name) !== undefined) return { base: '', unit: name }
-  const bracketed = /^(.+?)\s*[([]\s*([^()[\]]+?)\s*[)\]]$/.exec(name)
+  const bracketed = /^(.+?)\s*\((.+)\)$/.exec(name) ?? /^(.+?)\s*\[(.+)\]$/.exec(name)
+  const inBrackets =
+    bracketed === null ? undefined : { base: bracketed[1]!.toLowerCase(), unit: bracketed[2]!.trim() }
+  if (inBrackets !== undefined && unitSymbol(inBrackets.unit) !== undefined) return inBrackets
+  const spaced = /^(.+?) (\S+)$/.exec(name)
+  if (spaced !== null && unitSymbol(spaced[2]!) !== undefined)
+    return { base: spaced[1]!.toLowerCase(), unit: spaced[2]! }
   // A unit in brackets is taken as written, known or not: "LAeq (dB)" must not pass as "LAeq" in dBA unasked.
-  if (bracketed !== null && unitSymbol(bracketed[2]!) !== undefined)
-    return { base: bracketed[1]!, unit: bracketed[2]! }
-  const spaced = /^(.+?)\s+(\S+)$/.exec(name)
-  if (spaced !== null && unitSymbol(spaced[2]!) !== undefined) return { base: spaced[1]!, unit: spaced[2]! }
-  if (bracketed !== null) return { base: bracketed[1]!, unit: bracketed[2]! }
-  return { base: name }
+  return inBrackets ?? { base: name.toLowerCase() }
 }
 
 function findValue(
@@ -145,7 +149,7 @@ function findValue(
   choice: ColumnChoice,
   listed: string,
 ) {
-  const parsed = names.map(valueName)
+  const parsed = header.map(valueName)
   const describe = (index: number) => {
     const unit = parsed[index]!.unit
     return {

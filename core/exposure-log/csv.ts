@@ -34,13 +34,14 @@ export interface CsvRecord {
 }
 
 /**
- * The delimiter of the header line: whichever of `,` `;` tab occurs most often in it outside quotes;
+ * The delimiter of the header line (the first that is not blank): whichever of `,` `;` tab occurs most often in it outside quotes;
  * `,` when none does (a one-column file).
  */
 export function detectDelimiter(text: string): Delimiter {
   const counts = new Map<Delimiter, number>(DELIMITERS.map((d) => [d, 0]))
   let quoted = false
-  for (const char of stripBom(text)) {
+  // Blank lines before the header are skipped by the reader, so they are skipped here too.
+  for (const char of stripBom(text).trimStart()) {
     if (char === '"') quoted = !quoted
     else if (!quoted && (char === '\n' || char === '\r')) break
     else if (!quoted && counts.has(char as Delimiter))
@@ -103,7 +104,9 @@ export function parseCsv(text: string, delimiter: Delimiter): CsvRecord[] {
       line++
       recordLine = line
     } else if (char === '"') {
-      if (state === 'start') {
+      // Spaces before the opening quote are allowed: hand-edited files write `a, "b"`.
+      if (state === 'start' || (state === 'plain' && field.trim() === '')) {
+        field = ''
         state = 'quoted'
         quoteLine = line
       } else if (state === 'closed') {
@@ -118,6 +121,7 @@ export function parseCsv(text: string, delimiter: Delimiter): CsvRecord[] {
         )
       }
     } else if (state === 'closed') {
+      if (char === ' ' || char === '\t') continue
       throw new LogFormatError(
         line,
         `"${char}" after the closing quote of "${field}"; a delimiter (${describeDelimiter(delimiter)}) or the end of the line must follow it`,
