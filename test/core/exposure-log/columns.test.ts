@@ -51,7 +51,7 @@ describe('findColumns: the time column', () => {
     })
   })
 
-  it.each([
+  it.each<[string[], string, { timeColumn?: string }?]>([
     [['when', 'value'], 'no time column: expected one named time, timestamp'],
     [
       ['time', 'timestamp', 'value'],
@@ -63,7 +63,7 @@ describe('findColumns: the time column', () => {
       { timeColumn: 'Zeit' },
     ],
   ])('refuses %j', (header, message, extra = {}) => {
-    expect(() => find(header as string[], 'noise', extra)).toThrow(message as string)
+    expect(() => find(header, 'noise', extra)).toThrow(message)
   })
 })
 
