@@ -1,17 +1,10 @@
-/** The figures `quantrac exposure` prints for one shift, from the evaluator's summary. */
-import type { ExposureSummary } from '../core/exposure/index.ts'
-import type { FactorId } from '../core/factors.ts'
-import type { ResolvedLimits } from '../core/limits/index.ts'
-
 /**
- * Factors on an interval scale: a time-weighted average of 34 °C and 20 °C over 8 h is no exposure anyone
- * has, so they get no TWA (heat stress is judged by the WBGT's hourly mean, ISO 7243).
+ * The figures `quantrac exposure` prints for one shift, from the evaluator's summary. The TWA, dose and
+ * LEX,8h count unmeasured time as zero (what was certainly received); the projections fill the rest of the
+ * shift at the measured mean.
  */
-const NO_TWA: ReadonlySet<FactorId> = new Set(['temperature', 'humidity', 'wbgt'])
-
-export function hasTwa(factor: FactorId): boolean {
-  return !NO_TWA.has(factor)
-}
+import { type ExposureSummary, hasTimeWeightedAverage } from '../core/exposure/index.ts'
+import type { ResolvedLimits } from '../core/limits/index.ts'
 
 export function figuresOf(summary: ExposureSummary, limits: ResolvedLimits | undefined) {
   const isNoise = summary.factor === 'noise'
@@ -22,9 +15,11 @@ export function figuresOf(summary: ExposureSummary, limits: ResolvedLimits | und
     to: iso(summary.lastTime),
     measuredHours: summary.measuredHours,
     coverage: summary.coverage,
+    longestGapHours: summary.measurement.longestGapMs / 3_600_000,
     max: summary.max ?? null,
+    min: summary.min ?? null,
     mean: summary.mean ?? null,
-    ...(hasTwa(summary.factor)
+    ...(hasTimeWeightedAverage(summary.factor)
       ? { twa: summary.twa ?? null, projectedTwa: summary.projectedTwa ?? null }
       : {}),
     stel: summary.maxStel ?? null,

@@ -1,84 +1,75 @@
 /**
- * ADAPTER, until core/exposure/verdicts.ts (issue #13) lands: a verdict on each figure from the evaluator's
- * summary. Replace by the core module's verdicts; nothing else in the CLI depends on how they are reached.
+ * The verdicts of a replayed log: core/exposure/verdicts.ts judges each figure, per shift, and across
+ * the shifts of the log.
  */
-import type { ExposureSummary } from '../core/exposure/index.ts'
-import { FACTORS } from '../core/factors.ts'
+import {
+  type ExposureSummary,
+  type ExposureVerdicts,
+  exposureVerdicts,
+  type FigureId,
+  type FigureInput,
+  judgeFigure,
+  type Reason,
+  shiftBasis,
+  type Verdict,
+} from '../core/exposure/index.ts'
 import type { ResolvedLimits } from '../core/limits/index.ts'
-import { hasTwa } from './exposure-figures.ts'
 
-export type Verdict = 'exceeds' | 'within' | 'insufficient-data'
-
-export interface FigureVerdict {
-  readonly verdict: Verdict
-  readonly reasons: readonly string[]
-}
-
-/** Share of the shift that must be measured before a "within" is said (placeholder until #13's rules). */
-const MIN_SHIFT_SHARE = 0.75
-
-export function verdictsOf(
+/**
+ * Live, the STEL and the 1-h mean are judged as they stand at the last reading; a replayed shift is judged
+ * by its worst window, so those two are judged on their highest value of the shift, on the shift's basis
+ * (a window never measured cannot be said to be within).
+ */
+export function shiftVerdicts(
   summary: ExposureSummary,
   limits: ResolvedLimits | undefined,
-  shiftHours: number,
-): Record<string, FigureVerdict> {
-  if (limits === undefined) return {}
-  const unit = FACTORS[summary.factor].unit
-  const share = summary.measuredHours / shiftHours
-  const basis = `${percent(share)} of the ${shiftHours}-h shift measured`
-  const verdicts: Record<string, FigureVerdict> = {}
-  const measuredOnly = (figure: number | undefined, coverage: number) =>
-    figure === undefined ? undefined : figure * coverage
-  const judge = (value: number | undefined, limit: number, name: string, unit: string): FigureVerdict => {
-    if (value !== undefined && value > limit)
-      return {
-        verdict: 'exceeds',
-        reasons: [`${name} ${round(value)} ${unit} on measured time alone is above ${limit} ${unit}`],
-      }
-    if (share < MIN_SHIFT_SHARE)
-      return { verdict: 'insufficient-data', reasons: [`${basis}, less than ${percent(MIN_SHIFT_SHARE)}`] }
-    return { verdict: 'within', reasons: [basis] }
+): ExposureVerdicts {
+  const verdicts = exposureVerdicts(summary, limits)
+  const basis = shiftBasis(summary)
+  const worst = (value: number | undefined, limit: number) => {
+    const input: FigureInput = { kind: 'measured', value, limit, basis }
+    return { ...judgeFigure(input), basis }
   }
-  if (limits.twa !== undefined && hasTwa(summary.factor) && summary.factor !== 'noise') {
-    verdicts.twa = judge(measuredOnly(summary.mean, summary.measuredHours / 8), limits.twa.value, 'TWA', unit)
+  if (verdicts.stel !== undefined && limits?.stel !== undefined) {
+    verdicts.stel = worst(summary.maxStel, limits.stel.value)
   }
-  if (limits.stel !== undefined) {
-    verdicts.stel =
-      summary.maxStel === undefined
-        ? { verdict: 'insufficient-data', reasons: ['no 15-minute window was half measured'] }
-        : judge(summary.maxStel, limits.stel.value, 'STEL', unit)
-  }
-  if (limits.ceiling !== undefined) {
-    const max = summary.max
-    verdicts.ceiling =
-      max !== undefined && max > limits.ceiling.value
-        ? {
-            verdict: 'exceeds',
-            reasons: [`maximum ${max} ${unit} is above ${limits.ceiling.value}`],
-          }
-        : judge(undefined, limits.ceiling.value, 'maximum', unit)
-  }
-  if (limits.noise !== undefined) {
-    verdicts.dose = judge(measuredOnly(summary.dosePercent, summary.coverage), 100, 'dose', '%')
-  }
-  if (summary.factor === 'noise' && limits.twa !== undefined) {
-    const measuredLex =
-      summary.mean === undefined ? undefined : summary.mean + 10 * Math.log10(summary.measuredHours / 8)
-    verdicts.lex8h = judge(measuredLex, limits.twa.value, 'LEX,8h', 'dBA')
-  }
-  if (limits.hourMean !== undefined) {
-    verdicts.hourMean =
-      summary.maxHourMean === undefined
-        ? { verdict: 'insufficient-data', reasons: ['no hour was half measured'] }
-        : judge(summary.maxHourMean, limits.hourMean.value, 'hourly mean', unit)
+  const hourLimit = limits?.hourMean ?? limits?.hourMeanAction
+  if (verdicts.hourMean !== undefined && hourLimit !== undefined) {
+    verdicts.hourMean = worst(summary.maxHourMean, hourLimit.value)
   }
   return verdicts
 }
 
-function percent(share: number): string {
-  return `${Math.round(share * 1000) / 10} %`
+export interface LogVerdict {
+  readonly verdict: Verdict
+  /** The reasons of the shifts that decided it, each with the shift's start. */
+  readonly reasons: readonly (Reason & { readonly shift: string })[]
 }
 
-function round(value: number): number {
-  return Math.round(value * 100) / 100
+/**
+ * The log's verdict on each figure over all its shifts: `exceeds` when any shift exceeds, `within` when
+ * every shift is within, `insufficient-data` otherwise.
+ */
+export function logVerdicts(
+  shifts: readonly { readonly start: string; readonly verdicts: ExposureVerdicts }[],
+): Partial<Record<FigureId, LogVerdict>> {
+  const result: Partial<Record<FigureId, LogVerdict>> = {}
+  const figures = new Set(shifts.flatMap((shift) => Object.keys(shift.verdicts) as FigureId[]))
+  for (const figure of figures) {
+    const judged = shifts.flatMap((shift) => {
+      const verdict = shift.verdicts[figure]
+      return verdict === undefined ? [] : [{ shift: shift.start, ...verdict }]
+    })
+    const verdict: Verdict = judged.some((j) => j.verdict === 'exceeds')
+      ? 'exceeds'
+      : judged.every((j) => j.verdict === 'within')
+        ? 'within'
+        : 'insufficient-data'
+    const deciding = verdict === 'within' ? judged : judged.filter((j) => j.verdict === verdict)
+    result[figure] = {
+      verdict,
+      reasons: deciding.flatMap((j) => j.reasons.map((reason) => ({ ...reason, shift: j.shift }))),
+    }
+  }
+  return result
 }

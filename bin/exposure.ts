@@ -14,7 +14,7 @@ import { DEFAULT_PROFILE, isProfileId, PROFILE_IDS, resolveLimits, variantsOf } 
 import { DEFAULT_SHIFT_PATTERN, isShiftStart, type ShiftPattern } from '../core/shifts.ts'
 import { parseCommandLine } from './args.ts'
 import { figuresOf } from './exposure-figures.ts'
-import { verdictsOf } from './exposure-verdicts.ts'
+import { logVerdicts, shiftVerdicts } from './exposure-verdicts.ts'
 
 export interface ExposureIo {
   readFile(path: string): Promise<string>
@@ -133,12 +133,12 @@ async function evaluateFile(args: Arguments, io: ExposureIo) {
       maxSampleIntervalMs,
     })
     return {
-      start: iso(shift.start),
-      end: iso(shift.end),
+      start: new Date(shift.start).toISOString(),
+      end: new Date(shift.end).toISOString(),
       hours: shiftHours,
       samples: shift.samples,
       ...figuresOf(summary, limits),
-      verdicts: verdictsOf(summary, limits, shiftHours),
+      verdicts: shiftVerdicts(summary, limits),
       exceedances: exceedances.map(exceedanceJson),
     }
   })
@@ -165,6 +165,7 @@ async function evaluateFile(args: Arguments, io: ExposureIo) {
     from: iso(first),
     to: iso(last),
     limit: limits ?? null,
+    verdicts: logVerdicts(shifts),
     shifts: shifts.map(({ duplicates: _d, outOfOrder: _o, ...shift }) => shift),
   }
 }

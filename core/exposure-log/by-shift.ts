@@ -39,6 +39,20 @@ export function splitByShift(
     group.readings.push(reading)
   }
   const shifts = [...groups.values()].sort((a, b) => a.start - b.start)
+  // A log that ends with a reading right on a shift boundary ends the shift with it (a closing reading,
+  // as loggers write at the end of a run); it does not open a shift of its own with nothing measured.
+  const last = shifts.at(-1)
+  const beforeLast = shifts.at(-2)
+  if (
+    last !== undefined &&
+    beforeLast !== undefined &&
+    last.readings.length === 1 &&
+    last.readings[0]!.time === last.start &&
+    beforeLast.end === last.start
+  ) {
+    beforeLast.readings.push(last.readings[0]!)
+    shifts.pop()
+  }
   return shifts.map((shift, index) => {
     const before = shifts[index - 1]
     const after = shifts[index + 1]

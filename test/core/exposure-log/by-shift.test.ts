@@ -24,9 +24,9 @@ describe('splitByShift', () => {
     }))
     expect(splitByShift(readings, DEFAULT_SHIFT_PATTERN, 5 * MINUTE).map((s) => s.samples)).toEqual([2, 1])
     const twelve = splitByShift(readings, TWELVE_HOURS, 5 * MINUTE)
+    // The 19:30 reading is the last and on the boundary: it ends the 07:30 shift.
     expect(twelve.map((s) => [new Date(s.start).toISOString(), s.samples])).toEqual([
-      ['2026-11-23T00:30:00.000Z', 2],
-      ['2026-11-23T12:30:00.000Z', 1],
+      ['2026-11-23T00:30:00.000Z', 3],
     ])
     expect(twelve[0]!.end - twelve[0]!.start).toBe(12 * 60 * MINUTE)
   })
@@ -57,10 +57,21 @@ describe('splitByShift', () => {
     const readings = [
       { time: at('2026-11-23T13:59:00+07:00'), value: 80 },
       { time: at('2026-11-23T14:00:00+07:00'), value: 90 },
+      { time: at('2026-11-23T14:01:00+07:00'), value: 90 },
     ]
     const [early, late] = splitByShift(readings, DEFAULT_SHIFT_PATTERN, 5 * MINUTE)
     expect(early!.readings).toEqual([readings[0], { time: readings[1]!.time, value: 80 }])
-    expect(late!.readings).toEqual([readings[1]])
+    expect(late!.readings).toEqual([readings[1], readings[2]])
+  })
+
+  it('ends a shift with the log’s last reading when it falls right on the boundary, opening no shift', () => {
+    const readings = [
+      { time: at('2026-11-23T13:00:00+07:00'), value: 80 },
+      { time: at('2026-11-23T14:00:00+07:00'), value: 80 },
+    ]
+    expect(splitByShift(readings, DEFAULT_SHIFT_PATTERN, 5 * MINUTE)).toEqual([
+      { start: at('2026-11-23T06:00:00+07:00'), end: readings[1]!.time, samples: 2, readings },
+    ])
   })
 
   it('carries nothing into a shift that does not follow the previous one (a day without readings between)', () => {
