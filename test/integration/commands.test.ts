@@ -122,6 +122,7 @@ const HELP_COMMANDS = [
   'admin list-keys',
   'admin revoke-key',
   'admin create-organisation',
+  'exposure',
 ]
 
 describe('case 3: every command prints its usage with --help and answers an unknown flag with it', () => {
@@ -157,8 +158,139 @@ describe('case 3: every command prints its usage with --help and answers an unkn
     expect(unknown.stderr).toContain('unknown command "strat"')
   })
 
-  // bin/exposure.ts belongs to the verdicts work (#13), which gives it --help; until then it is listed here.
-  it.todo('quantrac exposure --help (pending: bin/exposure.ts is being rewritten for #13)')
+  it('quantrac exposure --help gives the CSV format it reads and what its verdicts mean', async () => {
+    const result = await quantrac(['exposure', '--help'])
+    expect(result.code).toBe(0)
+    for (const text of [
+      'RFC 4180',
+      'BOM',
+      'date time',
+      'LAeq',
+      'mg/m3',
+      '--hold',
+      '--shifts',
+      '--utc-offset',
+    ])
+      expect(result.stdout).toContain(text)
+    expect(result.stdout).toMatch(/insufficient-data +neither can be said/)
+  })
+})
+
+describe('quantrac exposure on a logger’s CSV export, as a user runs it', () => {
+  const MINUTE = 60_000
+  const HOUR = 60 * MINUTE
+
+  async function exportFile(name: string, text: string) {
+    const path = join(scratch, 'exposure', name)
+    await mkdir(join(scratch, 'exposure'), { recursive: true })
+    await writeFile(path, text)
+    return path
+  }
+
+  async function exposure(args: string[]) {
+    const result = await quantrac(['exposure', ...args])
+    return { ...result, json: result.code === 0 ? JSON.parse(result.stdout) : undefined }
+  }
+
+  /** "2026-11-23 07:30:00" for an instant, in UTC+7 (the facility's local time). */
+  const local = (time: number) => new Date(time + 7 * HOUR).toISOString().slice(0, 19).replace('T', ' ')
+
+  it('a CO log of four readings over 8 h (3 % measured) gets insufficient-data for its TWA, never within', async () => {
+    const start = Date.parse('2026-11-23T06:00:00+07:00')
+    const rows = [0, 160, 320, 480].map((minutes) => `${local(start + minutes * MINUTE)},5`)
+    const file = await exportFile('co-spot.csv', `time,CO (ppm)\n${rows.join('\n')}\n`)
+    const result = await exposure(['--factor', 'gas.co', file])
+    expect(result.code).toBe(0)
+    const [shift] = result.json.shifts
+    expect(shift.coverage).toBeLessThan(0.04)
+    expect(shift.verdicts.twa.verdict).toBe('insufficient-data')
+    expect(result.json.verdicts.twa.verdict).toBe('insufficient-data')
+    expect(result.json.verdicts.projectedTwa.verdict).toBe('insufficient-data')
+    expect(result.stdout).not.toContain('"within"')
+  })
+
+  it('reads a quoted ;-separated export with a BOM and Date Time;LAeq headers, and says what it read', async () => {
+    const start = Date.parse('2026-11-23T07:00:00+07:00')
+    const rows = Array.from({ length: 480 }, (_, minute) => `"${local(start + minute * MINUTE)}";"87,5"`)
+    const file = await exportFile('dosimeter.csv', `\uFEFF"Date Time";"LAeq"\r\n${rows.join('\r\n')}\r\n\r\n`)
+    const result = await exposure(['--factor', 'noise', '--shifts', '07:00,15:00,23:00', file])
+    expect(result.code).toBe(0)
+    expect(result.json.read).toMatchObject({
+      time: 'Date Time',
+      value: 'LAeq',
+      delimiter: ';',
+      decimalComma: true,
+      unit: 'dBA',
+      rows: 480,
+      localTimesAt: '+07:00',
+    })
+    const [shift] = result.json.shifts
+    expect(shift.max).toBe(87.5)
+    // 479 min at 87.5 dBA (the last reading only marks the end) under QCVN's 85 dBA / 3 dB: 177.3 %.
+    expect(shift.dosePercent).toBeCloseTo(100 * (479 / 480) * 2 ** (2.5 / 3), 1)
+    expect(result.json.verdicts.dose.verdict).toBe('exceeds')
+  })
+
+  it('--hold weights an on-change log by the time each value stood', async () => {
+    const start = Date.parse('2026-11-23T06:00:00+07:00')
+    const rows = [
+      [0, 20],
+      [3, 40],
+      [4, 5],
+      [8, 5],
+    ].map(([hours, ppm]) => `${new Date(start + hours! * HOUR).toISOString()},${ppm}`)
+    const file = await exportFile('on-change.csv', `timestamp,ppm\n${rows.join('\n')}\n`)
+    // (3 h · 20 + 1 h · 40 + 4 h · 5) / 8 h = 15 ppm, over every hour of the shift: within QCVN's 17.46 ppm.
+    const held = await exposure(['--factor', 'gas.co', '--hold', file])
+    expect(held.code).toBe(0)
+    expect(held.json.shifts).toHaveLength(1)
+    expect(held.json.shifts[0].twa).toBeCloseTo(15, 6)
+    expect(held.json.shifts[0].verdicts.twa.verdict).toBe('within')
+    // Without it, each value stands for the 5-min sample interval, and the command says so.
+    const sampled = await exposure(['--factor', 'gas.co', file])
+    expect(sampled.json.shifts[0].twa).toBeCloseTo((5 * 20 + 5 * 40 + 5 * 5) / 480, 6)
+    expect(sampled.stderr).toContain('--hold')
+  })
+
+  it('a 12-hour log is judged on 12-hour windows with --shifts 07:30,19:30', async () => {
+    const start = Date.parse('2026-11-23T07:30:00+07:00')
+    const rows = Array.from({ length: 721 }, (_, minute) => `${local(start + minute * MINUTE)},85`)
+    const file = await exportFile('twelve.csv', `Timestamp,dBA\n${rows.join('\n')}\n`)
+    const result = await exposure([
+      '--factor',
+      'noise',
+      '--shifts',
+      '07:30,19:30',
+      '--utc-offset',
+      '+07:00',
+      file,
+    ])
+    expect(result.code).toBe(0)
+    expect(result.json.shifts).toHaveLength(1)
+    expect(result.json.shifts[0]).toMatchObject({
+      start: '2026-11-23T00:30:00.000Z',
+      end: '2026-11-23T12:30:00.000Z',
+      hours: 12,
+      coverage: 1,
+    })
+    // 12 h at the 85-dBA criterion: 150 %, an exceedance the default 8-h shifts would cut in two and miss.
+    expect(result.json.shifts[0].dosePercent).toBeCloseTo(150, 6)
+    expect(result.json.verdicts.dose.verdict).toBe('exceeds')
+    const eightHour = await exposure(['--factor', 'noise', file])
+    expect(eightHour.json.shifts).toHaveLength(2)
+    expect(eightHour.json.verdicts.dose.verdict).not.toBe('exceeds')
+  })
+
+  it('refuses a bad row with its line and column, exit 2', async () => {
+    const file = await exportFile(
+      'bad.csv',
+      'Date;Time;LAeq\n2026-11-23;08:00:00;85,1\n2026-11-23;08:01:00;n/a\n',
+    )
+    const result = await exposure(['--factor', 'noise', file])
+    expect(result.code).toBe(2)
+    expect(result.stderr.trim()).toBe('quantrac exposure: line 3, column "LAeq": "n/a" is not a number')
+    expect(result.stdout).toBe('')
+  })
 })
 
 const OLD_NODE = '/usr/bin/node'
