@@ -281,6 +281,22 @@ describe('quantrac exposure on a logger’s CSV export, as a user runs it', () =
     expect(eightHour.json.verdicts.dose.verdict).not.toBe('exceeds')
   })
 
+  it('the README’s example reads as the README says', async () => {
+    const readme = await readFile(join(REPO, 'README.md'), 'utf8')
+    const section = readme.slice(readme.indexOf("## Judging a logger's export"))
+    const block = (language: string) => {
+      const start = section.indexOf(`\`\`\`${language}\n`) + language.length + 4
+      return section.slice(start, section.indexOf('```', start))
+    }
+    const command = block('sh').trim().split(' ')
+    expect(command.slice(0, 3)).toEqual(['npx', 'quantrac', 'exposure'])
+    const file = await exportFile(command.at(-1)!, block('csv'))
+    const result = await exposure([...command.slice(3, -1), file])
+    expect(result.code).toBe(0)
+    const printed = JSON.parse(`{${block('json')}}`)
+    expect(result.json.read).toEqual(printed.read)
+  })
+
   it('refuses a bad row with its line and column, exit 2', async () => {
     const file = await exportFile(
       'bad.csv',
