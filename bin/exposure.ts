@@ -136,7 +136,8 @@ async function evaluateFile(args: Arguments, io: ExposureIo) {
       start: new Date(shift.start).toISOString(),
       end: new Date(shift.end).toISOString(),
       hours: shiftHours,
-      samples: shift.samples,
+      // The file's readings the shift counted: not the boundary points, nor duplicates and older ones.
+      samples: shift.samples - summary.duplicates - summary.outOfOrder,
       ...figuresOf(summary, limits),
       verdicts: shiftVerdicts(summary, limits),
       exceedances: exceedances.map(exceedanceJson),
@@ -156,7 +157,7 @@ async function evaluateFile(args: Arguments, io: ExposureIo) {
     timeWeighting: args.hold
       ? { hold: 'until the next reading' }
       : { hold: 'sample interval', maxIntervalMinutes: args.maxIntervalMinutes },
-    samples: log.read.rows - log.outOfRange,
+    samples: shifts.reduce((sum, shift) => sum + shift.samples, 0),
     ignored: {
       outOfRange: log.outOfRange,
       duplicates: shifts.reduce((sum, shift) => sum + shift.duplicates, 0),

@@ -5,6 +5,7 @@
  */
 import type { FactorId } from '../factors.ts'
 import { unitSymbol } from '../units.ts'
+import { shown } from './csv.ts'
 import { parseUtcOffset } from './times.ts'
 
 /** Names of a column with the date and time in one field, normalised (lower case, `_` `-` `/` as spaces). */
@@ -64,7 +65,7 @@ export class HeaderError extends Error {}
 
 export function findColumns(header: readonly string[], choice: ColumnChoice): Columns {
   const names = header.map(normalise)
-  const listed = header.map((name) => `"${name.trim()}"`).join(', ')
+  const listed = header.map((name) => `${shown(name.trim())}`).join(', ')
   return { ...findTime(header, names, choice, listed), ...findValue(header, names, choice, listed) }
 }
 
@@ -93,7 +94,7 @@ function findTime(header: readonly string[], names: readonly string[], choice: C
   if (choice.timeColumn !== undefined) {
     const index = names.indexOf(normalise(choice.timeColumn))
     if (index < 0)
-      throw new HeaderError(`no column "${choice.timeColumn}" (--time-column); the header has ${listed}`)
+      throw new HeaderError(`no column ${shown(choice.timeColumn)} (--time-column); the header has ${listed}`)
     return { time: { kind: 'single', index } as const, timeHeader: header[index]!.trim() }
   }
   const parsed = names.map(timeName)
@@ -120,7 +121,7 @@ function findTime(header: readonly string[], names: readonly string[], choice: C
     }
   }
   if (single.length > 1) {
-    const found = single.map((index) => `"${header[index]!.trim()}"`).join(', ')
+    const found = single.map((index) => `${shown(header[index]!.trim())}`).join(', ')
     throw new HeaderError(`several time columns (${found}); choose one with --time-column`)
   }
   throw new HeaderError(
@@ -161,7 +162,9 @@ function findValue(
   if (choice.valueColumn !== undefined) {
     const index = names.indexOf(normalise(choice.valueColumn))
     if (index < 0)
-      throw new HeaderError(`no column "${choice.valueColumn}" (--value-column); the header has ${listed}`)
+      throw new HeaderError(
+        `no column ${shown(choice.valueColumn)} (--value-column); the header has ${listed}`,
+      )
     return describe(index)
   }
   const own = factorNames(choice.factor)
@@ -175,7 +178,7 @@ function findValue(
     const matches = parsed.flatMap((name, index) => (inTier(name.base) ? [index] : []))
     if (matches.length === 1) return describe(matches[0]!)
     if (matches.length > 1) {
-      const found = matches.map((index) => `"${header[index]!.trim()}"`).join(', ')
+      const found = matches.map((index) => `${shown(header[index]!.trim())}`).join(', ')
       throw new HeaderError(`several value columns (${found}); choose one with --value-column`)
     }
   }

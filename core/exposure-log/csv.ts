@@ -13,7 +13,10 @@ export class LogFormatError extends Error {
   readonly column: string | undefined
 
   constructor(line: number | undefined, message: string, column?: string) {
-    const where = [line === undefined ? '' : `line ${line}`, column === undefined ? '' : `column "${column}"`]
+    const where = [
+      line === undefined ? '' : `line ${line}`,
+      column === undefined ? '' : `column ${shown(column)}`,
+    ]
       .filter((part) => part !== '')
       .join(', ')
     super(where === '' ? message : `${where}: ${message}`)
@@ -117,14 +120,14 @@ export function parseCsv(text: string, delimiter: Delimiter): CsvRecord[] {
       } else {
         throw new LogFormatError(
           line,
-          `a quote inside the unquoted field "${field}"; quote the whole field and write the quote as ""`,
+          `a quote inside the unquoted field ${shown(field)}; quote the whole field and write the quote as ""`,
         )
       }
     } else if (state === 'closed') {
       if (char === ' ' || char === '\t') continue
       throw new LogFormatError(
         line,
-        `"${char}" after the closing quote of "${field}"; a delimiter (${describeDelimiter(delimiter)}) or the end of the line must follow it`,
+        `${shown(char)} after the closing quote of ${shown(field)}; a delimiter (${describeDelimiter(delimiter)}) or the end of the line must follow it`,
       )
     } else {
       field += char
@@ -134,6 +137,14 @@ export function parseCsv(text: string, delimiter: Delimiter): CsvRecord[] {
   if (state === 'quoted') throw new LogFormatError(quoteLine, 'a quoted field is never closed')
   if (state !== 'start' || fields.length > 0) endRecord()
   return records
+}
+
+/**
+ * Text from the file as a message shows it: quoted, control characters escaped (a CSV can hold terminal
+ * escape sequences), cut short (a field can be megabytes).
+ */
+export function shown(text: string): string {
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)
 }
 
 export function describeDelimiter(delimiter: Delimiter): string {

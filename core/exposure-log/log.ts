@@ -12,6 +12,7 @@ import {
   detectDelimiter,
   LogFormatError,
   parseCsv,
+  shown,
 } from './csv.ts'
 import { formatUtcOffset, parseDateAndTime, parseTimestamp, TIME_FORMATS } from './times.ts'
 
@@ -99,7 +100,7 @@ export function readLog(text: string, options: LogOptions): LogReadings {
     if (!NUMBER.test(text)) {
       throw new LogFormatError(
         record.line,
-        raw === '' ? 'no value' : `"${raw}" is not a number`,
+        raw === '' ? 'no value' : `${shown(raw)} is not a number`,
         columns.valueHeader,
       )
     }
@@ -150,7 +151,7 @@ function readTime(record: CsvRecord, columns: Columns, localOffset: number) {
       : `${record.fields[where.date]!.trim()} ${record.fields[where.time]!.trim()}`
   throw new LogFormatError(
     record.line,
-    `"${written}" is not a time; expected ${TIME_FORMATS}`,
+    `${shown(written)} is not a time; expected ${TIME_FORMATS}`,
     columns.timeHeader,
   )
 }

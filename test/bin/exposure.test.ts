@@ -143,9 +143,9 @@ describe('quantrac exposure: figures', () => {
     ])
     const { json } = await run(['--factor', 'gas.co', ...UTC_SHIFTS, file])
     expect(json).toMatchObject({
-      samples: 5,
+      samples: 3,
       ignored: { duplicates: 1, outOfOrder: 1, outOfRange: 1 },
-      shifts: [{ samples: 5, max: 10 }],
+      shifts: [{ samples: 3, max: 10 }],
     })
   })
 

@@ -141,6 +141,20 @@ describe('readLog', () => {
     expect(() => readLog(text, co)).toThrow(LogFormatError)
   })
 
+  it('shows text from the file escaped and cut short in its messages', () => {
+    expect(() => readLog('time,value\n2026-11-23T08:00:00Z,\u001b[2J\n', co)).toThrow(
+      'line 2, column "value": "\\u001b[2J" is not a number',
+    )
+    const long = 'x'.repeat(10_000)
+    let message = ''
+    try {
+      readLog(`time,value\n2026-11-23T08:00:00Z,${long}\n`, co)
+    } catch (err) {
+      message = (err as Error).message
+    }
+    expect(message).toBe(`line 2, column "value": "${'x'.repeat(60)}…" is not a number`)
+  })
+
   it('reads numbers in exponent form and with a sign', () => {
     const { readings } = readLog('time,value\n2026-11-23T08:00:00Z,+1.5e1\n2026-11-23T08:01:00Z,.5\n', co)
     expect(readings.map((r) => r.value)).toEqual([15, 0.5])
