@@ -46,10 +46,15 @@ export interface LogRead {
   readonly skipped: readonly SkippedLine[]
   /** The offset local times (without one) were read at, when there were any. */
   readonly localTimesAt?: string
+  /** Present when the file lists its readings newest first (as some loggers download them): read reversed. */
+  readonly newestFirst?: true
 }
 
 export interface LogReadings {
-  /** Canonical unit, in file order, values outside the factor's physical range left out. */
+  /**
+   * Canonical unit, oldest first: in file order, or reversed when the file is newest first throughout;
+   * values outside the factor's physical range left out.
+   */
   readonly readings: { time: number; value: number }[]
   readonly outOfRange: number
   readonly read: LogRead
@@ -111,6 +116,10 @@ export function readLog(text: string, options: LogOptions): LogReadings {
     else readings.push({ time: time.time, value })
   }
   if (rows === 0) throw new LogFormatError(undefined, 'the file has a header but no readings')
+  // Only a file newest first throughout is reversed: in any other order an older reading is out of order,
+  // as it is live (a logger's clock set back), and counted so by the evaluator.
+  const newestFirst = isNewestFirst(readings)
+  if (newestFirst) readings.reverse()
   return {
     readings,
     outOfRange,
@@ -123,8 +132,14 @@ export function readLog(text: string, options: LogOptions): LogReadings {
       rows,
       skipped,
       ...(local ? { localTimesAt: formatUtcOffset(localOffset) } : {}),
+      ...(newestFirst ? { newestFirst: true as const } : {}),
     },
   }
+}
+
+function isNewestFirst(readings: readonly { time: number }[]): boolean {
+  if (readings.length < 2 || readings[0]!.time <= readings.at(-1)!.time) return false
+  return readings.every((reading, index) => index === 0 || reading.time <= readings[index - 1]!.time)
 }
 
 function isBlank(record: CsvRecord): boolean {

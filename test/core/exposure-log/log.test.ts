@@ -155,6 +155,24 @@ describe('readLog', () => {
     expect(message).toBe(`line 2, column "value": "${'x'.repeat(60)}…" is not a number`)
   })
 
+  it('reads a file listed newest first oldest first, and says so', () => {
+    const { readings, read } = readLog(
+      'time,value\n2026-11-23T08:02:00Z,3\n2026-11-23T08:01:00Z,2\n2026-11-23T08:00:00Z,1\n',
+      co,
+    )
+    expect(readings.map((r) => r.value)).toEqual([1, 2, 3])
+    expect(read.newestFirst).toBe(true)
+  })
+
+  it('keeps any other order as written, for the evaluator to count older readings', () => {
+    const { readings, read } = readLog(
+      'time,value\n2026-11-23T08:00:00Z,1\n2026-11-23T08:02:00Z,3\n2026-11-23T08:01:00Z,2\n',
+      co,
+    )
+    expect(readings.map((r) => r.value)).toEqual([1, 3, 2])
+    expect(read).not.toHaveProperty('newestFirst')
+  })
+
   it('reads numbers in exponent form and with a sign', () => {
     const { readings } = readLog('time,value\n2026-11-23T08:00:00Z,+1.5e1\n2026-11-23T08:01:00Z,.5\n', co)
     expect(readings.map((r) => r.value)).toEqual([15, 0.5])
