@@ -118,8 +118,12 @@ async function evaluateFile(args: Arguments, io: ExposureIo) {
   const limits = resolveLimits(profile, factor, variant === undefined ? [] : [{ variant }])
   const times = log.readings.map((reading) => reading.time)
   // A loop, not Math.min(...times): a day of 1-s readings is more arguments than a call may take.
-  let [first, last] = [times[0]!, times[0]!]
-  for (const time of times) [first, last] = [Math.min(first, time), Math.max(last, time)]
+  let first = times[0]!
+  let last = first
+  for (const time of times) {
+    if (time < first) first = time
+    if (time > last) last = time
+  }
   const spanMs = last - first
   // On change, a value stands however long the logger stays silent: the whole log is the longest it can.
   const maxSampleIntervalMs = args.hold ? Math.max(spanMs, 1) : args.maxIntervalMinutes * 60_000
