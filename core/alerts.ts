@@ -83,3 +83,21 @@ export interface Alert {
   /** Set once a person has closed it. */
   resolution?: Resolution
 }
+
+const iso = (time: number) => new Date(time).toISOString()
+
+/**
+ * The alert as the API and webhooks show it: times as ISO-8601, acknowledgements always a list. One
+ * shape for GET /api/v1/alerts and a webhook's `alert`, so a receiver parses both alike.
+ */
+export function alertJson(alert: Alert) {
+  const { acknowledgements = [], resolution, ...rest } = alert
+  return {
+    ...rest,
+    openedAt: iso(alert.openedAt),
+    updatedAt: iso(alert.updatedAt),
+    clearedAt: alert.clearedAt === undefined ? undefined : iso(alert.clearedAt),
+    acknowledgements: acknowledgements.map((a) => ({ ...a, at: iso(a.at) })),
+    resolution: resolution === undefined ? undefined : { ...resolution, at: iso(resolution.at) },
+  }
+}

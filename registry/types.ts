@@ -3,6 +3,14 @@ import type { Alert, AlertKind, AlertLevel, AlertState, ResolutionReason } from 
 import type { Campaign } from '../core/campaigns.ts'
 import type { FactorId } from '../core/factors.ts'
 import type { ProfileId } from '../core/limits/index.ts'
+import type {
+  Channel,
+  EscalationPolicy,
+  Language,
+  NotificationState,
+  PlannedNotification,
+  WebhookSecrets,
+} from '../core/notifications.ts'
 import type { FacilityShift, ShiftPattern } from '../core/shifts.ts'
 
 /** Facility owners, monitoring contractors, and the authorities that read across all of them. */
@@ -190,6 +198,11 @@ export const AUDIT_ACTIONS = [
   'organisation.register',
   'key.create',
   'key.revoke',
+  'notification-channel.create',
+  'notification-channel.change',
+  'notification-channel.delete',
+  'escalation.set',
+  'escalation.delete',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -201,6 +214,8 @@ export const AUDIT_TARGETS = [
   'campaign',
   'organisation',
   'key',
+  'notification-channel',
+  'escalation',
 ] as const
 export type AuditTarget = (typeof AUDIT_TARGETS)[number]
 
@@ -385,4 +400,78 @@ export interface SensorRejection {
 export interface RejectionLog {
   recordRejections(rejections: readonly SensorRejection[]): Promise<void>
   listRejections(sensorId: string, page: PageRequest): Promise<Page<SensorRejection>>
+}
+
+/** An outbox row: a notification planned, and how its sending went. */
+export interface StoredNotification extends PlannedNotification {
+  id: number
+  state: NotificationState
+  /** Attempts made so far. */
+  attempts: number
+  createdAt: number
+  nextAttemptAt: number
+  sentAt?: number
+  lastError?: string
+}
+
+export interface NotificationAttempt {
+  attempt: number
+  at: number
+  /** `interrupted`: the process stopped while sending; the message may have gone out (sent again, same key). */
+  outcome: 'sent' | 'failed' | 'interrupted'
+  error?: string
+}
+
+export interface AckToken {
+  notificationId: number
+  alertId: string
+  /** Whom the message went to: the name the acknowledgement carries. */
+  contact: string
+  language: Language
+  expiresAt: number
+  usedAt?: number
+}
+
+/**
+ * Notification channels and escalation policies per facility, the outbox, and the ack links' tokens
+ * (registry migration 013). Writers of the outbox: notify/ (planner and dispatcher).
+ */
+export interface NotificationRepository {
+  createChannel(channel: Channel, secrets?: WebhookSecrets): Promise<Channel>
+  /** Replaces the channel; secrets are kept unless new ones are given. */
+  updateChannel(channel: Channel, secrets?: WebhookSecrets): Promise<Channel>
+  deleteChannel(facilityId: string, channelId: string): Promise<boolean>
+  getChannel(facilityId: string, channelId: string): Promise<Channel | undefined>
+  listChannels(facilityId: string): Promise<Channel[]>
+  webhookSecrets(channelId: string): Promise<WebhookSecrets | undefined>
+
+  getEscalationPolicy(facilityId: string): Promise<EscalationPolicy | undefined>
+  setEscalationPolicy(policy: EscalationPolicy): Promise<void>
+  deleteEscalationPolicy(facilityId: string): Promise<boolean>
+
+  /** Writes what is not there yet (by idempotency key); returns how many were new. */
+  enqueueNotifications(planned: readonly PlannedNotification[], at: number): Promise<number>
+  /** Channel id → the contacts sent something about the alert. */
+  notifiedContacts(alertId: string): Promise<Map<string, string[]>>
+  /**
+   * Takes up to `limit` rows that are due (queued or retrying), or whose claim ran out while sending (a
+   * process that stopped: recorded as an `interrupted` attempt), and holds them for `leaseMs`.
+   */
+  claimDueNotifications(now: number, limit: number, leaseMs: number): Promise<StoredNotification[]>
+  /** Sent: records the attempt and, in the same transaction, the next round of an escalation if any. */
+  recordSent(id: number, at: number, next?: Omit<PlannedNotification, 'alertEvent'>): Promise<void>
+  /** Failed: `retryAt` undefined gives up (state `failed`). */
+  recordFailure(id: number, at: number, error: string, retryAt: number | undefined): Promise<void>
+  /** Puts a claimed row back unsent until `until` (quiet hours), without counting an attempt. */
+  deferNotification(id: number, until: number, reason: string): Promise<void>
+  cancelNotification(id: number, reason: string): Promise<void>
+  /** Oldest first, each with its attempts. */
+  listNotifications(alertId: string): Promise<(StoredNotification & { attemptLog: NotificationAttempt[] })[]>
+
+  createAckToken(hash: string, token: AckToken & { createdAt: number }): Promise<void>
+  findAckToken(hash: string): Promise<AckToken | undefined>
+  /** Marks it used if it is unused and unexpired at `at`; false otherwise. */
+  useAckToken(hash: string, at: number): Promise<boolean>
+  /** Makes a token usable again after the acknowledgement it was used for failed for another reason. */
+  releaseAckToken(hash: string): Promise<void>
 }

@@ -1,17 +1,28 @@
 import { DatabaseSync } from 'node:sqlite'
 import { ensurePrivateFile, SQLITE_COMPANIONS } from '../../store/private-files.ts'
 import { configureShared, migrate } from '../../store/sqlite/database.ts'
-import type { AlertRepository, Registry, RejectionLog, StateRepository } from '../types.ts'
+import type {
+  AlertRepository,
+  NotificationRepository,
+  Registry,
+  RejectionLog,
+  StateRepository,
+} from '../types.ts'
 import { alertRepository, stateRepository } from './alerts.ts'
 import { apiKeyRepository } from './api-keys.ts'
 import { auditRepository } from './audit.ts'
 import { campaignRepository } from './campaigns.ts'
 import { facilityRepository } from './facilities.ts'
+import { notificationRepository } from './notifications.ts'
 import { rejectionLog } from './rejections.ts'
 import { sensorRepository } from './sensors.ts'
 import { shiftRepository } from './shifts.ts'
 
-export type SqliteRegistry = Registry & AlertRepository & StateRepository & RejectionLog & { close(): void }
+export type SqliteRegistry = Registry &
+  AlertRepository &
+  StateRepository &
+  RejectionLog &
+  NotificationRepository & { close(): void }
 
 /**
  * The registry (with the audit trail), the alert register and ingest's saved state in one SQLite file under the data directory,
@@ -32,6 +43,7 @@ export function openSqliteRegistry(path: string): SqliteRegistry {
     ...stateRepository(db),
     ...rejectionLog(db),
     ...shiftRepository(db),
+    ...notificationRepository(db),
     close: () => db.close(),
   }
 }

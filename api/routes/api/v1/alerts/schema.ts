@@ -4,6 +4,7 @@ import {
   ALERT_LEVELS,
   ALERT_STATES,
   type Alert,
+  alertJson,
   RESOLUTION_REASONS,
 } from '../../../../../core/alerts.ts'
 import { FACTOR_IDS } from '../../../../../core/factors.ts'
@@ -57,15 +58,7 @@ export const alertSchema = z.object({
 })
 
 export function alertResponse(alert: Alert): z.input<typeof alertSchema> {
-  const { acknowledgements = [], resolution, ...rest } = alert
-  return {
-    ...rest,
-    openedAt: isoTime(alert.openedAt)!,
-    updatedAt: isoTime(alert.updatedAt)!,
-    clearedAt: isoTime(alert.clearedAt),
-    acknowledgements: acknowledgements.map((a) => ({ ...a, at: isoTime(a.at)! })),
-    resolution: resolution === undefined ? undefined : { ...resolution, at: isoTime(resolution.at)! },
-  }
+  return alertJson(alert)
 }
 
 /** Free text a person adds: printable, line breaks allowed, no other control characters. */
