@@ -15,11 +15,14 @@ import services, { type Services } from './plugins/app/services.ts'
 import strictQuery from './plugins/app/strict-query.ts'
 import socketIo from './plugins/external/socket-io.ts'
 import swagger from './plugins/external/swagger.ts'
+import ackRoutes from './routes/ack.ts'
 import alertRoutes from './routes/api/v1/alerts/index.ts'
+import alertNotificationRoutes from './routes/api/v1/alerts/notifications.ts'
 import auditRoutes from './routes/api/v1/audit/index.ts'
 import campaignRoutes from './routes/api/v1/campaigns/index.ts'
 import exposureRoutes from './routes/api/v1/exposures/index.ts'
 import facilityRoutes from './routes/api/v1/facilities/index.ts'
+import notificationChannelRoutes from './routes/api/v1/facilities/notification-channels.ts'
 import keyRoutes from './routes/api/v1/keys/index.ts'
 import organisationRoutes from './routes/api/v1/organisations/index.ts'
 import provinceRoutes from './routes/api/v1/provinces/index.ts'
@@ -60,7 +63,9 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
     registry: options.registry,
     alerts: options.alerts,
     rejections: options.rejections,
+    notifications: options.notifications,
   })
+  fastify.decorate('notifySettings', options.settings.notifications)
   await fastify.register(brokerClient, { client: options.broker })
   await fastify.register(auth)
   await fastify.register(audit)
@@ -71,17 +76,20 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(metrics, { token: options.settings.metricsToken })
   await fastify.register(organisationRoutes, { prefix: '/api/v1/organisations' })
   await fastify.register(facilityRoutes, { prefix: '/api/v1/facilities' })
+  await fastify.register(notificationChannelRoutes, { prefix: '/api/v1/facilities' })
   await fastify.register(sensorRoutes, { prefix: '/api/v1/sensors' })
   await fastify.register(sensorReadingRoutes, { prefix: '/api/v1/sensors' })
   await fastify.register(sensorRejectionRoutes, { prefix: '/api/v1/sensors' })
   await fastify.register(readingRoutes, { prefix: '/api/v1/readings' })
   await fastify.register(exposureRoutes, { prefix: '/api/v1/exposures' })
   await fastify.register(alertRoutes, { prefix: '/api/v1/alerts' })
+  await fastify.register(alertNotificationRoutes, { prefix: '/api/v1/alerts' })
   await fastify.register(keyRoutes, { prefix: '/api/v1/keys' })
   await fastify.register(auditRoutes, { prefix: '/api/v1/audit' })
   await fastify.register(reportRoutes, { prefix: '/api/v1/reports' })
   await fastify.register(provincialRoutes, { prefix: '/api/v1/reports' })
   await fastify.register(campaignRoutes, { prefix: '/api/v1/campaigns' })
   await fastify.register(provinceRoutes, { prefix: '/api/v1/provinces' })
+  await fastify.register(ackRoutes)
   await fastify.register(liveUi)
 }

@@ -1,10 +1,12 @@
 import { z } from 'zod'
 import { metricsEnv, mqttClientEnv } from '../core/config.ts'
+import { webhookEnv } from '../notify/config.ts'
 import { storeEnv } from '../store/config.ts'
 
 /** What the app itself is configured with, apart from where it listens and what it reads. */
 export const apiSettingsEnv = {
   ...metricsEnv,
+  ...webhookEnv,
   QUANTRAC_LIVE_MAX_ROOMS_PER_SOCKET: z.coerce.number().int().min(1).default(50),
   QUANTRAC_LIVE_MAX_SOCKETS_PER_KEY: z.coerce.number().int().min(1).default(20),
   QUANTRAC_LIVE_RECHECK_S: z.coerce.number().min(1).default(30),
@@ -23,6 +25,8 @@ const settingsSchema = z.object(apiSettingsEnv)
 export interface ApiSettings {
   metricsToken?: string
   live: { maxRoomsPerSocket: number; maxSocketsPerKey: number; recheckIntervalMs: number }
+  /** What the notification routes check a webhook against. */
+  notifications: { webhookAllowedHosts?: string[] }
 }
 
 /** The app's settings from its configuration; `apiSettings()` gives the defaults. */
@@ -34,5 +38,6 @@ export function apiSettings(config: z.infer<typeof settingsSchema> = settingsSch
       maxSocketsPerKey: config.QUANTRAC_LIVE_MAX_SOCKETS_PER_KEY,
       recheckIntervalMs: config.QUANTRAC_LIVE_RECHECK_S * 1000,
     },
+    notifications: { webhookAllowedHosts: config.QUANTRAC_WEBHOOK_ALLOWED_HOSTS },
   }
 }

@@ -153,6 +153,7 @@ export function apiOptions(
     registry: storage.registry,
     alerts: storage.registry,
     rejections: storage.registry,
+    notifications: storage.registry,
     broker,
     settings: apiSettings(config),
     log: log.child({ component: 'api' }),

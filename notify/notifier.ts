@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { Logger } from 'pino'
 import { alertJson } from '../core/alerts.ts'
 import {
@@ -12,6 +12,7 @@ import {
   retryDelay,
   stillWarranted,
 } from '../core/notifications.ts'
+import { digest } from '../registry/credentials.ts'
 import type {
   AlertRepository,
   NotificationRepository,
@@ -41,11 +42,6 @@ export interface NotifierOptions {
   log: Logger
   /** The clock, injectable for tests of time rules. */
   now?: () => number
-}
-
-/** A token for an ack link: 256 random bits; only its SHA-256 is stored. */
-export function ackTokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex')
 }
 
 /**
@@ -110,10 +106,11 @@ export async function startNotifier(options: NotifierOptions) {
     await state.saveStates([[NOTIFY_CURSOR_KEY, { seq: cursor }]])
   }
 
+  /** An ack link: 256 random bits, of which only the SHA-256 is stored (as for API keys). */
   async function ackLink(row: StoredNotification, channel: Channel, at: number) {
     const token = randomBytes(32).toString('base64url')
     const expiresAt = at + settings.ackLinkTtlMs
-    await notifications.createAckToken(ackTokenHash(token), {
+    await notifications.createAckToken(digest(token), {
       notificationId: row.id,
       alertId: row.alertId,
       contact: row.contact,

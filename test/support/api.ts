@@ -31,6 +31,7 @@ export async function startTestApi(options: TestApiOptions = {}) {
     registry,
     alerts: registry,
     rejections: registry,
+    notifications: registry,
     broker: brokerClient,
     settings: { ...apiSettings(), ...options.settings },
     log: pino({ level: process.env.QUANTRAC_TEST_LOG ?? 'silent' }),

@@ -126,6 +126,7 @@ export async function startPlatform(options: PlatformOptions = {}) {
       registry,
       alerts: registry,
       rejections: registry,
+      notifications: registry,
       broker: brokerClient,
       settings: { ...apiSettings(), ...options.api },
       log,

@@ -1,6 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { AlertRepository, Registry, RejectionLog } from '../../../registry/types.ts'
+import type {
+  AlertRepository,
+  NotificationRepository,
+  Registry,
+  RejectionLog,
+} from '../../../registry/types.ts'
 import type { TimeSeriesStore } from '../../../store/types.ts'
 
 export interface Services {
@@ -9,6 +14,8 @@ export interface Services {
   alerts: AlertRepository
   /** Each sensor's recent rejections, as ingest (perhaps another process) recorded them. */
   rejections: RejectionLog
+  /** Notification channels, escalation policies, the outbox and ack tokens. */
+  notifications: NotificationRepository
 }
 
 declare module 'fastify' {
@@ -22,6 +29,14 @@ export default fp(
     fastify.decorate('registry', options.registry)
     fastify.decorate('alerts', options.alerts)
     fastify.decorate('rejections', options.rejections)
+    fastify.decorate('notifications', options.notifications)
   },
   { name: 'services' },
 )
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The notification settings the routes check against (api/config.ts). */
+    notifySettings: { webhookAllowedHosts?: string[] }
+  }
+}

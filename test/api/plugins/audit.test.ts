@@ -25,7 +25,13 @@ async function build(routes: (fastify: FastifyInstance) => void): Promise<Fastif
   fastify.setValidatorCompiler(validatorCompiler)
   fastify.setSerializerCompiler(serializerCompiler)
   await fastify.register(errorHandler)
-  await fastify.register(services, { store, registry, alerts: registry, rejections: registry })
+  await fastify.register(services, {
+    store,
+    registry,
+    alerts: registry,
+    rejections: registry,
+    notifications: registry,
+  })
   await fastify.register(auth)
   await fastify.register(audit)
   fastify.register(async (scoped) => routes(scoped))

@@ -88,15 +88,16 @@ describe('who may call each route of the OpenAPI document', () => {
 
   it('left nothing behind from a refused call, and changed nothing', async () => {
     const page = { limit: 10_000, offset: 0 }
-    const [facilities, organisations, sensors, zones, keys, campaigns] = await Promise.all([
+    const [facilities, organisations, sensors, zones, keys, campaigns, channels] = await Promise.all([
       tenants.registry.listFacilities(page),
       tenants.registry.listOrganisations(page),
       tenants.registry.listSensors(page),
       tenants.registry.listZones('fac-a'),
       tenants.registry.listApiKeys(page),
       tenants.registry.listCampaigns({ limit: 500, offset: 0 }),
+      tenants.registry.listChannels('fac-a'),
     ])
-    // What a call creates is named {o,f,z,s,k,c}-{tag}; the sensor a call acts on is t-{tag}.
+    // What a call creates is named {o,f,z,s,k,c,n}-{tag}; the sensor a call acts on is t-{tag}.
     const created = [
       ...facilities.items.map((facility) => facility.id),
       ...organisations.items.map((organisation) => organisation.id),
@@ -104,9 +105,10 @@ describe('who may call each route of the OpenAPI document', () => {
       ...zones.map((zone) => zone.id),
       ...keys.items.map((key) => key.name),
       ...campaigns.items.map((campaign) => campaign.id),
+      ...channels.map((channel) => channel.id),
     ]
     const refused = new Set(refusedTags)
-    const tagOf = (name: string) => /^[ofzskc]-(.+)$/.exec(name)?.[1]
+    const tagOf = (name: string) => /^[ofzskcn]-(.+)$/.exec(name)?.[1]
     expect(created.filter((name) => refused.has(tagOf(name) ?? ''))).toEqual([])
     const targets = sensors.items.filter((sensor) => refused.has(/^t-(.+)$/.exec(sensor.id)?.[1] ?? ''))
     expect(targets.length).toBeGreaterThan(0)

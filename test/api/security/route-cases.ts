@@ -58,6 +58,31 @@ async function freshCampaign(tenants: Tenants, tag: string): Promise<string> {
   return id
 }
 
+/** A sensor-health e-mail channel of fac-a of its own (`t-n-{tag}`): one a contractor serving fac-a may change. */
+async function freshChannel(tenants: Tenants, tag: string): Promise<string> {
+  const id = `t-n-${tag}`
+  await tenants.registry.createChannel({
+    id,
+    facilityId: 'fac-a',
+    kind: 'email',
+    name: 'Maintenance',
+    to: ['maintenance@example.vn'],
+    levels: ['warning', 'alarm'],
+    kinds: ['sensor-offline'],
+    language: 'vi',
+  })
+  return id
+}
+
+/** An escalation policy of fac-a over a fresh channel, for a call that reads or removes it. */
+async function freshEscalation(tenants: Tenants, tag: string): Promise<void> {
+  const channelId = await freshChannel(tenants, tag)
+  await tenants.registry.setEscalationPolicy({
+    facilityId: 'fac-a',
+    tiers: [{ delayMinutes: 0, channelIds: [channelId] }],
+  })
+}
+
 const campaignBody = (tag: string) => ({
   id: `c-${tag}`,
   facilityId: 'fac-a',
@@ -147,6 +172,71 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     request: () => ({ path: '/api/v1/facilities/fac-a/zones/zone-a', body: { workers: 12 } }),
   },
 
+  'GET /api/v1/facilities/{facilityId}/notification-channels': {
+    allowed: REACH_OWN,
+    status: 200,
+    request: () => ({ path: '/api/v1/facilities/fac-a/notification-channels' }),
+  },
+  'POST /api/v1/facilities/{facilityId}/notification-channels': {
+    // A contractor serving fac-a may add sensor-health channels (this one); an alarm channel about the air it may not.
+    allowed: MAINTAINERS_OWN,
+    status: 201,
+    request: (_, tag) => ({
+      path: '/api/v1/facilities/fac-a/notification-channels',
+      body: {
+        kind: 'email',
+        id: `n-${tag}`,
+        name: 'Maintenance',
+        to: ['maintenance@example.vn'],
+        levels: ['alarm'],
+        kinds: ['sensor-offline', 'sensor-fault'],
+      },
+    }),
+  },
+  'PATCH /api/v1/facilities/{facilityId}/notification-channels/{channelId}': {
+    allowed: MAINTAINERS_OWN,
+    status: 200,
+    request: async (tenants, tag) => ({
+      path: `/api/v1/facilities/fac-a/notification-channels/${await freshChannel(tenants, tag)}`,
+      body: { name: 'Renamed' },
+    }),
+  },
+  'DELETE /api/v1/facilities/{facilityId}/notification-channels/{channelId}': {
+    allowed: MAINTAINERS_OWN,
+    status: 204,
+    request: async (tenants, tag) => ({
+      path: `/api/v1/facilities/fac-a/notification-channels/${await freshChannel(tenants, tag)}`,
+    }),
+  },
+  'GET /api/v1/facilities/{facilityId}/escalation': {
+    allowed: REACH_OWN,
+    status: 200,
+    request: async (tenants, tag) => {
+      await freshEscalation(tenants, tag)
+      return { path: '/api/v1/facilities/fac-a/escalation' }
+    },
+  },
+  'PUT /api/v1/facilities/{facilityId}/escalation': {
+    // Whom to wake is the owner's decision: an admin's or the owner organisation's, not a contractor's.
+    allowed: ADMIN,
+    status: 200,
+    request: async (tenants, tag) => ({
+      path: '/api/v1/facilities/fac-a/escalation',
+      body: {
+        tiers: [{ delayMinutes: 0, channelIds: [await freshChannel(tenants, tag)] }],
+        repeatMinutes: 10,
+      },
+    }),
+  },
+  'DELETE /api/v1/facilities/{facilityId}/escalation': {
+    allowed: ADMIN,
+    status: 204,
+    request: async (tenants, tag) => {
+      await freshEscalation(tenants, tag)
+      return { path: '/api/v1/facilities/fac-a/escalation' }
+    },
+  },
+
   'GET /api/v1/sensors/': { allowed: KEYED, status: 200, request: () => ({ path: '/api/v1/sensors/' }) },
   'POST /api/v1/sensors/': {
     allowed: MAINTAINERS_OWN,
@@ -227,6 +317,13 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     allowed: REACH_OWN,
     status: 200,
     request: async (tenants) => ({ path: `/api/v1/alerts/${(await tenants.openAlert('fac-a', 'sa')).id}` }),
+  },
+  'GET /api/v1/alerts/{alertId}/notifications': {
+    allowed: REACH_OWN,
+    status: 200,
+    request: async (tenants) => ({
+      path: `/api/v1/alerts/${(await tenants.openAlert('fac-a', 'sa')).id}/notifications`,
+    }),
   },
   'POST /api/v1/alerts/{alertId}/resolve': {
     allowed: ['admin', 'contractorOwn', 'officerOwn'],
