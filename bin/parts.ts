@@ -7,6 +7,7 @@ import { startBroker } from '../broker/server.ts'
 import { ConfigError, metricsEnv, parseEnv } from '../core/config.ts'
 import { ingestEnv } from '../ingest/config.ts'
 import { startIngest } from '../ingest/ingest.ts'
+import { notifyEnv } from '../notify/config.ts'
 import { serveMetrics } from '../metrics/index.ts'
 import { openSqliteRegistry } from '../registry/sqlite/registry.ts'
 import { storeEnv } from '../store/config.ts'
@@ -20,6 +21,7 @@ import {
   brokerOptions,
   connectApiBrokerClient,
   ingestOptions,
+  startNotifierFor,
 } from './wiring.ts'
 
 const CREDENTIALS_HELP =
@@ -168,7 +170,7 @@ export async function runIngest(argv: string[] = [], io: CommandIo = processIo):
 export async function runApi(argv: string[] = [], io: CommandIo = processIo): Promise<number> {
   const commandLine = parseCommandLine('api', API_USAGE, argv, {}, io)
   if (commandLine.exitCode !== undefined) return commandLine.exitCode
-  const config = parseEnv(z.object({ ...apiEnv, ...brokerClientEnv }), process.env)
+  const config = parseEnv(z.object({ ...apiEnv, ...notifyEnv, ...brokerClientEnv }), process.env)
   const connection = brokerConnection(config)
   const log = createLogger()
   const storage = await openStorage(config, log)
@@ -180,7 +182,13 @@ export async function runApi(argv: string[] = [], io: CommandIo = processIo): Pr
     throw err
   }
   const api = await startApi(apiOptions(config, storage, brokerClient, log))
+  const notifier = await startNotifierFor(config, storage, api.url, log)
   log.info(`API on ${api.url} (OpenAPI docs: ${api.url}/docs)`)
-  closeOnSignal(log, [() => api.close(), () => brokerClient.close(), () => storage.close()])
+  closeOnSignal(log, [
+    () => api.close(),
+    () => notifier?.close(),
+    () => brokerClient.close(),
+    () => storage.close(),
+  ])
   return -1
 }

@@ -7,6 +7,7 @@ import { parseEnv } from '../core/config.ts'
 import { readingsTopic } from '../core/topics.ts'
 import { ingestEnv } from '../ingest/config.ts'
 import { startIngest } from '../ingest/ingest.ts'
+import { notifyEnv } from '../notify/config.ts'
 import { newSecret } from '../registry/credentials.ts'
 import { demoFleet } from '../simulators/fleet.ts'
 import { startSimulation } from '../simulators/publisher.ts'
@@ -16,7 +17,13 @@ import { lockDataDir } from './data-lock.ts'
 import { HANDHELD, seedDemo } from './demo.ts'
 import { createLogger } from './log.ts'
 import { closeOnSignal, ingestLockName, openStorage } from './services.ts'
-import { apiOptions, brokerOptions, connectApiBrokerClient, ingestOptions } from './wiring.ts'
+import {
+  apiOptions,
+  brokerOptions,
+  connectApiBrokerClient,
+  ingestOptions,
+  startNotifierFor,
+} from './wiring.ts'
 
 const USAGE = `usage: quantrac start [--help]
 
@@ -32,6 +39,7 @@ const startEnv = z.object({
   ...brokerEnv,
   ...ingestEnv,
   ...apiEnv,
+  ...notifyEnv,
   QUANTRAC_DEMO: z.stringbool().default(true),
   QUANTRAC_DEMO_RATE_HZ: z.coerce.number().min(0.01).max(100).default(1),
 })
@@ -76,6 +84,7 @@ export async function runStart(argv: string[] = [], io: CommandIo = processIo): 
     ...apiOptions(config, storage, apiBrokerClient, log),
     health: { spoolBacklog: () => ingest.backlog() },
   })
+  const notifier = await startNotifierFor(config, storage, api.url, log)
   const simulation =
     demo === undefined
       ? undefined
@@ -115,6 +124,7 @@ export async function runStart(argv: string[] = [], io: CommandIo = processIo): 
   closeOnSignal(log, [
     () => simulation?.stop(),
     () => api.close(),
+    () => notifier?.close(),
     () => apiBrokerClient.close(),
     // Sensors keep what they publish from here on: nothing is acknowledged by a broker about to stop.
     () => broker.refuseSensorPublishes(),

@@ -14,11 +14,14 @@ import type { IngestOptions } from '../ingest/ingest.ts'
 import { embeddedBrokerLink } from '../ingest/link/embedded.ts'
 import type { BrokerLink } from '../ingest/link/link.ts'
 import { mqttLink } from '../ingest/link/mqtt.ts'
+import { notifyEnv, notifySettings } from '../notify/config.ts'
+import { startNotifier } from '../notify/notifier.ts'
 import type { openStorage } from './services.ts'
 
 const brokerConfig = z.object(brokerEnv)
 const ingestConfig = z.object(ingestEnv)
 const apiConfig = z.object(apiEnv)
+const notifyConfig = z.object(notifyEnv)
 type Storage = Awaited<ReturnType<typeof openStorage>>
 
 /** How a service reaches the broker: its URL and the services' credentials. */
@@ -167,5 +170,27 @@ export function connectApiBrokerClient(broker: BrokerConnection, log: Logger): P
     username: broker.username,
     password: broker.password,
     log: log.child({ component: 'api' }),
+  })
+}
+
+/**
+ * The notifier beside the API that serves its ack links (`start`, `api`): on its own timer, reading the
+ * registry's alert event log; undefined when QUANTRAC_NOTIFY=false (another process sends).
+ */
+export async function startNotifierFor(
+  config: z.infer<typeof notifyConfig>,
+  storage: Storage,
+  apiUrl: string,
+  log: Logger,
+) {
+  if (!config.QUANTRAC_NOTIFY) return undefined
+  return startNotifier({
+    alerts: storage.registry,
+    registry: storage.registry,
+    notifications: storage.registry,
+    state: storage.registry,
+    settings: notifySettings(config),
+    publicUrl: apiUrl,
+    log: log.child({ component: 'notify' }),
   })
 }

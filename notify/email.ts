@@ -10,7 +10,7 @@ export interface Email {
 
 /**
  * E-mail through the SMTP server of QUANTRAC_SMTP_URL (credentials and `?secure`/STARTTLS as nodemailer
- * reads them from the URL). One pooled transport per notifier; an unreachable server is an error the
+ * reads them from the URL). One transport per notifier; an unreachable server is an error the
  * dispatcher retries.
  */
 export function emailSender(smtpUrl: string | undefined, from: string) {
@@ -18,12 +18,10 @@ export function emailSender(smtpUrl: string | undefined, from: string) {
   return {
     async send(email: Email): Promise<void> {
       if (smtpUrl === undefined) throw new Error('QUANTRAC_SMTP_URL is not set: e-mail cannot be sent')
-      transport ??= createTransport(smtpUrl, {
-        from,
-        connectionTimeout: 10_000,
-        greetingTimeout: 10_000,
-        socketTimeout: 30_000,
-      })
+      transport ??= createTransport(
+        { url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 },
+        { from },
+      )
       const domain = /@([^>\s]+)/.exec(from)?.[1] ?? 'quantrac.local'
       await transport.sendMail({
         to: email.to,

@@ -136,7 +136,7 @@ export async function startNotifier(options: NotifierOptions) {
       await email.send({ to: row.contact, ...message, idempotencyKey: row.idempotencyKey })
       return
     }
-    const secrets = await notifications.webhookSecrets(channel.id)
+    const secrets = await notifications.webhookSecrets(channel.facilityId, channel.id)
     if (secrets === undefined) throw new Error('the webhook has no secret')
     const body =
       channel.bodyTemplate === undefined

@@ -443,7 +443,7 @@ export interface NotificationRepository {
   deleteChannel(facilityId: string, channelId: string): Promise<boolean>
   getChannel(facilityId: string, channelId: string): Promise<Channel | undefined>
   listChannels(facilityId: string): Promise<Channel[]>
-  webhookSecrets(channelId: string): Promise<WebhookSecrets | undefined>
+  webhookSecrets(facilityId: string, channelId: string): Promise<WebhookSecrets | undefined>
 
   getEscalationPolicy(facilityId: string): Promise<EscalationPolicy | undefined>
   setEscalationPolicy(policy: EscalationPolicy): Promise<void>

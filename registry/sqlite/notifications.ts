@@ -68,11 +68,13 @@ export function notificationRepository(db: DatabaseSync): NotificationRepository
     updateChannel: db.prepare(
       'UPDATE notification_channel SET body = ?, updated_at = ? WHERE id = ? AND facility_id = ?',
     ),
-    updateSecrets: db.prepare('UPDATE notification_channel SET secret = ?, headers = ? WHERE id = ?'),
+    updateSecrets: db.prepare(
+      'UPDATE notification_channel SET secret = ?, headers = ? WHERE facility_id = ? AND id = ?',
+    ),
     deleteChannel: db.prepare('DELETE FROM notification_channel WHERE id = ? AND facility_id = ?'),
     getChannel: db.prepare('SELECT body FROM notification_channel WHERE id = ? AND facility_id = ?'),
     listChannels: db.prepare('SELECT body FROM notification_channel WHERE facility_id = ? ORDER BY id'),
-    secrets: db.prepare('SELECT secret, headers FROM notification_channel WHERE id = ?'),
+    secrets: db.prepare('SELECT secret, headers FROM notification_channel WHERE facility_id = ? AND id = ?'),
     getPolicy: db.prepare('SELECT body FROM escalation_policy WHERE facility_id = ?'),
     setPolicy: db.prepare(
       `INSERT INTO escalation_policy (facility_id, body, updated_at) VALUES (?, ?, ?)
@@ -146,11 +148,12 @@ export function notificationRepository(db: DatabaseSync): NotificationRepository
     return result.changes === 1
   }
 
-  function writeSecrets(channelId: string, secrets: WebhookSecrets): void {
+  function writeSecrets(channel: Channel, secrets: WebhookSecrets): void {
     statements.updateSecrets.run(
       secrets.secret,
       secrets.headers === undefined ? null : JSON.stringify(secrets.headers),
-      channelId,
+      channel.facilityId,
+      channel.id,
     )
   }
 
@@ -184,7 +187,7 @@ export function notificationRepository(db: DatabaseSync): NotificationRepository
           channel.facilityId,
         )
         if (result.changes === 0) throw new NotFoundError(`no notification channel ${channel.id}`)
-        if (secrets !== undefined) writeSecrets(channel.id, secrets)
+        if (secrets !== undefined) writeSecrets(channel, secrets)
       })
       return channel
     },
@@ -200,8 +203,8 @@ export function notificationRepository(db: DatabaseSync): NotificationRepository
         (row) => JSON.parse(row.body) as Channel,
       )
     },
-    async webhookSecrets(channelId) {
-      const row = statements.secrets.get(channelId) as
+    async webhookSecrets(facilityId, channelId) {
+      const row = statements.secrets.get(facilityId, channelId) as
         | { secret: string | null; headers: string | null }
         | undefined
       if (row?.secret == null) return undefined

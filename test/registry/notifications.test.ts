@@ -54,9 +54,12 @@ describe('the notification outbox in the registry', () => {
   it('keeps a webhook’s secret apart from the channel it returns', async () => {
     expect(await registry.getChannel('f1', 'duty')).toEqual(channel)
     expect(JSON.stringify(await registry.listChannels('f1'))).not.toMatch(/shh|tok/)
-    expect(await registry.webhookSecrets('duty')).toEqual({ secret: 'shh', headers: { access_token: 'tok' } })
+    expect(await registry.webhookSecrets('f1', 'duty')).toEqual({
+      secret: 'shh',
+      headers: { access_token: 'tok' },
+    })
     await registry.updateChannel({ ...channel, name: 'Renamed' })
-    expect((await registry.webhookSecrets('duty'))?.secret).toBe('shh')
+    expect((await registry.webhookSecrets('f1', 'duty'))?.secret).toBe('shh')
   })
 
   it('writes each planned notification once, however often it is planned', async () => {

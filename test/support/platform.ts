@@ -14,6 +14,8 @@ import { READINGS_SUBSCRIPTION } from '../../core/topics.ts'
 import { type IngestOptions, startIngest } from '../../ingest/ingest.ts'
 import { embeddedBrokerLink } from '../../ingest/link/embedded.ts'
 import { mqttLink } from '../../ingest/link/mqtt.ts'
+import { type NotifySettings, notifySettings } from '../../notify/config.ts'
+import { type Notifier, startNotifier } from '../../notify/notifier.ts'
 import { issueApiKey } from '../../registry/api-keys.ts'
 import { newSecret } from '../../registry/credentials.ts'
 import { openSqliteRegistry } from '../../registry/sqlite/registry.ts'
@@ -36,6 +38,8 @@ export interface PlatformOptions {
   service?: { username: string; password: string }
   /** Overrides of the API's settings (caps of the live feed, metrics token). */
   api?: Partial<ApiSettings>
+  /** Runs the notifier beside the API, with these settings over the defaults. */
+  notify?: Partial<NotifySettings>
 }
 
 export interface SensorCredentials {
@@ -140,6 +144,17 @@ export async function startPlatform(options: PlatformOptions = {}) {
     }
   }
   const api = await startApiInstance()
+  const startNotifierHere = () =>
+    startNotifier({
+      alerts: registry,
+      registry,
+      notifications: registry,
+      state: registry,
+      settings: { ...notifySettings(), ...options.notify },
+      publicUrl: api.url,
+      log,
+    })
+  let notifier: Notifier | undefined = options.notify === undefined ? undefined : await startNotifierHere()
   const adminKey = (await issueApiKey(registry, { name: 'test admin', role: 'admin' })).token
 
   /** Calls the API as `key` (the admin by default) and returns the status and the parsed body. */
@@ -218,7 +233,13 @@ export async function startPlatform(options: PlatformOptions = {}) {
     async startIngest() {
       if (ingest === undefined) ingest = await startIngestHere()
     },
+    /** Stops the notifier and starts a new one on the same registry: what a restart of the platform does to it. */
+    async restartNotifier() {
+      await notifier?.close()
+      notifier = await startNotifierHere()
+    },
     async stop() {
+      await notifier?.close()
       await api.close()
       await ingest?.close()
       await broker?.close()

@@ -3,17 +3,18 @@
 
 -- A channel as JSON (core/notifications.ts), without what is never shown again: a webhook's HMAC secret
 -- and extra headers (tokens of chat services) are columns of their own, read only by the dispatcher.
+-- Ids are per facility: a 409 tells nothing of another tenant's channels.
 CREATE TABLE notification_channel (
-  id TEXT PRIMARY KEY,
   facility_id TEXT NOT NULL REFERENCES facility (id),
+  id TEXT NOT NULL,
   kind TEXT NOT NULL CHECK (kind IN ('email', 'webhook')),
   secret TEXT,
   headers TEXT, -- JSON object
   body TEXT NOT NULL,
   created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (facility_id, id)
 ) WITHOUT ROWID;
-CREATE INDEX notification_channel_by_facility ON notification_channel (facility_id);
 
 CREATE TABLE escalation_policy (
   facility_id TEXT PRIMARY KEY REFERENCES facility (id),

@@ -166,7 +166,7 @@ const notificationChannelRoutes: FastifyPluginAsyncZod = async (fastify) => {
       assertMayWrite(request.principal, facility, after)
       let secrets: WebhookSecrets | undefined
       if (secret !== undefined || headers !== undefined) {
-        const stored = await fastify.notifications.webhookSecrets(channelId)
+        const stored = await fastify.notifications.webhookSecrets(facilityId, channelId)
         secrets = { secret: secret ?? stored!.secret, headers: headers ?? stored?.headers }
       }
       await fastify.notifications.updateChannel(after, secrets)
