@@ -3,6 +3,7 @@
 // the alert list. No framework: the page is small and must load fast on a phone on a factory floor.
 
 import { io } from '/vendor/socket.io.esm.min.js'
+import { createAlarmAlerter } from './alarm-alerter.js'
 import { assess, digitsFor, statusOf } from './gauge.js'
 import { createTranslator, initialLanguage, saveLanguage } from './i18n.js'
 import { openSensorDetail } from './sensor-detail.js'
@@ -48,6 +49,8 @@ const state = {
 
 let tr = createTranslator(initialLanguage())
 const $ = (id) => document.getElementById(id)
+/** Sound and a browser notification for a new alarm, once the person turns them on. */
+const alarmAlerter = createAlarmAlerter(document.querySelector('.topbar .controls'))
 const profileCache = new Map()
 /** tile key → its DOM elements */
 const tileElements = new Map()
@@ -303,6 +306,7 @@ function connectSocket() {
   })
   socket.on('alert', (alert) => {
     if (alert.facilityId !== state.facility?.id) return
+    alarmAlerter(alert, state.alerts.get(alert.id))
     applyAlert(alert)
     renderAlerts()
   })
