@@ -76,7 +76,10 @@ export function createAlarmAlerter(container) {
     audio ??= new AudioContext()
     if (audio.state === 'running') beep(audio)
     if ('Notification' in window && Notification.permission === 'granted') {
-      new Notification(`${words().title[alert.level]} · quantrac`, { body: alert.message, tag: alert.id })
+      // A browser that refuses (some mobile ones only notify from a service worker) still shows the list.
+      try {
+        new Notification(`${words().title[alert.level]} · quantrac`, { body: alert.message, tag: alert.id })
+      } catch {}
     }
   }
 }
