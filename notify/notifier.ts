@@ -208,9 +208,11 @@ export async function startNotifier(options: NotifierOptions) {
     )
   }
 
+  /** Up to a batch, claimed one at a time: each claim outlasts one send (SMTP's timeouts add up to 50 s). */
   async function dispatch(): Promise<void> {
-    const due = await notifications.claimDueNotifications(now(), settings.batch, SENDING_LEASE_MS)
-    for (const row of due) {
+    for (let sent = 0; sent < settings.batch && !closed; sent++) {
+      const [row] = await notifications.claimDueNotifications(now(), 1, SENDING_LEASE_MS)
+      if (row === undefined) return
       try {
         await dispatchOne(row)
       } catch (err) {
