@@ -93,6 +93,10 @@ export async function startNotifier(options: NotifierOptions) {
         channels.set(facilityId, await notifications.listChannels(facilityId))
         policies.set(facilityId, await notifications.getEscalationPolicy(facilityId))
       }
+      const { type } = logged.event
+      if (type === 'acknowledged' || type === 'cleared' || type === 'resolved') {
+        await notifications.cancelPendingSteps(id, `${type} before its turn`)
+      }
       const facilityChannels = channels.get(facilityId)!
       if (facilityChannels.length === 0) continue
       const notified =

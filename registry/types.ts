@@ -465,6 +465,8 @@ export interface NotificationRepository {
   /** Puts a claimed row back unsent until `until` (quiet hours), without counting an attempt. */
   deferNotification(id: number, until: number, reason: string): Promise<void>
   cancelNotification(id: number, reason: string): Promise<void>
+  /** Cancels the escalation steps of an alert still waiting (someone acknowledged it, or it closed). */
+  cancelPendingSteps(alertId: string, reason: string): Promise<number>
   /** Oldest first, each with its attempts. */
   listNotifications(alertId: string): Promise<(StoredNotification & { attemptLog: NotificationAttempt[] })[]>
 

@@ -112,6 +112,10 @@ export function notificationRepository(db: DatabaseSync): NotificationRepository
       "UPDATE notification SET state = 'queued', next_attempt_at = ?, last_error = ? WHERE id = ?",
     ),
     cancel: db.prepare("UPDATE notification SET state = 'cancelled', last_error = ? WHERE id = ?"),
+    cancelSteps: db.prepare(
+      `UPDATE notification SET state = 'cancelled', last_error = ?
+       WHERE alert_id = ? AND while_unacknowledged = 1 AND state IN ('queued', 'retrying')`,
+    ),
     ofAlert: db.prepare('SELECT * FROM notification WHERE alert_id = ? ORDER BY id'),
     attemptsOf: db.prepare(
       'SELECT attempt, at, outcome, error FROM notification_attempt WHERE notification_id = ? ORDER BY attempt',
@@ -287,6 +291,9 @@ export function notificationRepository(db: DatabaseSync): NotificationRepository
     },
     async cancelNotification(id, reason) {
       statements.cancel.run(reason, id)
+    },
+    async cancelPendingSteps(alertId, reason) {
+      return Number(statements.cancelSteps.run(reason, alertId).changes)
     },
     async listNotifications(alertId) {
       return (statements.ofAlert.all(alertId) as unknown as NotificationRow[]).map((row) => ({
