@@ -434,7 +434,7 @@ export interface AckToken {
 
 /**
  * Notification channels and escalation policies per facility, the outbox, and the ack links' tokens
- * (registry migration 013). Writers of the outbox: notify/ (planner and dispatcher).
+ * (registry migration 015). Writers of the outbox: notify/ (planner and dispatcher).
  */
 export interface NotificationRepository {
   createChannel(channel: Channel, secrets?: WebhookSecrets): Promise<Channel>

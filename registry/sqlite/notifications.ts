@@ -58,7 +58,7 @@ function notificationOf(row: NotificationRow): StoredNotification {
   }
 }
 
-/** Channels, escalation policies, the outbox and ack tokens (migration 013); see NotificationRepository. */
+/** Channels, escalation policies, the outbox and ack tokens (migration 015); see NotificationRepository. */
 export function notificationRepository(db: DatabaseSync): NotificationRepository {
   const statements = {
     insertChannel: db.prepare(
