@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { AuthenticateError, Client, ConnectPacket, PublishPacket, Subscription } from 'aedes'
 import type { Logger } from 'pino'
+import { addressKey, createLoginThrottle, type LoginThrottleOptions } from '../core/login-throttle.ts'
 import { ID_PATTERN, isServiceClientId, parseReadingsTopic, readingsTopic } from '../core/topics.ts'
 import { digest, hashSecret, newSecret, verifySecret } from '../registry/credentials.ts'
 import type { Registry } from '../registry/types.ts'
-import { addressKey, createLoginThrottle, type LoginThrottleOptions } from './login-throttle.ts'
 
 export interface AccessOptions {
   /** Lets clients connect without credentials: for local testing only, never on a network. */

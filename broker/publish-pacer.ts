@@ -1,4 +1,4 @@
-import { createRateLimiter, type RateLimitOptions } from '../ingest/rate-limit.ts'
+import { createRateLimiter, type RateLimitOptions } from '../core/rate-limit.ts'
 
 /**
  * Slows a sensor down to its rate limit instead of dropping what it sends: a publish over the limit waits,

@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { AlertEvent } from '../core/alert-lifecycle.ts'
 import type { ExposurePoint, Reading } from '../core/contract.ts'
 import type { AlertTrackerData, AlertTransition } from '../core/exposure/index.ts'
+import { createRateLimiter, DEFAULT_SENSOR_RATE_LIMIT } from '../core/rate-limit.ts'
 import {
   DEAD_LETTER_TOPIC,
   parseAccessChangeTopic,
@@ -19,7 +20,6 @@ import { createExposureMonitor, type ExposureMonitorState, type SavedEvaluator }
 import { createFacilityRules } from './facility-rules.ts'
 import type { BrokerLink } from './link/link.ts'
 import { createLiveFeed } from './live-feed.ts'
-import { createRateLimiter, DEFAULT_SENSOR_RATE_LIMIT } from './rate-limit.ts'
 import { createRejectionRecorder } from './rejection-recorder.ts'
 import { createSensorDirectory } from './sensor-directory.ts'
 import { createDelivery } from './spool/delivery.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addressKey, createLoginThrottle, type LoginAttempt } from '../../broker/login-throttle.ts'
+import { addressKey, createLoginThrottle, type LoginAttempt } from '../../core/login-throttle.ts'
 
 function clock(start = 1_000_000) {
   let now = start

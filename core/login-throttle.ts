@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net'
-import { createRateLimiter } from '../ingest/rate-limit.ts'
+import { createRateLimiter } from './rate-limit.ts'
 
 export interface LoginThrottleOptions {
   /** Failed logins a source address may make in `windowMs` (one comes back every windowMs / this). */
@@ -41,7 +41,7 @@ export function addressKey(address: string): string {
 }
 
 /**
- * Throttles password guessing on the broker, per source address and per user name: each failed login
+ * Throttles password guessing (sensors at the broker, people at the API's sign-in), per source address and per user name: each failed login
  * spends a token of both, and they come back over `windowMs`; with none left, logins are refused
  * unchecked until one comes back. Checks from one address run a few at a time, so a burst of concurrent
  * guesses cannot all be checked before their failures count (and cannot take every core), while a burst

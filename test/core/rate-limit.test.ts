@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createRateLimiter } from '../../ingest/rate-limit.ts'
+import { createRateLimiter } from '../../core/rate-limit.ts'
 
 describe('the per-sensor rate limiter', () => {
   it('lets a burst through, then refuses until tokens come back at the sustained rate', () => {
