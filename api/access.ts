@@ -1,15 +1,21 @@
 import type { Facility, Registry, Role } from '../registry/types.ts'
 import { HttpError, notFound } from './http-errors.ts'
 
-/** Who is calling, as their API key says: the role, and the facilities the key reaches. */
+/**
+ * Who is calling, as their API key or their session says: the role, and the facilities it reaches. A person
+ * signed in is the same shape as a key, so every route treats both alike.
+ */
 export interface Principal {
+  /** The API key's id, or `user:{id}` for a person signed in (key ids have no colon). */
   keyId: string
+  /** The person signed in; undefined for an API key. */
+  userId?: string
   name: string
   role: Role
   /** 'all' for admins and regulators; the facility ids a contractor serves or an officer works at. */
   facilities: 'all' | readonly string[]
   organisationId?: string
-  /** Epoch ms the key expires at, if it does. */
+  /** Epoch ms the key or the session expires at, if it does. */
   expiresAt?: number
 }
 

@@ -13,6 +13,7 @@ import metrics from './plugins/app/metrics.ts'
 import securityHeaders from './plugins/app/security-headers.ts'
 import services, { type Services } from './plugins/app/services.ts'
 import strictQuery from './plugins/app/strict-query.ts'
+import cookie from './plugins/external/cookie.ts'
 import socketIo from './plugins/external/socket-io.ts'
 import swagger from './plugins/external/swagger.ts'
 import ackRoutes from './routes/ack.ts'
@@ -32,6 +33,8 @@ import provincialRoutes from './routes/api/v1/reports/provincial.ts'
 import sensorRoutes from './routes/api/v1/sensors/index.ts'
 import sensorReadingRoutes from './routes/api/v1/sensors/readings.ts'
 import sensorRejectionRoutes from './routes/api/v1/sensors/rejections.ts'
+import sessionRoutes from './routes/api/v1/session/index.ts'
+import userRoutes from './routes/api/v1/users/index.ts'
 import healthRoutes, { type HealthOptions } from './routes/health.ts'
 
 export interface AppOptions extends Services {
@@ -67,10 +70,11 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   })
   fastify.decorate('notifySettings', options.settings.notifications)
   await fastify.register(brokerClient, { client: options.broker })
-  await fastify.register(auth)
+  await fastify.register(cookie)
+  await fastify.register(auth, { sessions: options.settings.sessions })
   await fastify.register(audit)
   await fastify.register(liveRelay)
-  await fastify.register(liveSockets, options.settings.live)
+  await fastify.register(liveSockets, { ...options.settings.live, sessions: options.settings.sessions })
 
   await fastify.register(healthRoutes, options.health ?? {})
   await fastify.register(metrics, { token: options.settings.metricsToken })
@@ -85,6 +89,8 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(alertRoutes, { prefix: '/api/v1/alerts' })
   await fastify.register(alertNotificationRoutes, { prefix: '/api/v1/alerts' })
   await fastify.register(keyRoutes, { prefix: '/api/v1/keys' })
+  await fastify.register(sessionRoutes, { prefix: '/api/v1/session', ...options.settings.sessions })
+  await fastify.register(userRoutes, { prefix: '/api/v1/users' })
   await fastify.register(auditRoutes, { prefix: '/api/v1/audit' })
   await fastify.register(reportRoutes, { prefix: '/api/v1/reports' })
   await fastify.register(provincialRoutes, { prefix: '/api/v1/reports' })

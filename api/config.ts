@@ -10,6 +10,12 @@ export const apiSettingsEnv = {
   QUANTRAC_LIVE_MAX_ROOMS_PER_SOCKET: z.coerce.number().int().min(1).default(50),
   QUANTRAC_LIVE_MAX_SOCKETS_PER_KEY: z.coerce.number().int().min(1).default(20),
   QUANTRAC_LIVE_RECHECK_S: z.coerce.number().min(1).default(30),
+  /** A signed-in session ends after this long without a request (a 12-hour shift by default)… */
+  QUANTRAC_SESSION_IDLE_MINUTES: z.coerce.number().min(1).default(720),
+  /** …and this long after sign-in, whatever the activity. */
+  QUANTRAC_SESSION_MAX_HOURS: z.coerce.number().min(1).default(168),
+  /** Behind a TLS-terminating proxy: `X-Forwarded-Proto: https` makes the session cookie Secure. */
+  QUANTRAC_TRUST_PROXY: z.stringbool().default(false),
 }
 
 export const apiEnv = {
@@ -27,6 +33,7 @@ export interface ApiSettings {
   live: { maxRoomsPerSocket: number; maxSocketsPerKey: number; recheckIntervalMs: number }
   /** What the notification routes check a webhook against. */
   notifications: { webhookAllowedHosts?: string[] }
+  sessions: { idleMs: number; absoluteMs: number; trustProxy: boolean }
 }
 
 /** The app's settings from its configuration; `apiSettings()` gives the defaults. */
@@ -39,5 +46,10 @@ export function apiSettings(config: z.infer<typeof settingsSchema> = settingsSch
       recheckIntervalMs: config.QUANTRAC_LIVE_RECHECK_S * 1000,
     },
     notifications: { webhookAllowedHosts: config.QUANTRAC_WEBHOOK_ALLOWED_HOSTS },
+    sessions: {
+      idleMs: config.QUANTRAC_SESSION_IDLE_MINUTES * 60_000,
+      absoluteMs: config.QUANTRAC_SESSION_MAX_HOURS * 3_600_000,
+      trustProxy: config.QUANTRAC_TRUST_PROXY,
+    },
   }
 }

@@ -10,6 +10,7 @@
  *                                                   (those who acknowledged an alert that escalated)
  *   quantrac/v1/registry/sensors/{sensorId}         API → broker, ingest: a sensor was added or changed
  *   quantrac/v1/registry/keys/{keyId}               API → API: an API key was revoked
+ *   quantrac/v1/registry/users/{userId}             API → API: a person was disabled or signed out
  *   quantrac/v1/registry/facilities/{facilityId}    API → API, ingest: a facility changed (who reaches it,
  *                                                   its profile or shift pattern)
  *
@@ -51,10 +52,12 @@ export function parseSensorChangeTopic(topic: string): string | undefined {
 }
 
 export const KEY_CHANGES_SUBSCRIPTION = `${TOPIC_ROOT}/registry/keys/+`
+export const USER_CHANGES_SUBSCRIPTION = `${TOPIC_ROOT}/registry/users/+`
 export const FACILITY_CHANGES_SUBSCRIPTION = `${TOPIC_ROOT}/registry/facilities/+`
 /** What ingest hears of the registry: sensors (who may publish what) and facilities (profiles, shifts). */
 export const REGISTRY_ANNOUNCEMENTS = [SENSOR_CHANGES_SUBSCRIPTION, FACILITY_CHANGES_SUBSCRIPTION] as const
 const KEY_CHANGE_PREFIX = `${TOPIC_ROOT}/registry/keys/`
+const USER_CHANGE_PREFIX = `${TOPIC_ROOT}/registry/users/`
 const FACILITY_CHANGE_PREFIX = `${TOPIC_ROOT}/registry/facilities/`
 /** API key ids as tokens carry them (`qk_{id}_{secret}`). */
 const KEY_ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/
@@ -63,14 +66,26 @@ export function keyChangeTopic(keyId: string): string {
   return `${KEY_CHANGE_PREFIX}${keyId}`
 }
 
+export function userChangeTopic(userId: string): string {
+  return `${USER_CHANGE_PREFIX}${userId}`
+}
+
 export function facilityChangeTopic(facilityId: string): string {
   return `${FACILITY_CHANGE_PREFIX}${facilityId}`
 }
 
-/** What a key or facility announcement is about, or undefined for any other topic. */
+/** What a key, user or facility announcement is about, or undefined for any other topic. */
 export function parseAccessChangeTopic(
   topic: string,
-): { kind: 'key'; keyId: string } | { kind: 'facility'; facilityId: string } | undefined {
+):
+  | { kind: 'key'; keyId: string }
+  | { kind: 'user'; userId: string }
+  | { kind: 'facility'; facilityId: string }
+  | undefined {
+  if (topic.startsWith(USER_CHANGE_PREFIX)) {
+    const userId = topic.slice(USER_CHANGE_PREFIX.length)
+    return KEY_ID_PATTERN.test(userId) ? { kind: 'user', userId } : undefined
+  }
   if (topic.startsWith(KEY_CHANGE_PREFIX)) {
     const keyId = topic.slice(KEY_CHANGE_PREFIX.length)
     return KEY_ID_PATTERN.test(keyId) ? { kind: 'key', keyId } : undefined

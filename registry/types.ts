@@ -125,6 +125,42 @@ export interface ApiKey {
   expiresAt?: number
 }
 
+/** One thing a person may do: a role and its reach, exactly as an API key has them. */
+export interface Grant {
+  id: string
+  role: Role
+  /** Contractors: the organisation whose facilities the grant reaches. */
+  organisationId?: string
+  /** Officers: the one facility the grant reaches. */
+  facilityId?: string
+}
+
+/** A person who signs in with e-mail and password; one person may hold several grants. */
+export interface User {
+  id: string
+  /** Trimmed and lower-cased (registry/accounts.ts normaliseEmail): unique however it is typed. */
+  email: string
+  name: string
+  grants: Grant[]
+  createdAt: number
+  /** Epoch ms from which the person cannot sign in and every session of theirs is refused. */
+  disabledAt?: number
+}
+
+export type NewUser = Omit<User, 'createdAt' | 'disabledAt' | 'grants'> & { grants: Grant[] }
+
+/** A signed-in session, kept by the SHA-256 of its id (the cookie holds the id itself). */
+export interface UserSession {
+  userId: string
+  /** The grant the session acts under. */
+  grantId: string
+  createdAt: number
+  /** The last request: idle expiry counts from here. */
+  lastSeenAt: number
+  /** Absolute expiry, whatever the activity. */
+  expiresAt: number
+}
+
 export interface PageRequest {
   limit: number
   offset: number
@@ -203,6 +239,11 @@ export const AUDIT_ACTIONS = [
   'notification-channel.delete',
   'escalation.set',
   'escalation.delete',
+  'user.create',
+  'user.disable',
+  'user.sign-in',
+  'user.sign-out',
+  'user.sign-out-everywhere',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -216,11 +257,13 @@ export const AUDIT_TARGETS = [
   'key',
   'notification-channel',
   'escalation',
+  'user',
 ] as const
 export type AuditTarget = (typeof AUDIT_TARGETS)[number]
 
 /** Who made a change: an API key (id, name, role), or the command line, which has no key. */
 export interface AuditActor {
+  /** The API key's id, or `user:{id}` for a person signed in (no key id has a colon). */
   keyId?: string
   name: string
   role: Role
@@ -307,6 +350,22 @@ export interface Registry {
   findApiKey(id: string): Promise<(ApiKey & { secretHash: string }) | undefined>
   listApiKeys(page: PageRequest): Promise<Page<ApiKey>>
   revokeApiKey(id: string): Promise<boolean>
+
+  /** ConflictError when the e-mail is taken; NotFoundError when a grant's organisation or facility is not. */
+  createUser(user: NewUser, passwordHash: string): Promise<User>
+  getUser(id: string): Promise<User | undefined>
+  /** The person and their password's hash, for signing in; disabled people included (check `disabledAt`). */
+  findUserByEmail(email: string): Promise<(User & { passwordHash: string }) | undefined>
+  listUsers(page: PageRequest): Promise<Page<User>>
+  /** Disables the person and ends every session of theirs, in one transaction; false when already disabled or unknown. */
+  disableUser(id: string, at: number): Promise<boolean>
+  createSession(idHash: string, session: UserSession): Promise<void>
+  findSession(idHash: string): Promise<UserSession | undefined>
+  /** Records a request of the session at `at` (the idle expiry counts from it). */
+  touchSession(idHash: string, at: number): Promise<void>
+  deleteSession(idHash: string): Promise<boolean>
+  /** Ends every session of a person; returns how many there were. */
+  deleteUserSessions(userId: string): Promise<number>
 
   /**
    * The shifts ingest opened at each facility, as it opened them (written by ingest, read by the API): a

@@ -17,6 +17,7 @@ import { notificationRepository } from './notifications.ts'
 import { rejectionLog } from './rejections.ts'
 import { sensorRepository } from './sensors.ts'
 import { shiftRepository } from './shifts.ts'
+import { userRepository } from './users.ts'
 
 export type SqliteRegistry = Registry &
   AlertRepository &
@@ -44,6 +45,7 @@ export function openSqliteRegistry(path: string): SqliteRegistry {
     ...rejectionLog(db),
     ...shiftRepository(db),
     ...notificationRepository(db),
+    ...userRepository(db),
     close: () => db.close(),
   }
 }

@@ -5,11 +5,13 @@ import {
   FACILITY_CHANGES_SUBSCRIPTION,
   KEY_CHANGES_SUBSCRIPTION,
   parseAccessChangeTopic,
+  USER_CHANGES_SUBSCRIPTION,
 } from '../../../core/topics.ts'
+import type { SessionLifetime } from '../../../registry/accounts.ts'
 import { isKeyActive } from '../../../registry/api-keys.ts'
 import { canReach, type Principal } from '../../access.ts'
 import { idSchema } from '../../routes/api/v1/common-schemas.ts'
-import { principalOf } from './auth.ts'
+import { principalForSession, principalOf, SESSION_COOKIE } from './auth.ts'
 import { facilityRoom, roomFacility } from './live-relay.ts'
 
 export interface LiveSocketOptions {
@@ -22,6 +24,7 @@ export interface LiveSocketOptions {
    * with `quantrac admin` or an announcement missed while the broker was away.
    */
   recheckIntervalMs: number
+  sessions: SessionLifetime
 }
 
 // setTimeout holds at most 2^31 − 1 ms (~24.8 days); a later expiry is armed again when that fires.
@@ -40,7 +43,7 @@ function principalOfSocket(socket: Socket): Principal {
 
 /**
  * Who may hold a live socket and watch which facility. A client connects with its API key
- * (`io(url, { auth: { token: 'qk_…' } })`) and joins facilities with `socket.emit('join', facilityId, ack)`
+ * (`io(url, { auth: { token: 'qk_…' } })`), or a signed-in page with its session cookie, and joins facilities with `socket.emit('join', facilityId, ack)`
  * — only ones that exist and its key reaches, at most `maxRoomsPerSocket` at once.
  *
  * Access follows the registry while a socket stays open: when a key is revoked, or a facility's contractors
@@ -63,9 +66,25 @@ export default fp(
       clearTimeout(socket.data.expiry)
     }
 
-    io.use(function authenticateSocket(socket, next) {
+    /** A key in the handshake's auth, else the browser's session cookie (sent with the handshake, same origin). */
+    function principalOfHandshake(socket: Socket): Promise<Principal> {
       const token = (socket.handshake.auth as { token?: unknown }).token
-      fastify.authenticate(typeof token === 'string' ? token : undefined).then(
+      if (typeof token === 'string') return fastify.authenticate(token)
+      const sessionId = fastify.parseCookie(socket.handshake.headers.cookie ?? '')[SESSION_COOKIE]
+      if (sessionId === undefined || sessionId === '') return fastify.authenticate(undefined)
+      // Cross-site WebSocket hijacking: a cookie rides along whoever opens the socket; only our own pages may.
+      const { origin, host } = socket.handshake.headers
+      if (origin !== undefined && URL.parse(origin)?.host !== host) {
+        return Promise.reject(
+          new Error('a signed-in live connection is opened from quantrac’s own page only'),
+        )
+      }
+      socket.data.sessionId = sessionId
+      return fastify.authenticateSession(sessionId)
+    }
+
+    io.use(function authenticateSocket(socket, next) {
+      principalOfHandshake(socket).then(
         (principal) => {
           const sockets = socketsByKey.get(principal.keyId) ?? new Set()
           if (sockets.size >= options.maxSocketsPerKey) {
@@ -94,33 +113,52 @@ export default fp(
       socket.data.expiry = setTimeout(() => void recheck([socket]), delay).unref()
     }
 
+    function refuse(sockets: Iterable<Socket>, message: string) {
+      for (const socket of sockets) {
+        socket.emit('key-refused', { message })
+        socket.disconnect(true)
+      }
+    }
+
+    function narrow(socket: Socket, principal: Principal) {
+      socket.data.principal = principal
+      for (const room of socket.rooms) {
+        const facilityId = roomFacility(room)
+        if (facilityId === undefined || canReach(principal, facilityId)) continue
+        void socket.leave(room)
+        socket.emit('left', { facilityId, message: `this key no longer reaches facility ${facilityId}` })
+      }
+      armExpiry(socket)
+    }
+
+    /** A signed-in person's socket: its session must still open the API (not ended, expired or disabled). */
+    async function recheckSession(socket: Socket) {
+      let principal: Principal
+      try {
+        principal = await principalForSession(fastify.registry, socket.data.sessionId, options.sessions)
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode !== 401) throw err
+        return refuse([socket], 'signed out: the session ended, expired or its account was disabled')
+      }
+      narrow(socket, principal)
+    }
+
     /** Reads the registry again for these sockets: disconnects, or narrows, what their keys no longer allow. */
     async function recheck(sockets: Iterable<Socket>) {
       const byKey = Map.groupBy(sockets, (socket) => principalOfSocket(socket).keyId)
       for (const [keyId, keySockets] of byKey) {
         try {
+          if (principalOfSocket(keySockets[0]!).userId !== undefined) {
+            for (const socket of keySockets) await recheckSession(socket)
+            continue
+          }
           const key = await fastify.registry.findApiKey(keyId)
           if (key === undefined || !isKeyActive(key, Date.now())) {
-            for (const socket of keySockets) {
-              socket.emit('key-refused', { message: 'unknown, revoked or expired API key' })
-              socket.disconnect(true)
-            }
+            refuse(keySockets, 'unknown, revoked or expired API key')
             continue
           }
           const principal = await principalOf(fastify.registry, key)
-          for (const socket of keySockets) {
-            socket.data.principal = principal
-            for (const room of socket.rooms) {
-              const facilityId = roomFacility(room)
-              if (facilityId === undefined || canReach(principal, facilityId)) continue
-              void socket.leave(room)
-              socket.emit('left', {
-                facilityId,
-                message: `this key no longer reaches facility ${facilityId}`,
-              })
-            }
-            armExpiry(socket)
-          }
+          for (const socket of keySockets) narrow(socket, principal)
         } catch (err) {
           fastify.log.error({ err, keyId }, 'live feed: could not check a key again')
         }
@@ -132,12 +170,14 @@ export default fp(
     fastify.broker.onMessage(function onAccessChange(topic) {
       const change = parseAccessChangeTopic(topic)
       if (change?.kind === 'key') void recheck(socketsByKey.get(change.keyId) ?? [])
+      else if (change?.kind === 'user') void recheck(socketsByKey.get(`user:${change.userId}`) ?? [])
       // Only contractors' reach follows a facility's record (its contractors); officers' is their key's.
       else if (change?.kind === 'facility') {
         void recheck([...sockets()].filter((socket) => principalOfSocket(socket).role === 'contractor'))
       }
     })
     await fastify.broker.subscribe(KEY_CHANGES_SUBSCRIPTION)
+    await fastify.broker.subscribe(USER_CHANGES_SUBSCRIPTION)
     await fastify.broker.subscribe(FACILITY_CHANGES_SUBSCRIPTION)
 
     const sweep = setInterval(() => void recheck([...sockets()]), options.recheckIntervalMs).unref()
@@ -184,5 +224,5 @@ export default fp(
       })
     })
   },
-  { name: 'live-sockets', dependencies: ['socket-io', 'broker-client', 'auth'] },
+  { name: 'live-sockets', dependencies: ['socket-io', 'broker-client', 'auth', 'cookie'] },
 )

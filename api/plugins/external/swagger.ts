@@ -23,8 +23,8 @@ const DOCS_CONTENT_SECURITY_POLICY = [
 
 /**
  * OpenAPI generated from the zod route schemas, served as a UI at /docs and as JSON at /docs/json. Routes
- * that declare roles (plugins/app/auth.ts) are marked as needing the bearer API key, so Swagger UI has an
- * Authorize button and "Try it out" sends the key.
+ * that declare roles (plugins/app/auth.ts) are marked as needing the bearer API key or a person's session
+ * cookie, so Swagger UI has an Authorize button and "Try it out" sends the key.
  */
 export default fp(
   async function swagger(fastify: FastifyInstance) {
@@ -42,13 +42,23 @@ export default fp(
               scheme: 'bearer',
               description: 'An API key, qk_…: POST /api/v1/keys or `quantrac admin create-key`',
             },
+            session: {
+              type: 'apiKey',
+              in: 'cookie',
+              name: 'quantrac_session',
+              description:
+                'A person signed in (POST /api/v1/session); writes also send X-CSRF-Token (GET /api/v1/session)',
+            },
           },
         },
       },
       transform(input) {
         const transformed = jsonSchemaTransform(input)
         if (input.route.config?.roles === undefined) return transformed
-        return { ...transformed, schema: { ...transformed.schema, security: [{ apiKey: [] }] } }
+        return {
+          ...transformed,
+          schema: { ...transformed.schema, security: [{ apiKey: [] }, { session: [] }] },
+        }
       },
     })
     await fastify.register(fastifySwaggerUi, {

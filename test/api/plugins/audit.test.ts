@@ -4,10 +4,12 @@ import { join } from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { apiSettings } from '../../../api/config.ts'
 import audit from '../../../api/plugins/app/audit.ts'
 import auth from '../../../api/plugins/app/auth.ts'
 import errorHandler from '../../../api/plugins/app/error-handler.ts'
 import services from '../../../api/plugins/app/services.ts'
+import cookie from '../../../api/plugins/external/cookie.ts'
 import { issueApiKey } from '../../../registry/api-keys.ts'
 import { openSqliteRegistry, type SqliteRegistry } from '../../../registry/sqlite/registry.ts'
 import { createSqliteStore } from '../../../store/sqlite/store.ts'
@@ -32,7 +34,8 @@ async function build(routes: (fastify: FastifyInstance) => void): Promise<Fastif
     rejections: registry,
     notifications: registry,
   })
-  await fastify.register(auth)
+  await fastify.register(cookie)
+  await fastify.register(auth, { sessions: apiSettings().sessions })
   await fastify.register(audit)
   fastify.register(async (scoped) => routes(scoped))
   return fastify

@@ -75,16 +75,18 @@ describe('the OpenAPI document', () => {
     await tenants?.close()
   })
 
-  it('declares bearer API keys, and asks for one on every route that needs it', async () => {
+  it('declares bearer API keys and session cookies, and asks for one on every route that needs it', async () => {
     const document = (await tenants.call('GET', '/docs/json', undefined, null)).body
     expect(document.components.securitySchemes).toEqual({
       apiKey: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+      session: expect.objectContaining({ type: 'apiKey', in: 'cookie', name: 'quantrac_session' }),
     })
     for (const [path, operations] of Object.entries(document.paths as Record<string, object>)) {
       for (const [method, operation] of Object.entries(
         operations as Record<string, { security?: unknown }>,
       )) {
-        const expected = path.startsWith('/api/') ? [{ apiKey: [] }] : undefined
+        const signIn = method === 'post' && path === '/api/v1/session/'
+        const expected = path.startsWith('/api/') && !signIn ? [{ apiKey: [] }, { session: [] }] : undefined
         expect({ route: `${method} ${path}`, security: operation.security }).toEqual({
           route: `${method} ${path}`,
           security: expected,

@@ -22,7 +22,7 @@ describe('the live feed’s caps and who stays connected', () => {
     sockets.push(socket)
     return socket
   }
-  const connectAs = (caller: Caller) => connect(tenants.keys[caller])
+  const connectAs = (caller: Caller) => connect(tenants.keys[caller] ?? null)
 
   /** Resolves when the socket is connected, or rejects with the server's reason. */
   function connected(socket: Socket): Promise<void> {

@@ -1,11 +1,13 @@
 import { issueApiKey } from '../../../registry/api-keys.ts'
-import { CALLERS, type Caller, KEYED, REACH_OWN, type Tenants } from './tenants.ts'
+import { CALLERS, type Caller, KEYED, PASSWORD, REACH_OWN, SESSION_CALLERS, type Tenants } from './tenants.ts'
 
 export interface RouteRequest {
   /** The path with its parameters filled in, spelled as documented. */
   path: string
   query?: string
   body?: unknown
+  /** A session caller makes the call in a session of its own: the call ends it. */
+  freshSession?: true
 }
 
 /** One operation of the OpenAPI document, as the security suite calls it. */
@@ -18,6 +20,8 @@ export interface RouteCase {
    * id (404), so that it does not tell which ids exist.
    */
   refusedWithKey?: 403 | 404
+  /** What some allowed callers get instead of `status`. */
+  statusFor?: Partial<Record<Caller, number>>
   /**
    * The request of one call; `tag` is unique to the call and names what it creates, so the suite can check
    * that no refused call left anything behind. Calls that use something up get their own.
@@ -92,6 +96,22 @@ const campaignBody = (tag: string) => ({
   endedOn: '2025-05-02',
   measurements: [{ zoneId: 'zone-a', factor: 'noise', samples: 2, samplesOverLimit: 1 }],
 })
+
+/** A person of their own (`u-{tag}`) for a call that signs out or disables; the hash is of no password used. */
+async function freshUser(tenants: Tenants, tag: string): Promise<string> {
+  const user = await tenants.registry.createUser(
+    {
+      id: `u-${tag}`,
+      email: `u-${tag}@example.vn`,
+      name: `u-${tag}`,
+      grants: [{ id: `g-${tag}`, role: 'officer', facilityId: 'fac-a' }],
+    },
+    tenants.secretHash,
+  )
+  return user.id
+}
+
+const SIGNED_IN = SESSION_CALLERS.filter((caller) => caller !== 'sessionOfDisabled')
 
 /**
  * The allowed set of every route, by the OpenAPI document's `METHOD path`. A route added to the API and not
@@ -354,6 +374,40 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
       const { key } = await issueApiKey(tenants.registry, { name: `d-${tag}`, role: 'regulator' })
       return { path: `/api/v1/keys/${key.id}` }
     },
+  },
+
+  // Anybody may try to sign in, whatever they hold already; the credentials are a person's of the suite.
+  'POST /api/v1/session/': {
+    allowed: CALLERS,
+    status: 200,
+    request: () => ({
+      path: '/api/v1/session/',
+      body: { email: 'sessionadmin@example.vn', password: PASSWORD },
+    }),
+  },
+  'GET /api/v1/session/': {
+    allowed: [...KEYED, ...SIGNED_IN],
+    status: 200,
+    request: () => ({ path: '/api/v1/session/' }),
+  },
+  // A key has no session to end: 400.
+  'DELETE /api/v1/session/': {
+    allowed: [...KEYED, 'sessionAdmin', 'sessionContractorOwn', 'sessionOfficerOther'],
+    status: 400,
+    statusFor: { sessionAdmin: 204, sessionContractorOwn: 204, sessionOfficerOther: 204 },
+    request: () => ({ path: '/api/v1/session/', freshSession: true }),
+  },
+  'GET /api/v1/users/': { allowed: ADMIN, status: 200, request: () => ({ path: '/api/v1/users/' }) },
+  // An admin, or the person themself (test/api/sessions.test.ts): here nobody of the suite is u-{tag}.
+  'DELETE /api/v1/users/{id}/sessions': {
+    allowed: ADMIN,
+    status: 204,
+    request: async (tenants, tag) => ({ path: `/api/v1/users/${await freshUser(tenants, tag)}/sessions` }),
+  },
+  'POST /api/v1/users/{id}/disable': {
+    allowed: ADMIN,
+    status: 200,
+    request: async (tenants, tag) => ({ path: `/api/v1/users/${await freshUser(tenants, tag)}/disable` }),
   },
 
   'GET /api/v1/reports/coverage': {
