@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { ParseArgsOptionsConfig } from 'node:util'
 import { z } from 'zod'
 import { parseEnv } from '../core/config.ts'
+import { createUser, newPassword, normaliseEmail, PASSWORD_LENGTH } from '../registry/accounts.ts'
 import { isKeyActive, issueApiKey } from '../registry/api-keys.ts'
 import { openSqliteRegistry } from '../registry/sqlite/registry.ts'
 import {
@@ -27,7 +28,16 @@ Administers the registry in QUANTRAC_DATA_DIR directly, so a fresh install can b
              prints the key once; it is stored only as a digest
   list-keys                        every key: id, role, scope, state, name (tab-separated, with a header)
   revoke-key ID
-  create-organisation --id ID --name NAME --kind owner|contractor|authority`
+  create-organisation --id ID --name NAME --kind owner|contractor|authority
+  create-user --email EMAIL --name NAME --role admin|regulator|contractor|officer
+             [--organisation ID]   (contractors: the contractor organisation)
+             [--facility ID]       (officers: their facility)
+             [--password-stdin]    (reads the password from the first line of stdin; else
+                                    QUANTRAC_USER_PASSWORD, else one is generated and printed once)
+             a person who signs in on the page; the password is stored only as scrypt
+  list-users                       every person: id, e-mail, grants, state, name (tab-separated, with a header)
+  disable-user ID|EMAIL            they cannot sign in; their sessions end at once (live connections at the
+                                   API's next check; POST /api/v1/users/{id}/disable closes them at once)`
 
 export interface AdminIo {
   stdout(line: string): void
@@ -60,6 +70,33 @@ const organisationArgs = z.object({
   name: z.string().min(1, '--name is required'),
   kind: z.enum(ORGANISATION_KINDS, { message: `--kind is one of ${ORGANISATION_KINDS.join(', ')}` }),
 })
+
+const createUserArgs = z
+  .object({
+    email: z
+      .string({ error: '--email is required' })
+      .trim()
+      .regex(/^[^\s@]+@[^\s@]+$/, '--email must be an e-mail address'),
+    name: z.string({ error: '--name is required' }).trim().min(1, '--name is required'),
+    role: z.enum(ROLES, { message: `--role is one of ${ROLES.join(', ')}` }),
+    organisation: z.string().optional(),
+    facility: z.string().optional(),
+    'password-stdin': z.boolean().optional(),
+  })
+  .refine(
+    (a) => a.role !== 'contractor' || a.organisation !== undefined,
+    '--organisation is required for a contractor',
+  )
+  .refine((a) => a.role !== 'officer' || a.facility !== undefined, '--facility is required for an officer')
+
+async function firstLineOfStdin(): Promise<string> {
+  let text = ''
+  for await (const chunk of process.stdin) {
+    text += chunk
+    if (text.includes('\n')) break
+  }
+  return text.split(/\r?\n/)[0] ?? ''
+}
 
 function keyState(key: ApiKey, now: number): string {
   if (key.revokedAt !== undefined) return `revoked ${new Date(key.revokedAt).toISOString()}`
@@ -98,6 +135,16 @@ const SUBCOMMANDS = {
   'list-keys': {},
   'revoke-key': {},
   'create-organisation': { id: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' } },
+  'create-user': {
+    email: { type: 'string' },
+    name: { type: 'string' },
+    role: { type: 'string' },
+    organisation: { type: 'string' },
+    facility: { type: 'string' },
+    'password-stdin': { type: 'boolean' },
+  },
+  'list-users': {},
+  'disable-user': {},
 } as const satisfies Record<string, ParseArgsOptionsConfig>
 
 /** `quantrac admin …`: returns the exit code (2 for bad usage). */
@@ -120,7 +167,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
     rest,
     SUBCOMMANDS[command as keyof typeof SUBCOMMANDS],
     io,
-    { positionals: command === 'revoke-key' },
+    { positionals: command === 'revoke-key' || command === 'disable-user' },
   )
   if (commandLine.exitCode !== undefined) return commandLine.exitCode
   const parsed = commandLine
@@ -176,6 +223,64 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
           revoked,
         )
         io.stderr(`revoked key ${id}`)
+        return 0
+      }
+      case 'create-user': {
+        const args = createUserArgs.safeParse(parsed.values)
+        if (!args.success) return usage(args.error.issues.map((i) => i.message).join('; '))
+        const { email, name, role, organisation, facility } = args.data
+        const given = args.data['password-stdin']
+          ? await firstLineOfStdin()
+          : process.env.QUANTRAC_USER_PASSWORD
+        if (
+          given !== undefined &&
+          (given.length < PASSWORD_LENGTH.min || given.length > PASSWORD_LENGTH.max)
+        ) {
+          return usage(`the password must be ${PASSWORD_LENGTH.min}–${PASSWORD_LENGTH.max} characters long`)
+        }
+        const password = given ?? newPassword()
+        const user = await createUser(registry, {
+          email,
+          name,
+          password,
+          grants: [{ role, organisationId: organisation, facilityId: facility }],
+        })
+        await recordAdminChange(registry, 'user.create', { type: 'user', id: user.id }, undefined, user)
+        if (given === undefined) {
+          io.stderr(`created ${role} ${user.email} (user ${user.id}); the password is shown this once:`)
+          io.stdout(password)
+        } else io.stderr(`created ${role} ${user.email} (user ${user.id})`)
+        return 0
+      }
+      case 'list-users': {
+        io.stdout(['id', 'email', 'grants', 'state', 'name'].join('\t'))
+        for (let offset = 0; ; offset += 500) {
+          const page = await registry.listUsers({ limit: 500, offset })
+          for (const user of page.items) {
+            const grants = user.grants
+              .map((grant) => `${grant.role}:${grant.facilityId ?? grant.organisationId ?? 'all'}`)
+              .join(',')
+            const state =
+              user.disabledAt === undefined ? 'active' : `disabled ${new Date(user.disabledAt).toISOString()}`
+            io.stdout(`${user.id}\t${user.email}\t${grants}\t${state}\t${user.name}`)
+          }
+          if (offset + 500 >= page.total) return 0
+        }
+      }
+      case 'disable-user': {
+        const which = parsed.positionals[0]
+        if (which === undefined) return usage('disable-user needs the user id or e-mail')
+        const before = which.includes('@')
+          ? await registry.findUserByEmail(normaliseEmail(which))
+          : await registry.getUser(which)
+        if (before === undefined || !(await registry.disableUser(before.id, Date.now()))) {
+          io.stderr(`quantrac admin: no active user ${which}`)
+          return 1
+        }
+        const { passwordHash: _, ...shown } = before as typeof before & { passwordHash?: string }
+        const after = await registry.getUser(before.id)
+        await recordAdminChange(registry, 'user.disable', { type: 'user', id: before.id }, shown, after)
+        io.stderr(`disabled user ${before.id} (${before.email}); their sessions have ended`)
         return 0
       }
       default: {

@@ -122,6 +122,9 @@ const HELP_COMMANDS = [
   'admin list-keys',
   'admin revoke-key',
   'admin create-organisation',
+  'admin create-user',
+  'admin list-users',
+  'admin disable-user',
   'exposure',
 ]
 
