@@ -8,6 +8,8 @@ export interface BannerFacts {
   demo?: {
     keysFile: string
     keys: { officer: string; regulator: string }
+    /** The demo's people who sign in on the page, by role. */
+    users: Record<string, { email: string; password: string }>
     officerOf: string
     tryCommand: string
   }
@@ -34,6 +36,10 @@ export function startupBanner(facts: BannerFacts): string {
       `  API keys       ${demo.keysFile} (officer of ${demo.officerOf}, contractor, regulator, admin)`,
       `  officer key    ${demo.keys.officer}`,
       `  regulator key  ${demo.keys.regulator}`,
+      `  sign in        ${facts.apiUrl}/ with e-mail and password (also in ${demo.keysFile}):`,
+      ...Object.entries(demo.users).map(
+        ([role, user]) => `  ${role.padEnd(14)} ${user.email}  ${user.password}`,
+      ),
       `  try            ${demo.tryCommand}`,
     )
   } else {

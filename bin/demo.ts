@@ -1,6 +1,7 @@
 import { chmod, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FactorId } from '../core/factors.ts'
+import { createUser, hashPassword, newPassword } from '../registry/accounts.ts'
 import { issueApiKey } from '../registry/api-keys.ts'
 import { hashSecret } from '../registry/credentials.ts'
 import { ConflictError } from '../registry/errors.ts'
@@ -32,8 +33,43 @@ export interface DemoAccess {
   sensorPasswords: Map<string, string>
   /** API keys for this run, by role; earlier demo keys are revoked. */
   keys: { admin: string; officer: string; contractor: string; regulator: string }
-  /** A shell file with the keys, for the README's examples: `. ./data/demo-keys.env`. */
+  /** A person per role, signing in on the page: e-mail and this run's password (earlier sessions end). */
+  users: Record<'admin' | 'officer' | 'contractor' | 'regulator', { email: string; password: string }>
+  /** A shell file with the keys and the people's sign-ins, for the README's examples: `. ./data/demo-keys.env`. */
   keysFile: string
+}
+
+/** The demo's people: one per role, with the reach of the demo key of that role. */
+const DEMO_USERS = {
+  admin: { email: 'admin@demo.quantrac.vn', name: 'Quản trị viên (demo)', grant: { role: 'admin' } },
+  officer: {
+    email: 'officer@demo.quantrac.vn',
+    name: `Cán bộ an toàn ${HANDHELD.facilityId} (demo)`,
+    grant: { role: 'officer', facilityId: HANDHELD.facilityId },
+  },
+  contractor: {
+    email: 'contractor@demo.quantrac.vn',
+    name: 'Đơn vị quan trắc (demo)',
+    grant: { role: 'contractor', organisationId: 'demo-contractor' },
+  },
+  regulator: { email: 'regulator@demo.quantrac.vn', name: 'Sở Y tế (demo)', grant: { role: 'regulator' } },
+} as const
+
+/** Each demo person with a password new at this start: created the first time, given a new password after. */
+async function seedDemoUsers(registry: Registry): Promise<DemoAccess['users']> {
+  const users = {} as DemoAccess['users']
+  for (const [role, person] of Object.entries(DEMO_USERS) as [
+    keyof typeof DEMO_USERS,
+    (typeof DEMO_USERS)[keyof typeof DEMO_USERS],
+  ][]) {
+    const password = newPassword()
+    const existing = await registry.findUserByEmail(person.email)
+    if (existing === undefined) {
+      await createUser(registry, { email: person.email, name: person.name, password, grants: [person.grant] })
+    } else await registry.setUserPassword(existing.id, await hashPassword(password))
+    users[role] = { email: person.email, password }
+  }
+  return users
 }
 
 async function ensureOrganisation(registry: Registry, organisation: Organisation): Promise<void> {
@@ -57,7 +93,8 @@ async function revokeEarlierDemoKeys(registry: Registry): Promise<void> {
 
 /**
  * Registers the demo: organisations, the fleet's facilities, zones and sensors, fresh MQTT credentials
- * for the simulated sensors and fresh API keys for each role. Safe to run at every start.
+ * for the simulated sensors, fresh API keys and a person with a fresh password for each role. Safe to run at
+ * every start.
  */
 export async function seedDemo(registry: Registry, fleet: Fleet, dataDir: string): Promise<DemoAccess> {
   for (const organisation of ORGANISATIONS) await ensureOrganisation(registry, organisation)
@@ -85,6 +122,7 @@ export async function seedDemo(registry: Registry, fleet: Fleet, dataDir: string
     contractor: await issue('contractor', { organisationId: 'demo-contractor' }, 'monitoring contractor'),
     regulator: await issue('regulator', {}, 'regulator'),
   }
+  const users = await seedDemoUsers(registry)
   const keysFile = join(dataDir, 'demo-keys.env')
   await writeFile(
     keysFile,
@@ -94,11 +132,16 @@ export async function seedDemo(registry: Registry, fleet: Fleet, dataDir: string
       `QUANTRAC_OFFICER_KEY=${keys.officer}`,
       `QUANTRAC_CONTRACTOR_KEY=${keys.contractor}`,
       `QUANTRAC_REGULATOR_KEY=${keys.regulator}`,
+      '# People who sign in on the page (e-mail, password), one per role; new passwords at every start.',
+      ...Object.entries(users).flatMap(([role, user]) => [
+        `QUANTRAC_${role.toUpperCase()}_EMAIL=${user.email}`,
+        `QUANTRAC_${role.toUpperCase()}_PASSWORD=${user.password}`,
+      ]),
       '',
     ].join('\n'),
     { mode: 0o600 },
   )
   // The mode above applies when the file is created; one an earlier version left readable is tightened.
   await chmod(keysFile, 0o600)
-  return { sensorPasswords, keys, keysFile }
+  return { sensorPasswords, keys, users, keysFile }
 }

@@ -114,6 +114,7 @@ export async function runStart(argv: string[] = [], io: CommandIo = processIo): 
       demo: demo && {
         keysFile: demo.keysFile,
         keys: demo.keys,
+        users: demo.users,
         officerOf: HANDHELD.facilityId,
         tryCommand: `mosquitto_pub -p ${broker.port} -q 1 -i ${HANDHELD.id} -u ${HANDHELD.id} -P ${HANDHELD.password} -t ${readingsTopic(HANDHELD.facilityId, HANDHELD.id)} -m '{"factor":"noise","value":92.5,"unit":"dBA"}'`,
       },

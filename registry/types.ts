@@ -357,6 +357,8 @@ export interface Registry {
   /** The person and their password's hash, for signing in; disabled people included (check `disabledAt`). */
   findUserByEmail(email: string): Promise<(User & { passwordHash: string }) | undefined>
   listUsers(page: PageRequest): Promise<Page<User>>
+  /** Replaces the password's hash and ends every session of the person, in one transaction; NotFoundError for nobody. */
+  setUserPassword(id: string, passwordHash: string): Promise<void>
   /** Disables the person and ends every session of theirs, in one transaction; false when already disabled or unknown. */
   disableUser(id: string, at: number): Promise<boolean>
   createSession(idHash: string, session: UserSession): Promise<void>

@@ -44,6 +44,7 @@ export function userRepository(
   | 'getUser'
   | 'findUserByEmail'
   | 'listUsers'
+  | 'setUserPassword'
   | 'disableUser'
   | 'createSession'
   | 'findSession'
@@ -62,6 +63,7 @@ export function userRepository(
     user: db.prepare('SELECT * FROM app_user WHERE id = ?'),
     userByEmail: db.prepare('SELECT * FROM app_user WHERE email = ?'),
     grants: db.prepare('SELECT * FROM user_grant WHERE user_id = ? ORDER BY created_at, id'),
+    setPassword: db.prepare('UPDATE app_user SET password_hash = ? WHERE id = ?'),
     disable: db.prepare('UPDATE app_user SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL'),
     insertSession: db.prepare(
       `INSERT INTO user_session (id_hash, user_id, grant_id, created_at, last_seen_at, expires_at)
@@ -122,6 +124,17 @@ export function userRepository(
     async listUsers(page) {
       const { rows, total } = selectPage<UserRow>(db, 'app_user', new Where(), 'created_at, id', page)
       return { items: rows.map(toUser), total, ...page }
+    },
+    async setUserPassword(id, passwordHash) {
+      inTransaction(
+        db,
+        () => {
+          if (statements.setPassword.run(passwordHash, id).changes === 0)
+            throw new NotFoundError(`no user ${id}`)
+          statements.deleteUserSessions.run(id)
+        },
+        'IMMEDIATE',
+      )
     },
     async disableUser(id, at) {
       return inTransaction(

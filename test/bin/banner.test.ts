@@ -4,12 +4,16 @@ import { startupBanner } from '../../bin/banner.ts'
 describe('startupBanner', () => {
   const base = { apiUrl: 'http://127.0.0.1:8080', mqttUrl: 'mqtt://127.0.0.1:1883', dataDir: './data' }
 
-  it('lists the demo’s page, keys and a command to try, one fact a line', () => {
+  it('lists the demo’s page, keys, people and a command to try, one fact a line', () => {
     const banner = startupBanner({
       ...base,
       demo: {
         keysFile: 'data/demo-keys.env',
         keys: { officer: 'qk_o', regulator: 'qk_r' },
+        users: {
+          admin: { email: 'admin@demo.quantrac.vn', password: 'pa' },
+          officer: { email: 'officer@demo.quantrac.vn', password: 'po' },
+        },
         officerOf: 'fac-001',
         tryCommand: 'mosquitto_pub …',
       },
@@ -22,6 +26,9 @@ describe('startupBanner', () => {
       '  API keys       data/demo-keys.env (officer of fac-001, contractor, regulator, admin)',
       '  officer key    qk_o',
       '  regulator key  qk_r',
+      '  sign in        http://127.0.0.1:8080/ with e-mail and password (also in data/demo-keys.env):',
+      '  admin          admin@demo.quantrac.vn  pa',
+      '  officer        officer@demo.quantrac.vn  po',
       '  try            mosquitto_pub …',
       '  stop           Ctrl+C',
     ])

@@ -422,11 +422,11 @@ function describeLivePage() {
         await dialog.waitFor()
         expect(await keyPage.locator('#key-error').isHidden()).toBe(true)
         await dialog.getByLabel('API key').fill('qk_000000000000_not-a-key-at-all-not-a-key-at-all-not-a-key')
-        await dialog.getByRole('button', { name: 'Sign in' }).click()
+        await keyPage.locator('#key-form').getByRole('button', { name: 'Sign in' }).click()
         // The server refuses it: asked again, with the reason.
         await keyPage.locator('#key-error').waitFor()
         await dialog.getByLabel('API key').fill(officer.token)
-        await dialog.getByRole('button', { name: 'Sign in' }).click()
+        await keyPage.locator('#key-form').getByRole('button', { name: 'Sign in' }).click()
         await expect.poll(() => keyPage.locator('.tile').count()).toBe(TILES)
         await keyPage.locator('#connection[data-state="live"]').waitFor()
         expect(await keyPage.locator('#facility option').allTextContents()).toEqual([
@@ -460,7 +460,7 @@ function describeLivePage() {
           facilityId: FACILITY,
         })
         await dialog.getByLabel('API key').fill(next.token)
-        await dialog.getByRole('button', { name: 'Sign in' }).click()
+        await keyPage.locator('#key-form').getByRole('button', { name: 'Sign in' }).click()
         await keyPage.locator('#connection[data-state="live"]').waitFor()
         await expect.poll(() => keyPage.locator('.tile').count()).toBe(TILES)
       } finally {

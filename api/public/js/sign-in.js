@@ -1,6 +1,8 @@
-// Signing in with an API key, shared by the live page and the regulator's page: the key is kept in this
-// browser's local storage until Sign out, sent as `Authorization: Bearer …`, and asked for again when the
-// API answers 401. Both pages have the same #key-dialog, #key-form, #key-input, #key-error and #sign-out.
+// Signing in, shared by the live page and the regulator's page: a person with e-mail and password
+// (account.js: a session cookie and its CSRF token), or an API key kept in this browser's local storage until
+// Sign out and sent as `Authorization: Bearer …`; asked for again when the API answers 401. Both pages have
+// the same #key-dialog, #key-form, #key-input, #key-error and #sign-out.
+import { loadSession, mountPasswordForm, signedInPerson, signOutPerson, withCsrfToken } from './account.js'
 
 const API_KEY = 'quantrac.apiKey'
 
@@ -26,10 +28,10 @@ export function saveApiKey(key) {
   storage()?.setItem(API_KEY, key)
 }
 
-/** `headers` with the bearer API key when one was given. */
+/** `headers` with the bearer API key when one was given, else with the signed-in session's CSRF token. */
 export function withApiKey(headers) {
   const key = apiKey()
-  return key === undefined ? headers : { ...headers, authorization: `Bearer ${key}` }
+  return key === undefined ? withCsrfToken(headers) : { ...headers, authorization: `Bearer ${key}` }
 }
 
 let afterSignIn
@@ -43,11 +45,11 @@ export function askForKey(next) {
   $('key-error').textContent = refusedMessage()
   $('key-input').value = ''
   if (!dialog.open) dialog.showModal()
-  $('key-input').focus()
+  $('password-email').focus()
 }
 
 function updateSignOut() {
-  $('sign-out').hidden = apiKey() === undefined
+  $('sign-out').hidden = apiKey() === undefined && signedInPerson() === undefined
 }
 
 /**
@@ -56,6 +58,18 @@ function updateSignOut() {
  */
 export function bindSignIn({ refused, onSignedIn = () => {}, onSignedOut }) {
   refusedMessage = refused
+  const signedIn = () => {
+    $('key-dialog').close()
+    updateSignOut()
+    onSignedIn()
+    afterSignIn?.()
+  }
+  // A person signed in acts as themself: a key kept from before would be sent instead of the cookie.
+  mountPasswordForm($('key-dialog'), () => {
+    storage()?.removeItem(API_KEY)
+    signedIn()
+  })
+  if (apiKey() === undefined) void loadSession().then(updateSignOut)
   $('key-form').addEventListener('submit', (event) => {
     event.preventDefault()
     const key = $('key-input').value.trim()
@@ -64,13 +78,11 @@ export function bindSignIn({ refused, onSignedIn = () => {}, onSignedOut }) {
       return
     }
     saveApiKey(key)
-    $('key-dialog').close()
-    updateSignOut()
-    onSignedIn()
-    afterSignIn?.()
+    signedIn()
   })
-  $('sign-out').addEventListener('click', () => {
+  $('sign-out').addEventListener('click', async () => {
     storage()?.removeItem(API_KEY)
+    await signOutPerson()
     updateSignOut()
     onSignedOut()
   })
