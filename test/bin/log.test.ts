@@ -60,4 +60,22 @@ describe('the logger', () => {
     const mentioning = '{"level":40,"time":1,"reason":"bad-credentials","msg":"wrong password"}\n'
     expect(redactLine(mentioning)).toBe(mentioning)
   })
+
+  it('never writes a sign-in’s password, the session cookie or the CSRF token, however they are logged', () => {
+    const { lines, log } = capture()
+    log.info(
+      {
+        body: { email: 'mai@example.vn', password: 'correct horse battery staple' },
+        headers: { cookie: 'quantrac_session=AbC123secretSessionId', 'x-csrf-token': 'Tok3nValue' },
+        user: { newPassword: 'another secret one', password_hash: 'scrypt$32768$8$3$salt$hash' },
+      },
+      'sign-in',
+    )
+    const entry = JSON.parse(lines[0]!)
+    expect(entry.body).toEqual({ email: 'mai@example.vn', password: '[redacted]' })
+    expect(entry.headers).toEqual({ cookie: '[redacted]', 'x-csrf-token': '[redacted]' })
+    expect(entry.user).toEqual({ newPassword: '[redacted]', password_hash: '[redacted]' })
+    for (const secret of ['correct horse', 'AbC123secret', 'Tok3nValue', 'another secret', 'scrypt$'])
+      expect(lines[0]).not.toContain(secret)
+  })
 })
