@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { metricsEnv, mqttClientEnv } from '../core/config.ts'
+import { listenEnv, metricsEnv, mqttClientEnv } from '../core/config.ts'
 import { webhookEnv } from '../notify/config.ts'
 import { storeEnv } from '../store/config.ts'
 
@@ -22,7 +22,7 @@ export const apiEnv = {
   ...mqttClientEnv,
   ...storeEnv,
   ...apiSettingsEnv,
-  QUANTRAC_LISTEN_HOST: z.string().default('127.0.0.1'),
+  QUANTRAC_LISTEN_HOST: listenEnv.QUANTRAC_LISTEN_HOST,
   QUANTRAC_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
 }
 

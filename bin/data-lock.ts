@@ -81,3 +81,8 @@ export function lockDataDir(dir: string, name: string, command = process.argv.sl
   process.on('exit', release)
   return { path, release }
 }
+
+/** The lock file of an ingest worker in the data directory: one per client id, as its spool is. */
+export function ingestLockName(clientId: string): string {
+  return `ingest-${clientId.replace(/[^\w.-]/g, '_')}.lock`
+}

@@ -1,28 +1,12 @@
-import { join } from 'node:path'
-import { z } from 'zod'
-import { apiEnv } from '../api/config.ts'
-import { startApi } from '../api/server.ts'
-import { brokerEnv } from '../broker/config.ts'
-import { startBroker } from '../broker/server.ts'
-import { ConfigError, metricsEnv, parseEnv } from '../core/config.ts'
-import { ingestEnv } from '../ingest/config.ts'
-import { startIngest } from '../ingest/ingest.ts'
+import type { Logger } from 'pino'
+import { ConfigError, parseEnv } from '../core/config.ts'
+import { createLogger } from '../log/log.ts'
 import { serveMetrics } from '../metrics/index.ts'
-import { notifyEnv } from '../notify/config.ts'
-import { openSqliteRegistry } from '../registry/sqlite/registry.ts'
-import { storeEnv } from '../store/config.ts'
+import type { BrokerConnection } from '../platform/options.ts'
+import { createPlatform, type PlatformConfig, platformConfig } from '../platform/platform.ts'
 import { type CommandIo, parseCommandLine, processIo } from './args.ts'
-import { lockDataDir } from './data-lock.ts'
-import { createLogger } from './log.ts'
-import { closeOnSignal, ingestLockName, openStorage } from './services.ts'
-import {
-  apiOptions,
-  type BrokerConnection,
-  brokerOptions,
-  connectApiBrokerClient,
-  ingestOptions,
-  startNotifierFor,
-} from './wiring.ts'
+import { ingestLockName, lockDataDir } from './data-lock.ts'
+import { closeOnSignal } from './shutdown.ts'
 
 const CREDENTIALS_HELP =
   'QUANTRAC_MQTT_USERNAME and QUANTRAC_MQTT_PASSWORD: the services’ credentials, the same for broker, ingest and api'
@@ -56,14 +40,7 @@ const API_USAGE = usage(
 )
 
 /** Where a part run alone finds the broker: QUANTRAC_MQTT_URL, else the embedded broker's port on this host. */
-const brokerClientEnv = { QUANTRAC_MQTT_PORT: brokerEnv.QUANTRAC_MQTT_PORT }
-
-function brokerConnection(config: {
-  QUANTRAC_MQTT_URL?: string
-  QUANTRAC_MQTT_PORT: number
-  QUANTRAC_MQTT_USERNAME?: string
-  QUANTRAC_MQTT_PASSWORD?: string
-}): BrokerConnection {
+function brokerConnection(config: PlatformConfig): BrokerConnection {
   const external = config.QUANTRAC_MQTT_URL !== undefined
   // An external broker may let services in without credentials (an anonymous Mosquitto); quantrac's own never does.
   if (
@@ -99,10 +76,7 @@ async function connecting<T>(connection: BrokerConnection, start: () => Promise<
 }
 
 /** /metrics of a part run alone, when QUANTRAC_METRICS_PORT is set. */
-async function metricsListener(
-  config: { QUANTRAC_LISTEN_HOST: string; QUANTRAC_METRICS_PORT?: number; QUANTRAC_METRICS_TOKEN?: string },
-  log: ReturnType<typeof createLogger>,
-) {
+async function metricsListener(config: PlatformConfig, log: Logger) {
   if (config.QUANTRAC_METRICS_PORT === undefined) return undefined
   const listener = await serveMetrics(
     config.QUANTRAC_LISTEN_HOST,
@@ -117,26 +91,18 @@ async function metricsListener(
 export async function runBroker(argv: string[] = [], io: CommandIo = processIo): Promise<number> {
   const commandLine = parseCommandLine('broker', BROKER_USAGE, argv, {}, io)
   if (commandLine.exitCode !== undefined) return commandLine.exitCode
-  const config = parseEnv(z.object({ ...brokerEnv, ...storeEnv, ...metricsEnv }), process.env)
+  const config = parseEnv(platformConfig, process.env)
   if (config.QUANTRAC_MQTT_USERNAME === undefined && !config.QUANTRAC_MQTT_ALLOW_ANONYMOUS) {
     throw new ConfigError(
       `invalid configuration:\n  ${CREDENTIALS_HELP}, are required, or ingest and the API cannot connect`,
     )
   }
-  const log = createLogger()
+  const log = createLogger(config.QUANTRAC_LOG_LEVEL)
   // Sensor credentials live in the registry; the broker only reads them.
-  const registry = openSqliteRegistry(join(config.QUANTRAC_DATA_DIR, 'registry.sqlite'))
-  const broker = await startBroker(
-    brokerOptions(config, {
-      username: config.QUANTRAC_MQTT_USERNAME,
-      password: config.QUANTRAC_MQTT_PASSWORD,
-    }),
-    registry,
-    log.child({ component: 'broker' }),
-  )
-  log.info(`MQTT broker on mqtt://${config.QUANTRAC_LISTEN_HOST}:${broker.port}`)
+  const platform = await createPlatform(config, { log, parts: ['broker'] })
+  log.info(`MQTT broker on mqtt://${config.QUANTRAC_LISTEN_HOST}:${platform.broker?.port}`)
   const metrics = await metricsListener(config, log)
-  closeOnSignal(log, [() => broker.close(), () => metrics?.close(), () => registry.close()])
+  closeOnSignal(log, [...platform.closeSteps(), () => metrics?.close()])
   return -1
 }
 
@@ -144,25 +110,14 @@ export async function runBroker(argv: string[] = [], io: CommandIo = processIo):
 export async function runIngest(argv: string[] = [], io: CommandIo = processIo): Promise<number> {
   const commandLine = parseCommandLine('ingest', INGEST_USAGE, argv, {}, io)
   if (commandLine.exitCode !== undefined) return commandLine.exitCode
-  const config = parseEnv(z.object({ ...ingestEnv, ...metricsEnv, ...brokerClientEnv }), process.env)
+  const config = parseEnv(platformConfig, process.env)
   const connection = brokerConnection(config)
   // One worker per spool: a second ingest with the same client id would take the first one's messages.
   const lock = lockDataDir(config.QUANTRAC_DATA_DIR, ingestLockName(config.QUANTRAC_INGEST_CLIENT_ID))
-  const log = createLogger()
-  const storage = await openStorage(config, log)
-  const ingest = await connecting(connection, () =>
-    startIngest(ingestOptions(config, storage, connection, log)),
-  ).catch(async (err) => {
-    await storage.close()
-    throw err
-  })
+  const log = createLogger(config.QUANTRAC_LOG_LEVEL)
+  const platform = await connecting(connection, () => createPlatform(config, { log, parts: ['ingest'] }))
   const metrics = await metricsListener(config, log)
-  closeOnSignal(log, [
-    () => ingest.close(),
-    () => metrics?.close(),
-    () => storage.close(),
-    () => lock.release(),
-  ])
+  closeOnSignal(log, [...platform.closeSteps(), () => metrics?.close(), () => lock.release()])
   return -1
 }
 
@@ -170,25 +125,11 @@ export async function runIngest(argv: string[] = [], io: CommandIo = processIo):
 export async function runApi(argv: string[] = [], io: CommandIo = processIo): Promise<number> {
   const commandLine = parseCommandLine('api', API_USAGE, argv, {}, io)
   if (commandLine.exitCode !== undefined) return commandLine.exitCode
-  const config = parseEnv(z.object({ ...apiEnv, ...notifyEnv, ...brokerClientEnv }), process.env)
+  const config = parseEnv(platformConfig, process.env)
   const connection = brokerConnection(config)
-  const log = createLogger()
-  const storage = await openStorage(config, log)
-  let brokerClient: Awaited<ReturnType<typeof connectApiBrokerClient>>
-  try {
-    brokerClient = await connecting(connection, () => connectApiBrokerClient(connection, log))
-  } catch (err) {
-    await storage.close()
-    throw err
-  }
-  const api = await startApi(apiOptions(config, storage, brokerClient, log))
-  const notifier = await startNotifierFor(config, storage, api.url, log)
-  log.info(`API on ${api.url} (OpenAPI docs: ${api.url}/docs)`)
-  closeOnSignal(log, [
-    () => api.close(),
-    () => notifier?.close(),
-    () => brokerClient.close(),
-    () => storage.close(),
-  ])
+  const log = createLogger(config.QUANTRAC_LOG_LEVEL)
+  const platform = await connecting(connection, () => createPlatform(config, { log, parts: ['api'] }))
+  log.info(`API on ${platform.api?.url} (OpenAPI docs: ${platform.api?.url}/docs)`)
+  closeOnSignal(log, platform.closeSteps())
   return -1
 }

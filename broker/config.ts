@@ -1,9 +1,10 @@
 import { z } from 'zod'
-import { sensorRateEnv } from '../core/config.ts'
+import { listenEnv, payloadEnv, sensorRateEnv } from '../core/config.ts'
 
 export const brokerEnv = {
   ...sensorRateEnv,
-  QUANTRAC_LISTEN_HOST: z.string().default('127.0.0.1'),
+  ...listenEnv,
+  ...payloadEnv,
   QUANTRAC_MQTT_PORT: z.coerce.number().int().min(0).max(65_535).default(1883),
   /** MQTT over TLS: both paths (PEM), or neither. */
   QUANTRAC_MQTT_TLS_CERT: z.string().optional(),
@@ -11,7 +12,6 @@ export const brokerEnv = {
   QUANTRAC_MQTT_TLS_PORT: z.coerce.number().int().min(0).max(65_535).default(8883),
   /** Where the TLS listener listens; QUANTRAC_LISTEN_HOST when unset. */
   QUANTRAC_MQTT_TLS_HOST: z.string().optional(),
-  QUANTRAC_MQTT_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
   /** Connections announcing a larger packet are cut before the broker buffers it. */
   QUANTRAC_MQTT_MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(268_435_455).default(1_048_576),
   QUANTRAC_MQTT_ALLOW_ANONYMOUS: z.stringbool().default(false),
@@ -23,5 +23,4 @@ export const brokerEnv = {
   QUANTRAC_MQTT_LOGIN_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(60),
   /** Connections at once of the services' user name, and of anonymous clients together. */
   QUANTRAC_MQTT_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(1_000_000).default(64),
-  QUANTRAC_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
 }

@@ -33,6 +33,31 @@ export const mqttClientEnv = {
   QUANTRAC_MQTT_PASSWORD: z.string().optional(),
 }
 
+/** Where every listening part listens; a /metrics listener of ingest or the broker run alone too. */
+export const listenEnv = {
+  QUANTRAC_LISTEN_HOST: z.string().default('127.0.0.1'),
+  /** A /metrics listener for ingest or the broker run alone, on QUANTRAC_LISTEN_HOST; `start` serves /metrics on the API. */
+  QUANTRAC_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+}
+
+/** The largest reading message: the broker refuses larger publishes, ingest larger payloads. */
+export const payloadEnv = {
+  QUANTRAC_MQTT_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
+}
+
+/** pino's levels; `debug` shows every rejected message. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+/** How much the services log. */
+export const logEnv = {
+  QUANTRAC_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+}
+
+/** How much `quantrac simulate` logs: warnings only unless asked, its own progress goes to stderr. */
+export const simulatorLogEnv = {
+  QUANTRAC_LOG_LEVEL: z.enum(LOG_LEVELS).default('warn'),
+}
+
 /** Settings of every part that serves `/metrics`. */
 export const metricsEnv = {
   /** When set, `/metrics` answers only `Authorization: Bearer <token>`; unset, it is open. */

@@ -1,3 +1,6 @@
+import { z } from 'zod'
+import { sensorRateEnv } from '../core/config.ts'
+
 export interface RateLimitOptions {
   /** Sustained messages per second allowed per key. */
   ratePerSecond: number
@@ -7,8 +10,12 @@ export interface RateLimitOptions {
   maxKeys?: number
 }
 
-/** 20 messages a second per sensor, bursts of 100: far above any real sensor's reporting. */
-export const DEFAULT_SENSOR_RATE_LIMIT: RateLimitOptions = { ratePerSecond: 20, burst: 100 }
+const sensorRateDefaults = z.object(sensorRateEnv).parse({})
+/** QUANTRAC_SENSOR_RATE_LIMIT and QUANTRAC_SENSOR_BURST unset: far above any real sensor's reporting. */
+export const DEFAULT_SENSOR_RATE_LIMIT: RateLimitOptions = {
+  ratePerSecond: sensorRateDefaults.QUANTRAC_SENSOR_RATE_LIMIT,
+  burst: sensorRateDefaults.QUANTRAC_SENSOR_BURST,
+}
 
 interface Bucket {
   tokens: number

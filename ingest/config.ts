@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { mqttClientEnv, sensorRateEnv } from '../core/config.ts'
+import { listenEnv, mqttClientEnv, payloadEnv, sensorRateEnv } from '../core/config.ts'
 import { READINGS_SUBSCRIPTION, SERVICE_CLIENT_ID_PREFIX } from '../core/topics.ts'
 import { storeEnv } from '../store/config.ts'
 
@@ -7,9 +7,10 @@ export const ingestEnv = {
   ...mqttClientEnv,
   ...storeEnv,
   ...sensorRateEnv,
+  ...listenEnv,
+  ...payloadEnv,
   /** At scale: `$share/ingest/quantrac/v1/readings/+/+` on a broker with shared subscriptions (EMQX, Mosquitto). */
   QUANTRAC_INGEST_SUBSCRIPTION: z.string().default(READINGS_SUBSCRIPTION),
-  QUANTRAC_MQTT_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
   QUANTRAC_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
   QUANTRAC_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   /**
@@ -27,7 +28,4 @@ export const ingestEnv = {
   QUANTRAC_SPOOL_MAX_BYTES: z.coerce.number().int().min(1_048_576).default(1_073_741_824),
   /** Longest wait before received messages are made durable and acknowledged (group commit). */
   QUANTRAC_SPOOL_COMMIT_MS: z.coerce.number().int().min(1).max(1000).default(20),
-  /** A /metrics listener for ingest or the broker run alone, on QUANTRAC_LISTEN_HOST; `start` serves /metrics on the API. */
-  QUANTRAC_LISTEN_HOST: z.string().default('127.0.0.1'),
-  QUANTRAC_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
 }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino'
 import type { AlertEvent } from '../core/alert-lifecycle.ts'
 import type { ExposurePoint, Reading } from '../core/contract.ts'
 import type { AlertTrackerData, AlertTransition } from '../core/exposure/index.ts'
-import { createRateLimiter, DEFAULT_SENSOR_RATE_LIMIT } from '../core/rate-limit.ts'
+import { createRateLimiter } from '../core/rate-limit.ts'
 import {
   DEAD_LETTER_TOPIC,
   parseAccessChangeTopic,
@@ -39,14 +39,14 @@ export interface IngestOptions {
   log: Logger
   /** Durability: the spool and dead-letter file live here (QUANTRAC_DATA_DIR/spool). */
   spoolDir: string
-  /** Past this, ingest stops acknowledging until the store takes some. Default 1 GiB. */
-  spoolMaxBytes?: number
-  /** Messages are committed to the spool and acknowledged at least this often. Default 20 ms. */
-  commitIntervalMs?: number
+  /** Past this, ingest stops acknowledging until the store takes some (QUANTRAC_SPOOL_MAX_BYTES). */
+  spoolMaxBytes: number
+  /** Messages are committed to the spool and acknowledged at least this often (QUANTRAC_SPOOL_COMMIT_MS). */
+  commitIntervalMs: number
   /** Names the spool: one per ingest worker (the MQTT link's client id, stable across restarts). */
-  clientId?: string
+  clientId: string
   /** Per-sensor token bucket (messages per second and burst): what comes faster is counted as over-rate. */
-  sensorRateLimit?: { ratePerSecond: number; burst: number }
+  sensorRateLimit: { ratePerSecond: number; burst: number }
   /** Where each registered sensor's recent rejections are kept for the API (the registry); none if absent. */
   rejectionLog?: RejectionLog
 }
@@ -108,8 +108,8 @@ export async function startIngest(options: IngestOptions) {
     REJECTION_REASONS.map((reason) => [reason, 0]),
   ) as IngestStats['rejected']
   const metrics = ingestMetrics()
-  const rateLimiter = createRateLimiter(options.sensorRateLimit ?? DEFAULT_SENSOR_RATE_LIMIT)
-  const clientId = options.clientId ?? 'quantrac-ingest'
+  const rateLimiter = createRateLimiter(options.sensorRateLimit)
+  const clientId = options.clientId
   const durable = openIngestSpool({
     dir: options.spoolDir,
     clientId,
@@ -303,7 +303,7 @@ export async function startIngest(options: IngestOptions) {
 
   const delivery = createDelivery({
     writers,
-    commitIntervalMs: options.commitIntervalMs ?? 20,
+    commitIntervalMs: options.commitIntervalMs,
     commitItems: options.batchSize,
     onMessage: handleMessage,
     log,

@@ -2,12 +2,11 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { pino } from 'pino'
 import { z } from 'zod'
-import { createLogger } from '../bin/log.ts'
-import { parseEnv } from '../core/config.ts'
-import { openSqliteRegistry } from '../registry/sqlite/registry.ts'
+import { logEnv, parseEnv } from '../core/config.ts'
+import { createLogger } from '../log/log.ts'
+import { openStorage } from '../platform/storage.ts'
 import type { AlertRepository, Registry } from '../registry/types.ts'
 import { storeEnv } from '../store/config.ts'
-import { openTimeSeriesStore } from '../store/open.ts'
 import type { TimeSeriesStore } from '../store/types.ts'
 import {
   type BackfillProgress,
@@ -68,18 +67,9 @@ export interface BackfillCliIo {
 }
 
 async function openFromEnv(env: NodeJS.ProcessEnv): Promise<Storage> {
-  const config = parseEnv(z.object(storeEnv), env)
-  const registry = openSqliteRegistry(join(config.QUANTRAC_DATA_DIR, 'registry.sqlite'))
+  const config = parseEnv(z.object({ ...storeEnv, ...logEnv }), env)
   // Progress goes to stderr; the store only has to say which one it opened.
-  const store = await openTimeSeriesStore(config, createLogger('info', pino.destination(2)))
-  return {
-    registry,
-    store,
-    async close() {
-      await store.close()
-      registry.close()
-    },
-  }
+  return openStorage(config, createLogger(config.QUANTRAC_LOG_LEVEL, pino.destination(2)))
 }
 
 const BAR_WIDTH = 30

@@ -4,8 +4,9 @@ import { parseArgs } from 'node:util'
 import { connectAsync } from 'mqtt'
 import type { Logger } from 'pino'
 import { z } from 'zod'
-import { createLogger } from '../bin/log.ts'
+import { parseEnv, simulatorLogEnv } from '../core/config.ts'
 import { sensorChangeTopic } from '../core/topics.ts'
+import { createLogger } from '../log/log.ts'
 import { ConflictError } from '../registry/errors.ts'
 import { openSqliteRegistry } from '../registry/sqlite/registry.ts'
 import {
@@ -97,7 +98,7 @@ function defaultIo(): SimulateCliIo {
   return {
     env: process.env,
     stderr: (line) => process.stderr.write(`${line}\n`),
-    log: createLogger(process.env.QUANTRAC_LOG_LEVEL ?? 'warn'),
+    log: createLogger(parseEnv(z.object(simulatorLogEnv), process.env).QUANTRAC_LOG_LEVEL),
   }
 }
 

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 
-/** The spool of an ingest running in this process (`quantrac start`): what waits for the store. */
-export type SpoolBacklogProbe = () => { items: number; bytes: number; maxBytes: number; oldestAt?: number }
+/** The spool of an ingest running in this process (`quantrac start`): what waits for the store; none while it is stopped. */
+export type SpoolBacklogProbe = () =>
+  | { items: number; bytes: number; maxBytes: number; oldestAt?: number }
+  | undefined
 
 export interface HealthOptions {
   /** Absent when ingest runs in another process: its spool is then its own (`/metrics` there). */

@@ -1,45 +1,34 @@
 /**
  * The system under test, in a process of its own (forked by sut.ts) so that neither the load generators
  * nor the bench's own bookkeeping share its event loop:
- * - `quantrac`: the whole platform as test/support/platform.ts wires it (aedes, ingest, API, InfluxDB);
+ * - `quantrac`: the whole platform from its composition root, as `quantrac start` runs it (aedes, ingest, API, InfluxDB);
  * - `ceiling`: the same aedes broker with one MQTT.js QoS 1 subscriber that only counts what it gets.
  */
-import { writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { Session } from 'node:inspector/promises'
 import { createServer, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { Aedes } from 'aedes'
 import { connectAsync, type MqttClient } from 'mqtt'
+import { pino } from 'pino'
 import type { FactorId } from '../../core/factors.ts'
+import { DEFAULT_SHIFT_PATTERN } from '../../core/shifts.ts'
 import { READINGS_SUBSCRIPTION } from '../../core/topics.ts'
+import { createPlatform, type Platform, platformConfig } from '../../platform/platform.ts'
+import { issueApiKey } from '../../registry/api-keys.ts'
+import { ConflictError } from '../../registry/errors.ts'
 import { DEVICE_MODELS } from '../../simulators/devices.ts'
 import { generateFleet } from '../../simulators/fleet.ts'
-import { type Platform, startPlatform } from '../../test/support/platform.ts'
 import { STORE_BATCH } from './section.ts'
 import type { FromSut, ToSut } from './sut.ts'
-
-/**
- * What the bench needs of test/support/platform.ts beyond the stable core. Platforms with access control
- * give service credentials, an admin API key and a way to register sensors (ingest admits registered
- * sensors only); older ones accept anonymous clients and any sensor. Looked up at run time so the bench
- * works with both.
- */
-interface AccessControlledPlatform {
-  service?: { username?: string; password?: string }
-  adminKey?: string
-  registerSensor?(facilityId: string, sensorId: string, factors: FactorId[]): Promise<unknown>
-  restartIngest?(): Promise<void>
-  registry: {
-    getFacility?(id: string): Promise<unknown>
-    createFacility?(facility: unknown): Promise<unknown>
-    createSensor?(sensor: unknown, secretHash: string): Promise<unknown>
-  }
-}
 
 /** Stands for a hashed secret: the bench's publishers log in as the service, never as these sensors. */
 const NO_LOGIN_HASH = 'bench-sensor-without-login'
 
 let platform: Platform | undefined
+let dataDir: string | undefined
 let broker: Aedes | undefined
 let brokerServer: Server | undefined
 let subscriber: MqttClient | undefined
@@ -52,22 +41,28 @@ function send(message: FromSut): void {
 
 async function start(message: Extract<ToSut, { type: 'start' }>): Promise<void> {
   if (message.mode === 'quantrac') {
-    platform = await startPlatform({
-      influxUrl: message.influxUrl,
-      flushIntervalMs: STORE_BATCH.flushMs,
-      ingest: { batchSize: STORE_BATCH.size },
+    dataDir = await mkdtemp(join(tmpdir(), 'quantrac-bench-'))
+    const database = `quantrac_bench_${Date.now()}`
+    const config = platformConfig.parse({
+      QUANTRAC_DATA_DIR: dataDir,
+      QUANTRAC_HTTP_PORT: '0',
+      QUANTRAC_MQTT_PORT: '0',
+      QUANTRAC_INFLUX_URL: message.influxUrl,
+      QUANTRAC_INFLUX_DATABASE: database,
+      QUANTRAC_BATCH_SIZE: String(STORE_BATCH.size),
+      QUANTRAC_FLUSH_INTERVAL_MS: String(STORE_BATCH.flushMs),
       // The load generators sign in as the services, thousands of connections at once.
-      broker: { maxConnectionsPerUser: 1_000_000 },
+      QUANTRAC_MQTT_MAX_CONNECTIONS_PER_USER: '1000000',
     })
-    const access = platform as unknown as AccessControlledPlatform
+    platform = await createPlatform(config, { log: pino({ level: 'silent' }) })
     send({
       type: 'ready',
-      mqttPort: Number(new URL(platform.mqttUrl).port),
-      apiUrl: platform.apiUrl,
-      database: platform.database,
-      username: access.service?.username,
-      password: access.service?.password,
-      apiKey: access.adminKey,
+      mqttPort: Number(new URL(platform.connection.mqttUrl).port),
+      apiUrl: platform.api?.url,
+      database,
+      username: platform.connection.username,
+      password: platform.connection.password,
+      apiKey: (await issueApiKey(platform.registry, { name: 'bench admin', role: 'admin' })).token,
     })
     return
   }
@@ -96,12 +91,8 @@ async function start(message: Extract<ToSut, { type: 'start' }>): Promise<void> 
  * ingest restarts so that its sensor directory loads them all, as it does at start-up.
  */
 async function register(message: Extract<ToSut, { type: 'register' }>): Promise<number> {
-  const access = platform as unknown as AccessControlledPlatform | undefined
-  const registry = access?.registry
-  if (registry?.createSensor === undefined || registry.createFacility === undefined) return 0
-  const supportModule = (await import('../../test/support/platform.ts')) as unknown as {
-    testFacility?: (id: string, fields?: object) => unknown
-  }
+  if (platform === undefined) return 0
+  const registry = platform.registry
   const jobs: [string, string, FactorId[]][] = []
   for (const facility of generateFleet(message.fleet).facilities) {
     for (const sensor of facility.sensors) {
@@ -116,10 +107,18 @@ async function register(message: Extract<ToSut, { type: 'register' }>): Promise<
   for (const [facilityId, sensorId, factors] of jobs) {
     if (!facilities.has(facilityId)) {
       facilities.add(facilityId)
-      if ((await registry.getFacility?.(facilityId)) === undefined) {
-        await registry.createFacility(
-          supportModule.testFacility?.(facilityId, { hazards: ['noise'] }) ?? { id: facilityId },
-        )
+      if ((await registry.getFacility(facilityId)) === undefined) {
+        await registry.createFacility({
+          id: facilityId,
+          name: `Facility ${facilityId}`,
+          province: 'Hà Nội',
+          sector: 'cement',
+          address: '',
+          hazards: ['noise'],
+          profile: 'qcvn',
+          shifts: DEFAULT_SHIFT_PATTERN,
+          workers: 50,
+        })
       }
     }
     try {
@@ -130,16 +129,19 @@ async function register(message: Extract<ToSut, { type: 'register' }>): Promise<
       created++
     } catch (err) {
       // Registered by an earlier run on this platform.
-      if ((err as Error).name !== 'ConflictError') throw err
+      if (!(err instanceof ConflictError)) throw err
     }
   }
-  if (created > 0) await access?.restartIngest?.()
+  if (created > 0) {
+    await platform.stopIngest()
+    await platform.startIngest()
+  }
   return created
 }
 
 function sample(): FromSut {
   const memory = process.memoryUsage()
-  const stats = platform?.ingest.stats()
+  const stats = platform?.ingest?.stats()
   return {
     type: 'sample',
     rss: memory.rss,
@@ -179,7 +181,8 @@ async function stopProfile(file: string): Promise<void> {
 }
 
 async function stop(): Promise<void> {
-  await platform?.stop()
+  await platform?.close()
+  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true })
   await subscriber?.endAsync()
   await new Promise<void>((resolve) => (broker ? broker.close(() => resolve()) : resolve()))
   await new Promise<void>((resolve) => (brokerServer ? brokerServer.close(() => resolve()) : resolve()))

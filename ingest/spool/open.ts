@@ -5,7 +5,6 @@ import type { BatchWriterOptions } from '../batch-writer.ts'
 import { openDeadLetters } from './dead-letter.ts'
 import { openSpool } from './spool.ts'
 
-export const DEFAULT_SPOOL_MAX_BYTES = 1_073_741_824
 const DEAD_LETTER_MAX_BYTES = 104_857_600
 
 export interface IngestSpoolOptions {
@@ -13,7 +12,8 @@ export interface IngestSpoolOptions {
   dir: string
   /** The ingest's MQTT client id: one spool per client, so two workers never replay each other's entries. */
   clientId: string
-  maxBytes?: number
+  /** QUANTRAC_SPOOL_MAX_BYTES. */
+  maxBytes: number
   isRetryable(err: unknown): boolean
   log: Logger
 }
@@ -26,7 +26,7 @@ export function openIngestSpool(options: IngestSpoolOptions) {
   const metrics = ingestMetrics()
   const spool = openSpool({
     path: join(options.dir, `${options.clientId.replace(/[^\w.-]/g, '_')}.sqlite`),
-    maxBytes: options.maxBytes ?? DEFAULT_SPOOL_MAX_BYTES,
+    maxBytes: options.maxBytes,
   })
   const deadLetters = openDeadLetters({
     path: join(options.dir, 'dead-letter.jsonl'),

@@ -150,7 +150,8 @@ describe('ingest in the process of the embedded broker', () => {
       const server = influxd
       platform = await startPlatform({
         influxUrl: server.url,
-        ingest: { ...UNLIMITED, spoolMaxBytes: 256 * 1024 },
+        // Store batches of 1,000 readings: an entry of a whole production batch (5,000) would not fit this spool.
+        ingest: { ...UNLIMITED, spoolMaxBytes: 256 * 1024, batchSize: 1000 },
       })
       const p = platform
       const { sensor, client } = await sensorOf(p, 'noise-full')

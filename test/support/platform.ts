@@ -3,26 +3,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connectAsync, type IClientOptions } from 'mqtt'
 import { pino } from 'pino'
-import { connectBrokerClient } from '../../api/broker-client.ts'
-import { type ApiSettings, apiSettings } from '../../api/config.ts'
-import { startApi } from '../../api/server.ts'
-import { type BrokerOptions, startBroker } from '../../broker/server.ts'
+import type { ApiSettings } from '../../api/config.ts'
+import type { BrokerOptions } from '../../broker/server.ts'
 import type { FactorId } from '../../core/factors.ts'
 import type { ProfileId } from '../../core/limits/index.ts'
 import { DEFAULT_SHIFT_PATTERN } from '../../core/shifts.ts'
-import { READINGS_SUBSCRIPTION } from '../../core/topics.ts'
-import { type IngestOptions, startIngest } from '../../ingest/ingest.ts'
-import { embeddedBrokerLink } from '../../ingest/link/embedded.ts'
-import { mqttLink } from '../../ingest/link/mqtt.ts'
-import { type NotifySettings, notifySettings } from '../../notify/config.ts'
-import { type Notifier, startNotifier } from '../../notify/notifier.ts'
+import type { IngestOptions } from '../../ingest/ingest.ts'
+import type { NotifySettings } from '../../notify/config.ts'
+import { createPlatform, platformConfig } from '../../platform/platform.ts'
 import { issueApiKey } from '../../registry/api-keys.ts'
-import { newSecret } from '../../registry/credentials.ts'
-import { openSqliteRegistry } from '../../registry/sqlite/registry.ts'
 import type { NewFacility } from '../../registry/types.ts'
-import { createInfluxStore } from '../../store/influx/store.ts'
-import { createSqliteStore } from '../../store/sqlite/store.ts'
-import type { TimeSeriesStore } from '../../store/types.ts'
 
 export interface PlatformOptions {
   /** InfluxDB 1.x URL; the embedded SQLite store when omitted. */
@@ -65,96 +55,42 @@ export function testFacility(id: string, fields: Partial<NewFacility> = {}): New
 }
 
 /**
- * The whole platform in this process, on free ports and a temporary data directory, as `quantrac start`
- * wires it (without the demo): service credentials for ingest and the API, sensors with their own.
+ * The whole platform in this process, on free ports and a temporary data directory, started by the
+ * composition root `quantrac start` uses (without the demo): service credentials for ingest and the API,
+ * sensors with their own. Only what a test asks for differs from production's defaults.
  */
 export async function startPlatform(options: PlatformOptions = {}) {
   const log = pino({ level: process.env.QUANTRAC_TEST_LOG ?? 'silent' })
   const dataDir = await mkdtemp(join(tmpdir(), 'quantrac-test-'))
-  const registry = openSqliteRegistry(join(dataDir, 'registry.sqlite'))
   const database = `quantrac_test_${Date.now()}_${Math.floor(Math.random() * 1e6)}`
-  const store: TimeSeriesStore = options.influxUrl
-    ? await createInfluxStore({ url: options.influxUrl, database })
-    : createSqliteStore(join(dataDir, 'timeseries.sqlite'))
-  const service: { username?: string; password?: string } =
-    options.mqttUrl === undefined
-      ? { username: 'quantrac-services', password: newSecret() }
-      : (options.service ?? {})
-  const broker =
-    options.mqttUrl === undefined
-      ? await startBroker(
-          {
-            host: '127.0.0.1',
-            port: 0,
-            maxPayloadBytes: 16_384,
-            allowAnonymous: false,
-            serviceUsername: service.username,
-            servicePassword: service.password,
-            sensorRateLimit: options.ingest?.sensorRateLimit,
-            ...options.broker,
-          },
-          registry,
-          log,
-        )
-      : undefined
-  const mqttUrl = options.mqttUrl ?? `mqtt://127.0.0.1:${broker!.port}`
-  const clientId = options.ingest?.clientId ?? 'quantrac-ingest'
-  // As `quantrac start` does: in memory from the embedded broker, over MQTT from an external one.
-  const startIngestHere = () =>
-    startIngest({
-      link:
-        broker === undefined
-          ? mqttLink({ url: mqttUrl, ...service, clientId, subscription: READINGS_SUBSCRIPTION, log })
-          : embeddedBrokerLink(broker, READINGS_SUBSCRIPTION),
-      clientId,
-      maxPayloadBytes: 16_384,
-      batchSize: 1000,
-      flushIntervalMs: options.flushIntervalMs ?? 100,
-      store,
-      registry,
-      alerts: registry,
-      state: registry,
-      rejectionLog: registry,
-      log,
-      spoolDir: join(dataDir, 'spool'),
-      ...options.ingest,
-    })
-  let ingest: Awaited<ReturnType<typeof startIngest>> | undefined = await startIngestHere()
-  /** An API instance on its own port and its own broker client, as `quantrac api` runs one; several share one registry. */
-  async function startApiInstance() {
-    const brokerClient = await connectBrokerClient({ url: mqttUrl, ...service, log })
-    const running = await startApi({
-      host: '127.0.0.1',
-      port: 0,
-      store,
-      registry,
-      alerts: registry,
-      rejections: registry,
-      notifications: registry,
-      broker: brokerClient,
-      settings: { ...apiSettings(), ...options.api },
-      log,
-    })
-    return {
-      url: running.url,
-      async close() {
-        await running.close()
-        await brokerClient.close()
-      },
-    }
-  }
-  const api = await startApiInstance()
-  const startNotifierHere = () =>
-    startNotifier({
-      alerts: registry,
-      registry,
-      notifications: registry,
-      state: registry,
-      settings: { ...notifySettings(), ...options.notify },
-      publicUrl: api.url,
-      log,
-    })
-  let notifier: Notifier | undefined = options.notify === undefined ? undefined : await startNotifierHere()
+  const config = platformConfig.parse({
+    QUANTRAC_DATA_DIR: dataDir,
+    QUANTRAC_HTTP_PORT: '0',
+    QUANTRAC_MQTT_PORT: '0',
+    QUANTRAC_FLUSH_INTERVAL_MS: String(options.flushIntervalMs ?? 100),
+    QUANTRAC_INFLUX_URL: options.influxUrl,
+    QUANTRAC_INFLUX_DATABASE: database,
+    QUANTRAC_MQTT_URL: options.mqttUrl,
+    QUANTRAC_MQTT_USERNAME: options.service?.username,
+    QUANTRAC_MQTT_PASSWORD: options.service?.password,
+    // Only the tests of notifications run the notifier.
+    QUANTRAC_NOTIFY: options.notify === undefined ? 'false' : 'true',
+  })
+  const platform = await createPlatform(config, {
+    log,
+    // An external broker (Mosquitto) stands in for `quantrac broker`: this process runs ingest and the API.
+    parts: options.mqttUrl === undefined ? ['broker', 'ingest', 'api'] : ['ingest', 'api'],
+    // The broker paces sensors at ingest's rate, as both read QUANTRAC_SENSOR_RATE_LIMIT in production.
+    broker: { sensorRateLimit: options.ingest?.sensorRateLimit, ...options.broker },
+    ingest: options.ingest,
+    api: options.api,
+    notify: options.notify,
+  })
+  const registry = platform.registry
+  const store = platform.storage!.store
+  const mqttUrl = platform.connection.mqttUrl
+  const service = { username: platform.connection.username, password: platform.connection.password }
+  const api = platform.api!
   const adminKey = (await issueApiKey(registry, { name: 'test admin', role: 'admin' })).token
 
   /** Calls the API as `key` (the admin by default) and returns the status and the parsed body. */
@@ -215,36 +151,24 @@ export async function startPlatform(options: PlatformOptions = {}) {
     registerSensor,
     connectSensor,
     get ingest() {
+      const ingest = platform.ingest
       if (ingest === undefined) throw new Error('ingest is stopped')
       return ingest
     },
-    broker,
-    startApiInstance,
+    broker: platform.broker,
+    startApiInstance: platform.startApiInstance,
+    /** Stops the notifier and starts a new one on the same registry: what a restart of the platform does to it. */
+    restartNotifier: platform.restartNotifier,
     /** Stops ingest as SIGTERM would and starts a new one on the same registry and store. */
     async restartIngest() {
-      await ingest?.close()
-      ingest = await startIngestHere()
+      await platform.stopIngest()
+      await platform.startIngest()
     },
     /** Stops ingest as SIGTERM would: the API, the broker and the stores go on. */
-    async stopIngest() {
-      await ingest?.close()
-      ingest = undefined
-    },
-    async startIngest() {
-      if (ingest === undefined) ingest = await startIngestHere()
-    },
-    /** Stops the notifier and starts a new one on the same registry: what a restart of the platform does to it. */
-    async restartNotifier() {
-      await notifier?.close()
-      notifier = await startNotifierHere()
-    },
+    stopIngest: platform.stopIngest,
+    startIngest: platform.startIngest,
     async stop() {
-      await notifier?.close()
-      await api.close()
-      await ingest?.close()
-      await broker?.close()
-      await store.close()
-      registry.close()
+      await platform.close()
       await rm(dataDir, { recursive: true, force: true })
     },
   }

@@ -14,15 +14,14 @@ import type { IngestOptions } from '../ingest/ingest.ts'
 import { embeddedBrokerLink } from '../ingest/link/embedded.ts'
 import type { BrokerLink } from '../ingest/link/link.ts'
 import { mqttLink } from '../ingest/link/mqtt.ts'
-import { notifyEnv, notifySettings } from '../notify/config.ts'
+import { type NotifySettings, notifyEnv, notifySettings } from '../notify/config.ts'
 import { startNotifier } from '../notify/notifier.ts'
-import type { openStorage } from './services.ts'
+import type { Storage } from './storage.ts'
 
 const brokerConfig = z.object(brokerEnv)
 const ingestConfig = z.object(ingestEnv)
 const apiConfig = z.object(apiEnv)
 const notifyConfig = z.object(notifyEnv)
-type Storage = Awaited<ReturnType<typeof openStorage>>
 
 /** How a service reaches the broker: its URL and the services' credentials. */
 export interface BrokerConnection {
@@ -182,6 +181,7 @@ export async function startNotifierFor(
   storage: Storage,
   apiUrl: string,
   log: Logger,
+  overrides: Partial<NotifySettings> = {},
 ) {
   if (!config.QUANTRAC_NOTIFY) return undefined
   return startNotifier({
@@ -189,7 +189,7 @@ export async function startNotifierFor(
     registry: storage.registry,
     notifications: storage.registry,
     state: storage.registry,
-    settings: notifySettings(config),
+    settings: { ...notifySettings(config), ...overrides },
     publicUrl: apiUrl,
     log: log.child({ component: 'notify' }),
   })

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { createLogger, redactLine } from '../../bin/log.ts'
+import { createLogger, redactLine } from '../../log/log.ts'
 
 function capture() {
   const lines: string[] = []

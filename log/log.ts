@@ -75,12 +75,10 @@ export function redactLine(line: string): string {
 
 /**
  * JSON lines for machines; readable lines when a person watches a terminal and pino-pretty is installed.
- * Every line goes through `redactLine`: no log line holds a password, token or secret.
+ * Every line goes through `redactLine`: no log line holds a password, token or secret. The level is the
+ * caller's QUANTRAC_LOG_LEVEL, parsed with the rest of its configuration (core/config.ts `logEnv`).
  */
-export function createLogger(
-  level = process.env.QUANTRAC_LOG_LEVEL ?? 'info',
-  destination?: DestinationStream,
-) {
+export function createLogger(level: string, destination?: DestinationStream) {
   const pretty = destination === undefined && process.stdout.isTTY && prettyAvailable()
   const options = {
     level,
