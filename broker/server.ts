@@ -5,6 +5,7 @@ import type { Logger } from 'pino'
 import { PortInUseError } from '../core/config.ts'
 import { DEFAULT_SENSOR_RATE_LIMIT, type RateLimitOptions } from '../core/rate-limit.ts'
 import { parseReadingsTopic, parseSensorChangeTopic, SENSOR_CHANGES_SUBSCRIPTION } from '../core/topics.ts'
+import type { InProcessBroker, ReadingsIntake } from '../ingest/link/embedded.ts'
 import { reportBrokerCounts } from '../metrics/broker.ts'
 import type { Registry } from '../registry/types.ts'
 import { type AccessControl, type AccessOptions, createAccessControl } from './access.ts'
@@ -34,7 +35,7 @@ export interface BrokerOptions extends AccessOptions {
 /** Far above any sensor payload, far below what would hurt: one PUBLISH can never make the broker buffer more. */
 export const DEFAULT_MAX_PACKET_BYTES = 1_048_576
 
-export interface RunningBroker {
+export interface RunningBroker extends InProcessBroker {
   readonly broker: Aedes
   readonly port: number
   /** The TLS listener's port, when it has one. */
@@ -56,9 +57,6 @@ export interface RunningBroker {
   takeReadings(filter: string, intake: ReadingsIntake): () => void
   close(): Promise<void>
 }
-
-/** Takes one publish in; calls `accept` once it is durable (aedes then acknowledges it to the publisher). */
-export type ReadingsIntake = (packet: PublishPacket, accept: () => void) => void
 
 /** A publish waiting for an intake: the callback aedes gave authorizePublish. */
 interface Waiting {

@@ -11,7 +11,6 @@ import {
 } from '../core/topics.ts'
 import { ingestMetrics, reportIngestGauges } from '../metrics/ingest.ts'
 import type { AlertRepository, Registry, RejectionLog, StateRepository } from '../registry/types.ts'
-import { InfluxWriteError } from '../store/influx/connection.ts'
 import type { TimeSeriesStore } from '../store/types.ts'
 import { startAlertEvents } from './alert-events.ts'
 import { createBatchWriter } from './batch-writer.ts'
@@ -90,11 +89,6 @@ const DEAD_LETTER_SAMPLE_CHARS = 1024
 /** Each (topic, reason) is logged at warn once; repeats only count, so a broken sensor cannot flood the log. */
 const MAX_REMEMBERED_REJECTIONS = 10_000
 
-/** Retries only what a later attempt can fix: an unreachable or overloaded store, not bad data. */
-function isRetryable(err: unknown): boolean {
-  return err instanceof InfluxWriteError ? err.retryable : true
-}
-
 /**
  * The ingest service: takes sensor readings from its broker link, validates and normalises them,
  * evaluates exposure (ceiling, STEL, TWA, noise dose) and the alert lifecycle, writes readings, exposure
@@ -114,7 +108,8 @@ export async function startIngest(options: IngestOptions) {
     dir: options.spoolDir,
     clientId,
     maxBytes: options.spoolMaxBytes,
-    isRetryable,
+    // Retries only what a later attempt can fix: an unreachable or overloaded store, not bad data.
+    isRetryable: (err) => options.store.isRetryable(err),
     log,
   })
   const loggedRejections = new Set<string>()

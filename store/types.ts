@@ -58,6 +58,11 @@ export interface ReadingCoverage {
  */
 export interface TimeSeriesStore {
   readonly kind: 'influxdb' | 'sqlite'
+  /**
+   * Whether a failed write may succeed later (an unreachable, overloaded or locked store), so the batch
+   * stays in the spool, or never will (data the store refuses), so it is dead-lettered.
+   */
+  isRetryable(err: unknown): boolean
   /** Resolves when the store answers; throws StoreUnavailableError (store/errors.ts) when it does not. */
   ping(): Promise<void>
   writeReadings(readings: readonly Reading[]): Promise<void>

@@ -1,9 +1,18 @@
-import type { AedesPublishPacket } from 'aedes'
-import type { RunningBroker } from '../../broker/server.ts'
+import type { Aedes, AedesPublishPacket, PublishPacket } from 'aedes'
 import { REGISTRY_ANNOUNCEMENTS } from '../../core/topics.ts'
 import type { BrokerLink, MessageSink } from './link.ts'
 
 function noop(): void {}
+
+/** Takes one publish in; calls `accept` once it is durable (aedes then acknowledges it to the publisher). */
+export type ReadingsIntake = (packet: PublishPacket, accept: () => void) => void
+
+/** What ingest needs of the embedded broker (broker/server.ts `RunningBroker`): declared here, so imports point down. */
+export interface InProcessBroker {
+  readonly broker: Pick<Aedes, 'subscribe' | 'unsubscribe' | 'publish'>
+  /** Hands every publish on a topic matching `filter` to `intake` before the publisher is acknowledged. */
+  takeReadings(filter: string, intake: ReadingsIntake): () => void
+}
 
 /**
  * Ingest inside the process of the embedded aedes broker (`quantrac start`): messages are handed over in
@@ -17,10 +26,7 @@ function noop(): void {}
  * a full spool slows the sensors down, and they keep what they have not been acknowledged. Between a stop
  * and the next ingest, the broker makes readings wait the same way.
  */
-export function embeddedBrokerLink(
-  running: Pick<RunningBroker, 'broker' | 'takeReadings'>,
-  subscription: string,
-): BrokerLink {
+export function embeddedBrokerLink(running: InProcessBroker, subscription: string): BrokerLink {
   let detach: (() => void) | undefined
   let announcements: ((packet: AedesPublishPacket, done: () => void) => void) | undefined
 

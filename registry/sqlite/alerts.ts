@@ -8,7 +8,7 @@ import {
   resolve,
 } from '../../core/alert-lifecycle.ts'
 import type { Actor, Alert } from '../../core/alerts.ts'
-import { inTransaction } from '../../store/sqlite/database.ts'
+import { inTransaction } from '../../sqlite/database.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import type { AlertQuery, AlertRepository, AuditActor, StateRepository } from '../types.ts'
 import { auditInsert } from './audit.ts'

@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite'
 import { type Campaign, type CampaignMeasurement, campaignCountsAt } from '../../core/campaigns.ts'
-import { inTransaction } from '../../store/sqlite/database.ts'
+import { inTransaction } from '../../sqlite/database.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import type { CampaignQuery, Registry } from '../types.ts'
 import { isForeignKeyViolation, isUniqueViolation, selectPage, Where } from './paging.ts'

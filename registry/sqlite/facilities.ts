@@ -2,7 +2,7 @@ import type { DatabaseSync } from 'node:sqlite'
 import type { ProfileId } from '../../core/limits/index.ts'
 import { PROVINCES_IN_FORCE_FROM, resolveProvince } from '../../core/provinces/index.ts'
 import { shiftPatternProblem } from '../../core/shifts.ts'
-import { inTransaction } from '../../store/sqlite/database.ts'
+import { inTransaction } from '../../sqlite/database.ts'
 import { ConflictError, InvalidValueError, NotFoundError } from '../errors.ts'
 import type {
   Facility,

@@ -6,7 +6,7 @@ import type {
   PlannedNotification,
   WebhookSecrets,
 } from '../../core/notifications.ts'
-import { inTransaction } from '../../store/sqlite/database.ts'
+import { inTransaction } from '../../sqlite/database.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import type { AckToken, NotificationAttempt, NotificationRepository, StoredNotification } from '../types.ts'
 

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite'
-import { inTransaction } from '../../store/sqlite/database.ts'
+import { inTransaction } from '../../sqlite/database.ts'
 import type { RejectionLog, SensorRejection } from '../types.ts'
 
 interface RejectionRow {

@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite'
 import type { FactorId } from '../../core/factors.ts'
-import { inTransaction } from '../../store/sqlite/database.ts'
+import { inTransaction } from '../../sqlite/database.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import type {
   NewSensor,

@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite'
 import type { FacilityShift } from '../../core/shifts.ts'
-import { inTransaction } from '../../store/sqlite/database.ts'
+import { inTransaction } from '../../sqlite/database.ts'
 import type { Registry } from '../types.ts'
 
 interface ShiftRow {

@@ -9,7 +9,7 @@ import type {
   SeriesQuery,
   TimeSeriesStore,
 } from '../types.ts'
-import { connectInflux, type InfluxConnectionOptions } from './connection.ts'
+import { connectInflux, type InfluxConnectionOptions, InfluxWriteError } from './connection.ts'
 import { seriesOf, stringLiteral } from './influxql.ts'
 import { alertLine, EXPOSURE_FIELDS, exposureLine, readingLine } from './line-protocol.ts'
 
@@ -62,6 +62,8 @@ export async function createInfluxStore(options: InfluxConnectionOptions): Promi
 
   return {
     kind: 'influxdb',
+    // A 4xx is data InfluxDB refuses; anything else (network, 5xx, a timeout) may pass later.
+    isRetryable: (err) => (err instanceof InfluxWriteError ? err.retryable : true),
     ping: () => influx.ping(),
 
     async writeReadings(readings: readonly Reading[]) {

@@ -2,6 +2,7 @@ import { DatabaseSync } from 'node:sqlite'
 import type { AlertEvent } from '../../core/alert-lifecycle.ts'
 import type { ExposurePoint, Reading } from '../../core/contract.ts'
 import type { FactorId } from '../../core/factors.ts'
+import { configureShared, inTransaction, migrate } from '../../sqlite/database.ts'
 import { alertEventPeople } from '../alert-events.ts'
 import { ensurePrivateFile, SQLITE_COMPANIONS } from '../private-files.ts'
 import type {
@@ -12,7 +13,6 @@ import type {
   SeriesQuery,
   TimeSeriesStore,
 } from '../types.ts'
-import { configureShared, inTransaction, migrate } from './database.ts'
 
 interface ExposureRow {
   time: number
@@ -78,6 +78,15 @@ function latestFilter(query: LatestQuery): { clause: string; params: string[] } 
  * The embedded store: one SQLite file, for a single site or a demo without InfluxDB. Writes are
  * synchronous inside one transaction per batch, which SQLite turns into one fsync.
  */
+/** SQLite's primary result codes for data it refuses (https://sqlite.org/rescode.html): too big, constraint, mismatch, range. */
+const DATA_REFUSED_CODES = new Set([18, 19, 20, 25])
+
+/** A locked, busy, full or failing file may take the write later; data SQLite refuses never will. */
+function isRetryableSqliteError(err: unknown): boolean {
+  const code = (err as { errcode?: unknown }).errcode
+  return typeof code !== 'number' || !DATA_REFUSED_CODES.has(code & 0xff)
+}
+
 export function createSqliteStore(path: string): TimeSeriesStore {
   ensurePrivateFile(path, SQLITE_COMPANIONS)
   const db = new DatabaseSync(path)
@@ -120,6 +129,7 @@ export function createSqliteStore(path: string): TimeSeriesStore {
   const probe = db.prepare('SELECT 1')
   return {
     kind: 'sqlite',
+    isRetryable: isRetryableSqliteError,
     // An embedded file: it answers as long as this process can read it.
     async ping() {
       probe.get()

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Alert } from '../../core/alerts.ts'
 import { ConflictError, InvalidValueError, NotFoundError } from '../../registry/errors.ts'
 import { openSqliteRegistry } from '../../registry/sqlite/registry.ts'
-import { migrate } from '../../store/sqlite/database.ts'
+import { migrate } from '../../sqlite/database.ts'
 import { testFacility } from '../support/platform.ts'
 
 let dir: string
