@@ -27,11 +27,11 @@ async function main(argv: string[]): Promise<number> {
     case 'start':
       return (await import('./start.ts')).runStart(rest)
     case 'broker':
-      return (await import('./parts.ts')).runBroker(rest)
+      return (await import('./separate-parts.ts')).runBroker(rest)
     case 'ingest':
-      return (await import('./parts.ts')).runIngest(rest)
+      return (await import('./separate-parts.ts')).runIngest(rest)
     case 'api':
-      return (await import('./parts.ts')).runApi(rest)
+      return (await import('./separate-parts.ts')).runApi(rest)
     case 'simulate':
       return (await import('../simulators/cli.ts')).runSimulateCli(rest)
     case 'backfill':
