@@ -19,6 +19,7 @@ const LAYERS: Record<string, number> = {
   registry: 1,
   metrics: 1,
   ingest: 2,
+  notify: 2,
   broker: 3,
   api: 3,
   platform: 4,
