@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite'
-import { inTransaction } from '../../store/sqlite/database.ts'
+import { inTransaction } from '../../sqlite/database.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import type { Grant, Registry, Role, User } from '../types.ts'
 import { isForeignKeyViolation, isUniqueViolation, selectPage, Where } from './paging.ts'
