@@ -1,6 +1,6 @@
 import { DatabaseSync } from 'node:sqlite'
-import { ensurePrivateFile, SQLITE_COMPANIONS } from '../../store/private-files.ts'
 import { configureShared, migrate } from '../../sqlite/database.ts'
+import { ensurePrivateFile, SQLITE_COMPANIONS } from '../../store/private-files.ts'
 import type {
   AlertRepository,
   NotificationRepository,
