@@ -1,3 +1,4 @@
+// @ts-check
 // Opt-in sound and browser notifications for new alarms (README "Notifications"): a person on shift may
 // have the page in a background tab. Off until the person turns it on (a browser allows sound and
 // notifications only after a click); the choice is kept in this browser.

@@ -1,9 +1,10 @@
+// @ts-check
 // The campaigns page: a monitoring organisation records a periodic working-environment monitoring campaign
 // (POST /api/v1/campaigns) — facility, dates, its declaration of eligibility, and per zone and factor the
 // samples taken, those over the limit and the values — or imports a CSV (POST /api/v1/campaigns/import);
 // every key sees the campaigns of the facilities it reaches (GET /api/v1/campaigns).
 
-import { $, element, table } from './dom.js'
+import { $, all, element, table } from './dom.js'
 import { createTranslator, initialLanguage, MONITORING_FACTORS, saveLanguage } from './i18n.js'
 import { AuthError, askForKey, bindSignIn, withApiKey } from './sign-in.js'
 
@@ -119,9 +120,7 @@ async function api(path, options = {}) {
   if (response.status === 401) throw new AuthError('HTTP 401')
   const body = await response.json().catch(() => ({}))
   if (!response.ok) {
-    const error = new Error(body.message ?? `HTTP ${response.status}`)
-    error.status = response.status
-    throw error
+    throw Object.assign(new Error(body.message ?? `HTTP ${response.status}`), { status: response.status })
   }
   return body
 }
@@ -311,8 +310,8 @@ async function loadList() {
 
 function applyStaticTexts() {
   document.documentElement.lang = tr.language
-  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n)
-  for (const button of document.querySelectorAll('[data-language]')) {
+  for (const el of all('[data-i18n]')) el.textContent = t(el.dataset.i18n)
+  for (const button of all('[data-language]')) {
     button.setAttribute('aria-pressed', String(button.dataset.language === tr.language))
   }
 }
@@ -347,7 +346,7 @@ function start() {
     $('measurements').replaceChildren()
     void addMeasurement()
   })
-  for (const button of document.querySelectorAll('[data-language]')) {
+  for (const button of all('[data-language]')) {
     button.addEventListener('click', () => {
       saveLanguage(button.dataset.language)
       tr = createTranslator(button.dataset.language)

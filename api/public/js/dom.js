@@ -1,7 +1,24 @@
+// @ts-check
 // Small DOM helpers shared by the report pages: elements with text (never HTML, so a name from the API
 // cannot inject markup) and tables built from rows of cells.
 
+/**
+ * The element with this id. Its type (input, dialog, form) is written in the page's HTML, which tsc does not
+ * read, so the answer is untyped: the browser tests are what check that each id names what the code expects.
+ * @param {string} id
+ * @returns {any}
+ */
 export const $ = (id) => document.getElementById(id)
+
+/**
+ * The elements under `root` that match `selector`, as HTML elements (with `dataset`, `hidden`).
+ * @param {string} selector
+ * @param {ParentNode} [root]
+ * @returns {HTMLElement[]}
+ */
+export function all(selector, root = document) {
+  return /** @type {HTMLElement[]} */ ([...root.querySelectorAll(selector)])
+}
 
 export function element(tag, className, text) {
   const el = document.createElement(tag)

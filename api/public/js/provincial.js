@@ -1,9 +1,10 @@
+// @ts-check
 // The provincial report's monitoring section on the regulator's page: GET /api/v1/reports/provincial for
 // the province and period chosen — facilities monitored / reporting, table 1 (microclimate, physical and
 // chemical factors) and table 2 (dust), each pair (1) samples measured, (2) samples failing the limit —
 // with each table as CSV and the whole as an XLSX workbook, as the Department of Health files it.
 
-import { $, saveDownload, table } from './dom.js'
+import { $, all, saveDownload, table } from './dom.js'
 
 const PATH = '/api/v1/reports/provincial'
 
@@ -92,7 +93,7 @@ function render(ctx) {
   const { t } = ctx
   const section = $('provincial-section')
   section.hidden = false
-  for (const el of section.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n)
+  for (const el of all('[data-i18n]', section)) el.textContent = t(el.dataset.i18n)
   const ready = current !== undefined
   $('provincial-choose').hidden = ready
   $('provincial-body').hidden = !ready
@@ -128,7 +129,7 @@ export async function loadProvincial(ctx) {
   context = ctx
   if (!bound) {
     bound = true
-    for (const button of document.querySelectorAll('[data-provincial]')) {
+    for (const button of all('[data-provincial]')) {
       button.addEventListener('click', () => {
         if (current === undefined) return
         const { format, table: which } = button.dataset

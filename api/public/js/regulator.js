@@ -1,3 +1,4 @@
+// @ts-check
 // The regulator's page: the coverage report of GET /api/v1/reports/coverage — monitored facilities against
 // the +5 %-a-year target of Directive 31-CT/TW, by province and sector, what counted each facility (sensors,
 // campaigns), the facilities that fall short and why, TWA/STEL exceedances and the workers to examine — with
@@ -5,7 +6,7 @@
 // sign-in (the API key kept in this browser) and languages as the live page; the report's own labels are
 // here, the shared ones in i18n.js.
 
-import { $, element, saveDownload, table } from './dom.js'
+import { $, all, element, saveDownload, table } from './dom.js'
 import { createTranslator, initialLanguage, saveLanguage } from './i18n.js'
 import { loadProvincial, PROVINCIAL_STRINGS, renderProvincial } from './provincial.js'
 import { AuthError, askForKey as askForKeyThen, bindSignIn, withApiKey } from './sign-in.js'
@@ -290,7 +291,7 @@ async function downloadCsv(table) {
 function render() {
   applyStaticTexts()
   if (report === undefined) return
-  for (const section of document.querySelectorAll('.report-section, .report-summary')) section.hidden = false
+  for (const section of all('.report-section, .report-summary')) section.hidden = false
   renderProvinceOptions()
   renderOptions('sector', sectorLabel)
   renderSummary()
@@ -520,8 +521,8 @@ function renderExceedances() {
 
 function applyStaticTexts() {
   document.documentElement.lang = tr.language
-  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n)
-  for (const button of document.querySelectorAll('[data-language]')) {
+  for (const el of all('[data-i18n]')) el.textContent = t(el.dataset.i18n)
+  for (const button of all('[data-language]')) {
     button.setAttribute('aria-pressed', String(button.dataset.language === tr.language))
   }
 }
@@ -568,10 +569,10 @@ function start() {
     event.preventDefault()
     void load()
   })
-  for (const button of document.querySelectorAll('.csv-button:not([data-provincial])')) {
+  for (const button of all('.csv-button:not([data-provincial])')) {
     button.addEventListener('click', () => void downloadCsv(button.dataset.table))
   }
-  for (const button of document.querySelectorAll('[data-language]')) {
+  for (const button of all('[data-language]')) {
     button.addEventListener('click', () => {
       saveLanguage(button.dataset.language)
       tr = createTranslator(button.dataset.language)

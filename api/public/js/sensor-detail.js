@@ -1,3 +1,4 @@
+// @ts-check
 // A sensor's detail, opened from a tile: what the registry says about it and the messages ingest refused from
 // it lately, with the reason — what a contractor looks at first when a new sensor's tile stays empty.
 
@@ -19,7 +20,7 @@ function fact(list, label, value) {
  * rejections are for the facility's contractors and officers: another key gets 404, and the page says so.
  */
 export async function openSensorDetail(sensor, { getJson, tr, factorLabel }) {
-  const dialog = document.getElementById('sensor-dialog')
+  const dialog = /** @type {HTMLDialogElement} */ (document.getElementById('sensor-dialog'))
   document.getElementById('sensor-title').textContent = tr.t('sensorTitle', { id: sensor.id })
   const facts = document.getElementById('sensor-facts')
   facts.replaceChildren()

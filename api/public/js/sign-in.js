@@ -1,3 +1,4 @@
+// @ts-check
 // Signing in, shared by the live page and the regulator's page: a person with e-mail and password
 // (account.js: a session cookie and its CSRF token), or an API key kept in this browser's local storage until
 // Sign out and sent as `Authorization: Bearer …`; asked for again when the API answers 401. Both pages have
@@ -6,6 +7,7 @@ import { loadSession, mountPasswordForm, signedInPerson, signOutPerson, withCsrf
 
 const API_KEY = 'quantrac.apiKey'
 
+/** @type {(id: string) => any} the element with this id: its type is the page's HTML, as in dom.js */
 const $ = (id) => document.getElementById(id)
 
 /** The API refused the key, or there is none: the user is asked for one. */

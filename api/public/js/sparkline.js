@@ -1,3 +1,4 @@
+// @ts-check
 // A small trend line drawn as inline SVG: no charting library for sixty points per tile.
 
 const SVG = 'http://www.w3.org/2000/svg'
@@ -26,8 +27,11 @@ export function createSparkline() {
  * Draws `points` ({t: epoch ms, v: value}) over the window [now − spanMs, now]. The limit is drawn as a
  * dashed line when it lies within reach of the values (up to 1.5× their span away), so a quiet trend
  * far below its limit keeps its detail.
+ * @param {SVGSVGElement} svg
+ * @param {{t: number, v: number}[]} points
+ * @param {{spanMs: number, now?: number, limit?: number}} options
  */
-export function drawSparkline(svg, points, { spanMs, now = Date.now(), limit } = {}) {
+export function drawSparkline(svg, points, { spanMs, now = Date.now(), limit }) {
   const [area, limitLine, line] = svg.children
   const visible = points.filter((p) => p.t >= now - spanMs)
   if (visible.length === 0) {
@@ -62,13 +66,10 @@ export function drawSparkline(svg, points, { spanMs, now = Date.now(), limit } =
   area.setAttribute('d', `${d}L${last},${HEIGHT}L${first},${HEIGHT}Z`)
   if (showLimit) {
     const ly = y(limit).toFixed(1)
-    for (const [name, value] of [
-      ['x1', 0],
-      ['x2', WIDTH],
-      ['y1', ly],
-      ['y2', ly],
-    ])
-      limitLine.setAttribute(name, value)
+    limitLine.setAttribute('x1', '0')
+    limitLine.setAttribute('x2', String(WIDTH))
+    limitLine.setAttribute('y1', ly)
+    limitLine.setAttribute('y2', ly)
     limitLine.setAttribute('visibility', 'visible')
   } else {
     limitLine.setAttribute('visibility', 'hidden')

@@ -1,3 +1,4 @@
+// @ts-check
 // The verdict beside an exposure figure (core/exposure/verdicts.ts): exceeds, within or insufficient data,
 // with the reasons on hover (title) and on tap (a <details> that opens), in the page's language.
 import { element } from './dom.js'
