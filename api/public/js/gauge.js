@@ -1,3 +1,4 @@
+// @ts-check
 // How close a reading is to its limits, as one percentage and a colour: green below 50 %, amber below
 // 100 %, red from 100 %. Pure functions, no DOM, so the rules can be read and checked on their own.
 //
@@ -14,6 +15,7 @@
 // that a breached instantaneous limit (ceiling, floor, IDLH) always shows, as it is what raises the alert.
 
 /** The value a factor has when nothing is wrong, for factors judged towards a floor. */
+/** @type {Record<string, number>} */
 const NORMAL = { 'gas.o2': 20.9 }
 
 const ABOVE_KINDS = ['idlh', 'ceiling', 'stel', 'twa']
@@ -22,12 +24,13 @@ const INSTANT_KINDS = ['idlh', 'ceiling', 'floor', 'band']
 /**
  * @param {string} factor
  * @param {number} value in the factor's canonical unit
- * @param {object | undefined} limits one entry of GET /api/v1/limits: {twa?, stel?, ceiling?, floor?, idlh?, exchangeRate?}
+ * @param {Record<string, any> | undefined} limits one entry of GET /api/v1/limits: {twa?, stel?, ceiling?, floor?, idlh?, exchangeRate?}
  * @returns {{percent: number, kind: string, limit: number, upper?: number, status: 'ok'|'near'|'over'} | undefined}
  *   undefined when the profile sets no limit for the factor
  */
 export function assess(factor, value, limits) {
   if (limits === undefined || !Number.isFinite(value)) return undefined
+  /** @type {{percent: number, kind: string, limit: number, upper?: number}[]} */
   const candidates = []
   const { floor, ceiling } = limits
   if (floor !== undefined && ceiling !== undefined && ceiling.value > floor.value) {
@@ -52,22 +55,31 @@ export function assess(factor, value, limits) {
     if (kind === 'ceiling' || limits[kind] === undefined) continue
     candidates.push(abovePercent(factor, value, kind, limits[kind].value, limits))
   }
-  if (candidates.length === 0) return undefined
+  const [first] = candidates
+  if (first === undefined) return undefined
   // A breached instantaneous limit is what ingest alerts on: show that one, not the 8-h level it also exceeds.
   const breached = INSTANT_KINDS.map((kind) => candidates.find((c) => c.kind === kind && c.percent >= 100))
-  let worst = breached.find((c) => c !== undefined) ?? candidates[0]
+  let worst = breached.find((c) => c !== undefined) ?? first
   if (breached.every((c) => c === undefined)) {
     for (const candidate of candidates) if (candidate.percent > worst.percent) worst = candidate
   }
   return { ...worst, status: statusOf(worst.percent) }
 }
 
+/** @param {number} percent */
 export function statusOf(percent) {
   if (percent >= 100) return 'over'
   if (percent >= 50) return 'near'
   return 'ok'
 }
 
+/**
+ * @param {string} factor
+ * @param {number} value
+ * @param {string} kind
+ * @param {number} limit
+ * @param {Record<string, any>} limits
+ */
 function abovePercent(factor, value, kind, limit, limits) {
   if (factor === 'noise') {
     const exchangeRate = limits.exchangeRate?.value ?? 3
@@ -76,6 +88,11 @@ function abovePercent(factor, value, kind, limit, limits) {
   return { percent: limit > 0 ? (100 * Math.max(value, 0)) / limit : 0, kind, limit }
 }
 
+/**
+ * @param {string} factor
+ * @param {number} value
+ * @param {number} floor
+ */
 function floorPercent(factor, value, floor) {
   const normal = NORMAL[factor]
   if (normal !== undefined && normal > floor) return (100 * Math.max(normal - value, 0)) / (normal - floor)
@@ -83,6 +100,7 @@ function floorPercent(factor, value, floor) {
 }
 
 /** Digits worth showing for a value of this size: 84.2 dBA, 17.5 ppm, 1.03 ppm, 0.517 ppm, 5000 ppm. */
+/** @param {number} value */
 export function digitsFor(value) {
   const size = Math.abs(value)
   if (size >= 100) return 0

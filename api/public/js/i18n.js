@@ -1,7 +1,9 @@
+// @ts-check
 // Labels of the live page in Vietnamese and English. Keys are the same in both; a missing Vietnamese key
 // falls back to English, a missing English key shows the key itself, so a gap is visible but never blank.
 
-const STRINGS = {
+/** @type {Record<'en' | 'vi', Record<string, string>>} */
+export const STRINGS = {
   en: {
     title: 'Live workplace monitoring',
     facility: 'Facility',
@@ -301,6 +303,7 @@ const STRINGS = {
 }
 
 /** Factor names; English falls back to the label the limits route sends, which comes from core/factors.ts. */
+/** @type {Record<'en' | 'vi', Record<string, string>>} */
 const FACTOR_LABELS = {
   vi: {
     noise: 'Tiếng ồn',
@@ -371,12 +374,14 @@ export function initialLanguage() {
   return (navigator.language ?? '').toLowerCase().startsWith('vi') ? 'vi' : 'en'
 }
 
+/** @param {string} language */
 export function saveLanguage(language) {
   safeStorage()?.setItem(STORAGE_KEY, language)
 }
 
+/** @param {string} language 'vi' or 'en'; any other reads English */
 export function createTranslator(language) {
-  const strings = STRINGS[language] ?? STRINGS.en
+  const strings = (language === 'vi' || language === 'en' ? STRINGS[language] : undefined) ?? STRINGS.en
   const locale = language === 'vi' ? 'vi-VN' : 'en-GB'
   const numberFormats = new Map()
   const timeFormat = new Intl.DateTimeFormat(locale, {
@@ -391,11 +396,21 @@ export function createTranslator(language) {
     minute: '2-digit',
   })
 
+  /**
+   * @param {string} key
+   * @param {Record<string, unknown>} [values]
+   */
   function t(key, values = {}) {
     const template = strings[key] ?? STRINGS.en[key] ?? key
-    return template.replace(/\{(\w+)\}/g, (match, name) => (name in values ? String(values[name]) : match))
+    return template.replace(/\{(\w+)\}/g, (/** @type {string} */ match, /** @type {string} */ name) =>
+      name in values ? String(values[name]) : match,
+    )
   }
 
+  /**
+   * @param {number} value
+   * @param {number} digits
+   */
   function number(value, digits) {
     let format = numberFormats.get(digits)
     if (format === undefined) {
@@ -406,14 +421,23 @@ export function createTranslator(language) {
   }
 
   /** A time of today as hh:mm:ss; an older one with its date. */
+  /** @param {Date | string | number} date */
   function time(date) {
     const d = date instanceof Date ? date : new Date(date)
     const today = new Date()
     return d.toDateString() === today.toDateString() ? timeFormat.format(d) : dateTimeFormat.format(d)
   }
 
+  /**
+   * @param {string} factor
+   * @param {string} [fallback]
+   */
   function factorLabel(factor, fallback) {
-    return FACTOR_LABELS[language]?.[factor] ?? fallback ?? factor
+    return (
+      (language === 'vi' || language === 'en' ? FACTOR_LABELS[language] : undefined)?.[factor] ??
+      fallback ??
+      factor
+    )
   }
 
   return { language, locale, t, number, time, factorLabel }

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest'
+import { createTranslator, STRINGS } from '../../api/public/js/i18n.js'
+
+describe('the page catalogue', () => {
+  it('has every key in both Vietnamese and English', () => {
+    const vi = Object.keys(STRINGS.vi).sort()
+    const en = Object.keys(STRINGS.en).sort()
+    expect(vi.filter((key) => !en.includes(key))).toEqual([])
+    expect(en.filter((key) => !vi.includes(key))).toEqual([])
+  })
+
+  it('fills placeholders and leaves an unknown one visible', () => {
+    const tr = createTranslator('en')
+    expect(tr.t('updated', { time: '10:00' })).toBe('Updated 10:00')
+    expect(tr.t('updated')).toBe('Updated {time}')
+  })
+
+  it('shows a key missing from the catalogue as itself, never blank', () => {
+    expect(createTranslator('vi').t('no.such.key')).toBe('no.such.key')
+  })
+
+  it('writes numbers in the language’s convention', () => {
+    expect(createTranslator('vi').number(1234.5, 1)).toBe('1.234,5')
+    expect(createTranslator('en').number(1234.5, 1)).toBe('1,234.5')
+  })
+
+  it('names factors in Vietnamese, and in English falls back to the label the API sends', () => {
+    expect(createTranslator('vi').factorLabel('noise', 'Noise level')).toBe('Tiếng ồn')
+    expect(createTranslator('en').factorLabel('gas.unknown', 'From the API')).toBe('From the API')
+  })
+})
