@@ -2,14 +2,9 @@
 // A sensor's detail, opened from a tile: what the registry says about it and the messages ingest refused from
 // it lately, with the reason — what a contractor looks at first when a new sensor's tile stays empty.
 
-const REJECTIONS_SHOWN = 20
+import { element } from './dom.js'
 
-function element(tag, className, text) {
-  const el = document.createElement(tag)
-  if (className) el.className = className
-  if (text !== undefined) el.textContent = text
-  return el
-}
+const REJECTIONS_SHOWN = 20
 
 function fact(list, label, value) {
   list.append(element('dt', '', label), element('dd', '', value))
