@@ -1,3 +1,4 @@
+// @ts-check
 // Signing in as a person, with e-mail and password, in the dialog that also takes an API key (sign-in.js).
 // The session lives in an HttpOnly cookie the browser sends by itself (no script can read it); what a script
 // keeps is the session's CSRF token, sent as X-CSRF-Token on every request that changes something.
