@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { connectAsync } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { httpCaller } from '../support/http.ts'
 import { freePort } from '../support/ports.ts'
 import { startProcess, stopProcess, waitUntil } from '../support/processes.ts'
 import { startMailServer } from '../support/receivers.ts'
@@ -26,17 +27,10 @@ describe('an escalation across a crash of the platform', () => {
   let mail: Awaited<ReturnType<typeof startMailServer>>
   let token = ''
 
-  const call = async (method: string, path: string, body?: object) => {
-    const response = await fetch(`${apiUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body && JSON.stringify(body),
-    })
-    return { status: response.status, body: await response.json().catch(() => undefined) }
-  }
+  const call = httpCaller(
+    () => apiUrl,
+    () => token,
+  )
 
   async function startQuantrac() {
     const started = startProcess(process.execPath, [...CLI, 'start'], env)

@@ -6,6 +6,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { promisify } from 'node:util'
 import { connectAsync } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { httpCaller } from '../support/http.ts'
 import { freePort } from '../support/ports.ts'
 import { startProcess, stopProcess, waitUntil } from '../support/processes.ts'
 
@@ -23,17 +24,10 @@ describe('broker, ingest and API as separate processes', () => {
   let mqttUrl: string
   const parts: ReturnType<typeof startProcess>[] = []
   let token = ''
-  const call = async (method: string, path: string, body?: object) => {
-    const response = await fetch(`${apiUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body && JSON.stringify(body),
-    })
-    return { status: response.status, body: await response.json() }
-  }
+  const call = httpCaller(
+    () => apiUrl,
+    () => token,
+  )
 
   /** (Re)starts `quantrac ingest` in place of parts[1], and waits until it takes readings. */
   async function startIngestProcess() {
