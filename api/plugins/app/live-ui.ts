@@ -15,11 +15,30 @@ import { errorSchema } from '../../routes/api/v1/common-schemas.ts'
 
 const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url))
 
-/** The browser builds of socket.io's client, served from the installed package so they match the server. */
-const SOCKET_IO_CLIENT_DIR = dirname(createRequire(import.meta.url).resolve('socket.io-client/package.json'))
+const require = createRequire(import.meta.url)
+const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`))
+
+/**
+ * Browser builds served from the installed packages, so the page needs no CDN (CSP `'self'`) and the
+ * socket.io client always matches the server: socket.io's client, and uPlot for the history charts.
+ */
 const VENDOR_FILES = {
-  'socket.io.esm.min.js': { file: 'dist/socket.io.esm.min.js', type: 'text/javascript; charset=utf-8' },
-  'socket.io.esm.min.js.map': { file: 'dist/socket.io.esm.min.js.map', type: 'application/json' },
+  'socket.io.esm.min.js': {
+    dir: packageDir('socket.io-client'),
+    file: 'dist/socket.io.esm.min.js',
+    type: 'text/javascript; charset=utf-8',
+  },
+  'socket.io.esm.min.js.map': {
+    dir: packageDir('socket.io-client'),
+    file: 'dist/socket.io.esm.min.js.map',
+    type: 'application/json',
+  },
+  'uPlot.esm.js': {
+    dir: packageDir('uplot'),
+    file: 'dist/uPlot.esm.js',
+    type: 'text/javascript; charset=utf-8',
+  },
+  'uPlot.min.css': { dir: packageDir('uplot'), file: 'dist/uPlot.min.css', type: 'text/css; charset=utf-8' },
 } as const
 
 /**
@@ -102,14 +121,14 @@ function profileLimits(
 
 /**
  * The built-in live page for safety officers: the static files of `api/public` at `/`, the socket.io
- * browser client at `/vendor/`, and `GET /api/v1/limits`, the limit profile in canonical units that the
+ * browser client and uPlot at `/vendor/`, and `GET /api/v1/limits`, the limit profile in canonical units that the
  * page compares readings with.
  */
 export default fp(
   async function liveUi(fastify: FastifyInstance) {
     const vendor = new Map<string, { body: Buffer; type: string }>()
-    for (const [name, { file, type }] of Object.entries(VENDOR_FILES)) {
-      vendor.set(name, { body: await readFile(join(SOCKET_IO_CLIENT_DIR, file)), type })
+    for (const [name, { dir, file, type }] of Object.entries(VENDOR_FILES)) {
+      vendor.set(name, { body: await readFile(join(dir, file)), type })
     }
 
     await fastify.register(fastifyStatic, {

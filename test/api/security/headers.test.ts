@@ -23,6 +23,8 @@ describe('security headers', () => {
     '/js/app.js',
     '/styles.css',
     '/vendor/socket.io.esm.min.js',
+    '/vendor/uPlot.esm.js',
+    '/vendor/uPlot.min.css',
     '/docs',
     '/docs/',
     '/docs/static/index.html',
