@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import type { MetricsRegistry } from '../metrics/index.ts'
 import type { BrokerClient } from './broker-client.ts'
 import type { ApiSettings } from './config.ts'
 import audit from './plugins/app/audit.ts'
@@ -44,6 +45,8 @@ export interface AppOptions extends Services {
    */
   broker: BrokerClient
   settings: ApiSettings
+  /** The platform's metrics registry, served at /metrics (ingest's and the broker's too when they run beside). */
+  metrics: MetricsRegistry
   /** What /health reports beyond the API's own parts: ingest's spool when it runs in this process. */
   health?: HealthOptions
 }
@@ -77,7 +80,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(liveSockets, { ...options.settings.live, sessions: options.settings.sessions })
 
   await fastify.register(healthRoutes, options.health ?? {})
-  await fastify.register(metrics, { token: options.settings.metricsToken })
+  await fastify.register(metrics, { registry: options.metrics, token: options.settings.metricsToken })
   await fastify.register(organisationRoutes, { prefix: '/api/v1/organisations' })
   await fastify.register(facilityRoutes, { prefix: '/api/v1/facilities' })
   await fastify.register(notificationChannelRoutes, { prefix: '/api/v1/facilities' })

@@ -3,7 +3,7 @@ import { ConfigError, parseEnv } from '../core/config.ts'
 import { createLogger } from '../log/log.ts'
 import { serveMetrics } from '../metrics/index.ts'
 import type { BrokerConnection } from '../platform/options.ts'
-import { createPlatform, type PlatformConfig, platformConfig } from '../platform/platform.ts'
+import { createPlatform, type Platform, type PlatformConfig, platformConfig } from '../platform/platform.ts'
 import { type CommandIo, parseCommandLine, processIo } from './args.ts'
 import { ingestLockName, lockDataDir } from './data-lock.ts'
 import { closeOnSignal } from './shutdown.ts'
@@ -76,9 +76,11 @@ async function connecting<T>(connection: BrokerConnection, start: () => Promise<
 }
 
 /** /metrics of a part run alone, when QUANTRAC_METRICS_PORT is set. */
-async function metricsListener(config: PlatformConfig, log: Logger) {
+async function metricsListener(platform: Platform, log: Logger) {
+  const config = platform.config
   if (config.QUANTRAC_METRICS_PORT === undefined) return undefined
   const listener = await serveMetrics(
+    platform.metrics,
     config.QUANTRAC_LISTEN_HOST,
     config.QUANTRAC_METRICS_PORT,
     config.QUANTRAC_METRICS_TOKEN,
@@ -101,7 +103,7 @@ export async function runBroker(argv: string[] = [], io: CommandIo = processIo):
   // Sensor credentials live in the registry; the broker only reads them.
   const platform = await createPlatform(config, { log, parts: ['broker'] })
   log.info(`MQTT broker on mqtt://${config.QUANTRAC_LISTEN_HOST}:${platform.broker?.port}`)
-  const metrics = await metricsListener(config, log)
+  const metrics = await metricsListener(platform, log)
   closeOnSignal(log, [...platform.closeSteps(), () => metrics?.close()])
   return -1
 }
@@ -116,7 +118,7 @@ export async function runIngest(argv: string[] = [], io: CommandIo = processIo):
   const lock = lockDataDir(config.QUANTRAC_DATA_DIR, ingestLockName(config.QUANTRAC_INGEST_CLIENT_ID))
   const log = createLogger(config.QUANTRAC_LOG_LEVEL)
   const platform = await connecting(connection, () => createPlatform(config, { log, parts: ['ingest'] }))
-  const metrics = await metricsListener(config, log)
+  const metrics = await metricsListener(platform, log)
   closeOnSignal(log, [...platform.closeSteps(), () => metrics?.close(), () => lock.release()])
   return -1
 }

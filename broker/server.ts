@@ -6,7 +6,7 @@ import { PortInUseError } from '../core/config.ts'
 import { DEFAULT_SENSOR_RATE_LIMIT, type RateLimitOptions } from '../core/rate-limit.ts'
 import { parseReadingsTopic, parseSensorChangeTopic, SENSOR_CHANGES_SUBSCRIPTION } from '../core/topics.ts'
 import type { InProcessBroker, ReadingsIntake } from '../ingest/link/embedded.ts'
-import { reportBrokerCounts } from '../metrics/broker.ts'
+import type { BrokerMetrics } from '../metrics/broker.ts'
 import type { Registry } from '../registry/types.ts'
 import { type AccessControl, type AccessOptions, createAccessControl } from './access.ts'
 import { guardConnection } from './packet-guard.ts'
@@ -73,6 +73,8 @@ export async function startBroker(
   options: BrokerOptions,
   registry: Pick<Registry, 'sensorAccess'>,
   log: Logger,
+  /** Where the broker reports its counts: the platform's registry. */
+  metrics: BrokerMetrics,
 ): Promise<RunningBroker> {
   const access = createAccessControl(options, registry, log)
   const broker = await Aedes.createBroker({
@@ -208,7 +210,7 @@ export async function startBroker(
   tlsServer?.on('tlsClientError', function logTlsError(err, socket) {
     log.debug({ remoteAddress: socket.remoteAddress, err }, 'MQTT over TLS: handshake failed')
   })
-  const stopReporting = reportBrokerCounts(() => ({
+  const stopReporting = metrics.report(() => ({
     connections: broker.connectedClients,
     refused: [
       ...access.refusals(),

@@ -9,7 +9,7 @@ import {
   parseReadingsTopic,
   parseSensorChangeTopic,
 } from '../core/topics.ts'
-import { ingestMetrics, reportIngestGauges } from '../metrics/ingest.ts'
+import type { IngestMetrics } from '../metrics/ingest.ts'
 import type { AlertRepository, Registry, RejectionLog, StateRepository } from '../registry/types.ts'
 import type { TimeSeriesStore } from '../store/types.ts'
 import { startAlertEvents } from './alert-events.ts'
@@ -36,6 +36,8 @@ export interface IngestOptions {
   alerts: AlertRepository
   state: StateRepository
   log: Logger
+  /** Ingest's counters and gauges in the platform's registry, the same across restarts of ingest. */
+  metrics: IngestMetrics
   /** Durability: the spool and dead-letter file live here (QUANTRAC_DATA_DIR/spool). */
   spoolDir: string
   /** Past this, ingest stops acknowledging until the store takes some (QUANTRAC_SPOOL_MAX_BYTES). */
@@ -101,7 +103,7 @@ export async function startIngest(options: IngestOptions) {
   const rejected = Object.fromEntries(
     REJECTION_REASONS.map((reason) => [reason, 0]),
   ) as IngestStats['rejected']
-  const metrics = ingestMetrics()
+  const metrics = options.metrics
   const rateLimiter = createRateLimiter(options.sensorRateLimit)
   const clientId = options.clientId
   const durable = openIngestSpool({
@@ -111,6 +113,7 @@ export async function startIngest(options: IngestOptions) {
     // Retries only what a later attempt can fix: an unreachable or overloaded store, not bad data.
     isRetryable: (err) => options.store.isRetryable(err),
     log,
+    metrics,
   })
   const loggedRejections = new Set<string>()
   const recorder = options.rejectionLog && createRejectionRecorder(options.rejectionLog, log)
@@ -314,7 +317,7 @@ export async function startIngest(options: IngestOptions) {
     saveState().catch((err) => log.error({ err }, 'could not save exposure state'))
   }, STATE_SAVE_MS)
 
-  const stopReporting = reportIngestGauges(() => ({
+  const stopReporting = metrics.report(() => ({
     openAlerts: monitor.openAlerts(),
     unacknowledged: delivery.unacknowledged(),
     spoolMaxBytes: durable.spool.maxBytes,

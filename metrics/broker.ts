@@ -1,5 +1,5 @@
 import { Counter, Gauge } from 'prom-client'
-import { processWide } from './index.ts'
+import type { MetricsRegistry } from './index.ts'
 
 /** What one running broker reports when Prometheus scrapes. */
 export interface BrokerCounts {
@@ -11,22 +11,22 @@ export interface BrokerCounts {
   pacedNow: number
 }
 
-const shared = processWide('broker', () => ({
-  sources: new Set<() => BrokerCounts>(),
-  made: false,
-}))
-
-function sum(pick: (counts: BrokerCounts) => number): number {
-  let total = 0
-  for (const source of shared.sources) total += pick(source())
-  return total
-}
-
-function create(): void {
-  const { sources } = shared
+/**
+ * The broker's metrics in `registry`, read at scrape time from the brokers that report to them (`report`).
+ * Once per registry: prom-client refuses a second metric of the same name.
+ */
+export function createBrokerMetrics(registry: MetricsRegistry) {
+  const sources = new Set<() => BrokerCounts>()
+  const registers = [registry]
+  const sum = (pick: (counts: BrokerCounts) => number) => {
+    let total = 0
+    for (const source of sources) total += pick(source())
+    return total
+  }
   new Gauge({
     name: 'quantrac_broker_connections',
     help: 'MQTT clients connected to the embedded broker',
+    registers,
     collect() {
       this.set(sum((counts) => counts.connections))
     },
@@ -35,6 +35,7 @@ function create(): void {
     name: 'quantrac_broker_refused_total',
     help: 'Connections, publishes and subscriptions the broker refused, and connections it cut for an oversized packet, by kind and reason',
     labelNames: ['kind', 'reason'] as const,
+    registers,
     collect() {
       this.reset()
       for (const source of sources) {
@@ -45,6 +46,7 @@ function create(): void {
   new Counter({
     name: 'quantrac_broker_paced_total',
     help: 'Sensor publishes the broker held back, unacknowledged, until the sensor was within its rate limit (slowed down, not dropped)',
+    registers,
     collect() {
       this.reset()
       this.inc(sum((counts) => counts.paced))
@@ -53,18 +55,18 @@ function create(): void {
   new Gauge({
     name: 'quantrac_broker_paced_publishes',
     help: 'Sensor publishes waiting now for their sensor to be within its rate limit',
+    registers,
     collect() {
       this.set(sum((counts) => counts.pacedNow))
     },
   })
+  return {
+    /** Lets a running broker report its counts; returns the function that stops it. */
+    report(source: () => BrokerCounts): () => void {
+      sources.add(source)
+      return () => sources.delete(source)
+    },
+  }
 }
 
-/** Lets a running broker report its counts; returns the function that stops it. */
-export function reportBrokerCounts(source: () => BrokerCounts): () => void {
-  if (!shared.made) {
-    shared.made = true
-    create()
-  }
-  shared.sources.add(source)
-  return () => shared.sources.delete(source)
-}
+export type BrokerMetrics = ReturnType<typeof createBrokerMetrics>

@@ -1,34 +1,23 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
-import { collectDefaultMetrics, register } from 'prom-client'
+import { collectDefaultMetrics, Registry } from 'prom-client'
 
-export { register }
-
-/**
- * State shared by every copy of a metrics module in this process. prom-client's registry is process-wide;
- * a test runner that loads quantrac's modules once per test file must still find the metrics it made.
- */
-export function processWide<T>(name: string, create: () => T): T {
-  const key = Symbol.for(`quantrac.metrics.${name}`)
-  const global = globalThis as unknown as Record<symbol, T | undefined>
-  global[key] ??= create()
-  return global[key]
-}
+export type MetricsRegistry = Registry
 
 /**
- * Process metrics (CPU, memory, event-loop lag, handles) once per process, whichever part asks first.
- * Everything quantrac measures lives in prom-client's default registry: one process, one /metrics.
+ * One platform's registry, with the process metrics (CPU, memory, event-loop lag, handles). The composition
+ * root makes one and hands it to each part it starts, so a platform's /metrics shows what it measured and
+ * two platforms in one process (tests) count apart.
  */
-export function collectProcessMetrics(): void {
-  processWide('process', () => {
-    collectDefaultMetrics({ prefix: 'quantrac_' })
-    return true
-  })
+export function createMetricsRegistry(): MetricsRegistry {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry, prefix: 'quantrac_' })
+  return registry
 }
 
 /** The registry in Prometheus text format, with its content type. */
-export async function scrape(): Promise<{ contentType: string; body: string }> {
-  return { contentType: register.contentType, body: await register.metrics() }
+export async function scrape(registry: MetricsRegistry): Promise<{ contentType: string; body: string }> {
+  return { contentType: registry.contentType, body: await registry.metrics() }
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest()
@@ -48,11 +37,11 @@ export function mayScrape(authorization: string | undefined, token: string | und
  * (`QUANTRAC_METRICS_PORT`); in `quantrac start` the API serves /metrics instead.
  */
 export function serveMetrics(
+  registry: MetricsRegistry,
   host: string,
   port: number,
   token?: string,
 ): Promise<{ port: number; close(): Promise<void> }> {
-  collectProcessMetrics()
   const server: Server = createServer(function metricsRequest(request, response) {
     if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
       response.writeHead(404).end()
@@ -62,7 +51,7 @@ export function serveMetrics(
       response.writeHead(401, { 'www-authenticate': 'Bearer' }).end()
       return
     }
-    scrape().then(
+    scrape(registry).then(
       ({ contentType, body }) => response.writeHead(200, { 'content-type': contentType }).end(body),
       () => response.writeHead(500).end(),
     )

@@ -14,6 +14,7 @@ import type { IngestOptions } from '../ingest/ingest.ts'
 import { embeddedBrokerLink } from '../ingest/link/embedded.ts'
 import type { BrokerLink } from '../ingest/link/link.ts'
 import { mqttLink } from '../ingest/link/mqtt.ts'
+import type { MetricsRegistry } from '../metrics/index.ts'
 import { type NotifySettings, notifyEnv, notifySettings } from '../notify/config.ts'
 import { startNotifier } from '../notify/notifier.ts'
 import type { Storage } from './storage.ts'
@@ -118,7 +119,7 @@ export function ingestOptions(
   storage: Storage,
   broker: BrokerConnection | RunningBroker,
   log: Logger,
-): IngestOptions {
+): Omit<IngestOptions, 'metrics'> {
   const ingestLog = log.child({ component: 'ingest' })
   return {
     link: ingestLink(config, broker, ingestLog),
@@ -147,6 +148,7 @@ export function apiOptions(
   storage: Storage,
   broker: BrokerClient,
   log: Logger,
+  metrics: MetricsRegistry,
 ): ApiOptions {
   return {
     host: config.QUANTRAC_LISTEN_HOST,
@@ -158,6 +160,7 @@ export function apiOptions(
     notifications: storage.registry,
     broker,
     settings: apiSettings(config),
+    metrics,
     log: log.child({ component: 'api' }),
   }
 }

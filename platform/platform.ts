@@ -9,6 +9,9 @@ import { type BrokerOptions, type RunningBroker, startBroker } from '../broker/s
 import { logEnv } from '../core/config.ts'
 import { ingestEnv } from '../ingest/config.ts'
 import { type IngestOptions, startIngest } from '../ingest/ingest.ts'
+import { createBrokerMetrics } from '../metrics/broker.ts'
+import { createMetricsRegistry } from '../metrics/index.ts'
+import { createIngestMetrics, type IngestMetrics } from '../metrics/ingest.ts'
 import { type NotifySettings, notifyEnv } from '../notify/config.ts'
 import type { Notifier } from '../notify/notifier.ts'
 import { newSecret } from '../registry/credentials.ts'
@@ -68,6 +71,9 @@ function serviceCredentials(config: PlatformConfig, parts: readonly PlatformPart
 export async function createPlatform(config: PlatformConfig, overrides: PlatformOverrides) {
   const parts = overrides.parts ?? ALL_PARTS
   const log = overrides.log
+  // One registry per platform, handed to each part: its /metrics shows this platform, whatever else runs here.
+  const metrics = createMetricsRegistry()
+  let ingestMetrics: IngestMetrics | undefined
   // The broker alone reads sensor credentials from the registry and needs no time-series store.
   const storage: Storage | undefined =
     parts.includes('ingest') || parts.includes('api') ? await openStorage(config, log) : undefined
@@ -84,6 +90,7 @@ export async function createPlatform(config: PlatformConfig, overrides: Platform
           { ...brokerOptions(config, service), ...overrides.broker },
           registry,
           log.child({ component: 'broker' }),
+          createBrokerMetrics(metrics),
         )
       : undefined
     const connection: BrokerConnection = {
@@ -93,14 +100,21 @@ export async function createPlatform(config: PlatformConfig, overrides: Platform
     // Ingest takes readings from the broker in this process, in memory, unless told to use another address.
     const ingestSource = broker !== undefined && config.QUANTRAC_MQTT_URL === undefined ? broker : connection
 
-    const startIngestHere = async () =>
-      startIngest({ ...ingestOptions(config, storage!, ingestSource, log), ...overrides.ingest })
+    const startIngestHere = async () => {
+      // Made with the first ingest and kept across restarts, so its counters go on counting.
+      ingestMetrics ??= createIngestMetrics(metrics)
+      return startIngest({
+        ...ingestOptions(config, storage!, ingestSource, log),
+        metrics: ingestMetrics,
+        ...overrides.ingest,
+      })
+    }
     ingest = parts.includes('ingest') ? await startIngestHere() : undefined
 
     /** An API on its own port with its own broker client, as `quantrac api` runs one; several share the storage. */
     const startApiHere = async (port = config.QUANTRAC_HTTP_PORT) => {
       const brokerClient: BrokerClient = await connectApiBrokerClient(connection, log)
-      const options = apiOptions(config, storage!, brokerClient, log)
+      const options = apiOptions(config, storage!, brokerClient, log, metrics)
       try {
         const running = await startApi({
           ...options,
@@ -131,6 +145,8 @@ export async function createPlatform(config: PlatformConfig, overrides: Platform
       log,
       storage,
       registry,
+      /** The platform's metrics: what its /metrics (or QUANTRAC_METRICS_PORT's listener) serves. */
+      metrics,
       broker,
       /** Where the broker is: its URL and the services' credentials. */
       connection,

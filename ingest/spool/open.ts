@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import type { Logger } from 'pino'
-import { ingestMetrics } from '../../metrics/ingest.ts'
+import type { IngestMetrics } from '../../metrics/ingest.ts'
 import type { BatchWriterOptions } from '../batch-writer.ts'
 import { openDeadLetters } from './dead-letter.ts'
 import { openSpool } from './spool.ts'
@@ -16,6 +16,7 @@ export interface IngestSpoolOptions {
   maxBytes: number
   isRetryable(err: unknown): boolean
   log: Logger
+  metrics: IngestMetrics
 }
 
 /**
@@ -23,7 +24,7 @@ export interface IngestSpoolOptions {
  * tie it to them and to the metrics.
  */
 export function openIngestSpool(options: IngestSpoolOptions) {
-  const metrics = ingestMetrics()
+  const metrics = options.metrics
   const spool = openSpool({
     path: join(options.dir, `${options.clientId.replace(/[^\w.-]/g, '_')}.sqlite`),
     maxBytes: options.maxBytes,

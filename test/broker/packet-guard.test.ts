@@ -4,7 +4,8 @@ import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPacketInspector } from '../../broker/packet-guard.ts'
 import { type RunningBroker, startBroker } from '../../broker/server.ts'
-import { register } from '../../metrics/index.ts'
+import { createBrokerMetrics } from '../../metrics/broker.ts'
+import { createMetricsRegistry } from '../../metrics/index.ts'
 
 /** Remaining length as MQTT 3.1.1 §2.2.3 encodes it: 7 bits a byte, least significant first. */
 function encodeLength(length: number): number[] {
@@ -53,12 +54,14 @@ describe('the packet inspector', () => {
 describe('the broker with the packet guard', () => {
   let broker: RunningBroker
   const registry = { sensorAccess: async () => undefined }
+  const metrics = createMetricsRegistry()
 
   beforeAll(async () => {
     broker = await startBroker(
       { host: '127.0.0.1', port: 0, maxPayloadBytes: 16_384, allowAnonymous: true, maxPacketBytes: 65_536 },
       registry,
       pino({ level: 'silent' }),
+      createBrokerMetrics(metrics),
     )
   })
   afterAll(async () => {
@@ -79,7 +82,7 @@ describe('the broker with the packet guard', () => {
     socket.write(Buffer.alloc(1024 * 1024))
     socket.on('error', () => {})
     await closed
-    const refused = await register.getSingleMetricAsString('quantrac_broker_refused_total')
+    const refused = await metrics.getSingleMetricAsString('quantrac_broker_refused_total')
     expect(refused).toContain('quantrac_broker_refused_total{kind="packet-too-large",reason="too-large"} 1')
     await honest.publishAsync('quantrac/v1/readings/fac-1/s-1', 'still here', { qos: 1 })
     await honest.endAsync()

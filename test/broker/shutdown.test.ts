@@ -2,6 +2,8 @@ import { connectAsync } from 'mqtt'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningBroker, startBroker } from '../../broker/server.ts'
+import { createBrokerMetrics } from '../../metrics/broker.ts'
+import { createMetricsRegistry } from '../../metrics/index.ts'
 
 describe('the broker starting and shutting down', () => {
   let broker: RunningBroker
@@ -19,6 +21,7 @@ describe('the broker starting and shutting down', () => {
       },
       { sensorAccess: async () => undefined },
       pino({ level: 'silent' }),
+      createBrokerMetrics(createMetricsRegistry()),
     )
   })
   afterAll(async () => {
@@ -55,6 +58,7 @@ describe('the broker starting and shutting down', () => {
       },
       { sensorAccess: async () => undefined },
       pino({ level: 'silent' }),
+      createBrokerMetrics(createMetricsRegistry()),
     )
     const heldUrl = `mqtt://127.0.0.1:${held.port}`
     /** Whether a sensor's QoS 1 publish is acknowledged; refused ones close the connection [MQTT-3.3.5-2]. */

@@ -3,7 +3,6 @@ import { DatabaseSync } from 'node:sqlite'
 import type { MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeMessage, REJECTION_REASONS } from '../../ingest/decode.ts'
-import { register } from '../../metrics/index.ts'
 import { type Platform, type SensorCredentials, startPlatform } from '../support/platform.ts'
 import { waitUntil } from '../support/processes.ts'
 import { hostileCorpus, mulberry32 } from './hostile.ts'
@@ -131,7 +130,7 @@ describe('ingest under hostile messages through the broker', () => {
       () => flood.endAsync(),
       () => calm.endAsync(),
     )
-    const paced = async () => sampleOf(await register.metrics(), 'quantrac_broker_paced_total')
+    const paced = async () => sampleOf(await platform.metrics.metrics(), 'quantrac_broker_paced_total')
     const pacedBefore = await paced()
     const heapBefore = process.memoryUsage().heapUsed
     const base = Date.now() - 10 * 60_000

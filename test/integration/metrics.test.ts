@@ -94,7 +94,7 @@ describe('metrics', () => {
   })
 
   it('serves the same metrics on their own port for a part run alone (QUANTRAC_METRICS_PORT)', async () => {
-    const listener = await serveMetrics('127.0.0.1', 0)
+    const listener = await serveMetrics(platform.metrics, '127.0.0.1', 0)
     try {
       const response = await fetch(`http://127.0.0.1:${listener.port}/metrics`)
       expect(response.status).toBe(200)
@@ -102,6 +102,28 @@ describe('metrics', () => {
       expect((await fetch(`http://127.0.0.1:${listener.port}/other`)).status).toBe(404)
     } finally {
       await listener.close()
+    }
+  })
+
+  it('counts apart for two platforms in one process: a reading through one leaves the other’s /metrics as it was', async () => {
+    const other = await startPlatform()
+    try {
+      const received = 'quantrac_ingest_messages_received_total'
+      const otherScrape = async () => (await fetch(`${other.apiUrl}/metrics`)).text()
+      const otherBefore = sample(await otherScrape(), received)
+      const before = sample(await scrape(), received) ?? 0
+      await sensor.publishAsync(noise.topic, JSON.stringify({ factor: 'noise', value: 71, unit: 'dBA' }), {
+        qos: 1,
+      })
+      await waitUntil(
+        async () => (sample(await scrape(), received) ?? 0) > before,
+        10_000,
+        () => 'the reading was not counted by its own platform',
+      )
+      expect(otherBefore).toBe(0)
+      expect(sample(await otherScrape(), received)).toBe(0)
+    } finally {
+      await other.stop()
     }
   })
 })

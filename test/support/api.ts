@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { pino } from 'pino'
 import { type ApiSettings, apiSettings } from '../../api/config.ts'
 import { buildApi } from '../../api/server.ts'
+import { createMetricsRegistry } from '../../metrics/index.ts'
 import { issueApiKey } from '../../registry/api-keys.ts'
 import { openSqliteRegistry } from '../../registry/sqlite/registry.ts'
 import { createSqliteStore } from '../../store/sqlite/store.ts'
@@ -34,6 +35,7 @@ export async function startTestApi(options: TestApiOptions = {}) {
     notifications: registry,
     broker: brokerClient,
     settings: { ...apiSettings(), ...options.settings },
+    metrics: createMetricsRegistry(),
     log: pino({ level: process.env.QUANTRAC_TEST_LOG ?? 'silent' }),
   })
   await app.ready()

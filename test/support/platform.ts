@@ -156,6 +156,8 @@ export async function startPlatform(options: PlatformOptions = {}) {
       return ingest
     },
     broker: platform.broker,
+    /** The platform's metrics registry (what its /metrics serves). */
+    metrics: platform.metrics,
     startApiInstance: platform.startApiInstance,
     /** Stops the notifier and starts a new one on the same registry: what a restart of the platform does to it. */
     restartNotifier: platform.restartNotifier,
