@@ -151,4 +151,14 @@ describe('the import graph', () => {
     }
     expect(upward).toEqual([])
   })
+
+  it('keeps the API’s plugins off its routes: what both use lives in api/schemas/', () => {
+    const intoRoutes: string[] = []
+    for (const [from, imports] of graph) {
+      if (!from.startsWith('api/plugins/')) continue
+      for (const { target } of imports)
+        if (target.startsWith('api/routes/')) intoRoutes.push(`${from} → ${target}`)
+    }
+    expect(intoRoutes).toEqual([])
+  })
 })

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { MAX_INSTANT } from '../../api/routes/api/v1/common-schemas.ts'
+import { MAX_INSTANT } from '../../api/schemas/common.ts'
 import { type Platform, startPlatform } from '../support/platform.ts'
 import { waitUntil } from '../support/processes.ts'
 

@@ -3,8 +3,8 @@ import fp from 'fastify-plugin'
 import { LIVE_SUBSCRIPTION, parseLiveTopic } from '../../../core/topics.ts'
 import type { LiveNotice } from '../../../ingest/live-feed.ts'
 import { canReach, type Principal } from '../../access.ts'
-import { alertResponse } from '../../routes/api/v1/alerts/schema.ts'
-import { exposureResponse } from '../../routes/api/v1/exposures/index.ts'
+import { alertResponse } from '../../schemas/alert.ts'
+import { exposureResponse } from '../../schemas/exposure.ts'
 
 export function facilityRoom(facilityId: string): string {
   return `facility:${facilityId}`

@@ -10,7 +10,7 @@ import {
 import type { SessionLifetime } from '../../../registry/accounts.ts'
 import { isKeyActive } from '../../../registry/api-keys.ts'
 import { canReach, type Principal } from '../../access.ts'
-import { idSchema } from '../../routes/api/v1/common-schemas.ts'
+import { idSchema } from '../../schemas/common.ts'
 import { principalForSession, principalOf, SESSION_COOKIE } from './auth.ts'
 import { facilityRoom, roomFacility } from './live-relay.ts'
 

@@ -11,7 +11,7 @@ import { FACTOR_IDS, FACTORS } from '../../../core/factors.ts'
 import { DEFAULT_PROFILE, limitsFor, PROFILE_IDS, PROFILES, variantsOf } from '../../../core/limits/index.ts'
 import { READERS } from '../../access.ts'
 import { badRequest } from '../../http-errors.ts'
-import { errorSchema } from '../../routes/api/v1/common-schemas.ts'
+import { errorSchema } from '../../schemas/common.ts'
 
 const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url))
 

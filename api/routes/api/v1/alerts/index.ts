@@ -5,15 +5,14 @@ import { liveTopic } from '../../../../../core/topics.ts'
 import type { Role } from '../../../../../registry/types.ts'
 import { assertReachable, type Principal, READERS, reachableFacility, scopeOf } from '../../../../access.ts'
 import { everyPage, sendCsv, wantsCsv } from '../../../../csv-export.ts'
-import { errorSchema, pageSchema } from '../common-schemas.ts'
+import { alertResponse, alertSchema } from '../../../../schemas/alert.ts'
+import { errorSchema, pageSchema } from '../../../../schemas/common.ts'
 import {
   ALERT_CSV_COLUMNS,
   acknowledgeBodySchema,
   alertCsvRow,
   alertParams,
   alertQuerySchema,
-  alertResponse,
-  alertSchema,
   resolveBodySchema,
 } from './schema.ts'
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { assertReachable, READERS } from '../../../../access.ts'
-import { errorSchema, isoTime } from '../common-schemas.ts'
+import { errorSchema, isoTime } from '../../../../schemas/common.ts'
 import { notificationSchema } from '../facilities/notification-schema.ts'
 import { alertParams } from './schema.ts'
 

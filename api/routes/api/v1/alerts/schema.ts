@@ -4,62 +4,10 @@ import {
   ALERT_LEVELS,
   ALERT_STATES,
   type Alert,
-  alertJson,
   RESOLUTION_REASONS,
 } from '../../../../../core/alerts.ts'
 import { FACTOR_IDS } from '../../../../../core/factors.ts'
-import { idSchema, instantSchema, isoTime, pageQuerySchema } from '../common-schemas.ts'
-
-const actorSchema = z.object({
-  keyId: z
-    .string()
-    .optional()
-    .describe('The API key that acted; absent on acknowledgements made before keys identified people'),
-  name: z.string().describe("The key's name"),
-})
-
-export const alertSchema = z.object({
-  id: z.string(),
-  facilityId: z.string(),
-  sensorId: z.string(),
-  factor: z.enum(FACTOR_IDS),
-  kind: z.enum(ALERT_KINDS),
-  level: z.enum(ALERT_LEVELS),
-  state: z.enum(ALERT_STATES),
-  value: z.number().describe('The worst value while it was active'),
-  limit: z.number(),
-  unit: z.string(),
-  source: z.string(),
-  message: z.string(),
-  openedAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-  clearedAt: z.iso.datetime().optional().describe('When the measurements came back inside the clear band'),
-  acknowledgements: z
-    .array(
-      z.object({
-        by: actorSchema,
-        at: z.iso.datetime(),
-        level: z
-          .enum(ALERT_LEVELS)
-          .describe('The level acknowledged: a higher one can be acknowledged again'),
-        note: z.string().optional(),
-      }),
-    )
-    .describe('Everyone who acknowledged it, oldest first'),
-  resolution: z
-    .object({
-      by: actorSchema,
-      at: z.iso.datetime(),
-      reason: z.enum(RESOLUTION_REASONS),
-      note: z.string().optional(),
-    })
-    .optional()
-    .describe('Set once a person has closed the alert'),
-})
-
-export function alertResponse(alert: Alert): z.input<typeof alertSchema> {
-  return alertJson(alert)
-}
+import { idSchema, instantSchema, isoTime, pageQuerySchema } from '../../../../schemas/common.ts'
 
 /** Free text a person adds: printable, line breaks allowed, no other control characters. */
 export const noteSchema = z

@@ -17,7 +17,7 @@ import {
   isoTime,
   pageQuerySchema,
   pageSchema,
-} from '../common-schemas.ts'
+} from '../../../../schemas/common.ts'
 
 /**
  * Admins read everything; regulators the entries about facilities they reach, not those about keys and

@@ -13,7 +13,7 @@ import {
 } from '../../../../access.ts'
 import { parseCsv } from '../../../../csv.ts'
 import { badRequest, HttpError } from '../../../../http-errors.ts'
-import { errorSchema, idSchema, isoTime, pageSchema } from '../common-schemas.ts'
+import { errorSchema, idSchema, isoTime, pageSchema } from '../../../../schemas/common.ts'
 import {
   CAMPAIGN_CSV_COLUMNS,
   CAMPAIGN_CSV_SHARED,

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { MONITORING_FACTOR_IDS } from '../../../../../core/campaigns.ts'
 import { parsePeriod } from '../../../../../core/coverage/period.ts'
-import { idSchema, pageQuerySchema } from '../common-schemas.ts'
+import { idSchema, pageQuerySchema } from '../../../../schemas/common.ts'
 
 const text = (max: number) => z.string().trim().min(1).max(max)
 const day = z.iso.date().describe('YYYY-MM-DD, Vietnam time')

@@ -9,7 +9,7 @@ import {
 import type { Facility } from '../../../../../registry/types.ts'
 import { assertReachable, canReach, type Principal, READERS } from '../../../../access.ts'
 import { badRequest, HttpError, notFound } from '../../../../http-errors.ts'
-import { errorSchema, idSchema } from '../common-schemas.ts'
+import { errorSchema, idSchema } from '../../../../schemas/common.ts'
 import {
   channelInputSchema,
   channelPatchSchema,

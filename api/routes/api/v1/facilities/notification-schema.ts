@@ -8,7 +8,7 @@ import {
   NOTIFICATION_STATES,
   templateProblem,
 } from '../../../../../core/notifications.ts'
-import { idSchema } from '../common-schemas.ts'
+import { idSchema } from '../../../../schemas/common.ts'
 
 const levelsSchema = z
   .array(z.enum(ALERT_LEVELS))

@@ -9,7 +9,7 @@ import {
   MAX_UTC_OFFSET_MINUTES,
   MIN_UTC_OFFSET_MINUTES,
 } from '../../../../../core/shifts.ts'
-import { idSchema } from '../common-schemas.ts'
+import { idSchema } from '../../../../schemas/common.ts'
 
 /** 12 starts make 2-hour shifts: more is a typing error, not a pattern. */
 const MAX_SHIFT_STARTS = 12

@@ -5,7 +5,13 @@ import { issueApiKey } from '../../../../../registry/api-keys.ts'
 import { type ApiKey, ROLES } from '../../../../../registry/types.ts'
 import { ADMINS } from '../../../../access.ts'
 import { notFound } from '../../../../http-errors.ts'
-import { errorSchema, instantSchema, isoTime, pageQuerySchema, pageSchema } from '../common-schemas.ts'
+import {
+  errorSchema,
+  instantSchema,
+  isoTime,
+  pageQuerySchema,
+  pageSchema,
+} from '../../../../schemas/common.ts'
 
 const apiKeySchema = z.object({
   id: z.string(),

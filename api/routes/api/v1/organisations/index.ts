@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { ORGANISATION_KINDS } from '../../../../../registry/types.ts'
 import { ADMINS } from '../../../../access.ts'
 import { notFound } from '../../../../http-errors.ts'
-import { errorSchema, idSchema, pageQuerySchema, pageSchema } from '../common-schemas.ts'
+import { errorSchema, idSchema, pageQuerySchema, pageSchema } from '../../../../schemas/common.ts'
 
 const organisationSchema = z.object({
   id: idSchema,

@@ -8,7 +8,7 @@ import {
   resolveProvince,
 } from '../../../../../core/provinces/index.ts'
 import { READERS } from '../../../../access.ts'
-import { errorSchema } from '../common-schemas.ts'
+import { errorSchema } from '../../../../schemas/common.ts'
 
 const provincesSchema = z.object({
   inForceFrom: z.string().describe('The day the 34-unit list came into force'),

@@ -13,7 +13,7 @@ import { type CoverageRules, coverageRules } from '../../../../../core/coverage/
 import { resolveProvince } from '../../../../../core/provinces/index.ts'
 import { csvLine } from '../../../../csv.ts'
 import { badRequest } from '../../../../http-errors.ts'
-import { errorSchema } from '../common-schemas.ts'
+import { errorSchema } from '../../../../schemas/common.ts'
 import { reportCache } from './cache.ts'
 import { gatherProvincial } from './gather-provincial.ts'
 import { REPORT_READERS } from './index.ts'

@@ -13,7 +13,7 @@ import {
   scopeOf,
 } from '../../../../access.ts'
 import { badRequest, HttpError } from '../../../../http-errors.ts'
-import { errorSchema, idSchema, isoTime, pageQuerySchema, pageSchema } from '../common-schemas.ts'
+import { errorSchema, idSchema, isoTime, pageQuerySchema, pageSchema } from '../../../../schemas/common.ts'
 import { assertVariantOf } from '../limit-variants.ts'
 import { credentialsSchema, sensorInputSchema, sensorPatchSchema, sensorSchema } from './schema.ts'
 

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { FACTOR_IDS, FACTORS } from '../../../../../core/factors.ts'
 import { assertReachable, READERS } from '../../../../access.ts'
 import { badRequest } from '../../../../http-errors.ts'
-import { errorSchema, idSchema, instantSchema } from '../common-schemas.ts'
+import { errorSchema, idSchema, instantSchema } from '../../../../schemas/common.ts'
 
 /** A series longer than this many intervals is refused: ask for a coarser interval instead. */
 const MAX_POINTS = 10_000

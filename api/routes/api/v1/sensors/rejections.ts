@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { Principal } from '../../../../access.ts'
 import { canReach, READERS } from '../../../../access.ts'
 import { notFound } from '../../../../http-errors.ts'
-import { errorSchema, idSchema, pageQuerySchema, pageSchema } from '../common-schemas.ts'
+import { errorSchema, idSchema, pageQuerySchema, pageSchema } from '../../../../schemas/common.ts'
 
 const rejectionSchema = z.object({
   receivedAt: z.iso.datetime(),

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { FACTOR_IDS } from '../../../../../core/factors.ts'
 import { isServiceClientId, SERVICE_CLIENT_ID_PREFIX } from '../../../../../core/topics.ts'
 import { SENSOR_STATUSES } from '../../../../../registry/types.ts'
-import { idSchema, instantSchema } from '../common-schemas.ts'
+import { idSchema, instantSchema } from '../../../../schemas/common.ts'
 
 export const sensorSchema = z.object({
   id: idSchema,

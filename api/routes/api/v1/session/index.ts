@@ -16,7 +16,7 @@ import { ROLES } from '../../../../../registry/types.ts'
 import { READERS } from '../../../../access.ts'
 import { HttpError } from '../../../../http-errors.ts'
 import { SESSION_COOKIE } from '../../../../plugins/app/auth.ts'
-import { errorSchema, isoTime } from '../common-schemas.ts'
+import { errorSchema, isoTime } from '../../../../schemas/common.ts'
 import { grantSchema } from '../users/schema.ts'
 
 export interface SessionRouteOptions extends SessionLifetime {

@@ -4,7 +4,7 @@ import { userChangeTopic } from '../../../../../core/topics.ts'
 import { ADMINS, READERS } from '../../../../access.ts'
 import { HttpError, notFound } from '../../../../http-errors.ts'
 import { SESSION_COOKIE } from '../../../../plugins/app/auth.ts'
-import { errorSchema, pageQuerySchema, pageSchema } from '../common-schemas.ts'
+import { errorSchema, pageQuerySchema, pageSchema } from '../../../../schemas/common.ts'
 import { userIdSchema, userResponse, userSchema } from './schema.ts'
 
 const params = z.object({ id: userIdSchema })

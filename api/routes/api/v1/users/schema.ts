@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { ROLES, type User } from '../../../../../registry/types.ts'
-import { isoTime } from '../common-schemas.ts'
+import { isoTime } from '../../../../schemas/common.ts'
 
 export const grantSchema = z.object({
   id: z.string(),

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { FACTOR_IDS } from '../../../../core/factors.ts'
-import { ID_PATTERN } from '../../../../core/topics.ts'
+import { FACTOR_IDS } from '../../core/factors.ts'
+import { ID_PATTERN } from '../../core/topics.ts'
 
 export const idSchema = z
   .string()
