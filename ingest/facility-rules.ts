@@ -1,8 +1,8 @@
 import type { Logger } from 'pino'
+import type { FacilityRules } from '../core/exposure/monitor.ts'
 import { DEFAULT_PROFILE } from '../core/limits/index.ts'
 import { DEFAULT_SHIFT_PATTERN, isUsableShiftPattern } from '../core/shifts.ts'
 import type { Facility, Registry } from '../registry/types.ts'
-import type { FacilityRules } from './exposure-monitor.ts'
 
 /** The full refresh catches an announcement missed while ingest was disconnected from its broker. */
 const REFRESH_MS = 60_000

@@ -2,6 +2,11 @@ import type { Logger } from 'pino'
 import type { AlertEvent } from '../core/alert-lifecycle.ts'
 import type { ExposurePoint, Reading } from '../core/contract.ts'
 import type { AlertTrackerData, AlertTransition } from '../core/exposure/index.ts'
+import {
+  createExposureMonitor,
+  type ExposureMonitorState,
+  type SavedEvaluator,
+} from '../core/exposure/monitor.ts'
 import { createRateLimiter } from '../core/rate-limit.ts'
 import {
   DEAD_LETTER_TOPIC,
@@ -15,7 +20,6 @@ import type { TimeSeriesStore } from '../store/types.ts'
 import { startAlertEvents } from './alert-events.ts'
 import { createBatchWriter } from './batch-writer.ts'
 import { decodeMessage, REJECTION_REASONS, type Rejection, type RejectionReason } from './decode.ts'
-import { createExposureMonitor, type ExposureMonitorState, type SavedEvaluator } from './exposure-monitor.ts'
 import { createFacilityRules } from './facility-rules.ts'
 import type { BrokerLink } from './link/link.ts'
 import { createLiveFeed } from './live-feed.ts'

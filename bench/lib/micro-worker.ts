@@ -5,10 +5,10 @@
  */
 import type { Reading } from '../../core/contract.ts'
 import { sensorPayloadSchema } from '../../core/contract.ts'
+import { createExposureMonitor } from '../../core/exposure/monitor.ts'
 import { DEFAULT_SHIFT_PATTERN } from '../../core/shifts.ts'
 import { parseReadingsTopic } from '../../core/topics.ts'
 import { decodeMessage } from '../../ingest/decode.ts'
-import { createExposureMonitor } from '../../ingest/exposure-monitor.ts'
 import { generateFleet } from '../../simulators/fleet.ts'
 import { createFleetSimulators } from '../../simulators/sensor.ts'
 import { readingLine } from '../../store/influx/line-protocol.ts'

@@ -45,10 +45,7 @@ const CATEGORIES: [string, (url: string, fn: string) => boolean][] = [
   ],
   [
     'exposure evaluation + alerts',
-    (u) =>
-      /\/ingest\/(exposure-monitor|facility-rules|instant-alerts)\.ts|\/core\/(exposure|limits|alerts|shifts)/.test(
-        u,
-      ),
+    (u) => /\/ingest\/(facility-rules|instant-alerts)\.ts|\/core\/(exposure|limits|alerts|shifts)/.test(u),
   ],
   ['line protocol + store client', (u) => /\/store\//.test(u)],
   ['ingest plumbing (handler, batch writer, live feed)', (u) => /\/ingest\//.test(u)],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { Reading } from '../../core/contract.ts'
-import { DEFAULT_SHIFT_PATTERN, type ShiftPattern, shiftStartAt } from '../../core/shifts.ts'
-import { createExposureMonitor, type FacilityRules } from '../../ingest/exposure-monitor.ts'
+import type { Reading } from '../../../core/contract.ts'
+import { createExposureMonitor, type FacilityRules } from '../../../core/exposure/monitor.ts'
+import { DEFAULT_SHIFT_PATTERN, type ShiftPattern, shiftStartAt } from '../../../core/shifts.ts'
 
 const RULES: FacilityRules = { profile: 'qcvn', shifts: DEFAULT_SHIFT_PATTERN }
 const SHIFT = shiftStartAt(Date.parse('2026-11-23T07:00:00+07:00'), DEFAULT_SHIFT_PATTERN)

@@ -1,23 +1,17 @@
-import type { Alert } from '../core/alerts.ts'
-import type { ExposurePoint, Reading } from '../core/contract.ts'
+import type { Alert } from '../alerts.ts'
+import type { ExposurePoint, Reading } from '../contract.ts'
+import { limitsFor, type ProfileId, type ResolvedLimits } from '../limits/index.ts'
+import { type FacilityShift, type ShiftPattern, type ShiftWindow, shiftWindowAt } from '../shifts.ts'
 import {
   AlertTracker,
   type AlertTrackerData,
   type AlertTrackerOptions,
   type AlertTransition,
-  type Calibration,
-  ExposureEvaluator,
-  type ExposureStateData,
-  exposureSignals,
-  exposureVerdicts,
-  faultSignal,
-  offlineSignal,
-  type SensorCondition,
-  shiftBasis,
-  WbgtEstimator,
-} from '../core/exposure/index.ts'
-import { limitsFor, type ProfileId, type ResolvedLimits } from '../core/limits/index.ts'
-import { type FacilityShift, type ShiftPattern, type ShiftWindow, shiftWindowAt } from '../core/shifts.ts'
+} from './alert-tracker.ts'
+import { ExposureEvaluator, type ExposureStateData } from './evaluator.ts'
+import { WbgtEstimator } from './heat-stress.ts'
+import { exposureSignals, faultSignal, offlineSignal } from './signals.ts'
+import { type Calibration, exposureVerdicts, type SensorCondition, shiftBasis } from './verdicts.ts'
 
 const VALID_READING = faultSignal(0)
 const FAULTY_READING = faultSignal(1)
@@ -30,8 +24,9 @@ export interface FacilityRules {
   shifts: ShiftPattern
 }
 
-interface Entry {
-  /** entryKey(sensorId, factor) */
+/** One sensor's factor under watch: its evaluator for the current shift, with the limits it is held to. */
+interface MonitoredFactor {
+  /** factorKey(sensorId, factor) */
   id: string
   key: { facilityId: string; sensorId: string; factor: Reading['factor'] }
   limits: ResolvedLimits | undefined
@@ -46,7 +41,7 @@ interface Entry {
 
 /** One evaluator as saved: whose it is, and its state. */
 export interface SavedEvaluator {
-  key: Entry['key']
+  key: MonitoredFactor['key']
   /** Fed WBGT estimates rather than readings. */
   estimated: boolean
   evaluator: ExposureStateData
@@ -91,7 +86,7 @@ export function createExposureMonitor(
   /** The sensor's calibration at a reading's time, for the verdicts' basis. Default: unknown. */
   calibrationOf: (sensorId: string, time: number) => Calibration = () => 'unknown',
 ) {
-  const entries = new Map<string, Entry>()
+  const monitored = new Map<string, MonitoredFactor>()
   const tracker = restored?.tracker
     ? AlertTracker.fromJSON(restored.tracker, options)
     : new AlertTracker(options)
@@ -107,9 +102,9 @@ export function createExposureMonitor(
   for (const { key, estimated, evaluator: data, shift: saved } of restored?.evaluators ?? []) {
     const rules = rulesOf(key.facilityId)
     const limits = limitsFor(rules.profile, key.factor, limitVariantOf(key.sensorId))
-    const id = entryKey(key.sensorId, key.factor)
+    const id = factorKey(key.sensorId, key.factor)
     const shift = saved ?? shiftWindowAt(data.shiftStart, rules.shifts)
-    entries.set(id, {
+    monitored.set(id, {
       id,
       key,
       limits,
@@ -136,13 +131,14 @@ export function createExposureMonitor(
       if (delta > 0) faultySensors.add(alert.sensorId)
       else faultySensors.delete(alert.sensorId)
     }
-    const sensorKey = entryKey(alert.sensorId, alert.factor)
+    const sensorKey = factorKey(alert.sensorId, alert.factor)
     const count = (activeSensors.get(sensorKey) ?? 0) + delta
     if (count > 0) activeSensors.set(sensorKey, count)
     else activeSensors.delete(sensorKey)
   }
 
-  function track(transitions: AlertTransition[]): AlertTransition[] {
+  /** Keeps the active alerts by sensor in step with the tracker's transitions, and marks its state to save. */
+  function noteTransitions(transitions: AlertTransition[]): AlertTransition[] {
     if (transitions.length > 0) trackerChanged = true
     for (const { type, alert } of transitions) {
       if (type === 'opened') countActive(alert, 1)
@@ -151,9 +147,9 @@ export function createExposureMonitor(
     return transitions
   }
 
-  function entryFor(reading: Reading, estimated: boolean): Entry {
-    const id = entryKey(reading.sensorId, reading.factor)
-    const existing = entries.get(id)
+  function monitoredFactorOf(reading: Reading, estimated: boolean): MonitoredFactor {
+    const id = factorKey(reading.sensorId, reading.factor)
+    const existing = monitored.get(id)
     // The common case, a reading in the shift its evaluator covers, costs no shift arithmetic.
     if (existing !== undefined && reading.time < existing.shift.end && reading.time >= existing.shift.start) {
       return existing
@@ -163,7 +159,7 @@ export function createExposureMonitor(
     // A late reading of an earlier shift does not reopen it.
     if (existing !== undefined && existing.shift.start > shift.start) return existing
     const limits = limitsFor(rules.profile, reading.factor, limitVariantOf(reading.sensorId))
-    const entry: Entry = {
+    const entry: MonitoredFactor = {
       id,
       key: { facilityId: reading.facilityId, sensorId: reading.sensorId, factor: reading.factor },
       limits,
@@ -172,7 +168,7 @@ export function createExposureMonitor(
       evaluatedAt: 0,
       estimated,
     }
-    entries.set(id, entry)
+    monitored.set(id, entry)
     return entry
   }
 
@@ -220,7 +216,7 @@ export function createExposureMonitor(
   }
 
   function evaluate(reading: Reading, estimated: boolean): Observation {
-    const entry = entryFor(reading, estimated)
+    const entry = monitoredFactorOf(reading, estimated)
     if (entry.evaluator.observe(reading.time, reading.value) !== 'accepted') return NOTHING
     changed.add(entry.id)
     const back = estimated ? [] : backOnline(entry.key, reading.time)
@@ -230,21 +226,21 @@ export function createExposureMonitor(
       (reading.time - entry.evaluatedAt >= SIGNAL_INTERVAL_MS ||
         breachesInstantly(limits, reading.value) ||
         activeSensors.has(entry.id))
-    if (!due) return back.length === 0 ? NOTHING : { transitions: track(back), exposures: [] }
+    if (!due) return back.length === 0 ? NOTHING : { transitions: noteTransitions(back), exposures: [] }
     entry.evaluatedAt = reading.time
     const summary = entry.evaluator.summary()
     // A valid reading is also the evidence that clears a sensor-fault alert.
     // Tracked at once: a fault it clears no longer weighs on the verdicts below.
     const transitions: AlertTransition[] = estimated
       ? []
-      : track([...back, ...tracker.observe(entry.key, VALID_READING, reading.time)])
+      : noteTransitions([...back, ...tracker.observe(entry.key, VALID_READING, reading.time)])
     const condition: SensorCondition = {
       calibration: calibrationOf(reading.sensorId, reading.time),
       faults: faultySensors.has(reading.sensorId) ? ['sensor-fault'] : [],
     }
     const verdicts = exposureVerdicts(summary, limits, condition)
     for (const signal of exposureSignals(summary, limits, { estimated, verdicts })) {
-      transitions.push(...track(tracker.observe(entry.key, signal, reading.time)))
+      transitions.push(...noteTransitions(tracker.observe(entry.key, signal, reading.time)))
     }
     return {
       transitions,
@@ -274,7 +270,7 @@ export function createExposureMonitor(
    * feeds the sensor's open offline alert, whichever factor that was raised on, so the alert clears after
    * the tracker's clearing time (60 s) of readings.
    */
-  function backOnline(key: Entry['key'], time: number): AlertTransition[] {
+  function backOnline(key: MonitoredFactor['key'], time: number): AlertTransition[] {
     const offline = offlineAlerts.get(key.sensorId)
     // A reading older than the alert is one the sensor kept while silent: as the sweep judges, it is not back.
     if (offline === undefined || time < offline.openedAt) return []
@@ -292,8 +288,8 @@ export function createExposureMonitor(
     now: number,
     offlineAfterMs: (sensorId: string) => number | undefined,
   ): AlertTransition[] {
-    const newestBySensor = new Map<string, Entry>()
-    for (const entry of entries.values()) {
+    const newestBySensor = new Map<string, MonitoredFactor>()
+    for (const entry of monitored.values()) {
       // A WBGT estimate is as fresh as the readings behind it; the alert names a factor the sensor sends.
       if (entry.estimated) continue
       const newest = newestBySensor.get(entry.key.sensorId)
@@ -317,12 +313,12 @@ export function createExposureMonitor(
           : { facilityId: offline.facilityId, sensorId, factor: offline.factor }
       transitions.push(...tracker.observe(key, offlineSignal(lastTime, now, limit), now))
     }
-    return track(transitions)
+    return noteTransitions(transitions)
   }
 
   /** A reading of a registered sensor refused as physically impossible: the sensor is faulty. */
-  function observeFault(key: Entry['key'], now: number): AlertTransition[] {
-    return track(tracker.observe(key, FAULTY_READING, now))
+  function observeFault(key: MonitoredFactor['key'], now: number): AlertTransition[] {
+    return noteTransitions(tracker.observe(key, FAULTY_READING, now))
   }
 
   return {
@@ -341,7 +337,7 @@ export function createExposureMonitor(
       for (const id of changed) {
         if (taken.length >= max) break
         changed.delete(id)
-        const entry = entries.get(id)
+        const entry = monitored.get(id)
         if (entry !== undefined) taken.push(saved(entry))
       }
       return taken
@@ -358,12 +354,12 @@ export function createExposureMonitor(
     },
     /** Everything, for a restart: `createExposureMonitor(…, monitor.toJSON())`. */
     toJSON(): ExposureMonitorState {
-      return { evaluators: [...entries.values()].map(saved), tracker: tracker.toJSON() }
+      return { evaluators: [...monitored.values()].map(saved), tracker: tracker.toJSON() }
     },
   }
 }
 
-function saved(entry: Entry): SavedEvaluator {
+function saved(entry: MonitoredFactor): SavedEvaluator {
   return {
     key: entry.key,
     estimated: entry.estimated,
@@ -383,7 +379,7 @@ function evaluatorOptions(factor: Reading['factor'], shift: ShiftWindow, limits:
   }
 }
 
-function entryKey(sensorId: string, factor: string): string {
+function factorKey(sensorId: string, factor: string): string {
   return `${sensorId}\u0000${factor}`
 }
 
