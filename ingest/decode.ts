@@ -46,10 +46,21 @@ export function decodeMessage(
   payload: Uint8Array,
   receivedAt: number,
   maxBytes: number,
+  admit?: (address: SensorAddress) => Rejection | undefined,
+  factorsOf?: (address: SensorAddress) => readonly FactorId[] | undefined,
+): DecodedMessage {
+  return decodeAddressed(parseReadingsTopic(topic), payload, receivedAt, maxBytes, admit, factorsOf)
+}
+
+/** `decodeMessage` for a caller that parsed the topic already: `address` is what `parseReadingsTopic` gave. */
+export function decodeAddressed(
+  address: SensorAddress | undefined,
+  payload: Uint8Array,
+  receivedAt: number,
+  maxBytes: number,
   admit: (address: SensorAddress) => Rejection | undefined = () => undefined,
   factorsOf: (address: SensorAddress) => readonly FactorId[] | undefined = () => undefined,
 ): DecodedMessage {
-  const address = parseReadingsTopic(topic)
   if (address === undefined) {
     return refused('topic', `not a readings topic: expected quantrac/v1/readings/{facilityId}/{sensorId}`)
   }

@@ -1,28 +1,27 @@
 import type { Logger } from 'pino'
 import type { AlertEvent } from '../core/alert-lifecycle.ts'
 import type { ExposurePoint, Reading } from '../core/contract.ts'
-import type { AlertTrackerData, AlertTransition } from '../core/exposure/index.ts'
-import {
-  createExposureMonitor,
-  type ExposureMonitorState,
-  type SavedEvaluator,
-} from '../core/exposure/monitor.ts'
+import type { AlertTransition } from '../core/exposure/index.ts'
+import { createExposureMonitor } from '../core/exposure/monitor.ts'
 import { createRateLimiter } from '../core/rate-limit.ts'
 import {
   DEAD_LETTER_TOPIC,
   parseAccessChangeTopic,
   parseReadingsTopic,
   parseSensorChangeTopic,
+  type SensorAddress,
 } from '../core/topics.ts'
 import type { IngestMetrics } from '../metrics/ingest.ts'
 import type { AlertRepository, Registry, RejectionLog, StateRepository } from '../registry/types.ts'
 import type { TimeSeriesStore } from '../store/types.ts'
 import { startAlertEvents } from './alert-events.ts'
 import { createBatchWriter } from './batch-writer.ts'
-import { decodeMessage, REJECTION_REASONS, type Rejection, type RejectionReason } from './decode.ts'
+import { decodeAddressed, REJECTION_REASONS, type Rejection, type RejectionReason } from './decode.ts'
 import { createFacilityRules } from './facility-rules.ts'
+import { firstTimeOf } from './first-time.ts'
 import type { BrokerLink } from './link/link.ts'
 import { createLiveFeed } from './live-feed.ts'
+import { loadMonitorState, saveMonitorStateRegularly } from './monitor-state.ts'
 import { createRejectionRecorder } from './rejection-recorder.ts'
 import { createSensorDirectory } from './sensor-directory.ts'
 import { createDelivery } from './spool/delivery.ts'
@@ -80,17 +79,6 @@ export interface SpoolBacklog {
 const OFFLINE_SWEEP_MS = 10_000
 /** Exposure figures are stored at most this often per sensor and factor; the live feed gets every update. */
 const EXPOSURE_STORE_INTERVAL_MS = 60_000
-/**
- * Evaluator windows and open alerts are saved a share at a time, every STATE_SAVE_MS, so that each
- * evaluator that changed is saved within about STATE_SAVE_ROUNDS of them (30 s), and everything on
- * shutdown. Saving all at once stalled the event loop for 100–250 ms at 15,000 evaluators, and even a
- * thirtieth of them each second for 10–35 ms.
- */
-const STATE_SAVE_MS = 200
-const STATE_SAVE_ROUNDS = 150
-const STATE_PREFIX = 'exposure-monitor/'
-const TRACKER_STATE_KEY = `${STATE_PREFIX}alerts`
-const EVALUATOR_STATE_PREFIX = `${STATE_PREFIX}evaluator/`
 const DEAD_LETTER_SAMPLE_CHARS = 1024
 /** Each (topic, reason) is logged at warn once; repeats only count, so a broken sensor cannot flood the log. */
 const MAX_REMEMBERED_REJECTIONS = 10_000
@@ -110,7 +98,7 @@ export async function startIngest(options: IngestOptions) {
   const metrics = options.metrics
   const rateLimiter = createRateLimiter(options.sensorRateLimit)
   const clientId = options.clientId
-  const durable = openIngestSpool({
+  const ingestSpool = openIngestSpool({
     dir: options.spoolDir,
     clientId,
     maxBytes: options.spoolMaxBytes,
@@ -119,49 +107,50 @@ export async function startIngest(options: IngestOptions) {
     log,
     metrics,
   })
-  const loggedRejections = new Set<string>()
+  const firstTime = firstTimeOf(MAX_REMEMBERED_REJECTIONS)
   const recorder = options.rejectionLog && createRejectionRecorder(options.rejectionLog, log)
   /** Kept for the sensor's page when the topic names a registered sensor; a stranger's garbage is only counted. */
   function recordForSensor(
     topic: string,
-    reason: string,
-    detail: string,
+    address: SensorAddress | undefined,
+    rejection: Rejection,
     payload: Buffer,
     receivedAt: number,
   ) {
-    const address = parseReadingsTopic(topic)
     if (recorder === undefined || address === undefined || sensors.factorsOf(address) === undefined) return
-    recorder.record(address.sensorId, topic, reason, detail, payload, receivedAt)
+    recorder.record(address.sensorId, topic, rejection.reason, rejection.detail, payload, receivedAt)
   }
   let messages = 0
   let readingCount = 0
   let overRate = 0
 
   const readingWriter = createBatchWriter<Reading>({
-    ...durable.writer('readings'),
+    ...ingestSpool.writer('readings'),
     write: (batch) => options.store.writeReadings(batch),
     batchSize: options.batchSize,
     flushIntervalMs: options.flushIntervalMs,
   })
   const alertWriter = createBatchWriter<AlertEvent>({
-    ...durable.writer('alert-events'),
+    ...ingestSpool.writer('alert-events'),
     write: (batch) => options.store.writeAlertEvents(batch),
     batchSize: 500,
     flushIntervalMs: options.flushIntervalMs,
   })
   const exposureWriter = createBatchWriter<ExposurePoint>({
-    ...durable.writer('exposures'),
+    ...ingestSpool.writer('exposures'),
     write: (batch) => options.store.writeExposures(batch),
     batchSize: 1000,
     flushIntervalMs: options.flushIntervalMs,
   })
-  const writers = [readingWriter, alertWriter, exposureWriter]
+  /** By the stream each writes, as the spool and the metrics name it. */
+  const writers = { readings: readingWriter, 'alert-events': alertWriter, exposures: exposureWriter }
+  const allWriters = Object.values(writers)
   const exposureStoredAt = new Map<string, number>()
   const monitor = createExposureMonitor(
     facilityRules.rulesOf,
     sensors.limitVariantOf,
     {},
-    await loadMonitorState(options.state),
+    await loadMonitorState(options.state, log),
     sensors.calibrationOf,
   )
 
@@ -175,7 +164,8 @@ export async function startIngest(options: IngestOptions) {
     log,
   })
 
-  function publishAlerts(transitions: AlertTransition[]): void {
+  /** To the alert register, then the store, the live feed and the log (alert-events.ts). */
+  function recordAlertTransitions(transitions: AlertTransition[]): void {
     if (transitions.length > 0) alertEvents.record(transitions)
   }
 
@@ -187,31 +177,19 @@ export async function startIngest(options: IngestOptions) {
     exposureWriter.add(point)
   }
 
-  /** Saves a share of the evaluators that changed (all of them with `everything`) and the open alerts. */
-  async function saveState(everything = false): Promise<void> {
-    const share = everything ? monitor.changedCount() : Math.ceil(monitor.changedCount() / STATE_SAVE_ROUNDS)
-    const states: [string, unknown][] = monitor
-      .takeChanged(share)
-      .map((saved) => [`${EVALUATOR_STATE_PREFIX}${saved.key.sensorId}/${saved.key.factor}`, saved])
-    const trackerState = monitor.takeTrackerChange()
-    if (trackerState !== undefined) states.push([TRACKER_STATE_KEY, trackerState])
-    const shifts = monitor.takeOpenedShifts()
-    await Promise.all([
-      states.length > 0 ? options.state.saveStates(states) : undefined,
-      shifts.length > 0 ? options.registry.recordShifts(shifts) : undefined,
-    ])
-  }
-
-  function reject(topic: string, payload: Buffer, rejection: Rejection, receivedAt: number): void {
+  function reject(
+    topic: string,
+    address: SensorAddress | undefined,
+    payload: Buffer,
+    rejection: Rejection,
+    receivedAt: number,
+  ): void {
     rejected[rejection.reason]++
     metrics.rejected.inc({ reason: rejection.reason })
-    const key = `${rejection.reason}\u0000${topic}`
-    if (!loggedRejections.has(key)) {
-      if (loggedRejections.size >= MAX_REMEMBERED_REJECTIONS) loggedRejections.clear()
-      loggedRejections.add(key)
+    if (firstTime(`${rejection.reason}\u0000${topic}`)) {
       log.warn({ topic, reason: rejection.reason, detail: rejection.detail }, 'message rejected')
     }
-    recordForSensor(topic, rejection.reason, rejection.detail, payload, receivedAt)
+    recordForSensor(topic, address, rejection, payload, receivedAt)
     link.publish(
       DEAD_LETTER_TOPIC,
       JSON.stringify({
@@ -259,24 +237,28 @@ export async function startIngest(options: IngestOptions) {
     if (address !== undefined && facilityRules.needsLookup(address.facilityId, receivedAt)) {
       lookups.push(facilityRules.lookUp(address.facilityId, receivedAt))
     }
-    if (lookups.length > 0) return Promise.all(lookups).then(() => accept(topic, payload, receivedAt))
-    accept(topic, payload, receivedAt)
+    if (lookups.length > 0)
+      return Promise.all(lookups).then(() => accept(topic, address, payload, receivedAt))
+    accept(topic, address, payload, receivedAt)
   }
 
   function noteOverRate(topic: string): void {
     overRate++
     metrics.overRate.inc()
-    const key = `over-rate\u0000${topic}`
-    if (loggedRejections.has(key)) return
-    if (loggedRejections.size >= MAX_REMEMBERED_REJECTIONS) loggedRejections.clear()
-    loggedRejections.add(key)
-    log.warn({ topic }, 'sensor over its rate limit: its broker acknowledged faster than allowed (kept)')
+    if (firstTime(`over-rate\u0000${topic}`)) {
+      log.warn({ topic }, 'sensor over its rate limit: its broker acknowledged faster than allowed (kept)')
+    }
   }
 
-  /** Decodes a message and takes in its readings. */
-  function accept(topic: string, payload: Buffer, receivedAt: number): void {
-    const decoded = decodeMessage(
-      topic,
+  /** Decodes a message (its topic parsed once, by handleMessage) and takes in its readings. */
+  function accept(
+    topic: string,
+    address: SensorAddress | undefined,
+    payload: Buffer,
+    receivedAt: number,
+  ): void {
+    const decoded = decodeAddressed(
+      address,
       payload,
       receivedAt,
       options.maxPayloadBytes,
@@ -284,10 +266,10 @@ export async function startIngest(options: IngestOptions) {
       sensors.factorsOf,
     )
     for (const rejection of decoded.rejections) {
-      reject(topic, payload, rejection, receivedAt)
-      if (rejection.reason === 'range' && rejection.factor !== undefined) {
-        const address = parseReadingsTopic(topic)!
-        publishAlerts(monitor.observeFault({ ...address, factor: rejection.factor }, receivedAt))
+      reject(topic, address, payload, rejection, receivedAt)
+      // A value out of range was read from a message with a readings topic: the address is known.
+      if (rejection.reason === 'range' && rejection.factor !== undefined && address !== undefined) {
+        recordAlertTransitions(monitor.observeFault({ ...address, factor: rejection.factor }, receivedAt))
       }
     }
     for (const reading of decoded.readings) {
@@ -298,13 +280,13 @@ export async function startIngest(options: IngestOptions) {
       readingWriter.add(reading)
       live.reading(reading)
       const observation = monitor.observe(reading)
-      if (observation.transitions.length > 0) publishAlerts(observation.transitions)
+      if (observation.transitions.length > 0) recordAlertTransitions(observation.transitions)
       for (const point of observation.exposures) publishExposure(point)
     }
   }
 
   const delivery = createDelivery({
-    writers,
+    writers: allWriters,
     commitIntervalMs: options.commitIntervalMs,
     commitItems: options.batchSize,
     onMessage: handleMessage,
@@ -314,21 +296,19 @@ export async function startIngest(options: IngestOptions) {
   log.info({ from: link.description }, 'ingest taking readings')
 
   const sweep = setInterval(
-    () => publishAlerts(monitor.sweepOffline(Date.now(), sensors.offlineAfterMs)),
+    () => recordAlertTransitions(monitor.sweepOffline(Date.now(), sensors.offlineAfterMs)),
     OFFLINE_SWEEP_MS,
   )
-  const persist = setInterval(() => {
-    saveState().catch((err) => log.error({ err }, 'could not save exposure state'))
-  }, STATE_SAVE_MS)
+  const monitorState = saveMonitorStateRegularly(monitor, options.state, options.registry, log)
 
   const stopReporting = metrics.report(() => ({
     openAlerts: monitor.openAlerts(),
     unacknowledged: delivery.unacknowledged(),
-    spoolMaxBytes: durable.spool.maxBytes,
-    streams: writers.map((writer, i) => {
+    spoolMaxBytes: ingestSpool.spool.maxBytes,
+    streams: Object.entries(writers).map(([stream, writer]) => {
       const stats = writer.stats()
       return {
-        stream: ['readings', 'alert-events', 'exposures'][i]!,
+        stream,
         items: stats.pending,
         bytes: stats.spoolBytes,
         oldest: stats.oldestSpooled,
@@ -343,13 +323,13 @@ export async function startIngest(options: IngestOptions) {
     backlog(): SpoolBacklog {
       let items = 0
       let oldestAt: number | undefined
-      for (const writer of writers) {
+      for (const writer of allWriters) {
         const stats = writer.stats()
         items += stats.pending
         if (stats.oldestSpooled !== undefined && (oldestAt === undefined || stats.oldestSpooled < oldestAt))
           oldestAt = stats.oldestSpooled
       }
-      return { items, bytes: durable.spool.bytes(), maxBytes: durable.spool.maxBytes, oldestAt }
+      return { items, bytes: ingestSpool.spool.bytes(), maxBytes: ingestSpool.spool.maxBytes, oldestAt }
     },
     stats(): IngestStats {
       return {
@@ -371,7 +351,6 @@ export async function startIngest(options: IngestOptions) {
       if (closed) return
       closed = true
       clearInterval(sweep)
-      clearInterval(persist)
       link.stop()
       await delivery.stop()
       await alertEvents.close()
@@ -380,21 +359,12 @@ export async function startIngest(options: IngestOptions) {
       facilityRules.close()
       await sensors.close()
       await recorder?.close()
-      await Promise.all([...writers.map((writer) => writer.flush()), saveState(true)])
-      await Promise.all(writers.map((writer) => writer.close()))
+      await Promise.all([...allWriters.map((writer) => writer.flush()), monitorState.close()])
+      await Promise.all(allWriters.map((writer) => writer.close()))
       stopReporting()
-      durable.spool.close()
+      ingestSpool.spool.close()
     },
   }
 }
 
 export type RunningIngest = Awaited<ReturnType<typeof startIngest>>
-
-async function loadMonitorState(state: StateRepository): Promise<ExposureMonitorState> {
-  const saved = await state.loadStates(STATE_PREFIX)
-  const evaluators: SavedEvaluator[] = []
-  for (const [key, value] of saved) {
-    if (key.startsWith(EVALUATOR_STATE_PREFIX)) evaluators.push(value as SavedEvaluator)
-  }
-  return { evaluators, tracker: saved.get(TRACKER_STATE_KEY) as AlertTrackerData | undefined }
-}
