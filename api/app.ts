@@ -53,7 +53,8 @@ export interface AppOptions extends Services {
 
 /**
  * The API as a plugin: it never listens (server.ts decides the port), and everything it talks to is passed
- * in — storage and the broker client — so tests build it without servers and drive it with `inject`.
+ * in — storage, the broker client, the metrics registry — so tests build it without servers and drive it
+ * with `inject` (test/support/api.ts: a temporary SQLite registry and store, an in-memory broker).
  */
 export default async function app(fastify: FastifyInstance, options: AppOptions) {
   fastify.setValidatorCompiler(validatorCompiler)

@@ -1,7 +1,9 @@
 /**
  * The wire contract between sensors and quantrac: what a sensor publishes on
  * `quantrac/v1/readings/{facilityId}/{sensorId}` (see topics.ts). One zod schema is the single source:
- * ingest validates with it, the API documents it, simulators build payloads from its types.
+ * ingest validates with it, simulators build payloads from its types (their tests parse what they publish
+ * with it). The API takes no readings, so its OpenAPI document does not show it: README.md, Wire contract,
+ * describes it for sensor makers.
  */
 import { z } from 'zod'
 import type { Basis, ExposureVerdicts } from './exposure/verdicts.ts'

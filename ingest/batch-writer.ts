@@ -139,7 +139,7 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
   }
 
   /** Forgets entries up to `lastId` once the store has them (or they were set aside). */
-  function done(lastId: number): void {
+  function forgetThrough(lastId: number): void {
     spool.remove(name, lastId)
     while (recent.length > 0 && recent[0]!.id <= lastId) recentItems -= recent.shift()!.items.length
   }
@@ -156,7 +156,7 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
     if (timer !== undefined) clearTimeout(timer)
     timer = undefined
     backingOff = false
-    writing = writeSpooled(partial)
+    writing = writeToStore({ partialBatch: partial, flushing: false })
       .catch((err) => {
         // The spool itself failed (disk error): try again later rather than lose the writer.
         log.error({ writer: name, err }, 'could not read the spool')
@@ -173,17 +173,24 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
   }
 
   /**
-   * Writes spooled batches until the spool is empty, a write fails with a retryable error (then a retry is
-   * scheduled unless `once`), or — unless `partial` — only a partial batch is left for the timer.
+   * Writes spooled batches to the store until the spool is empty, a write fails with a retryable error
+   * (then a retry is scheduled, unless `flushing`: a flush makes one pass and leaves the rest in the spool),
+   * or — without `partialBatch` — only a partial batch is left, for the timer.
    */
-  async function writeSpooled(partial: boolean, once = false): Promise<void> {
+  async function writeToStore({
+    partialBatch,
+    flushing,
+  }: {
+    partialBatch: boolean
+    flushing: boolean
+  }): Promise<void> {
     for (;;) {
       const entries = nextEntries(options.batchSize)
       if (entries.length === 0) return
       const items = entries.length === 1 ? entries[0]!.items : entries.flatMap((entry) => entry.items)
       // A batch is as full as it gets when the next entry would not fit (entries are never split): waiting
       // for exactly batchSize items here would return at once and be scheduled again, forever.
-      if (!partial && spool.items(name) < options.batchSize) return
+      if (!partialBatch && spool.items(name) < options.batchSize) return
       const lastId = entries[entries.length - 1]!.id
       const started = performance.now()
       try {
@@ -191,7 +198,7 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
         attempt = 0
         let replayed = 0
         for (const entry of entries) if (entry.id <= backlogUntil) replayed += entry.items.length
-        done(lastId)
+        forgetThrough(lastId)
         stats.written += items.length
         stats.replayed += replayed
         options.onWritten?.({ items: items.length, replayed, seconds: (performance.now() - started) / 1000 })
@@ -206,14 +213,14 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
             { writer: name, err, attempt, spooled: spool.totals(name).items },
             'store write failed, will retry',
           )
-          if (!once && !closed) {
+          if (!flushing && !closed) {
             backingOff = true
             timer = setTimeout(() => start(true), backoff())
           }
           return
         }
         const setAside = options.deadLetters.add(name, (err as Error).message ?? String(err), items)
-        done(lastId)
+        forgetThrough(lastId)
         stats.refused += items.length
         log.error(
           {
@@ -225,7 +232,7 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
           'store refused a batch; set aside',
         )
       }
-      if (closed && !once) return
+      if (closed && !flushing) return
     }
   }
 
@@ -251,7 +258,7 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
       timer = undefined
       backingOff = false
       await writing
-      writing = writeSpooled(true, true)
+      writing = writeToStore({ partialBatch: true, flushing: true })
         .catch((err) => log.error({ writer: name, err }, 'could not read the spool'))
         .finally(() => {
           writing = undefined
