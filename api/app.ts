@@ -25,6 +25,7 @@ import campaignRoutes from './routes/api/v1/campaigns/index.ts'
 import exposureRoutes from './routes/api/v1/exposures/index.ts'
 import facilityRoutes from './routes/api/v1/facilities/index.ts'
 import notificationChannelRoutes from './routes/api/v1/facilities/notification-channels.ts'
+import factorRoutes from './routes/api/v1/factors/index.ts'
 import keyRoutes from './routes/api/v1/keys/index.ts'
 import organisationRoutes from './routes/api/v1/organisations/index.ts'
 import provinceRoutes from './routes/api/v1/provinces/index.ts'
@@ -100,6 +101,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(provincialRoutes, { prefix: '/api/v1/reports' })
   await fastify.register(campaignRoutes, { prefix: '/api/v1/campaigns' })
   await fastify.register(provinceRoutes, { prefix: '/api/v1/provinces' })
+  await fastify.register(factorRoutes, { prefix: '/api/v1/factors' })
   await fastify.register(ackRoutes)
   await fastify.register(liveUi)
 }

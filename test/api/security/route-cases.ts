@@ -421,6 +421,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     request: () => ({ path: '/api/v1/reports/provincial', query: 'period=2025&province=01' }),
   },
   'GET /api/v1/limits': { allowed: KEYED, status: 200, request: () => ({ path: '/api/v1/limits' }) },
+  'GET /api/v1/factors': { allowed: KEYED, status: 200, request: () => ({ path: '/api/v1/factors' }) },
 
   'GET /api/v1/provinces/': { allowed: KEYED, status: 200, request: () => ({ path: '/api/v1/provinces/' }) },
   'GET /api/v1/provinces/resolve': {
