@@ -19,7 +19,7 @@ describe('GET /api/v1/factors', () => {
     const officer = await issueApiKey(api.registry, {
       name: 'officer',
       role: 'officer',
-      facilityIds: ['fac-1'],
+      facilityId: 'fac-1',
     })
     const { status, body } = await api.call('GET', '/api/v1/factors', undefined, officer.token)
     expect(status).toBe(200)
