@@ -4,6 +4,7 @@ import { CAMPAIGN_ONLY_FACTORS } from '../../../core/campaigns.ts'
 import { FACTOR_IDS, FACTORS } from '../../../core/factors.ts'
 import { issueApiKey } from '../../../registry/api-keys.ts'
 import { startTestApi, type TestApi } from '../../support/api.ts'
+import { testFacility } from '../../support/platform.ts'
 
 describe('GET /api/v1/factors', () => {
   let api: TestApi
@@ -16,6 +17,7 @@ describe('GET /api/v1/factors', () => {
   })
 
   it('gives an officer every factor in display order, with its labels, unit and what measures it', async () => {
+    await api.registry.createFacility(testFacility('fac-1'))
     const officer = await issueApiKey(api.registry, {
       name: 'officer',
       role: 'officer',
