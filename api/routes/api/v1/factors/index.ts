@@ -51,8 +51,9 @@ const FACTOR_CATALOGUE: z.infer<typeof factorsResponseSchema> = {
 }
 
 const factorRoutes: FastifyPluginAsyncZod = async (fastify) => {
+  // '' rather than '/': the operation is GET /api/v1/factors, as the page calls it.
   fastify.get(
-    '/',
+    '',
     {
       config: { roles: READERS },
       schema: {
