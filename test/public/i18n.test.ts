@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { useFactorCatalogue } from '../../api/public/js/factors.js'
 import { createTranslator, STRINGS } from '../../api/public/js/i18n.js'
 
 describe('the page catalogue', () => {
@@ -24,8 +25,23 @@ describe('the page catalogue', () => {
     expect(createTranslator('en').number(1234.5, 1)).toBe('1,234.5')
   })
 
-  it('names factors in Vietnamese, and in English falls back to the label the API sends', () => {
+  it('names factors as the factor catalogue the page loaded says, else by the fallback, else by the id', () => {
+    // One factor as GET /api/v1/factors gives it (test/api/routes/factors.test.ts).
+    useFactorCatalogue({
+      factors: [
+        {
+          id: 'noise',
+          labels: { en: 'Noise level', vi: 'Tiếng ồn' },
+          unit: 'dBA',
+          sensor: true,
+          monitoring: true,
+        },
+      ],
+      resolutionReasons: [],
+    })
     expect(createTranslator('vi').factorLabel('noise', 'Noise level')).toBe('Tiếng ồn')
+    expect(createTranslator('en').factorLabel('noise')).toBe('Noise level')
     expect(createTranslator('en').factorLabel('gas.unknown', 'From the API')).toBe('From the API')
+    expect(createTranslator('vi').factorLabel('gas.unknown')).toBe('gas.unknown')
   })
 })

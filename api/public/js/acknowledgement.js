@@ -5,17 +5,9 @@
 import { alertMessage } from './alert-text.js'
 import { postJson } from './api-client.js'
 import { $ } from './dom.js'
+import { resolutionReasonIds } from './factors.js'
 import { applyAlert, state, view } from './live-state.js'
 import { askForKey } from './sign-in.js'
-
-export const RESOLUTION_REASONS = [
-  'false-alarm',
-  'sensor-fault',
-  'ventilation-fixed',
-  'ppe-issued',
-  'process-stopped',
-  'other',
-]
 
 /** What the dialogs do after an answer: redraw the list, or reload the facility after a conflict. */
 let after = { changed: () => {}, reload: () => {} }
@@ -40,7 +32,7 @@ export function openResolve(alertId) {
   if (alert === undefined) return
   resolving = alertId
   $('resolve-summary').textContent = `${view.tr.t(`level.${alert.level}`)} · ${alertMessage(alert)}`
-  $('resolve-reason').value = RESOLUTION_REASONS[0]
+  $('resolve-reason').value = resolutionReasonIds()[0]
   $('resolve-note').value = ''
   $('resolve-note').required = false
   $('resolve-error').hidden = true

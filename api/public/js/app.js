@@ -3,11 +3,12 @@
 // state lives in live-state.js; tiles.js, alerts-panel.js and acknowledgement.js draw and act on it (module
 // map: api/public/README.md). No framework: the page is small and must load fast on a phone on a factory floor.
 
-import { bindAlertDialogs, RESOLUTION_REASONS } from './acknowledgement.js'
+import { bindAlertDialogs } from './acknowledgement.js'
 import { createAlarmAlerter } from './alarm-alerter.js'
 import { renderAlerts } from './alerts-panel.js'
 import { byFactor, getJson, loadLimits } from './api-client.js'
 import { $, all, element } from './dom.js'
+import { loadFactorCatalogue, resolutionReasonIds, resolutionReasonLabel } from './factors.js'
 import { createTranslator, saveLanguage } from './i18n.js'
 import { connectSocket, feedOpened, joinRoom, leaveRoom, reconnectFeed } from './live-feed.js'
 import {
@@ -43,7 +44,7 @@ async function start() {
   applyStaticTexts()
   bindControls()
   try {
-    const page = await getJson('/api/v1/facilities?limit=500')
+    const [page] = await Promise.all([getJson('/api/v1/facilities?limit=500'), loadFactorCatalogue(getJson)])
     state.facilities = page.items
   } catch (err) {
     if (err instanceof AuthError) return askForKey(start)
@@ -53,6 +54,8 @@ async function start() {
     return
   }
   hideBanner()
+  // The reasons of the resolve dialog came with the factor catalogue.
+  applyStaticTexts()
   renderFacilityPicker()
   if (state.facilities.length === 0) {
     showBanner(view.tr.t('noFacilities'))
@@ -161,8 +164,8 @@ function applyStaticTexts() {
   }
   $('ack-note').placeholder = view.tr.t('ackNotePlaceholder')
   $('resolve-reason').replaceChildren(
-    ...RESOLUTION_REASONS.map((reason) => {
-      const option = element('option', undefined, view.tr.t(`reason.${reason}`))
+    ...resolutionReasonIds().map((reason) => {
+      const option = element('option', undefined, resolutionReasonLabel(view.tr.language, reason))
       option.value = reason
       return option
     }),

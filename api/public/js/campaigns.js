@@ -5,7 +5,8 @@
 // every key sees the campaigns of the facilities it reaches (GET /api/v1/campaigns).
 
 import { $, all, element, table } from './dom.js'
-import { createTranslator, initialLanguage, MONITORING_FACTORS, saveLanguage } from './i18n.js'
+import { loadFactorCatalogue, monitoringFactorIds } from './factors.js'
+import { createTranslator, initialLanguage, saveLanguage } from './i18n.js'
 import { AuthError, askForKey, bindSignIn, withApiKey } from './sign-in.js'
 
 const STRINGS = {
@@ -155,7 +156,7 @@ function input(name, attributes = {}) {
 function factorSelect() {
   const select = element('select')
   select.name = 'factor'
-  for (const factor of MONITORING_FACTORS) {
+  for (const factor of monitoringFactorIds()) {
     const option = element('option', undefined, tr.factorLabel(factor, factor))
     option.value = factor
     select.append(option)
@@ -318,7 +319,8 @@ function applyStaticTexts() {
 
 async function load() {
   try {
-    facilities = (await api('/api/v1/facilities?limit=500')).items
+    const [page] = await Promise.all([api('/api/v1/facilities?limit=500'), loadFactorCatalogue(api)])
+    facilities = page.items
     const select = $('facility')
     select.replaceChildren(
       ...facilities.map((f) => {

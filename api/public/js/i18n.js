@@ -1,6 +1,8 @@
 // @ts-check
 // Labels of the live page in Vietnamese and English. Keys are the same in both; a missing Vietnamese key
 // falls back to English, a missing English key shows the key itself, so a gap is visible but never blank.
+// Factor names come with the factor catalogue the page loads from the API (factors.js).
+import { factorLabelIn } from './factors.js'
 
 /** @type {Record<'en' | 'vi', Record<string, string>>} */
 export const STRINGS = {
@@ -67,12 +69,6 @@ export const STRINGS = {
     resolveConflict: 'This alert was already resolved.',
     resolveFailed: 'Could not close the alert: {message}',
     notAllowed: 'This API key may not do that.',
-    'reason.false-alarm': 'False alarm',
-    'reason.sensor-fault': 'Sensor fault',
-    'reason.ventilation-fixed': 'Ventilation fixed',
-    'reason.ppe-issued': 'Protective equipment issued',
-    'reason.process-stopped': 'Process stopped',
-    'reason.other': 'Other (say what in the note)',
     noticeEscalated: 'An alert you acknowledged escalated to {level}: {message}',
     dismiss: 'Dismiss',
     openedAt: 'Since {time}',
@@ -216,12 +212,6 @@ export const STRINGS = {
     resolveConflict: 'Cảnh báo này đã được đóng.',
     resolveFailed: 'Không đóng được cảnh báo: {message}',
     notAllowed: 'Khóa API này không có quyền làm việc đó.',
-    'reason.false-alarm': 'Báo động nhầm',
-    'reason.sensor-fault': 'Cảm biến lỗi',
-    'reason.ventilation-fixed': 'Đã khắc phục thông gió',
-    'reason.ppe-issued': 'Đã cấp phương tiện bảo vệ cá nhân',
-    'reason.process-stopped': 'Đã dừng công đoạn',
-    'reason.other': 'Khác (ghi rõ trong ghi chú)',
     noticeEscalated: 'Cảnh báo bạn đã xác nhận đã tăng lên mức {level}: {message}',
     dismiss: 'Đóng thông báo',
     openedAt: 'Từ {time}',
@@ -302,68 +292,6 @@ export const STRINGS = {
   },
 }
 
-/** Factor names; English falls back to the label the limits route sends, which comes from core/factors.ts. */
-/** @type {Record<'en' | 'vi', Record<string, string>>} */
-const FACTOR_LABELS = {
-  vi: {
-    noise: 'Tiếng ồn',
-    'dust.total': 'Bụi toàn phần',
-    'dust.respirable': 'Bụi hô hấp',
-    'gas.co': 'Cacbon monoxit (CO)',
-    'gas.h2s': 'Hydro sunfua (H₂S)',
-    'gas.nh3': 'Amoniac (NH₃)',
-    'gas.so2': 'Lưu huỳnh đioxit (SO₂)',
-    'gas.no2': 'Nitơ đioxit (NO₂)',
-    'gas.cl2': 'Clo (Cl₂)',
-    'gas.co2': 'Cacbon đioxit (CO₂)',
-    'gas.o2': 'Oxy (O₂)',
-    'gas.lel': 'Khí cháy (% LEL)',
-    temperature: 'Nhiệt độ không khí',
-    humidity: 'Độ ẩm tương đối',
-    wbgt: 'Chỉ số nhiệt WBGT',
-    // Factors only periodic monitoring campaigns measure (core/campaigns.ts).
-    'air-speed': 'Tốc độ gió',
-    light: 'Ánh sáng',
-    vibration: 'Rung',
-    radiation: 'Phóng xạ',
-    'electromagnetic-field': 'Điện từ trường',
-    'dust.silica': 'Bụi silic',
-    'dust.other': 'Bụi khác',
-    'gas.other': 'Hơi khí độc khác',
-    other: 'Yếu tố khác',
-  },
-  // The labels of core/factors.ts, so the live page reads the same as the API's limits.
-  en: {
-    noise: 'Noise level',
-    'dust.total': 'Total dust',
-    'dust.respirable': 'Respirable dust',
-    'gas.co': 'Carbon monoxide (CO)',
-    'gas.h2s': 'Hydrogen sulfide (H₂S)',
-    'gas.nh3': 'Ammonia (NH₃)',
-    'gas.so2': 'Sulfur dioxide (SO₂)',
-    'gas.no2': 'Nitrogen dioxide (NO₂)',
-    'gas.cl2': 'Chlorine (Cl₂)',
-    'gas.co2': 'Carbon dioxide (CO₂)',
-    'gas.o2': 'Oxygen (O₂)',
-    'gas.lel': 'Flammable gas (% of LEL)',
-    temperature: 'Air temperature',
-    humidity: 'Relative humidity',
-    wbgt: 'Wet-bulb globe temperature (WBGT)',
-    'air-speed': 'Air speed',
-    light: 'Lighting',
-    vibration: 'Vibration',
-    radiation: 'Ionising radiation',
-    'electromagnetic-field': 'Electric and magnetic fields',
-    'dust.silica': 'Silica dust',
-    'dust.other': 'Other dust',
-    'gas.other': 'Other toxic gas or vapour',
-    other: 'Other factor',
-  },
-}
-
-/** The factors a campaign can record, in the order its form offers them. */
-export const MONITORING_FACTORS = Object.keys(FACTOR_LABELS.en)
-
 export const LANGUAGES = ['vi', 'en']
 const STORAGE_KEY = 'quantrac.language'
 
@@ -429,15 +357,12 @@ export function createTranslator(language) {
   }
 
   /**
+   * A factor's name from the catalogue the page loaded (factors.js), else `fallback`, else its id.
    * @param {string} factor
    * @param {string} [fallback]
    */
   function factorLabel(factor, fallback) {
-    return (
-      (language === 'vi' || language === 'en' ? FACTOR_LABELS[language] : undefined)?.[factor] ??
-      fallback ??
-      factor
-    )
+    return factorLabelIn(language, factor) ?? fallback ?? factor
   }
 
   return { language, locale, t, number, time, factorLabel }

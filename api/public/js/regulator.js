@@ -7,6 +7,7 @@
 // here, the shared ones in i18n.js.
 
 import { $, all, element, saveDownload, table } from './dom.js'
+import { loadFactorCatalogue } from './factors.js'
 import { createTranslator, initialLanguage, saveLanguage } from './i18n.js'
 import { loadProvincial, PROVINCIAL_STRINGS, renderProvincial } from './provincial.js'
 import { AuthError, askForKey as askForKeyThen, bindSignIn, withApiKey } from './sign-in.js'
@@ -255,6 +256,8 @@ async function load() {
       const { items } = await (await fetchReport(PROVINCES_PATH, 'application/json')).json()
       provinces = new Map(items.map((p) => [p.code, p.name]))
     }
+    // Factor names in the tables come with the factor catalogue.
+    await loadFactorCatalogue(async (path) => (await fetchReport(path, 'application/json')).json())
     report = await (await fetchReport(url, 'application/json')).json()
   } catch (err) {
     if (err instanceof AuthError) return askForKey(load)

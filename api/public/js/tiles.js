@@ -5,6 +5,7 @@
 import { getJson } from './api-client.js'
 import { $, element } from './dom.js'
 import { renderExposure } from './exposure-figures.js'
+import { sensorFactorIds } from './factors.js'
 import {
   describeLimits,
   factorLabel,
@@ -26,24 +27,6 @@ const DEFAULT_REPORTING_INTERVAL_S = 60
 /** tile key → its DOM elements */
 const tileElements = new Map()
 
-const FACTOR_ORDER = Object.freeze([
-  'noise',
-  'dust.total',
-  'dust.respirable',
-  'gas.co',
-  'gas.h2s',
-  'gas.nh3',
-  'gas.so2',
-  'gas.no2',
-  'gas.cl2',
-  'gas.co2',
-  'gas.o2',
-  'gas.lel',
-  'temperature',
-  'humidity',
-  'wbgt',
-])
-
 export function renderTiles() {
   const container = $('zones')
   tileElements.clear()
@@ -57,6 +40,7 @@ export function renderTiles() {
     if (!byZone.has(zone)) byZone.set(zone, [])
     byZone.get(zone).push(tile)
   }
+  const factorOrder = sensorFactorIds()
   const sections = [...byZone.keys()]
     .sort((a, b) => a.localeCompare(b, view.tr.locale))
     .map((zone) => {
@@ -68,7 +52,7 @@ export function renderTiles() {
         .sort(
           (a, b) =>
             a.sensorId.localeCompare(b.sensorId) ||
-            FACTOR_ORDER.indexOf(a.factor) - FACTOR_ORDER.indexOf(b.factor),
+            factorOrder.indexOf(a.factor) - factorOrder.indexOf(b.factor),
         )
       for (const tile of tiles) grid.append(buildTile(tile))
       section.append(grid)
