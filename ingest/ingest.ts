@@ -5,7 +5,6 @@ import type { AlertTransition } from '../core/exposure/index.ts'
 import { createExposureMonitor } from '../core/exposure/monitor.ts'
 import { createRateLimiter } from '../core/rate-limit.ts'
 import {
-  DEAD_LETTER_TOPIC,
   parseAccessChangeTopic,
   parseReadingsTopic,
   parseSensorChangeTopic,
@@ -16,13 +15,13 @@ import type { AlertRepository, Registry, RejectionLog, StateRepository } from '.
 import type { TimeSeriesStore } from '../store/types.ts'
 import { startAlertEvents } from './alert-events.ts'
 import { createBatchWriter } from './batch-writer.ts'
-import { decodeAddressed, REJECTION_REASONS, type Rejection, type RejectionReason } from './decode.ts'
+import { decodeAddressed, type RejectionReason } from './decode.ts'
 import { createFacilityRules } from './facility-rules.ts'
 import { firstTimeOf } from './first-time.ts'
 import type { BrokerLink } from './link/link.ts'
 import { createLiveFeed } from './live-feed.ts'
 import { loadMonitorState, saveMonitorStateRegularly } from './monitor-state.ts'
-import { createRejectionRecorder } from './rejection-recorder.ts'
+import { createRejections } from './rejections.ts'
 import { createSensorDirectory } from './sensor-directory.ts'
 import { createDelivery } from './spool/delivery.ts'
 import { openIngestSpool } from './spool/open.ts'
@@ -79,8 +78,7 @@ export interface SpoolBacklog {
 const OFFLINE_SWEEP_MS = 10_000
 /** Exposure figures are stored at most this often per sensor and factor; the live feed gets every update. */
 const EXPOSURE_STORE_INTERVAL_MS = 60_000
-const DEAD_LETTER_SAMPLE_CHARS = 1024
-/** Each (topic, reason) is logged at warn once; repeats only count, so a broken sensor cannot flood the log. */
+/** Each (reason, topic) of a refusal or an over-rate sensor is logged at warn once (first-time.ts); repeats only count. */
 const MAX_REMEMBERED_REJECTIONS = 10_000
 
 /**
@@ -92,9 +90,6 @@ export async function startIngest(options: IngestOptions) {
   const log = options.log
   const facilityRules = await createFacilityRules(options.registry, log)
   const sensors = await createSensorDirectory(options.registry, log)
-  const rejected = Object.fromEntries(
-    REJECTION_REASONS.map((reason) => [reason, 0]),
-  ) as IngestStats['rejected']
   const metrics = options.metrics
   const rateLimiter = createRateLimiter(options.sensorRateLimit)
   const clientId = options.clientId
@@ -108,18 +103,6 @@ export async function startIngest(options: IngestOptions) {
     metrics,
   })
   const firstTime = firstTimeOf(MAX_REMEMBERED_REJECTIONS)
-  const recorder = options.rejectionLog && createRejectionRecorder(options.rejectionLog, log)
-  /** Kept for the sensor's page when the topic names a registered sensor; a stranger's garbage is only counted. */
-  function recordForSensor(
-    topic: string,
-    address: SensorAddress | undefined,
-    rejection: Rejection,
-    payload: Buffer,
-    receivedAt: number,
-  ) {
-    if (recorder === undefined || address === undefined || sensors.factorsOf(address) === undefined) return
-    recorder.record(address.sensorId, topic, rejection.reason, rejection.detail, payload, receivedAt)
-  }
   let messages = 0
   let readingCount = 0
   let overRate = 0
@@ -156,6 +139,14 @@ export async function startIngest(options: IngestOptions) {
 
   const link = options.link
   const live = createLiveFeed(link.publish)
+  const rejections = createRejections({
+    publish: link.publish,
+    rejectionLog: options.rejectionLog,
+    isRegistered: (address) => sensors.factorsOf(address) !== undefined,
+    firstTime,
+    metrics,
+    log,
+  })
   const alertEvents = await startAlertEvents({
     alerts: options.alerts,
     state: options.state,
@@ -175,32 +166,6 @@ export async function startIngest(options: IngestOptions) {
     if (point.time - (exposureStoredAt.get(key) ?? 0) < EXPOSURE_STORE_INTERVAL_MS) return
     exposureStoredAt.set(key, point.time)
     exposureWriter.add(point)
-  }
-
-  function reject(
-    topic: string,
-    address: SensorAddress | undefined,
-    payload: Buffer,
-    rejection: Rejection,
-    receivedAt: number,
-  ): void {
-    rejected[rejection.reason]++
-    metrics.rejected.inc({ reason: rejection.reason })
-    if (firstTime(`${rejection.reason}\u0000${topic}`)) {
-      log.warn({ topic, reason: rejection.reason, detail: rejection.detail }, 'message rejected')
-    }
-    recordForSensor(topic, address, rejection, payload, receivedAt)
-    link.publish(
-      DEAD_LETTER_TOPIC,
-      JSON.stringify({
-        topic,
-        reason: rejection.reason,
-        detail: rejection.detail,
-        receivedAt: new Date(receivedAt).toISOString(),
-        payload: payload.subarray(0, DEAD_LETTER_SAMPLE_CHARS).toString('utf8'),
-      }),
-      0,
-    )
   }
 
   function handleMessage(topic: string, payload: Buffer): Promise<void> | undefined {
@@ -266,7 +231,7 @@ export async function startIngest(options: IngestOptions) {
       sensors.factorsOf,
     )
     for (const rejection of decoded.rejections) {
-      reject(topic, address, payload, rejection, receivedAt)
+      rejections.reject(topic, address, payload, rejection, receivedAt)
       // A value out of range was read from a message with a readings topic: the address is known.
       if (rejection.reason === 'range' && rejection.factor !== undefined && address !== undefined) {
         recordAlertTransitions(monitor.observeFault({ ...address, factor: rejection.factor }, receivedAt))
@@ -335,7 +300,7 @@ export async function startIngest(options: IngestOptions) {
       return {
         messages,
         readings: readingCount,
-        rejected: { ...rejected },
+        rejected: rejections.counts(),
         overRate,
         openAlerts: monitor.openAlerts(),
         readingWriter: readingWriter.stats(),
@@ -358,7 +323,7 @@ export async function startIngest(options: IngestOptions) {
       await link.close()
       facilityRules.close()
       await sensors.close()
-      await recorder?.close()
+      await rejections.close()
       await Promise.all([...allWriters.map((writer) => writer.flush()), monitorState.close()])
       await Promise.all(allWriters.map((writer) => writer.close()))
       stopReporting()
