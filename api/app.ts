@@ -46,7 +46,7 @@ export interface AppOptions extends Services {
    */
   broker: BrokerClient
   settings: ApiSettings
-  /** The platform's metrics registry, served at /metrics (ingest's and the broker's too when they run beside). */
+  /** The platform's metrics registry, served at /metrics: ingest's and the broker's too when they run here. */
   metrics: MetricsRegistry
   /** What /health reports beyond the API's own parts: ingest's spool when it runs in this process. */
   health?: HealthOptions

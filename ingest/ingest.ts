@@ -78,7 +78,7 @@ export interface SpoolBacklog {
 const OFFLINE_SWEEP_MS = 10_000
 /** Exposure figures are stored at most this often per sensor and factor; the live feed gets every update. */
 const EXPOSURE_STORE_INTERVAL_MS = 60_000
-/** Each (reason, topic) of a refusal or an over-rate sensor is logged at warn once (first-time.ts); repeats only count. */
+/** Each (reason, topic) of a refusal or an over-rate sensor is logged at warn once; repeats only count. */
 const MAX_REMEMBERED_REJECTIONS = 10_000
 
 /**

@@ -6,8 +6,8 @@ import { HttpError } from '../../http-errors.ts'
 /**
  * `GET /metrics` in Prometheus text format: everything the platform measures (the registry it is given).
  * In `quantrac start` that is the broker, ingest and the API together; run apart, ingest and the broker
- * serve their own (QUANTRAC_METRICS_PORT). Outside /api/v1, so scraping needs no API key: labels hold no sensor or
- * facility ids, only reasons and streams. An operator who does not want even that open sets
+ * serve their own (QUANTRAC_METRICS_PORT). Outside /api/v1, so scraping needs no API key: labels hold no
+ * sensor or facility ids, only reasons and streams. An operator who does not want even that open sets
  * QUANTRAC_METRICS_TOKEN, and Prometheus sends it (`authorization: { credentials: … }`).
  */
 export default fp(
