@@ -2,9 +2,10 @@ import type { AlertEvent } from '../core/alert-lifecycle.ts'
 import type { ExposurePoint, Reading } from '../core/contract.ts'
 import type { FactorId } from '../core/factors.ts'
 
-/** Mean and maximum of one sensor's factor over one interval. */
+/** Minimum, mean and maximum of one sensor's factor over one interval. */
 export interface AggregatePoint {
   time: number
+  min: number
   mean: number
   max: number
   count: number

@@ -128,14 +128,15 @@ export async function createInfluxStore(options: InfluxConnectionOptions): Promi
 
     async readingSeries(query: SeriesQuery): Promise<AggregatePoint[]> {
       const body = await influx.query(
-        `SELECT mean("value"), max("value"), count("value") FROM "reading"` +
+        `SELECT min("value"), mean("value"), max("value"), count("value") FROM "reading"` +
           ` WHERE "sensor" = ${stringLiteral(query.sensorId)} AND "factor" = ${stringLiteral(query.factor)}` +
           ` AND time >= ${query.from}ms AND time < ${query.to}ms` +
           ` GROUP BY time(${query.intervalMs}ms) fill(none)`,
       )
       const [series] = seriesOf(body as never)
-      return (series?.values ?? []).map(([time, mean, max, count]) => ({
+      return (series?.values ?? []).map(([time, min, mean, max, count]) => ({
         time: time as number,
+        min: min as number,
         mean: mean as number,
         max: max as number,
         count: count as number,

@@ -116,7 +116,7 @@ export function createSqliteStore(path: string): TimeSeriesStore {
      WHERE NOT EXISTS (SELECT 1 FROM latest_exposure WHERE sensor = ?3 AND factor = ?4 AND time > ?1)`,
   )
   const series = db.prepare(
-    `SELECT time - time % :interval AS bucket, avg(value) AS mean, max(value) AS max, count(*) AS count
+    `SELECT time - time % :interval AS bucket, min(value) AS min, avg(value) AS mean, max(value) AS max, count(*) AS count
      FROM reading WHERE sensor = :sensor AND factor = :factor AND time >= :from AND time < :to
      GROUP BY bucket ORDER BY bucket`,
   )
@@ -235,8 +235,14 @@ export function createSqliteStore(path: string): TimeSeriesStore {
         factor: query.factor,
         from: query.from,
         to: query.to,
-      }) as { bucket: number; mean: number; max: number; count: number }[]
-      return rows.map((row) => ({ time: row.bucket, mean: row.mean, max: row.max, count: row.count }))
+      }) as { bucket: number; min: number; mean: number; max: number; count: number }[]
+      return rows.map((row) => ({
+        time: row.bucket,
+        min: row.min,
+        mean: row.mean,
+        max: row.max,
+        count: row.count,
+      }))
     },
 
     async readingCoverage(query: CoverageQuery): Promise<ReadingCoverage[]> {

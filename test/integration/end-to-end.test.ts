@@ -124,7 +124,7 @@ function describeEndToEnd(storeName: string, influx: string | undefined) {
         () => 'series incomplete',
       )
       const series = await get(url)
-      expect(series.points[0]).toMatchObject({ mean: 85, max: 90, count: 3 })
+      expect(series.points[0]).toMatchObject({ min: 80, mean: 85, max: 90, count: 3 })
       expect(series.unit).toBe('dBA')
     })
 

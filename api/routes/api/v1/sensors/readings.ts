@@ -43,7 +43,13 @@ const seriesSchema = z.object({
   to: z.iso.datetime(),
   interval: z.string(),
   points: z.array(
-    z.object({ time: z.iso.datetime(), mean: z.number(), max: z.number(), count: z.number().int() }),
+    z.object({
+      time: z.iso.datetime().describe('Start of the interval'),
+      min: z.number(),
+      mean: z.number().describe('Arithmetic mean of the readings (for noise, of the dBA values)'),
+      max: z.number(),
+      count: z.number().int().describe('Readings in the interval'),
+    }),
   ),
 })
 
@@ -54,7 +60,7 @@ const sensorReadingRoutes: FastifyPluginAsyncZod = async (fastify) => {
       config: { roles: READERS },
       schema: {
         tags: ['sensors', 'readings'],
-        summary: "A sensor's readings of one factor over a time range: mean and max per interval",
+        summary: "A sensor's readings of one factor over a time range: min, mean and max per interval",
         params: z.object({ sensorId: idSchema }),
         querystring: seriesQuerySchema,
         response: { 200: seriesSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema },
