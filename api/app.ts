@@ -23,6 +23,7 @@ import alertNotificationRoutes from './routes/api/v1/alerts/notifications.ts'
 import auditRoutes from './routes/api/v1/audit/index.ts'
 import campaignRoutes from './routes/api/v1/campaigns/index.ts'
 import exposureRoutes from './routes/api/v1/exposures/index.ts'
+import shiftReportRoutes from './routes/api/v1/exposures/shift.ts'
 import facilityRoutes from './routes/api/v1/facilities/index.ts'
 import notificationChannelRoutes from './routes/api/v1/facilities/notification-channels.ts'
 import factorRoutes from './routes/api/v1/factors/index.ts'
@@ -91,6 +92,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(sensorRejectionRoutes, { prefix: '/api/v1/sensors' })
   await fastify.register(readingRoutes, { prefix: '/api/v1/readings' })
   await fastify.register(exposureRoutes, { prefix: '/api/v1/exposures' })
+  await fastify.register(shiftReportRoutes, { prefix: '/api/v1/exposures' })
   await fastify.register(alertRoutes, { prefix: '/api/v1/alerts' })
   await fastify.register(alertNotificationRoutes, { prefix: '/api/v1/alerts' })
   await fastify.register(keyRoutes, { prefix: '/api/v1/keys' })

@@ -398,7 +398,12 @@ export interface AlertQuery extends PageRequest {
   to?: number
   /** Resolved with this reason. */
   reason?: ResolutionReason
+  /** `newest` (default): newest opened first; `severity`: critical, alarm, warning, each newest first. */
+  sort?: AlertSort
 }
+
+export const ALERT_SORTS = ['newest', 'severity'] as const
+export type AlertSort = (typeof ALERT_SORTS)[number]
 
 /** A person's act on an alert: who (from the API key), when, and a free-text note. */
 export interface AlertRequest {

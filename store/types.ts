@@ -1,5 +1,6 @@
 import type { AlertEvent } from '../core/alert-lifecycle.ts'
 import type { ExposurePoint, Reading } from '../core/contract.ts'
+import type { JudgedFigure } from '../core/exposure/verdicts.ts'
 import type { FactorId } from '../core/factors.ts'
 
 /** Minimum, mean and maximum of one sensor's factor over one interval. */
@@ -26,6 +27,21 @@ export interface LatestQuery {
   /** Only these facilities (a caller's scope); undefined means all, empty means none. */
   facilityIds?: readonly string[]
   sensorId?: string
+}
+
+/** The exposures of one facility's shift, for its shift report. */
+export interface ShiftExposureQuery {
+  facilityId: string
+  /** Epoch ms the shift started: the `shiftStart` its points carry. */
+  shiftStart: number
+}
+
+/** Where one sensor's factor ended a shift, and the highest 15-minute mean it reached in it. */
+export interface ShiftExposure {
+  /** The last figures of the shift (TWA, dose, LEX,8h so far, coverage, verdicts and their basis). */
+  last: ExposurePoint
+  /** The highest STEL of the shift's points, when the factor has one: when, and its verdict then. */
+  peakStel?: { value: number; time: number; judged?: JudgedFigure }
 }
 
 /** One sensor's factor, whose data coverage a report asks for. */
@@ -76,6 +92,8 @@ export interface TimeSeriesStore {
   writeExposures(points: readonly ExposurePoint[]): Promise<void>
   /** The newest exposure of every (sensor, factor) matching the query, in the current or last shift. */
   latestExposures(query: LatestQuery): Promise<ExposurePoint[]>
+  /** Every (sensor, factor) of a facility with figures in that shift: its last point and peak STEL. */
+  shiftExposures(query: ShiftExposureQuery): Promise<ShiftExposure[]>
   /** The newest reading of every (sensor, factor) matching the query. */
   latestReadings(query: LatestQuery): Promise<Reading[]>
   readingSeries(query: SeriesQuery): Promise<AggregatePoint[]>

@@ -99,14 +99,16 @@ export function exposureResponse(point: ExposurePoint, shift: ShiftWindow | unde
     unit: FACTORS[point.factor].unit,
     time: new Date(point.time).toISOString(),
     shiftStart: new Date(point.shiftStart).toISOString(),
-    shift:
-      shift === undefined
-        ? undefined
-        : {
-            start: localTime(shift.start, shift.utcOffsetMinutes),
-            end: localTime(shift.start + shift.hours * 3_600_000, shift.utcOffsetMinutes),
-            hours: shift.hours,
-            nextStart: localTime(shift.end, shift.utcOffsetMinutes),
-          },
+    shift: shift === undefined ? undefined : shiftInLocalTime(shift),
+  }
+}
+
+/** A shift as the API gives it: start, planned end and the next start in the facility's local time. */
+export function shiftInLocalTime(shift: ShiftWindow) {
+  return {
+    start: localTime(shift.start, shift.utcOffsetMinutes),
+    end: localTime(shift.start + shift.hours * 3_600_000, shift.utcOffsetMinutes),
+    hours: shift.hours,
+    nextStart: localTime(shift.end, shift.utcOffsetMinutes),
   }
 }

@@ -145,7 +145,9 @@ export function alertRepository(db: DatabaseSync): AlertRepository {
       if (query.reason !== undefined) where.add('reason = ?', query.reason)
       if (query.to !== undefined) where.add('opened_at < ?', query.to)
       if (query.from !== undefined) where.add('(closed_at IS NULL OR closed_at >= ?)', query.from)
-      const { rows, total } = selectPage<{ body: string }>(db, 'alert', where, 'opened_at DESC, id', query)
+      const order =
+        query.sort === 'severity' ? `${SEVERITY_RANK} DESC, opened_at DESC, id` : 'opened_at DESC, id'
+      const { rows, total } = selectPage<{ body: string }>(db, 'alert', where, order, query)
       const items = rows.map((row) => JSON.parse(row.body) as Alert)
       return { items, total, limit: query.limit, offset: query.offset }
     },
@@ -155,6 +157,9 @@ export function alertRepository(db: DatabaseSync): AlertRepository {
     },
   }
 }
+
+/** Critical above alarm above warning: an officer reads the worst first (issue #19). */
+const SEVERITY_RANK = "CASE level WHEN 'critical' THEN 3 WHEN 'alarm' THEN 2 ELSE 1 END"
 
 export function stateRepository(db: DatabaseSync): StateRepository {
   // A range on the primary key: `prefix` ≤ key < `prefix` followed by the highest code point.

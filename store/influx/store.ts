@@ -7,10 +7,12 @@ import type {
   LatestQuery,
   ReadingCoverage,
   SeriesQuery,
+  ShiftExposure,
+  ShiftExposureQuery,
   TimeSeriesStore,
 } from '../types.ts'
 import { connectInflux, type InfluxConnectionOptions, InfluxWriteError } from './connection.ts'
-import { seriesOf, stringLiteral } from './influxql.ts'
+import { type InfluxSeries, seriesOf, stringLiteral } from './influxql.ts'
 import { alertLine, EXPOSURE_FIELDS, exposureLine, readingLine } from './line-protocol.ts'
 
 /** How far back "latest reading" looks: bounded so the query never scans every shard ever written. */
@@ -45,6 +47,27 @@ function hourChunks(from: number, to: number): [number, number][] {
     start = end
   }
   return chunks
+}
+
+/** The first row of a `SELECT * FROM "exposure" … GROUP BY "facility", "sensor", "factor"` series. */
+function exposureOf(series: InfluxSeries): ExposurePoint {
+  const row = Object.fromEntries(series.columns.map((column, i) => [column, series.values[0]?.[i]]))
+  const point: ExposurePoint = {
+    facilityId: series.tags?.facility ?? '',
+    sensorId: series.tags?.sensor ?? '',
+    factor: series.tags?.factor as FactorId,
+    time: row.time as number,
+    shiftStart: row.shift_start as number,
+    coverage: row.coverage as number,
+  }
+  for (const [property, field] of EXPOSURE_FIELDS) {
+    const value = row[field]
+    if (typeof value === 'number') point[property] = value
+  }
+  // JSON that exposureLine wrote from the same types.
+  if (typeof row.basis === 'string') point.basis = JSON.parse(row.basis)
+  if (typeof row.verdicts === 'string') point.verdicts = JSON.parse(row.verdicts)
+  return point
 }
 
 /**
@@ -88,24 +111,40 @@ export async function createInfluxStore(options: InfluxConnectionOptions): Promi
         `SELECT * FROM "exposure" WHERE ${latestWhere(query)}` +
           ' GROUP BY "facility", "sensor", "factor" ORDER BY time DESC LIMIT 1',
       )
-      return seriesOf(body as never).map((series) => {
-        const row = Object.fromEntries(series.columns.map((column, i) => [column, series.values[0]?.[i]]))
-        const point: ExposurePoint = {
-          facilityId: series.tags?.facility ?? '',
-          sensorId: series.tags?.sensor ?? '',
-          factor: series.tags?.factor as FactorId,
-          time: row.time as number,
-          shiftStart: row.shift_start as number,
-          coverage: row.coverage as number,
+      return seriesOf(body as never).map(exposureOf)
+    },
+
+    async shiftExposures(query: ShiftExposureQuery): Promise<ShiftExposure[]> {
+      const where =
+        `"facility" = ${stringLiteral(query.facilityId)} AND "shift_start" = ${query.shiftStart}` +
+        ` AND time >= ${query.shiftStart}ms`
+      const [lastBody, peakBody] = await Promise.all([
+        influx.query(
+          `SELECT * FROM "exposure" WHERE ${where} GROUP BY "facility", "sensor", "factor" ORDER BY time DESC LIMIT 1`,
+        ),
+        // A selector with other fields gives them from the point it selects.
+        influx.query(
+          `SELECT max("stel"), "verdicts" FROM "exposure" WHERE ${where} GROUP BY "sensor", "factor"`,
+        ),
+      ])
+      const peaks = new Map(
+        seriesOf(peakBody as never).map((series) => [
+          `${series.tags?.sensor}\u0000${series.tags?.factor}`,
+          series.values[0] as [number, number, string | null] | undefined,
+        ]),
+      )
+      return seriesOf(lastBody as never).map((series) => {
+        const exposure: ShiftExposure = { last: exposureOf(series) }
+        const peak = peaks.get(`${series.tags?.sensor}\u0000${series.tags?.factor}`)
+        if (peak !== undefined && typeof peak[1] === 'number') {
+          const [time, value, verdicts] = peak
+          exposure.peakStel = {
+            value,
+            time,
+            judged: typeof verdicts === 'string' ? JSON.parse(verdicts).stel : undefined,
+          }
         }
-        for (const [property, field] of EXPOSURE_FIELDS) {
-          const value = row[field]
-          if (typeof value === 'number') point[property] = value
-        }
-        // JSON that exposureLine wrote from the same types.
-        if (typeof row.basis === 'string') point.basis = JSON.parse(row.basis)
-        if (typeof row.verdicts === 'string') point.verdicts = JSON.parse(row.verdicts)
-        return point
+        return exposure
       })
     },
 

@@ -11,6 +11,8 @@ import type {
   LatestQuery,
   ReadingCoverage,
   SeriesQuery,
+  ShiftExposure,
+  ShiftExposureQuery,
   TimeSeriesStore,
 } from '../types.ts'
 
@@ -120,6 +122,14 @@ export function createSqliteStore(path: string): TimeSeriesStore {
      FROM reading WHERE sensor = :sensor AND factor = :factor AND time >= :from AND time < :to
      GROUP BY bucket ORDER BY bucket`,
   )
+  // exposure_by_facility (facility, time): a shift's points are written from its start on (late readings later).
+  // SQLite gives the bare columns of the row that holds the max() (sqlite.org/lang_select.html#bareagg).
+  const shiftWhere =
+    'facility = :facility AND time >= :start AND shift_start = :start GROUP BY sensor, factor'
+  const shiftLast = db.prepare(`SELECT *, max(time) FROM exposure WHERE ${shiftWhere}`)
+  const shiftPeakStel = db.prepare(
+    `SELECT sensor, factor, time, verdicts, max(stel) AS stel FROM exposure WHERE stel IS NOT NULL AND ${shiftWhere}`,
+  )
   // One index range (sensor, factor, time) per series; hours are whole UTC hours since the epoch.
   const coverage = db.prepare(
     `SELECT (time / 3600000) % 24 AS hour_of_day, count(DISTINCT time / 3600000) AS hours
@@ -204,6 +214,35 @@ export function createSqliteStore(path: string): TimeSeriesStore {
         .prepare(`SELECT * FROM latest_exposure ${clause} ORDER BY facility, sensor, factor`)
         .all(...params) as unknown as ExposureRow[]
       return rows.map(toExposurePoint)
+    },
+
+    async shiftExposures(query: ShiftExposureQuery): Promise<ShiftExposure[]> {
+      const params = { facility: query.facilityId, start: query.shiftStart }
+      const peaks = new Map(
+        (
+          shiftPeakStel.all(params) as {
+            sensor: string
+            factor: string
+            time: number
+            verdicts: string | null
+            stel: number
+          }[]
+        ).map((row) => [
+          `${row.sensor}\u0000${row.factor}`,
+          {
+            value: row.stel,
+            time: row.time,
+            judged: row.verdicts === null ? undefined : JSON.parse(row.verdicts).stel,
+          },
+        ]),
+      )
+      const rows = shiftLast.all(params) as unknown as ExposureRow[]
+      return rows.map((row) => {
+        const exposure: ShiftExposure = { last: toExposurePoint(row) }
+        const peak = peaks.get(`${row.sensor}\u0000${row.factor}`)
+        if (peak !== undefined) exposure.peakStel = peak
+        return exposure
+      })
     },
 
     async latestReadings(query: LatestQuery) {

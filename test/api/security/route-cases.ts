@@ -319,6 +319,11 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     status: 200,
     request: () => ({ path: '/api/v1/exposures/latest', query: 'sensor=sa' }),
   },
+  'GET /api/v1/exposures/shift': {
+    allowed: REACH_OWN,
+    status: 200,
+    request: () => ({ path: '/api/v1/exposures/shift', query: 'facility=fac-a' }),
+  },
   'GET /api/v1/alerts/': {
     allowed: REACH_OWN,
     status: 200,

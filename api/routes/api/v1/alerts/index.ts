@@ -42,7 +42,8 @@ const alertRoutes: FastifyPluginAsyncZod = async (fastify) => {
       config: { roles: READERS },
       schema: {
         tags: ['alerts'],
-        summary: 'Search alerts, newest first; `format=csv` (or Accept: text/csv) exports every match',
+        summary:
+          'Search alerts, newest or worst first; `format=csv` (or Accept: text/csv) exports every match',
         description:
           'Filters combine: facility, sensor, factor, kind, level, state, reason (of a resolution) and a time ' +
           'range (`from`, `to`: alerts active at some time in it). Unknown parameters are refused.',

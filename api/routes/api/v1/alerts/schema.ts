@@ -7,6 +7,7 @@ import {
   RESOLUTION_REASONS,
 } from '../../../../../core/alerts.ts'
 import { FACTOR_IDS } from '../../../../../core/factors.ts'
+import { ALERT_SORTS } from '../../../../../registry/types.ts'
 import { idSchema, instantSchema, isoTime, pageQuerySchema } from '../../../../schemas/common.ts'
 
 /** Free text a person adds: printable, line breaks allowed, no other control characters. */
@@ -52,6 +53,12 @@ export const alertQuerySchema = z
     from: instantSchema.optional().describe('alerts active at some time from here (ISO-8601 or epoch ms)'),
     to: instantSchema.optional().describe('… until here, exclusive: opened before it'),
     format: z.enum(['json', 'csv']).optional().describe('csv: every matching alert, without paging'),
+    sort: z
+      .enum(ALERT_SORTS)
+      .optional()
+      .describe(
+        'newest (default): newest opened first; severity: critical, alarm, warning, each newest first',
+      ),
   })
   .refine((query) => query.from === undefined || query.to === undefined || query.from < query.to, {
     message: '`from` must be before `to`',
