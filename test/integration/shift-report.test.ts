@@ -136,6 +136,46 @@ function describeShiftReport(storeName: string, influx: string | undefined) {
       expect(co.zone).toBe("'-1+1 Lò nung")
     })
 
+    it("gives a sensor's history as min, mean and max per interval, as JSON and as CSV", async () => {
+      const query = `factor=gas.co&from=${SHIFT}&to=${SHIFT + 60 * MINUTE}&interval=15m`
+      const { body } = await platform.call('GET', `/api/v1/sensors/co-1/readings?${query}`)
+      expect(body.points.map((p: object) => p)).toEqual([
+        { time: new Date(SHIFT).toISOString(), min: 10, mean: 10, max: 10, count: 15 },
+        { time: new Date(SHIFT + 15 * MINUTE).toISOString(), min: 10, mean: 10, max: 10, count: 15 },
+        { time: new Date(SHIFT + 30 * MINUTE).toISOString(), min: 60, mean: 60, max: 60, count: 15 },
+        { time: new Date(SHIFT + 45 * MINUTE).toISOString(), min: 10, mean: 10, max: 10, count: 15 },
+      ])
+      const response = await fetch(`${platform.apiUrl}/api/v1/sensors/co-1/readings?${query}&format=csv`, {
+        headers: { authorization: `Bearer ${platform.adminKey}` },
+      })
+      expect(response.headers.get('content-disposition')).toMatch(
+        /^attachment; filename="readings-co-1-gas.co-/,
+      )
+      const [header, first] = parseCsv(await response.text())
+      expect(header).toEqual([
+        'sensor',
+        'factor',
+        'unit',
+        'interval_start',
+        'interval',
+        'min',
+        'mean',
+        'max',
+        'count',
+      ])
+      expect(first).toEqual([
+        'co-1',
+        'gas.co',
+        'ppm',
+        new Date(SHIFT).toISOString(),
+        '15m',
+        '10',
+        '10',
+        '10',
+        '15',
+      ])
+    })
+
     it.each([
       ['facility=plant-1&at=yesterday', 'querystring.at'],
       ['at=0', 'querystring.facility'],

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { FACTOR_IDS, FACTORS } from '../../../../../core/factors.ts'
 import { assertReachable, READERS } from '../../../../access.ts'
+import { sendCsv, wantsCsv } from '../../../../csv-export.ts'
 import { badRequest } from '../../../../http-errors.ts'
 import { errorSchema, idSchema, instantSchema } from '../../../../schemas/common.ts'
 
@@ -33,6 +34,7 @@ const seriesQuerySchema = z.strictObject({
     }, 'an interval is longer than zero and at most 366d')
     .default('1m')
     .describe('Aggregation interval, e.g. 10s, 1m, 1h'),
+  format: z.enum(['json', 'csv']).optional().describe('csv: one row per interval'),
 })
 
 const seriesSchema = z.object({
@@ -63,14 +65,19 @@ const sensorReadingRoutes: FastifyPluginAsyncZod = async (fastify) => {
         summary: "A sensor's readings of one factor over a time range: min, mean and max per interval",
         params: z.object({ sensorId: idSchema }),
         querystring: seriesQuerySchema,
-        response: { 200: seriesSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema },
+        response: {
+          200: seriesSchema.or(z.string().describe('text/csv')),
+          400: errorSchema,
+          403: errorSchema,
+          404: errorSchema,
+        },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { sensorId } = request.params
       const sensor = await fastify.registry.getSensor(sensorId)
       assertReachable(request.principal, sensor?.facilityId, `sensor ${sensorId}`)
-      const { factor, interval } = request.query
+      const { factor, interval, format } = request.query
       const intervalMs = durationMs(interval) as number
       const to = request.query.to ?? Date.now()
       const from = request.query.from ?? to - HOUR
@@ -81,10 +88,29 @@ const sensorReadingRoutes: FastifyPluginAsyncZod = async (fastify) => {
         )
       }
       const points = await fastify.store.readingSeries({ sensorId, factor, from, to, intervalMs })
+      const unit = FACTORS[factor].unit
+      if (wantsCsv(request, format)) {
+        return sendCsv(
+          reply,
+          `readings-${sensorId}-${factor}-${new Date(from).toISOString().slice(0, 16).replace(':', '')}`,
+          ['sensor', 'factor', 'unit', 'interval_start', 'interval', 'min', 'mean', 'max', 'count'],
+          points.map((p) => [
+            sensorId,
+            factor,
+            unit,
+            new Date(p.time).toISOString(),
+            interval,
+            p.min,
+            p.mean,
+            p.max,
+            p.count,
+          ]),
+        )
+      }
       return {
         sensorId,
         factor,
-        unit: FACTORS[factor].unit,
+        unit,
         from: new Date(from).toISOString(),
         to: new Date(to).toISOString(),
         interval,
