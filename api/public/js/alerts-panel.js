@@ -1,19 +1,27 @@
 // @ts-check
-// The active alerts, newest first, with who acknowledged them, the count nobody acknowledged yet (also in the
-// tab title), and the notices of escalations to this key.
+// The active alerts, worst first (critical, alarm, warning; each newest first), with who acknowledged them, the
+// count nobody acknowledged yet (also in the tab title), and the notices of escalations to this key. The list is
+// never a scroll box of its own: the page scrolls, so every alert the count speaks of is on the page (#19).
 import { openAcknowledge, openResolve } from './acknowledgement.js'
 import { alertMessage } from './alert-text.js'
 import { $, element } from './dom.js'
 import { factorLabel } from './format.js'
-import { needsAcknowledgement, state, view } from './live-state.js'
+import { LEVEL_RANK, needsAcknowledgement, state, view } from './live-state.js'
 import { markAlertTiles } from './tiles.js'
 
+/** Worst level first, then newest opened: an offline warning never sits above a noise-dose alarm. */
+export function bySeverity(a, b) {
+  return LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || Date.parse(b.openedAt) - Date.parse(a.openedAt)
+}
+
 export function renderAlerts() {
-  const alerts = [...state.alerts.values()].sort((a, b) => Date.parse(b.openedAt) - Date.parse(a.openedAt))
+  const alerts = [...state.alerts.values()].sort(bySeverity)
   const list = $('alerts')
   list.replaceChildren(...alerts.map(buildAlert))
   $('no-alerts').hidden = alerts.length > 0
   const open = alerts.filter(needsAcknowledgement).length
+  $('alert-tally').textContent =
+    alerts.length === 0 ? '' : view.tr.t('alertHistory.tally', { active: alerts.length, open })
   $('alert-count').textContent = String(open)
   $('alert-count').dataset.count = String(open)
   $('alert-count').title = view.tr.t('unacknowledged', { count: open })
@@ -27,12 +35,17 @@ function buildAlert(alert) {
   item.dataset.state = alert.state
   item.dataset.level = alert.level
   item.dataset.kind = alert.kind
+  const waiting = needsAcknowledgement(alert)
+  item.dataset.needsAck = String(waiting)
   const head = element('div', 'alert-head')
   head.append(
     element('span', 'alert-level', view.tr.t(`level.${alert.level}`)),
     element('span', 'alert-kind', view.tr.t(`kind.${alert.kind}`)),
-    element('time', 'alert-time', view.tr.time(alert.openedAt)),
   )
+  // An acknowledged alert says so in words beside its level, not only by a paler card.
+  if (!waiting)
+    head.append(element('span', 'alert-state', `✓ ${view.tr.t('alertHistory.state.acknowledged')}`))
+  head.append(element('time', 'alert-time', view.tr.time(alert.openedAt)))
   head.lastChild.dateTime = alert.openedAt
   const message = element('p', 'alert-message', alertMessage(alert))
   message.title = alert.message
@@ -66,7 +79,7 @@ function buildAlert(alert) {
     )
   }
   const actions = element('div', 'alert-actions')
-  if (needsAcknowledgement(alert)) {
+  if (waiting) {
     const button = element('button', 'button-primary alert-ack-button', view.tr.t('acknowledge'))
     button.type = 'button'
     button.addEventListener('click', () => openAcknowledge(alert.id))

@@ -9,6 +9,7 @@ import { renderAlerts } from './alerts-panel.js'
 import { byFactor, getJson, loadLimits } from './api-client.js'
 import { $, all, element } from './dom.js'
 import { loadFactorCatalogue, resolutionReasonIds, resolutionReasonLabel } from './factors.js'
+import { bindHistory, retranslateHistory } from './history-chart.js'
 import { createTranslator, saveLanguage } from './i18n.js'
 import { connectSocket, feedOpened, joinRoom, leaveRoom, reconnectFeed } from './live-feed.js'
 import {
@@ -221,8 +222,10 @@ function bindControls() {
       applyStaticTexts()
       renderTiles()
       renderAlerts()
+      retranslateHistory()
     })
   }
+  bindHistory()
   bindAlertDialogs({ changed: renderAlerts, reload: loadFacility })
   bindSignIn({
     refused: () => view.tr.t('keyRefused'),

@@ -66,6 +66,22 @@ export function assess(factor, value, limits) {
   return { ...worst, status: statusOf(worst.percent) }
 }
 
+/**
+ * A 1-hour mean WBGT against the profile's reference value (ISO 7243): over from the limit, near from the
+ * action value (the reference for workers not acclimatised), else ok. No percentage: a ratio of degrees
+ * Celsius means nothing, and the tile says the value and the limit instead.
+ * @param {number | undefined} value °C
+ * @param {Record<string, any> | undefined} limits one entry of GET /api/v1/limits
+ * @returns {{kind: 'hourMean', limit: number, status: 'ok'|'near'|'over'} | undefined}
+ */
+export function assessHourMean(value, limits) {
+  const limit = limits?.hourMean?.value
+  if (limit === undefined || value === undefined || !Number.isFinite(value)) return undefined
+  const action = limits.hourMeanAction?.value
+  const status = value >= limit ? 'over' : action !== undefined && value >= action ? 'near' : 'ok'
+  return { kind: 'hourMean', limit, status }
+}
+
 /** @param {number} percent */
 export function statusOf(percent) {
   if (percent >= 100) return 'over'

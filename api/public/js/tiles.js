@@ -16,7 +16,8 @@ import {
   limitSources,
   unitOf,
 } from './format.js'
-import { assess } from './gauge.js'
+import { assess, assessHourMean } from './gauge.js'
+import { openHistory } from './history-chart.js'
 import { needsAcknowledgement, state, TREND_SPAN_MS, tileLimits, view } from './live-state.js'
 import { openSensorDetail } from './sensor-detail.js'
 import { createSparkline, drawSparkline } from './sparkline.js'
@@ -99,13 +100,22 @@ function buildTile(tile) {
   const limit = element('p', 'tile-limit')
   const trend = createSparkline()
   const updated = element('p', 'tile-updated')
+  // Why a dust tile has no limit: which dust the sensor measures and what QCVN 02 sets (#19).
+  const limitWhy = element('p', 'tile-limit-why')
+  limitWhy.hidden = true
+  const history = element('button', 'tile-history', view.tr.t('history.open'))
+  history.type = 'button'
+  history.title = view.tr.t('history.openTitle', { factor: factorLabel(tile.factor), sensor: tile.sensorId })
+  history.addEventListener('click', () => openHistory(tile))
+  const foot = element('div', 'tile-foot')
+  foot.append(updated, history)
   // STEL, TWA and noise dose from the exposure engine; hidden until its first figure for this tile arrives.
   const exposure = element('dl', 'tile-exposure')
   exposure.hidden = true
   exposure.dataset.sensor = tile.sensorId
   exposure.dataset.factor = tile.factor
-  root.append(head, reading, meter, limit, trend, exposure, updated)
-  tileElements.set(tile.key, { root, badge, value, percent, fill, limit, trend, updated, exposure })
+  root.append(head, reading, meter, limit, limitWhy, trend, exposure, foot)
+  tileElements.set(tile.key, { root, badge, value, percent, fill, limit, limitWhy, trend, updated, exposure })
   return root
 }
 
@@ -119,18 +129,39 @@ export function updateTile(tile) {
   const intervalS = state.sensors.get(tile.sensorId)?.reportingIntervalS ?? DEFAULT_REPORTING_INTERVAL_S
   const offline = lastSeen === undefined || now - lastSeen > MISSED_INTERVALS_OFFLINE * intervalS * 1000
   const latest = tile.latest
+  // Ingest estimates WBGT from temperature and humidity: the tile shows the estimate's 1-h mean, the figure
+  // its limit is set on, rather than "—" for want of readings of its own.
+  const estimate = latest === undefined && tile.factor === 'wbgt' ? tile.exposure?.hourMean : undefined
+  const heat = assessHourMean(estimate, limits)
   const assessment = latest === undefined ? undefined : assess(tile.factor, latest.value, limits)
-  const status = latest === undefined ? 'none' : (assessment?.status ?? 'unlimited')
+  const status =
+    heat?.status ??
+    (latest === undefined
+      ? estimate === undefined
+        ? 'none'
+        : 'unlimited'
+      : (assessment?.status ?? 'unlimited'))
 
   el.root.dataset.status = status
   el.root.dataset.offline = String(offline)
-  el.root.dataset.value = latest === undefined ? '' : String(latest.value)
+  el.root.dataset.value =
+    latest === undefined ? (estimate === undefined ? '' : String(estimate)) : String(latest.value)
   el.root.classList.toggle('has-alert', hasActiveAlert(tile))
-  el.value.textContent = latest === undefined ? '—' : formatValue(latest.value)
+  el.value.textContent =
+    latest !== undefined ? formatValue(latest.value) : estimate !== undefined ? formatValue(estimate) : '—'
   el.badge.hidden = !(offline && latest !== undefined)
   el.badge.textContent = view.tr.t('offline')
+  el.limitWhy.hidden = true
 
-  if (assessment !== undefined) {
+  if (heat !== undefined) {
+    const limitText = formatLimit(heat, unit)
+    el.percent.textContent = view.tr.t('history.estimatedHourMean')
+    el.percent.title = limitText
+    el.fill.style.width = heat.status === 'over' ? '100%' : '0%'
+    el.fill.parentElement.setAttribute('aria-label', `${formatValue(estimate)} ${unit} · ${limitText}`)
+    el.limit.textContent = limitText
+    el.limit.title = limitSources(limits)
+  } else if (assessment !== undefined) {
     const ofLimit = view.tr.t('ofLimit', {
       percent: formatPercent(assessment.percent),
       limit: formatLimit(assessment, unit),
@@ -144,9 +175,13 @@ export function updateTile(tile) {
   } else {
     el.percent.textContent = ''
     el.fill.style.width = '0%'
-    el.limit.textContent =
-      limits === undefined || !hasAnyLimit(limits) ? view.tr.t('noLimit') : describeLimits(limits, unit)
+    const unlimited = limits === undefined || !hasAnyLimit(limits)
+    el.limit.textContent = unlimited ? view.tr.t('noLimit') : describeLimits(limits, unit)
     el.limit.title = limits === undefined ? '' : limitSources(limits)
+    if (unlimited && tile.factor.startsWith('dust.')) {
+      el.limitWhy.textContent = view.tr.t(`tileLimit.${tile.factor}`)
+      el.limitWhy.hidden = false
+    }
   }
   renderExposure(el.exposure, tile, limits, unit)
   const drawnLimit = assessment?.kind === 'band' ? undefined : assessment?.limit
