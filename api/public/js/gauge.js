@@ -77,7 +77,7 @@ export function assess(factor, value, limits) {
 export function assessHourMean(value, limits) {
   const limit = limits?.hourMean?.value
   if (limit === undefined || value === undefined || !Number.isFinite(value)) return undefined
-  const action = limits.hourMeanAction?.value
+  const action = limits?.hourMeanAction?.value
   const status = value >= limit ? 'over' : action !== undefined && value >= action ? 'near' : 'ok'
   return { kind: 'hourMean', limit, status }
 }

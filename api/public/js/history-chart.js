@@ -236,7 +236,9 @@ function drawMarks(u, lines, alerts) {
     ctx.moveTo(left, y)
     ctx.lineTo(left + width, y)
     ctx.stroke()
-    ctx.fillText(line.label, left + 4 * devicePixelRatio, y - 3 * devicePixelRatio)
+    // Right-aligned, clear of the y axis's numbers.
+    ctx.textAlign = 'right'
+    ctx.fillText(line.label, left + width - 4 * devicePixelRatio, y - 3 * devicePixelRatio)
   }
   ctx.setLineDash([])
   for (const alert of alerts) {

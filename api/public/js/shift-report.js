@@ -3,6 +3,7 @@
 // dose and LEX,8h, how much of the shift readings cover, and each figure's verdict with what it rests on
 // (GET /api/v1/exposures/shift); printable (styles.css § print) and as CSV through the API's writer.
 import { $, element } from './dom.js'
+import { digitsFor } from './gauge.js'
 import {
   applyStaticTexts,
   bindPage,
@@ -18,6 +19,7 @@ import {
   page,
   showBanner,
 } from './officer-page.js'
+import { basisValues as reasonValues } from './verdict-badge.js'
 
 /** The report shown; `at` is the instant its shift was asked by (undefined: the shift in progress). */
 const shown = { report: undefined, at: undefined }
@@ -38,8 +40,8 @@ async function load() {
   render()
 }
 
-function number(value, digits) {
-  return value === undefined ? '—' : page.tr.number(value, digits)
+function number(value) {
+  return value === undefined ? '—' : page.tr.number(value, digitsFor(value))
 }
 
 function render() {
@@ -80,10 +82,10 @@ function itemRow(item, headers) {
   row.dataset.factor = item.factor
   const unit = item.unit
   const sensor = element('span', undefined, item.zone ? `${item.sensorId} · ${item.zone}` : item.sensorId)
-  const twa = element('span', undefined, item.twa === undefined ? '—' : `${number(item.twa, 3)} ${unit}`)
+  const twa = element('span', undefined, item.twa === undefined ? '—' : `${number(item.twa)} ${unit}`)
   const stel = element('div')
   stel.append(
-    element('span', undefined, item.peakStel === undefined ? '—' : `${number(item.peakStel, 3)} ${unit}`),
+    element('span', undefined, item.peakStel === undefined ? '—' : `${number(item.peakStel)} ${unit}`),
   )
   if (item.peakStelAt !== undefined)
     stel.append(
@@ -96,7 +98,7 @@ function itemRow(item, headers) {
   const dose =
     item.dose === undefined && item.lex8h === undefined
       ? '—'
-      : `${number(item.dose, 1)} % · ${number(item.lex8h, 1)} dBA`
+      : `${number(item.dose)} % · ${number(item.lex8h)} dBA`
   const coverage = `${tr.number(100 * item.coverage, 1)} %`
   row.append(
     cell(headers[0], sensor),
@@ -125,18 +127,19 @@ function verdicts(item) {
       element('span', 'shift-verdict-figure', `${name}: `),
       element('strong', 'shift-verdict-label', tr.t(`verdict.${verdict.verdict}`)),
     )
-    const values = basisValues(verdict.basis)
+    const values = reasonValues(verdict.basis, tr)
     const reasons = element('ul', 'shift-reasons')
     for (const reason of verdict.reasons)
       reasons.append(element('li', undefined, tr.t(`verdictReason.${reason.code}`, values)))
-    entry.append(reasons, element('p', 'shift-basis', tr.t('shiftReport.basis', values)))
+    entry.append(reasons, element('p', 'shift-basis', tr.t('shiftReport.basis', basisFigures(verdict.basis))))
     list.append(entry)
   }
   if (judged.length === 0) list.append(element('li', undefined, '—'))
   return list
 }
 
-function basisValues(basis) {
+/** The basis line's numbers: hours measured of the window, the share, the longest gap, the calibration. */
+function basisFigures(basis) {
   const tr = page.tr
   const hours = (ms) => tr.number(ms / 3_600_000, 2)
   return {
@@ -144,7 +147,6 @@ function basisValues(basis) {
     window: hours(basis.windowMs),
     share: `${tr.number(100 * basis.share, 1)} %`,
     gap: tr.number(basis.longestGapMs / 60_000, 0),
-    faults: basis.faults.join(', '),
     calibration: tr.t(`shiftReport.calibration.${basis.calibration}`),
   }
 }

@@ -152,6 +152,7 @@ export function updateTile(tile) {
   el.badge.hidden = !(offline && latest !== undefined)
   el.badge.textContent = view.tr.t('offline')
   el.limitWhy.hidden = true
+  el.percent.classList.toggle('tile-percent-note', heat !== undefined)
 
   if (heat !== undefined) {
     const limitText = formatLimit(heat, unit)

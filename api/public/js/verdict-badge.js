@@ -21,7 +21,8 @@ export function verdictBadge(judged, tr) {
   return badge
 }
 
-function basisValues(basis, tr) {
+/** The values a verdict reason's text takes ({measured}, {window}, {share}, {gap}, {faults}), with units. */
+export function basisValues(basis, tr) {
   if (basis === undefined) return {}
   const hours = (ms) => `${tr.number(ms / 3_600_000, 2)} h`
   return {

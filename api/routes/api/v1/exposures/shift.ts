@@ -72,6 +72,16 @@ const CSV_COLUMNS = [
  * The shift containing `at`: as ingest recorded it when it opened the shift (a pattern changed since does not
  * move it), else as the facility's pattern gives it now.
  */
+/**
+ * The peak STEL where the factor has a STEL limit (its figures carry a STEL verdict); a 15-minute mean of
+ * temperature or of noise is no STEL, and a report that listed it would read as one.
+ */
+function judgedPeak(exposure: ShiftExposure): ShiftExposure {
+  const { last, peakStel } = exposure
+  if (peakStel?.judged !== undefined || last.verdicts?.stel !== undefined) return exposure
+  return { last }
+}
+
 async function shiftAt(
   findShifts: (keys: { facilityId: string; start: number }[]) => Promise<ShiftWindow[]>,
   facility: Facility,
@@ -149,10 +159,11 @@ const shiftReportRoutes: FastifyPluginAsyncZod = async (fastify) => {
       const { facility: facilityId, at = Date.now(), format } = request.query
       const facility = await reachableFacility(fastify.registry, request.principal, facilityId)
       const shift = await shiftAt((keys) => fastify.registry.findShifts(keys), facility, at)
-      const [exposures, sensors] = await Promise.all([
+      const [stored, sensors] = await Promise.all([
         fastify.store.shiftExposures({ facilityId, shiftStart: shift.start }),
         fastify.registry.listSensors({ facilityIds: [facilityId], limit: 10_000, offset: 0 }),
       ])
+      const exposures = stored.map(judgedPeak)
       const zoneOf = new Map(sensors.items.map((s) => [s.id, s.zone]))
       if (wantsCsv(request, format)) {
         const day = new Date(shift.start + shift.utcOffsetMinutes * 60_000).toISOString().slice(0, 16)
