@@ -214,7 +214,7 @@ function describeLivePage() {
       await publish('noise-01', { factor: 'noise', value: 118, unit: 'dBA' })
       const alert = page.locator('.alert[data-kind="ceiling"]').first()
       await alert.waitFor()
-      // Newest first: above the offline alert raised before it.
+      // Worst first: the alarm above the offline warning.
       expect(await page.locator('.alert').first().getAttribute('data-kind')).toBe('ceiling')
       expect(await alert.getAttribute('data-state')).toBe('open')
       expect(await alert.getAttribute('data-level')).toBe('alarm')
@@ -265,7 +265,7 @@ function describeLivePage() {
       expect(await alert.locator('.alert-message').textContent()).toBe(
         'Oxy (O₂) 18,2 %vol thấp hơn giới hạn 19,5 %vol',
       )
-      // Newest first.
+      // Worst first, then newest: the new alarm above the acknowledged one.
       expect(await page.locator('.alert').first().getAttribute('data-state')).toBe('open')
 
       const id = await alert.getAttribute('data-alert-id')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { assess, digitsFor, statusOf } from '../../api/public/js/gauge.js'
+import { assess, assessHourMean, digitsFor, statusOf } from '../../api/public/js/gauge.js'
 
 const limit = (value: number) => ({ value, source: 'test' })
 
@@ -12,6 +12,16 @@ describe('the gauge of a tile', () => {
       'near',
       'over',
     ])
+  })
+
+  it('judges an estimated WBGT by its 1-h mean: over from the limit, near from the action value, no percentage', () => {
+    const heat = { hourMean: limit(30), hourMeanAction: limit(29) }
+    expect(assessHourMean(30.2, heat)).toEqual({ kind: 'hourMean', limit: 30, status: 'over' })
+    expect(assessHourMean(29.5, heat)?.status).toBe('near')
+    expect(assessHourMean(28, heat)?.status).toBe('ok')
+    expect(assessHourMean(28, { hourMean: limit(30) })?.status).toBe('ok')
+    expect(assessHourMean(undefined, heat)).toBeUndefined()
+    expect(assessHourMean(31, {})).toBeUndefined()
   })
 
   it('reads a gas as value ÷ limit, the nearest of TWA and STEL setting the colour', () => {
