@@ -81,10 +81,10 @@ const sensorReadingRoutes: FastifyPluginAsyncZod = async (fastify) => {
       const intervalMs = durationMs(interval) as number
       const to = request.query.to ?? Date.now()
       const from = request.query.from ?? to - HOUR
-      if (from >= to) throw badRequest('`from` must be before `to`')
+      if (from >= to) throw badRequest('querystring.from: `from` must be before `to`')
       if ((to - from) / intervalMs > MAX_POINTS) {
         throw badRequest(
-          `that range holds more than ${MAX_POINTS} intervals of ${interval}: choose a longer interval`,
+          `querystring.interval: that range holds more than ${MAX_POINTS} intervals of ${interval}: choose a longer interval`,
         )
       }
       const points = await fastify.store.readingSeries({ sensorId, factor, from, to, intervalMs })
