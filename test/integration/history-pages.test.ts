@@ -263,6 +263,9 @@ describe.skipIf(chromiumMissing() !== undefined)(
       expect(await wbgt.getAttribute('data-status')).toBe('over')
       expect(await wbgt.locator('.tile-limit').textContent()).toBe('Giới hạn 1 giờ 30 °C')
       expect(await wbgt.locator('.tile-percent').textContent()).toBe('ước tính, trung bình 1 giờ')
+      // An estimate has no readings of its own to chart.
+      expect(await wbgt.locator('.tile-history').isHidden()).toBe(true)
+      expect(await tile(page, 'climate-01', 'temperature').locator('.tile-history').isVisible()).toBe(true)
       const total = tile(page, 'dust-01', 'dust.total').locator('.tile-limit-why')
       expect(await total.textContent()).toContain('QCVN 02:2019/BYT')
       expect(await total.textContent()).toContain('0,3 mg/m³ silic tự do tinh thể trong bụi toàn phần')
@@ -350,6 +353,13 @@ describe.skipIf(chromiumMissing() !== undefined)(
 
     it('draws the history on a phone in English', async () => {
       const page = await open(PHONE, 'en', `/#${FACILITY}`)
+      await page.locator('.alert').first().waitFor()
+      // On a phone the alerts come first, worst first, and every one of them is on the page.
+      expect(await page.locator('#alert-tally').textContent()).toMatch(/^\d+ active · \d+ not acknowledged$/)
+      await page.screenshot({
+        path: new URL('history-live-page-phone-en.png', ARTIFACTS).pathname,
+        fullPage: true,
+      })
       await tile(page, 'gas-01', 'gas.co').locator('.tile-history').click()
       const dialog = page.locator('#history-dialog')
       await dialog.getByRole('button', { name: '24 hours' }).click()

@@ -119,7 +119,7 @@ function alertRow(alert, headers) {
   row.dataset.alertId = alert.id
   row.dataset.level = alert.level
   row.dataset.state = alert.state
-  const level = element('span', 'alert-level', tr.t(`level.${alert.level}`))
+  const level = element('span', 'alert-history-level', tr.t(`level.${alert.level}`))
   const value = `${tr.number(alert.value, 2)} · ${tr.number(alert.limit, 2)} ${alert.unit}`
   const acks = element('div')
   for (const ack of alert.acknowledgements) {

@@ -212,8 +212,11 @@ function draw(tile, series, alerts, from, to) {
   container.dataset.points = String(xs.length)
   container.dataset.alerts = String(alerts.length)
   container.dataset.limits = drawn.map((l) => l.kind).join(' ')
+  container.setAttribute('role', 'img')
   $('history-status').textContent = ''
   renderSummary(points, unit, lines, drawn, alerts)
+  // A screen reader hears the figures the chart draws.
+  container.setAttribute('aria-label', $('history-summary').textContent)
 }
 
 function format(value, unit) {

@@ -107,6 +107,8 @@ function buildTile(tile) {
   history.type = 'button'
   history.title = view.tr.t('history.openTitle', { factor: factorLabel(tile.factor), sensor: tile.sensorId })
   history.addEventListener('click', () => openHistory(tile))
+  // An estimated WBGT has no readings of its own to chart: only the factors the sensor measures have a history.
+  history.hidden = !(state.sensors.get(tile.sensorId)?.factors ?? []).includes(tile.factor)
   const foot = element('div', 'tile-foot')
   foot.append(updated, history)
   // STEL, TWA and noise dose from the exposure engine; hidden until its first figure for this tile arrives.
