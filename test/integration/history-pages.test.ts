@@ -101,7 +101,7 @@ describe.skipIf(chromiumMissing() !== undefined)(
     }
 
     async function open(options: Parameters<Browser['newContext']>[0], language: 'vi' | 'en', path: string) {
-      const context = await browser.newContext(options)
+      const context = await browser.newContext({ locale: language === 'vi' ? 'vi-VN' : 'en-GB', ...options })
       contexts.push(context)
       await context.addInitScript(
         ([token, lang]) => {
