@@ -66,6 +66,9 @@ describe('what one tenant can do to, and learn of, another', () => {
       ['officerOwn', 'GET', '/api/v1/sensors?facility={id}', 'fac-b'],
       ['officerOwn', 'GET', '/api/v1/readings/latest?facility={id}', 'fac-b'],
       ['officerOwn', 'GET', '/api/v1/alerts?facility={id}', 'fac-b'],
+      ['officerOwn', 'GET', '/api/v1/exposures/shift?facility={id}', 'fac-b'],
+      ['contractorOwn', 'GET', '/api/v1/exposures/shift?facility={id}&format=csv', 'fac-b'],
+      ['officerOwn', 'GET', '/api/v1/sensors/{id}/readings?factor=noise&format=csv', 'sb'],
       [
         'contractorOwn',
         'POST',
