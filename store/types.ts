@@ -10,6 +10,8 @@ export interface AggregatePoint {
   mean: number
   max: number
   count: number
+  /** The equal-energy mean `10·log10(mean(10^(v/10)))`, when the query asked for it (noise: LAeq). */
+  energyMean?: number
 }
 
 export interface SeriesQuery {
@@ -20,6 +22,8 @@ export interface SeriesQuery {
   /** Epoch ms, exclusive. */
   to: number
   intervalMs: number
+  /** Also the equal-energy mean of each interval: levels in decibels average by energy, not arithmetically. */
+  energyMean?: boolean
 }
 
 export interface LatestQuery {

@@ -166,20 +166,40 @@ export async function createInfluxStore(options: InfluxConnectionOptions): Promi
     },
 
     async readingSeries(query: SeriesQuery): Promise<AggregatePoint[]> {
-      const body = await influx.query(
-        `SELECT min("value"), mean("value"), max("value"), count("value") FROM "reading"` +
-          ` WHERE "sensor" = ${stringLiteral(query.sensorId)} AND "factor" = ${stringLiteral(query.factor)}` +
-          ` AND time >= ${query.from}ms AND time < ${query.to}ms` +
-          ` GROUP BY time(${query.intervalMs}ms) fill(none)`,
+      const where =
+        `"sensor" = ${stringLiteral(query.sensorId)} AND "factor" = ${stringLiteral(query.factor)}` +
+        ` AND time >= ${query.from}ms AND time < ${query.to}ms`
+      const groupBy = ` GROUP BY time(${query.intervalMs}ms) fill(none)`
+      const [body, energyBody] = await Promise.all([
+        influx.query(
+          `SELECT min("value"), mean("value"), max("value"), count("value") FROM "reading" WHERE ${where}${groupBy}`,
+        ),
+        // InfluxQL has no aggregate of an expression: the subquery turns each level into its energy first.
+        query.energyMean
+          ? influx.query(
+              `SELECT mean("energy") FROM (SELECT pow(10, "value" / 10) AS "energy" FROM "reading" WHERE ${where})` +
+                ` WHERE time >= ${query.from}ms AND time < ${query.to}ms${groupBy}`,
+            )
+          : undefined,
+      ])
+      const energy = new Map(
+        (energyBody === undefined ? [] : (seriesOf(energyBody as never)[0]?.values ?? [])).map(
+          ([time, mean]) => [time as number, 10 * Math.log10(mean as number)],
+        ),
       )
       const [series] = seriesOf(body as never)
-      return (series?.values ?? []).map(([time, min, mean, max, count]) => ({
-        time: time as number,
-        min: min as number,
-        mean: mean as number,
-        max: max as number,
-        count: count as number,
-      }))
+      return (series?.values ?? []).map(([time, min, mean, max, count]) => {
+        const point: AggregatePoint = {
+          time: time as number,
+          min: min as number,
+          mean: mean as number,
+          max: max as number,
+          count: count as number,
+        }
+        const energyMean = energy.get(time as number)
+        if (energyMean !== undefined) point.energyMean = energyMean
+        return point
+      })
     },
 
     async readingCoverage(query: CoverageQuery): Promise<ReadingCoverage[]> {

@@ -122,6 +122,12 @@ export function createSqliteStore(path: string): TimeSeriesStore {
      FROM reading WHERE sensor = :sensor AND factor = :factor AND time >= :from AND time < :to
      GROUP BY bucket ORDER BY bucket`,
   )
+  // node:sqlite is built with SQLite's math functions (pow, log10).
+  const energySeries = db.prepare(
+    `SELECT time - time % :interval AS bucket, 10 * log10(avg(pow(10, value / 10.0))) AS energy
+     FROM reading WHERE sensor = :sensor AND factor = :factor AND time >= :from AND time < :to
+     GROUP BY bucket ORDER BY bucket`,
+  )
   // exposure_by_facility (facility, time): a shift's points are written from its start on (late readings later).
   // SQLite gives the bare columns of the row that holds the max() (sqlite.org/lang_select.html#bareagg).
   const shiftWhere =
@@ -268,20 +274,40 @@ export function createSqliteStore(path: string): TimeSeriesStore {
     },
 
     async readingSeries(query: SeriesQuery): Promise<AggregatePoint[]> {
-      const rows = series.all({
+      const params = {
         interval: query.intervalMs,
         sensor: query.sensorId,
         factor: query.factor,
         from: query.from,
         to: query.to,
-      }) as { bucket: number; min: number; mean: number; max: number; count: number }[]
-      return rows.map((row) => ({
-        time: row.bucket,
-        min: row.min,
-        mean: row.mean,
-        max: row.max,
-        count: row.count,
-      }))
+      }
+      const rows = series.all(params) as {
+        bucket: number
+        min: number
+        mean: number
+        max: number
+        count: number
+      }[]
+      const energy = query.energyMean
+        ? new Map(
+            (energySeries.all(params) as { bucket: number; energy: number }[]).map((r) => [
+              r.bucket,
+              r.energy,
+            ]),
+          )
+        : undefined
+      return rows.map((row) => {
+        const point: AggregatePoint = {
+          time: row.bucket,
+          min: row.min,
+          mean: row.mean,
+          max: row.max,
+          count: row.count,
+        }
+        const energyMean = energy?.get(row.bucket)
+        if (energyMean !== undefined) point.energyMean = energyMean
+        return point
+      })
     },
 
     async readingCoverage(query: CoverageQuery): Promise<ReadingCoverage[]> {

@@ -125,6 +125,8 @@ function describeEndToEnd(storeName: string, influx: string | undefined) {
       )
       const series = await get(url)
       expect(series.points[0]).toMatchObject({ min: 80, mean: 85, max: 90, count: 3 })
+      // Levels average by energy: 10·log10((10^8 + 10^9 + 10^8.5) / 3).
+      expect(series.points[0].laeq).toBeCloseTo(86.74, 2)
       expect(series.unit).toBe('dBA')
     })
 

@@ -8,6 +8,7 @@ import { waitUntil } from '../support/processes.ts'
 
 const influxUrl = inject('influxUrl')
 const MINUTE = 60_000
+const HOUR = 60 * MINUTE
 // The last complete shift, so that two hours of minute readings all lie in the past.
 const SHIFT = shiftStartAt(shiftStartAt(Date.now(), DEFAULT_SHIFT_PATTERN) - 1, DEFAULT_SHIFT_PATTERN)
 // CO, ppm: 10 ppm for two hours with a 15-minute leak of 60 ppm from minute 30.
@@ -162,7 +163,9 @@ function describeShiftReport(storeName: string, influx: string | undefined) {
         'mean',
         'max',
         'count',
+        'laeq',
       ])
+      // CO is no level in decibels: no LAeq.
       expect(first).toEqual([
         'co-1',
         'gas.co',
@@ -173,7 +176,14 @@ function describeShiftReport(storeName: string, influx: string | undefined) {
         '10',
         '10',
         '15',
+        '',
       ])
+      const noise = await platform.call(
+        'GET',
+        `/api/v1/sensors/noise-1/readings?factor=noise&from=${SHIFT}&to=${SHIFT + HOUR}&interval=1h`,
+      )
+      // A constant 85 dBA averages to 85 dBA by energy too (within floating point).
+      expect(noise.body.points[0].laeq).toBeCloseTo(85, 9)
     })
 
     it.each([

@@ -159,7 +159,9 @@ function draw(tile, series, alerts, from, to) {
   const points = series.points
   const xs = points.map((p) => Date.parse(p.time) / 1000)
   const mins = points.map((p) => p.min)
-  const means = points.map((p) => p.mean)
+  // Noise comes with its equal-energy mean (LAeq): the level that carries the same sound energy.
+  const energy = points.length > 0 && points.every((p) => p.laeq !== undefined)
+  const means = points.map((p) => (energy ? p.laeq : p.mean))
   const maxs = points.map((p) => p.max)
   const lines = limitLines(tile)
   const dataMax = Math.max(...maxs, Number.NEGATIVE_INFINITY)
@@ -202,7 +204,12 @@ function draw(tile, series, alerts, from, to) {
     series: [
       { value: (_u, v) => (v === null ? '—' : tr.time(v * 1000)) },
       { label: tr.t('history.min'), stroke: '#6b7f99', width: 1, value: (_u, v) => format(v, unit) },
-      { label: tr.t('history.mean'), stroke: '#0b5cad', width: 2, value: (_u, v) => format(v, unit) },
+      {
+        label: tr.t(energy ? 'history.laeq' : 'history.mean'),
+        stroke: '#0b5cad',
+        width: 2,
+        value: (_u, v) => format(v, unit),
+      },
       { label: tr.t('history.max'), stroke: '#6b7f99', width: 1, value: (_u, v) => format(v, unit) },
     ],
     bands: [{ series: [3, 1], fill: 'rgb(11 92 173 / 12%)' }],
@@ -214,7 +221,7 @@ function draw(tile, series, alerts, from, to) {
   container.dataset.limits = drawn.map((l) => l.kind).join(' ')
   container.setAttribute('role', 'img')
   $('history-status').textContent = ''
-  renderSummary(points, unit, lines, drawn, alerts)
+  renderSummary(points, unit, lines, drawn, alerts, energy)
   // A screen reader hears the figures the chart draws.
   container.setAttribute('aria-label', $('history-summary').textContent)
 }
@@ -265,7 +272,7 @@ function drawMarks(u, lines, alerts) {
   ctx.restore()
 }
 
-function renderSummary(points, unit, lines, drawn, alerts) {
+function renderSummary(points, unit, lines, drawn, alerts, energy) {
   const tr = view.tr
   const summary = $('history-summary')
   summary.replaceChildren()
@@ -275,12 +282,14 @@ function renderSummary(points, unit, lines, drawn, alerts) {
   } else {
     const min = Math.min(...points.map((p) => p.min))
     const max = Math.max(...points.map((p) => p.max))
-    const mean = points.reduce((sum, p) => sum + p.mean * p.count, 0) / count
+    const mean = energy
+      ? 10 * Math.log10(points.reduce((sum, p) => sum + p.count * 10 ** (p.laeq / 10), 0) / count)
+      : points.reduce((sum, p) => sum + p.mean * p.count, 0) / count
     summary.append(
       element(
         'p',
         'history-figures',
-        tr.t('history.figures', {
+        tr.t(energy ? 'history.figuresLaeq' : 'history.figures', {
           min: format(min, unit),
           mean: format(mean, unit),
           max: format(max, unit),

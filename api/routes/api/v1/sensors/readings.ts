@@ -50,6 +50,12 @@ const seriesSchema = z.object({
       min: z.number(),
       mean: z.number().describe('Arithmetic mean of the readings (for noise, of the dBA values)'),
       max: z.number(),
+      laeq: z
+        .number()
+        .optional()
+        .describe(
+          'Noise only: the equal-energy mean level LAeq of the interval, dBA (what noise averages to)',
+        ),
       count: z.number().int().describe('Readings in the interval'),
     }),
   ),
@@ -87,13 +93,15 @@ const sensorReadingRoutes: FastifyPluginAsyncZod = async (fastify) => {
           `querystring.interval: that range holds more than ${MAX_POINTS} intervals of ${interval}: choose a longer interval`,
         )
       }
-      const points = await fastify.store.readingSeries({ sensorId, factor, from, to, intervalMs })
+      // Decibels average by energy, LAeq = 10·log10(Σ tᵢ·10^(Lᵢ/10) / Σ tᵢ): 80 and 90 dBA make 87.4 dBA, not 85.
+      const energyMean = FACTORS[factor].unit === 'dBA'
+      const points = await fastify.store.readingSeries({ sensorId, factor, from, to, intervalMs, energyMean })
       const unit = FACTORS[factor].unit
       if (wantsCsv(request, format)) {
         return sendCsv(
           reply,
           `readings-${sensorId}-${factor}-${new Date(from).toISOString().slice(0, 16).replace(':', '')}`,
-          ['sensor', 'factor', 'unit', 'interval_start', 'interval', 'min', 'mean', 'max', 'count'],
+          ['sensor', 'factor', 'unit', 'interval_start', 'interval', 'min', 'mean', 'max', 'count', 'laeq'],
           points.map((p) => [
             sensorId,
             factor,
@@ -104,6 +112,7 @@ const sensorReadingRoutes: FastifyPluginAsyncZod = async (fastify) => {
             p.mean,
             p.max,
             p.count,
+            p.energyMean,
           ]),
         )
       }
@@ -114,7 +123,11 @@ const sensorReadingRoutes: FastifyPluginAsyncZod = async (fastify) => {
         from: new Date(from).toISOString(),
         to: new Date(to).toISOString(),
         interval,
-        points: points.map((p) => ({ ...p, time: new Date(p.time).toISOString() })),
+        points: points.map(({ energyMean: laeq, ...p }) => ({
+          ...p,
+          laeq,
+          time: new Date(p.time).toISOString(),
+        })),
       }
     },
   )
