@@ -7,31 +7,11 @@ import uPlot from '/vendor/uPlot.esm.js'
 import { getJson } from './api-client.js'
 import { $, all, element, saveDownload } from './dom.js'
 import { factorLabel, formatValue, unitOf } from './format.js'
+import { intervalFor } from './history-interval.js'
 import { state, tileLimits, view } from './live-state.js'
 import { withApiKey } from './sign-in.js'
 
 const HOUR = 3_600_000
-/** At most this many intervals are asked for: a week at 30 min is 336, enough for a 1000-px-wide chart. */
-const TARGET_POINTS = 400
-/**
- * Intervals the API takes, finest first; the first that keeps a range under TARGET_POINTS is used.
- * @type {[string, number][]}
- */
-const INTERVALS = [
-  ['10s', 10_000],
-  ['30s', 30_000],
-  ['1m', 60_000],
-  ['2m', 120_000],
-  ['5m', 300_000],
-  ['10m', 600_000],
-  ['15m', 900_000],
-  ['30m', 1_800_000],
-  ['1h', HOUR],
-  ['2h', 2 * HOUR],
-  ['6h', 6 * HOUR],
-  ['12h', 12 * HOUR],
-  ['1d', 24 * HOUR],
-]
 /** Limits drawn as lines, in the order the legend lists them. */
 const LINE_KINDS = ['idlh', 'ceiling', 'stel', 'twa', 'hourMean', 'floor']
 const LIMIT_COLOURS = {
@@ -46,13 +26,6 @@ const LEVEL_COLOURS = { warning: '#b45309', alarm: '#b42318', critical: '#7a0019
 
 /** What the dialog shows: the tile, the range asked for and the answers drawn. */
 const shown = { tile: undefined, range: '1h', from: 0, to: 0, interval: '30s', chart: undefined }
-
-/** The interval that keeps [from, to) under TARGET_POINTS points. */
-export function intervalFor(spanMs) {
-  for (const [name, ms] of INTERVALS) if (spanMs / ms <= TARGET_POINTS) return { name, ms }
-  const [name, ms] = INTERVALS[INTERVALS.length - 1]
-  return { name, ms }
-}
 
 /** [from, to) of a named range ending now; the shift's start comes from the shift report's window. */
 async function rangeOf(range, tile) {
