@@ -12,6 +12,8 @@ import { state, tileLimits, view } from './live-state.js'
 import { withApiKey } from './sign-in.js'
 
 const HOUR = 3_600_000
+/** Alerts listed under the chart, newest first; the chart marks every one, the alert history has them all. */
+const ALERTS_LISTED = 12
 /** Limits drawn as lines, in the order the legend lists them. */
 const LINE_KINDS = ['idlh', 'ceiling', 'stel', 'twa', 'hourMean', 'floor']
 const LIMIT_COLOURS = {
@@ -171,7 +173,11 @@ function draw(tile, series, alerts, from, to) {
       },
     },
     axes: [
-      { values: (_u, splits) => splits.map((s) => axisTime.format(new Date(s * 1000))) },
+      // Dates with times need more room between ticks than times alone, or their labels run together.
+      {
+        space: to - from > 36 * HOUR ? 110 : 60,
+        values: (_u, splits) => splits.map((s) => axisTime.format(new Date(s * 1000))),
+      },
       { label: unit, values: (_u, splits) => splits.map((s) => formatValue(s)) },
     ],
     series: [
@@ -285,7 +291,7 @@ function renderSummary(points, unit, lines, drawn, alerts, energy) {
   if (lines.length === 0) legend.append(element('li', 'history-limit', tr.t('noLimit')))
   summary.append(legend)
   const list = element('ol', 'history-alerts')
-  for (const alert of alerts) {
+  for (const alert of alerts.slice(0, ALERTS_LISTED)) {
     const item = element(
       'li',
       `history-alert level-${alert.level}`,
@@ -293,13 +299,18 @@ function renderSummary(points, unit, lines, drawn, alerts, energy) {
         time: tr.time(alert.openedAt),
         level: tr.t(`level.${alert.level}`),
         kind: tr.t(`kind.${alert.kind}`),
-        value: format(alert.value, unit),
+        // An alert's value is in its own unit: minutes of silence for an offline sensor.
+        value: format(alert.value, alert.unit),
         state: tr.t(`alertHistory.state.${alert.state}`),
       }),
     )
     item.dataset.level = alert.level
     list.append(item)
   }
+  if (alerts.length > ALERTS_LISTED)
+    list.append(
+      element('li', 'history-alert', tr.t('history.moreAlerts', { count: alerts.length - ALERTS_LISTED })),
+    )
   if (alerts.length > 0) summary.append(element('h3', 'history-alerts-title', tr.t('history.alerts')), list)
 }
 
