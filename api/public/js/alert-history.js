@@ -3,6 +3,7 @@
 // time), active alerts worst first, each with who acknowledged it and how it ended; the same search as CSV
 // through the API's writer. Filters live in the URL hash, so a search can be bookmarked or sent.
 import { $, element } from './dom.js'
+import { resolutionReasonLabel } from './factors.js'
 import {
   applyStaticTexts,
   bindPage,
@@ -145,7 +146,7 @@ function alertRow(alert, headers) {
         tr.t('alertHistory.resolvedLine', {
           by: alert.resolution.by.name,
           time: dateTime(alert.resolution.at),
-          reason: tr.t(`reason.${alert.resolution.reason}`),
+          reason: resolutionReasonLabel(tr.language, alert.resolution.reason),
         }),
       ),
     )

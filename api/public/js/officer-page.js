@@ -2,6 +2,7 @@
 // What the safety officer's report pages (alert history, shift report) share: the translator and the static
 // texts, the language buttons, signing in, the facility picker and reading the API with the page's key.
 import { $, all, element, saveDownload } from './dom.js'
+import { loadFactorCatalogue } from './factors.js'
 import { createTranslator, initialLanguage, saveLanguage } from './i18n.js'
 import { AuthError, askForKey, bindSignIn, withApiKey } from './sign-in.js'
 
@@ -60,9 +61,15 @@ export async function guarded(action, failed) {
   }
 }
 
-/** Fills the facility select from the API; keeps `wanted` when the key reaches it. */
+/**
+ * Fills the facility select from the API, keeping `wanted` when the key reaches it; loads the factors' and the
+ * resolution reasons' names (js/factors.js) with it.
+ */
 export async function loadFacilities(wanted) {
-  const { items } = await getJson('/api/v1/facilities?limit=500')
+  const [{ items }] = await Promise.all([
+    getJson('/api/v1/facilities?limit=500'),
+    loadFactorCatalogue(getJson),
+  ])
   $('facility').replaceChildren(
     ...items.map((f) => {
       const option = element('option', undefined, `${f.name} (${f.id})`)
