@@ -327,9 +327,9 @@ describe.skipIf(chromiumMissing() !== undefined)(
       await dialog.getByLabel('Từ').fill(local(now - HOUR))
       await dialog.getByLabel('Đến').fill(local(now - 2 * HOUR))
       await dialog.getByRole('button', { name: 'Xem' }).click()
-      expect(await page.locator('#history-error').textContent()).toBe(
-        'Hãy chọn thời điểm bắt đầu trước thời điểm kết thúc.',
-      )
+      await expect
+        .poll(() => page.locator('#history-error').textContent())
+        .toBe('Hãy chọn thời điểm bắt đầu trước thời điểm kết thúc.')
       await dialog.getByLabel('Từ').fill(local(now - 3 * DAY))
       await dialog.getByLabel('Đến').fill(local(now - 2 * DAY))
       await dialog.getByRole('button', { name: 'Xem' }).click()
