@@ -13,9 +13,10 @@ export interface ReceivedMail {
 
 /**
  * A real SMTP server on a free port of 127.0.0.1 (the `smtp-server` package), keeping every message it
- * accepts, parsed. `stop` and `start` again on the same port play an outage.
+ * accepts, parsed. `stop` and `start` again on the same port play an outage; `refuse` names mailboxes it
+ * answers 550 (no such user), as a real server does for a mistyped address.
  */
-export async function startMailServer() {
+export async function startMailServer(options: { refuse?: string[] } = {}) {
   const received: ReceivedMail[] = []
   let port = 0
   let server: SMTPServer | undefined
@@ -24,6 +25,11 @@ export async function startMailServer() {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onRcptTo(address, _session, callback) {
+        if (options.refuse?.includes(address.address)) {
+          callback(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }))
+        } else callback()
+      },
       onData(stream, _session, callback) {
         simpleParser(stream)
           .then((mail: ParsedMail) => {

@@ -3,6 +3,7 @@
 // count nobody acknowledged yet (also in the tab title), and the notices of escalations to this key. The list is
 // never a scroll box of its own: the page scrolls, so every alert the count speaks of is on the page (#19).
 import { openAcknowledge, openResolve } from './acknowledgement.js'
+import { openAlertDetail } from './alert-detail.js'
 import { alertMessage } from './alert-text.js'
 import { $, element } from './dom.js'
 import { factorLabel } from './format.js'
@@ -89,6 +90,10 @@ function buildAlert(alert) {
   resolve.type = 'button'
   resolve.addEventListener('click', () => openResolve(alert.id))
   actions.append(resolve)
+  const details = element('button', 'button-secondary alert-details-button', view.tr.t('delivery.open'))
+  details.type = 'button'
+  details.addEventListener('click', () => openAlertDetail(alert))
+  actions.append(details)
   item.append(actions)
   return item
 }
