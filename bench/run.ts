@@ -21,12 +21,13 @@ import { formatBytes, formatCount, formatMs, formatPercent } from './lib/stats.t
 import { type CeilingFigures, ceiling } from './sections/ceiling.ts'
 import { type EndToEndFigures, endToEnd } from './sections/end-to-end.ts'
 import { hotPath } from './sections/hot-path.ts'
+import { type NotificationFigures, notifications } from './sections/notifications.ts'
 import { PEER_DIR, type PeerFigures, peer } from './sections/peer.ts'
 import { type ScaleFigures, scale } from './sections/scale.ts'
 import { store } from './sections/store.ts'
 
 /** Run order: the cheap, self-contained measurements first; the ceiling before end-to-end, which divides by it. */
-const SECTIONS: Section[] = [hotPath, store, ceiling, endToEnd, peer, scale]
+const SECTIONS: Section[] = [hotPath, store, ceiling, endToEnd, notifications, peer, scale]
 
 function parseOnly(value: string | undefined): Set<SectionId> {
   if (value === undefined) return new Set(SECTION_IDS)
@@ -46,6 +47,7 @@ function targets(shared: Map<string, unknown>): TargetCheck[] {
   const ratio =
     lossless !== undefined && ceilingFigures ? lossless / ceilingFigures.readingsPerSecond : undefined
   const perConnection = scaleFigures?.rssPerIdleConnection
+  const notifying = shared.get('notifications') as NotificationFigures | undefined
   return [
     {
       goal: '≥ 50,000 readings/s end to end, lossless',
@@ -83,6 +85,18 @@ function targets(shared: Map<string, unknown>): TargetCheck[] {
       goal: 'publish-to-alert p99 ≤ 25 ms at 5,000 readings/s',
       measured: e2e ? formatMs(e2e.latency.p99) : '–',
       met: e2e ? e2e.latency.p99 <= 25 && e2e.latency.missed === 0 : undefined,
+    },
+    {
+      goal: 'publish-to-alert p99 unchanged (≤ 25 ms) with 100 notifications a minute, none lost (#16)',
+      measured: notifying
+        ? `${formatMs(notifying.without.p99)} without, ${formatMs(notifying.with.p99)} with; ${formatCount(notifying.lost)} lost, ${formatCount(notifying.duplicates)} repeats`
+        : '–',
+      met: notifying
+        ? notifying.with.p99 <= 25 &&
+          notifying.with.missed === 0 &&
+          notifying.lost === 0 &&
+          notifying.duplicates === 0
+        : undefined,
     },
     {
       goal: '≤ 10 KB RSS per idle connected sensor',

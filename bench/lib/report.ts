@@ -2,7 +2,15 @@ import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { MachineInfo } from './machine.ts'
 
-export const SECTION_IDS = ['hot-path', 'store', 'ceiling', 'end-to-end', 'peer', 'scale'] as const
+export const SECTION_IDS = [
+  'hot-path',
+  'store',
+  'ceiling',
+  'end-to-end',
+  'notifications',
+  'peer',
+  'scale',
+] as const
 export type SectionId = (typeof SECTION_IDS)[number]
 
 export interface Table {

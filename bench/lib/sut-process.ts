@@ -53,6 +53,7 @@ async function start(message: Extract<ToSut, { type: 'start' }>): Promise<void> 
       QUANTRAC_FLUSH_INTERVAL_MS: String(STORE_BATCH.flushMs),
       // The load generators sign in as the services, thousands of connections at once.
       QUANTRAC_MQTT_MAX_CONNECTIONS_PER_USER: '1000000',
+      ...(message.smtpUrl === undefined ? {} : { QUANTRAC_SMTP_URL: message.smtpUrl }),
     })
     platform = await createPlatform(config, { log: pino({ level: 'silent' }) })
     send({

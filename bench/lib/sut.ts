@@ -4,7 +4,7 @@ import type { GenerateFleetOptions } from '../../simulators/fleet.ts'
 export type SutMode = 'quantrac' | 'ceiling'
 
 export type ToSut =
-  | { type: 'start'; mode: SutMode; influxUrl?: string }
+  | { type: 'start'; mode: SutMode; influxUrl?: string; smtpUrl?: string }
   | { type: 'sample' }
   | { type: 'register'; fleet: GenerateFleetOptions; extra: { facilityId: string; sensorIds: string[] }[] }
   | { type: 'profile-start' }
@@ -109,11 +109,20 @@ function nextMessage<T extends FromSut['type']>(
   })
 }
 
-/** Forks the system under test. */
-export async function startSut(options: { mode: SutMode; influxUrl?: string }): Promise<RunningSut> {
+/** Forks the system under test; with `smtpUrl` its notifier sends e-mail there (QUANTRAC_SMTP_URL). */
+export async function startSut(options: {
+  mode: SutMode
+  influxUrl?: string
+  smtpUrl?: string
+}): Promise<RunningSut> {
   const child = fork(SUT_URL, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const ready = nextMessage(child, 'ready', 60_000)
-  child.send({ type: 'start', mode: options.mode, influxUrl: options.influxUrl } satisfies ToSut)
+  child.send({
+    type: 'start',
+    mode: options.mode,
+    influxUrl: options.influxUrl,
+    smtpUrl: options.smtpUrl,
+  } satisfies ToSut)
   let started: Extract<FromSut, { type: 'ready' }>
   try {
     started = await ready

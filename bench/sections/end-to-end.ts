@@ -1,8 +1,8 @@
 import type { GenerateFleetOptions } from '../../simulators/fleet.ts'
 import type { BenchContext } from '../lib/context.ts'
 import { countReadings } from '../lib/influx.ts'
-import { measureAlertLatency, socketIoAlerts } from '../lib/latency.ts'
-import { type LoadResult, prepareLoad } from '../lib/load.ts'
+import { runAlertLatency } from '../lib/latency-run.ts'
+import type { LoadResult } from '../lib/load.ts'
 import { OFFERED_COLUMNS, type OfferedRun, offeredRow, runOffered, sustained } from '../lib/runs.ts'
 import { BENCH_FLEET, PUBLISHERS, type Section } from '../lib/section.ts'
 import { formatBytes, formatCount, formatMs, formatPercent, summarize } from '../lib/stats.ts'
@@ -136,45 +136,19 @@ export const endToEnd: Section = {
           sensorIds: Array.from({ length: samples }, (_, i) => `${sensorPrefix}-${i}`),
         },
       ])
-      const background = await prepareLoad({
-        host: '127.0.0.1',
-        port: sut.mqttPort,
+      const run = await runAlertLatency({
+        sut,
         fleet: BENCH_FLEET,
-        readingsPerSecond: LATENCY_BACKGROUND_READINGS_PER_SECOND,
-        durationMs: samples * intervalMs + 2_000,
-        ...PUBLISHERS,
-        ...sut.credentials,
+        facilityId: LATENCY_FACILITY,
+        sensorPrefix,
+        samples,
+        intervalMs,
+        backgroundReadingsPerSecond: LATENCY_BACKGROUND_READINGS_PER_SECOND,
       })
-      let probe: Awaited<ReturnType<typeof measureAlertLatency>> = {
-        latencies: [],
-        pubacks: [],
-        missed: samples,
-      }
-      let backgroundResult: LoadResult | undefined
-      try {
-        const listener = await socketIoAlerts(sut.apiUrl as string, LATENCY_FACILITY, sut.apiKey)
-        try {
-          const backgroundDone = background.run()
-          await new Promise((resolve) => setTimeout(resolve, 1_000))
-          probe = await measureAlertLatency({
-            mqttUrl: `mqtt://127.0.0.1:${sut.mqttPort}`,
-            listener,
-            facilityId: LATENCY_FACILITY,
-            sensorPrefix,
-            samples,
-            intervalMs,
-            timeoutMs: 2_000,
-            ...sut.credentials,
-          })
-          backgroundResult = await backgroundDone
-        } finally {
-          await listener.close()
-        }
-      } catch (err) {
-        failures.push(`alert latency: ${(err as Error).message}`)
-        ctx.progress(`end-to-end:   alert latency failed: ${(err as Error).message}`)
-      } finally {
-        await background.stop()
+      const { probe, background: backgroundResult } = run
+      if (run.error !== undefined) {
+        failures.push(`alert latency: ${run.error}`)
+        ctx.progress(`end-to-end:   alert latency failed: ${run.error}`)
       }
       const latency = { ...summarize(probe.latencies), missed: probe.missed }
       const probePuback = summarize(probe.pubacks)
