@@ -3,6 +3,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { MetricsRegistry } from '../metrics/index.ts'
 import type { BrokerClient } from './broker-client.ts'
 import type { ApiSettings } from './config.ts'
+import accountMailer from './plugins/app/account-mailer.ts'
 import audit from './plugins/app/audit.ts'
 import auth from './plugins/app/auth.ts'
 import brokerClient from './plugins/app/broker-client.ts'
@@ -27,8 +28,10 @@ import shiftReportRoutes from './routes/api/v1/exposures/shift.ts'
 import facilityRoutes from './routes/api/v1/facilities/index.ts'
 import notificationChannelRoutes from './routes/api/v1/facilities/notification-channels.ts'
 import factorRoutes from './routes/api/v1/factors/index.ts'
+import invitationRoutes from './routes/api/v1/invitations/index.ts'
 import keyRoutes from './routes/api/v1/keys/index.ts'
 import organisationRoutes from './routes/api/v1/organisations/index.ts'
+import passwordResetRoutes from './routes/api/v1/password-resets/index.ts'
 import provinceRoutes from './routes/api/v1/provinces/index.ts'
 import readingRoutes from './routes/api/v1/readings/index.ts'
 import reportRoutes from './routes/api/v1/reports/index.ts'
@@ -79,6 +82,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(cookie)
   await fastify.register(auth, { sessions: options.settings.sessions })
   await fastify.register(audit)
+  await fastify.register(accountMailer, options.settings.accounts)
   await fastify.register(liveRelay)
   await fastify.register(liveSockets, { ...options.settings.live, sessions: options.settings.sessions })
 
@@ -98,6 +102,11 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(keyRoutes, { prefix: '/api/v1/keys' })
   await fastify.register(sessionRoutes, { prefix: '/api/v1/session', ...options.settings.sessions })
   await fastify.register(userRoutes, { prefix: '/api/v1/users' })
+  await fastify.register(passwordResetRoutes, {
+    prefix: '/api/v1/password-resets',
+    ...options.settings.accounts,
+  })
+  await fastify.register(invitationRoutes, { prefix: '/api/v1/invitations', ...options.settings.accounts })
   await fastify.register(auditRoutes, { prefix: '/api/v1/audit' })
   await fastify.register(reportRoutes, { prefix: '/api/v1/reports' })
   await fastify.register(provincialRoutes, { prefix: '/api/v1/reports' })

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { listenEnv, metricsEnv, mqttClientEnv } from '../core/config.ts'
-import { webhookEnv } from '../notify/config.ts'
+import { mailEnv, webhookEnv } from '../notify/config.ts'
 import { storeEnv } from '../store/config.ts'
 
 /** What the app itself is configured with, apart from where it listens and what it reads. */
@@ -16,6 +16,14 @@ export const apiSettingsEnv = {
   QUANTRAC_SESSION_MAX_HOURS: z.coerce.number().min(1).default(168),
   /** Behind a TLS-terminating proxy: `X-Forwarded-Proto: https` makes the session cookie Secure. */
   QUANTRAC_TRUST_PROXY: z.stringbool().default(false),
+  ...mailEnv,
+  /** How long a password-reset link opens (OWASP's forgot-password advice: short). */
+  QUANTRAC_PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
+  QUANTRAC_INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(168),
+  /** Account mails (reset links) one source address may ask for in an hour; each e-mail gets at most 3. */
+  QUANTRAC_ACCOUNT_MAILS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Passwords set with a link from one address in a minute: each is hashed with scrypt (CPU). */
+  QUANTRAC_ACCOUNT_LINK_TRIES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
 }
 
 export const apiEnv = {
@@ -34,6 +42,19 @@ export interface ApiSettings {
   /** What the notification routes check a webhook against. */
   notifications: { webhookAllowedHosts?: string[] }
   sessions: { idleMs: number; absoluteMs: number; trustProxy: boolean }
+  accounts: AccountSettings
+}
+
+/** Account mails: password resets and invitations (README "Accounts"). */
+export interface AccountSettings {
+  smtpUrl?: string
+  smtpFrom: string
+  /** Where the links of a mail point; the API's own address when unset. */
+  publicUrl?: string
+  resetTtlMs: number
+  invitationTtlMs: number
+  mailsPerAddressPerHour: number
+  linkTriesPerAddressPerMinute: number
 }
 
 /** The app's settings from its configuration; `apiSettings()` gives the defaults. */
@@ -50,6 +71,15 @@ export function apiSettings(config: z.infer<typeof settingsSchema> = settingsSch
       idleMs: config.QUANTRAC_SESSION_IDLE_MINUTES * 60_000,
       absoluteMs: config.QUANTRAC_SESSION_MAX_HOURS * 3_600_000,
       trustProxy: config.QUANTRAC_TRUST_PROXY,
+    },
+    accounts: {
+      smtpUrl: config.QUANTRAC_SMTP_URL,
+      smtpFrom: config.QUANTRAC_SMTP_FROM,
+      publicUrl: config.QUANTRAC_PUBLIC_URL?.replace(/\/+$/, ''),
+      resetTtlMs: config.QUANTRAC_PASSWORD_RESET_TTL_MINUTES * 60_000,
+      invitationTtlMs: config.QUANTRAC_INVITATION_TTL_HOURS * 3_600_000,
+      mailsPerAddressPerHour: config.QUANTRAC_ACCOUNT_MAILS_PER_ADDRESS,
+      linkTriesPerAddressPerMinute: config.QUANTRAC_ACCOUNT_LINK_TRIES_PER_MINUTE,
     },
   }
 }

@@ -13,11 +13,8 @@ export const webhookEnv = {
     .optional(),
 }
 
-/** The notifier's settings (README "Notifications", Configuration). */
-export const notifyEnv = {
-  ...webhookEnv,
-  /** false: this process sends nothing (another one does, e.g. the API run apart). */
-  QUANTRAC_NOTIFY: z.stringbool().default(true),
+/** How mail leaves (the notifier's and the API's account mails alike) and where its links point. */
+export const mailEnv = {
   QUANTRAC_SMTP_URL: z
     .url()
     .refine((url) => /^smtps?:\/\//.test(url), 'an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail:587')
@@ -28,6 +25,14 @@ export const notifyEnv = {
     .url()
     .refine((url) => /^https?:\/\//.test(url), 'an http(s) URL')
     .optional(),
+}
+
+/** The notifier's settings (README "Notifications", Configuration). */
+export const notifyEnv = {
+  ...webhookEnv,
+  ...mailEnv,
+  /** false: this process sends nothing (another one does, e.g. the API run apart). */
+  QUANTRAC_NOTIFY: z.stringbool().default(true),
   QUANTRAC_ACK_LINK_TTL_H: z.coerce
     .number()
     .positive()

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { digest, hashSecret, newSecret, PASSWORD_SCRYPT, verifySecret } from './credentials.ts'
-import type { Grant, Registry, User } from './types.ts'
+import type { AccountToken, Grant, Registry, User } from './types.ts'
 
 /** Passwords people choose: long enough to resist guessing offline, short enough to type (NIST SP 800-63B §3.1.1.2: at least 8, accept at least 64). */
 export const PASSWORD_LENGTH = { min: 12, max: 128 } as const
@@ -102,4 +102,19 @@ export function isCsrfTokenOf(sessionId: string, token: string | undefined): boo
   const expected = Buffer.from(csrfTokenOf(sessionId))
   const given = Buffer.from(token)
   return given.length === expected.length && timingSafeEqual(given, expected)
+}
+
+/** An account link's token (256 bits, base64url) and what it is for; the registry keeps only its digest. */
+export async function issueAccountToken(
+  registry: Registry,
+  token: Omit<AccountToken, 'usedAt'>,
+): Promise<string> {
+  const secret = newSecret()
+  await registry.createAccountToken(digest(secret), token)
+  return secret
+}
+
+/** A hash no password matches, for a person invited who has not chosen one yet. */
+export function unusablePasswordHash(): Promise<string> {
+  return hashPassword(newSecret())
 }

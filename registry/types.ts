@@ -161,6 +161,33 @@ export interface UserSession {
   expiresAt: number
 }
 
+/** What an e-mailed account link is for (#18): setting a new password, or a first one for an invited person. */
+export const ACCOUNT_TOKEN_PURPOSES = ['password-reset', 'invitation'] as const
+export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number]
+
+/** A single-use, expiring account link, kept by the SHA-256 of its token. */
+export interface AccountToken {
+  purpose: AccountTokenPurpose
+  userId: string
+  createdAt: number
+  expiresAt: number
+  usedAt?: number
+}
+
+/** A token used (the person and what it was for), or why it was not. */
+export type TokenRedemption =
+  | { user: User; purpose: AccountTokenPurpose }
+  | { refused: 'unknown' | 'used' | 'expired' | 'disabled' }
+
+/** A person's TOTP second factor (RFC 6238): enrolled, and in force once confirmed with a code. */
+export interface TotpFactor {
+  /** base32, as authenticator apps take it. */
+  secret: string
+  confirmedAt?: number
+  /** The last time step a code was accepted at: no code is good twice. */
+  lastStep?: number
+}
+
 export interface PageRequest {
   limit: number
   offset: number
@@ -244,6 +271,12 @@ export const AUDIT_ACTIONS = [
   'user.sign-in',
   'user.sign-out',
   'user.sign-out-everywhere',
+  'user.password-reset-request',
+  'user.password-set',
+  'user.invite',
+  'user.totp-enrol',
+  'user.totp-confirm',
+  'user.totp-remove',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -368,6 +401,23 @@ export interface Registry {
   deleteSession(idHash: string): Promise<boolean>
   /** Ends every session of a person; returns how many there were. */
   deleteUserSessions(userId: string): Promise<number>
+  createAccountToken(idHash: string, token: Omit<AccountToken, 'usedAt'>): Promise<void>
+  /**
+   * Uses an account link at `at`, in one transaction: it must exist, be unused and unexpired, its person
+   * not disabled; then it is marked used, the password replaced, every session of the person ended, and
+   * the person's other unused links of the same purpose with it.
+   */
+  redeemAccountToken(idHash: string, at: number, passwordHash: string): Promise<TokenRedemption>
+  /** The person's second factor, confirmed or not; undefined when none is enrolled. */
+  getTotp(userId: string): Promise<TotpFactor | undefined>
+  /** Enrols a new secret, unconfirmed (replacing any unconfirmed one); undefined removes the factor and its recovery codes. */
+  setTotpSecret(userId: string, secret: string | undefined): Promise<void>
+  /** Puts the enrolled factor in force at `at`, with the hashes of fresh recovery codes (replacing any). */
+  confirmTotp(userId: string, at: number, step: number, recoveryCodeHashes: readonly string[]): Promise<void>
+  /** Records a code accepted at `step`; false when that step (or a later one) was used already: a replay. */
+  useTotpStep(userId: string, step: number): Promise<boolean>
+  /** Uses up a recovery code; false when it is not one of the person's unused codes. */
+  useRecoveryCode(userId: string, codeHash: string, at: number): Promise<boolean>
 
   /**
    * The shifts ingest opened at each facility, as it opened them (written by ingest, read by the API): a

@@ -8,6 +8,7 @@ import type {
   RejectionLog,
   StateRepository,
 } from '../types.ts'
+import { accountSecurityRepository } from './account-security.ts'
 import { alertRepository, stateRepository } from './alerts.ts'
 import { apiKeyRepository } from './api-keys.ts'
 import { auditRepository } from './audit.ts'
@@ -34,6 +35,7 @@ export function openSqliteRegistry(path: string): SqliteRegistry {
   const db = new DatabaseSync(path)
   configureShared(db)
   migrate(db, new URL('./migrations/', import.meta.url))
+  const users = userRepository(db)
   return {
     ...facilityRepository(db),
     ...sensorRepository(db),
@@ -45,7 +47,8 @@ export function openSqliteRegistry(path: string): SqliteRegistry {
     ...rejectionLog(db),
     ...shiftRepository(db),
     ...notificationRepository(db),
-    ...userRepository(db),
+    ...users,
+    ...accountSecurityRepository(db, users),
     close: () => db.close(),
   }
 }

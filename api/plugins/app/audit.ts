@@ -11,8 +11,16 @@ declare module 'fastify' {
     audit?: AuditAction
   }
   interface FastifyRequest {
-    /** Records one change this request made, after making it: once for each thing changed. */
-    recordChange(change: Omit<AuditRecord, 'at' | 'actor' | 'action'>): Promise<void>
+    /**
+     * Records one change this request made, after making it: once for each thing changed. `actor` names the
+     * person a route without credentials acted for (a password reset is the person's, whoever asked).
+     */
+    recordChange(change: Omit<AuditRecord, 'at' | 'actor' | 'action'>, actor?: AuditActor): Promise<void>
+    /**
+     * Says a write route changed nothing and has nothing to record: a password reset for an e-mail nobody
+     * has answers exactly as one for a person, and leaves no trace either.
+     */
+    changedNothing(): void
     /**
      * The caller as the audit trail names it, for a registry call that records its own audit entry in the
      * transaction of its change (the alert register's acknowledge and resolve). Counts as recorded.
@@ -36,11 +44,22 @@ function actorOf(request: FastifyRequest): AuditActor {
  */
 export default fp(
   async function audit(fastify: FastifyInstance) {
-    fastify.decorateRequest('recordChange', async function recordChange(this: FastifyRequest, change) {
-      const action = this.routeOptions.config.audit
-      if (action === undefined)
-        throw new Error(`${this.routeOptions.url} records a change but names no audit action`)
-      await fastify.registry.recordAudit({ ...change, at: Date.now(), actor: actorOf(this), action })
+    fastify.decorateRequest(
+      'recordChange',
+      async function recordChange(this: FastifyRequest, change, actor?: AuditActor) {
+        const action = this.routeOptions.config.audit
+        if (action === undefined)
+          throw new Error(`${this.routeOptions.url} records a change but names no audit action`)
+        await fastify.registry.recordAudit({
+          ...change,
+          at: Date.now(),
+          actor: actor ?? actorOf(this),
+          action,
+        })
+        recorded.add(this)
+      },
+    )
+    fastify.decorateRequest('changedNothing', function changedNothing(this: FastifyRequest) {
       recorded.add(this)
     })
     fastify.decorateRequest('actingAs', function actingAs(this: FastifyRequest) {

@@ -24,7 +24,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Roles allowed to call the route. Routes under /api/v1 without it are refused: deny by default. */
     roles?: readonly Role[]
-    /** The one route under /api/ anybody may call without credentials: signing in. */
+    /**
+     * Routes under /api/ anybody may call without credentials: signing in, and the ways back into an
+     * account (asking for a password reset, setting a password with an e-mailed link).
+     */
     signIn?: true
   }
 }

@@ -14,6 +14,7 @@ const TEXTS = {
     disabled: 'Tài khoản này đã bị khóa.',
     throttled: 'Quá nhiều lần đăng nhập sai. Hãy thử lại sau vài phút.',
     failed: 'Không đăng nhập được: {message}',
+    forgot: 'Quên mật khẩu?',
   },
   en: {
     title: 'Sign in',
@@ -25,6 +26,7 @@ const TEXTS = {
     disabled: 'This account is disabled.',
     throttled: 'Too many failed sign-ins. Try again in a few minutes.',
     failed: 'Could not sign in: {message}',
+    forgot: 'Forgot your password?',
   },
 }
 
@@ -97,6 +99,7 @@ export function mountPasswordForm(dialog, onSignedIn) {
   const error = element('p', { id: 'password-error', class: 'ack-error', role: 'alert', hidden: '' })
   const submit = element('button', { type: 'submit', class: 'button-primary', id: 'password-submit' })
   const orKey = element('p', { class: 'ack-summary', id: 'password-or-key' })
+  const forgot = element('a', { href: '/password.html', id: 'password-forgot' })
   const form = element('form', { id: 'password-form' }, [
     title,
     emailLabel,
@@ -105,6 +108,7 @@ export function mountPasswordForm(dialog, onSignedIn) {
     password,
     error,
     element('div', { class: 'ack-actions' }, [submit]),
+    element('p', { class: 'ack-summary' }, [forgot]),
     orKey,
   ])
   dialog.prepend(form)
@@ -115,6 +119,7 @@ export function mountPasswordForm(dialog, onSignedIn) {
     passwordLabel.textContent = text('password')
     submit.textContent = text('submit')
     orKey.textContent = text('orKey')
+    forgot.textContent = text('forgot')
   }
   applyTexts()
   new MutationObserver(applyTexts).observe(document.documentElement, { attributeFilter: ['lang'] })

@@ -1,3 +1,4 @@
+import { issueAccountToken } from '../../../registry/accounts.ts'
 import { issueApiKey } from '../../../registry/api-keys.ts'
 import { CALLERS, type Caller, KEYED, PASSWORD, REACH_OWN, SESSION_CALLERS, type Tenants } from './tenants.ts'
 
@@ -413,6 +414,38 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     allowed: ADMIN,
     status: 200,
     request: async (tenants, tag) => ({ path: `/api/v1/users/${await freshUser(tenants, tag)}/disable` }),
+  },
+
+  // Anybody may ask for a reset link or use one: the answer to asking never tells whether the e-mail has an
+  // account (test/integration/password-reset.test.ts); each call here uses a fresh link of a fresh person.
+  'POST /api/v1/password-resets/': {
+    allowed: CALLERS,
+    status: 202,
+    request: (_tenants, tag) => ({
+      path: '/api/v1/password-resets/',
+      body: { email: `r-${tag}@example.vn` },
+    }),
+  },
+  'POST /api/v1/password-resets/redeem': {
+    allowed: CALLERS,
+    status: 200,
+    request: async (tenants, tag) => {
+      const token = await issueAccountToken(tenants.registry, {
+        purpose: 'password-reset',
+        userId: await freshUser(tenants, tag),
+        createdAt: Date.now(),
+        expiresAt: Date.now() + 60_000,
+      })
+      return { path: '/api/v1/password-resets/redeem', body: { token, password: PASSWORD } }
+    },
+  },
+  'POST /api/v1/invitations/': {
+    allowed: ADMIN,
+    status: 201,
+    request: (_tenants, tag) => ({
+      path: '/api/v1/invitations/',
+      body: { email: `i-${tag}@example.vn`, name: tag, grant: { role: 'officer', facilityId: 'fac-a' } },
+    }),
   },
 
   'GET /api/v1/reports/coverage': {
