@@ -40,6 +40,7 @@ import sensorRoutes from './routes/api/v1/sensors/index.ts'
 import sensorReadingRoutes from './routes/api/v1/sensors/readings.ts'
 import sensorRejectionRoutes from './routes/api/v1/sensors/rejections.ts'
 import sessionRoutes from './routes/api/v1/session/index.ts'
+import secondFactorRoutes from './routes/api/v1/session/second-factor.ts'
 import userRoutes from './routes/api/v1/users/index.ts'
 import healthRoutes, { type HealthOptions } from './routes/health.ts'
 
@@ -101,6 +102,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(alertNotificationRoutes, { prefix: '/api/v1/alerts' })
   await fastify.register(keyRoutes, { prefix: '/api/v1/keys' })
   await fastify.register(sessionRoutes, { prefix: '/api/v1/session', ...options.settings.sessions })
+  await fastify.register(secondFactorRoutes, { prefix: '/api/v1/session/totp' })
   await fastify.register(userRoutes, { prefix: '/api/v1/users' })
   await fastify.register(passwordResetRoutes, {
     prefix: '/api/v1/password-resets',

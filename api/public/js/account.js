@@ -15,6 +15,9 @@ const TEXTS = {
     throttled: 'Quá nhiều lần đăng nhập sai. Hãy thử lại sau vài phút.',
     failed: 'Không đăng nhập được: {message}',
     forgot: 'Quên mật khẩu?',
+    code: 'Mã xác thực (6 số trong ứng dụng xác thực, hoặc một mã khôi phục)',
+    codeNeeded: 'Tài khoản này cần mã xác thực thứ hai: nhập mã trong ứng dụng xác thực.',
+    codeWrong: 'Mã sai, hoặc mã khôi phục đã được dùng.',
   },
   en: {
     title: 'Sign in',
@@ -27,6 +30,9 @@ const TEXTS = {
     throttled: 'Too many failed sign-ins. Try again in a few minutes.',
     failed: 'Could not sign in: {message}',
     forgot: 'Forgot your password?',
+    code: 'Code (the 6 digits of your authenticator app, or a recovery code)',
+    codeNeeded: 'This account needs a second factor: enter the code of your authenticator app.',
+    codeWrong: 'Wrong code, or a recovery code used already.',
   },
 }
 
@@ -76,6 +82,13 @@ function element(tag, attributes = {}, children = []) {
   return node
 }
 
+/** A typed second factor as sign-in takes it: 6 digits are a code, anything else a recovery code. */
+function secondFactor(typed) {
+  const value = typed.trim()
+  if (value === '') return {}
+  return /^\d{6}$/.test(value) ? { code: value } : { recoveryCode: value }
+}
+
 /**
  * Puts the e-mail and password form at the top of `dialog`, before its key form. `onSignedIn` runs after the
  * API opened a session. Texts follow the page's language each time the dialog opens.
@@ -96,6 +109,14 @@ export function mountPasswordForm(dialog, onSignedIn) {
     required: '',
     autocomplete: 'current-password',
   })
+  const codeLabel = element('label', { for: 'password-code', hidden: '' })
+  const code = element('input', {
+    id: 'password-code',
+    inputmode: 'numeric',
+    autocomplete: 'one-time-code',
+    maxlength: '40',
+    hidden: '',
+  })
   const error = element('p', { id: 'password-error', class: 'ack-error', role: 'alert', hidden: '' })
   const submit = element('button', { type: 'submit', class: 'button-primary', id: 'password-submit' })
   const orKey = element('p', { class: 'ack-summary', id: 'password-or-key' })
@@ -106,6 +127,8 @@ export function mountPasswordForm(dialog, onSignedIn) {
     email,
     passwordLabel,
     password,
+    codeLabel,
+    code,
     error,
     element('div', { class: 'ack-actions' }, [submit]),
     element('p', { class: 'ack-summary' }, [forgot]),
@@ -120,6 +143,7 @@ export function mountPasswordForm(dialog, onSignedIn) {
     submit.textContent = text('submit')
     orKey.textContent = text('orKey')
     forgot.textContent = text('forgot')
+    codeLabel.textContent = text('code')
   }
   applyTexts()
   new MutationObserver(applyTexts).observe(document.documentElement, { attributeFilter: ['lang'] })
@@ -132,21 +156,30 @@ export function mountPasswordForm(dialog, onSignedIn) {
       const response = await fetch('/api/v1/session', {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ email: email.value, password: password.value }),
+        body: JSON.stringify({ email: email.value, password: password.value, ...secondFactor(code.value) }),
       })
       const body = await response.json().catch(() => ({}))
       if (!response.ok) {
+        const asked = String(body.message ?? '').startsWith('second factor:')
+        if (asked) {
+          codeLabel.hidden = false
+          code.hidden = false
+          code.focus()
+        }
         error.textContent =
           response.status === 429
             ? text('throttled')
-            : response.status === 401
-              ? text(body.message === 'this account is disabled' ? 'disabled' : 'wrong')
-              : text('failed', { message: body.message ?? response.status })
+            : response.status === 401 && asked
+              ? text(code.value === '' ? 'codeNeeded' : 'codeWrong')
+              : response.status === 401
+                ? text(body.message === 'this account is disabled' ? 'disabled' : 'wrong')
+                : text('failed', { message: body.message ?? response.status })
         error.hidden = false
         return
       }
       remember(body)
       password.value = ''
+      code.value = ''
       onSignedIn()
     } finally {
       submit.disabled = false

@@ -36,3 +36,18 @@ export function postJson(path, body) {
     body: JSON.stringify(body),
   })
 }
+
+/** Sends `body` as JSON with `method` and the signed-in key; the status and the answer's JSON (or {}). */
+export async function sendJson(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: withApiKey({
+      accept: 'application/json',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    }),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  if (response.status === 401) throw new AuthError(`${path}: HTTP 401`)
+  const answer = response.status === 204 ? {} : await response.json().catch(() => ({}))
+  return { status: response.status, answer }
+}

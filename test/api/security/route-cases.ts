@@ -1,5 +1,6 @@
 import { issueAccountToken } from '../../../registry/accounts.ts'
 import { issueApiKey } from '../../../registry/api-keys.ts'
+import { newTotpSecret } from '../../../registry/second-factor.ts'
 import { CALLERS, type Caller, KEYED, PASSWORD, REACH_OWN, SESSION_CALLERS, type Tenants } from './tenants.ts'
 
 export interface RouteRequest {
@@ -402,6 +403,32 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     status: 400,
     statusFor: { sessionAdmin: 204, sessionContractorOwn: 204, sessionOfficerOther: 204 },
     request: () => ({ path: '/api/v1/session/', freshSession: true }),
+  },
+  // A second factor is a person's: an admin's key gets 400 (no session); the session admin enrols afresh.
+  'POST /api/v1/session/totp/': {
+    allowed: ['admin', 'sessionAdmin'],
+    status: 400,
+    statusFor: { sessionAdmin: 201 },
+    request: () => ({ path: '/api/v1/session/totp/' }),
+  },
+  // Enrolled afresh before each call: a wrong code is 400 (the code is right once in a million).
+  'POST /api/v1/session/totp/confirm': {
+    allowed: ['admin', 'sessionAdmin'],
+    status: 400,
+    request: async (tenants) => {
+      await tenants.registry.setTotpSecret(tenants.sessions.sessionAdmin!.userId, newTotpSecret())
+      return { path: '/api/v1/session/totp/confirm', body: { code: '000000' } }
+    },
+  },
+  // An enrolled factor not yet confirmed goes with any code.
+  'DELETE /api/v1/session/totp/': {
+    allowed: ['admin', 'sessionAdmin'],
+    status: 400,
+    statusFor: { sessionAdmin: 204 },
+    request: async (tenants) => {
+      await tenants.registry.setTotpSecret(tenants.sessions.sessionAdmin!.userId, newTotpSecret())
+      return { path: '/api/v1/session/totp/', body: { code: '000000' } }
+    },
   },
   'GET /api/v1/users/': { allowed: ADMIN, status: 200, request: () => ({ path: '/api/v1/users/' }) },
   // An admin, or the person themself (test/api/sessions.test.ts): here nobody of the suite is u-{tag}.

@@ -12,6 +12,7 @@ import {
   startSession,
 } from '../../../../../registry/accounts.ts'
 import { digest } from '../../../../../registry/credentials.ts'
+import { recoveryCodeDigest, totpStep } from '../../../../../registry/second-factor.ts'
 import { ROLES } from '../../../../../registry/types.ts'
 import { READERS } from '../../../../access.ts'
 import { HttpError } from '../../../../http-errors.ts'
@@ -30,6 +31,11 @@ export interface SessionRouteOptions extends SessionLifetime {
  */
 export const SIGN_IN_THROTTLE = { failuresPerAddress: 20, failuresPerUsername: 5, windowMs: 15 * 60_000 }
 
+/** What sign-in answers (401) a person whose second factor is in force, without a code or with a wrong one. */
+export const SECOND_FACTOR_REQUIRED =
+  'second factor: send the code of your authenticator app (or a recovery code)'
+export const SECOND_FACTOR_WRONG = 'second factor: wrong code, or a recovery code used already'
+
 const signInSchema = z.strictObject({
   email: z
     .string()
@@ -43,6 +49,18 @@ const signInSchema = z.strictObject({
     .max(64)
     .optional()
     .describe("which of the person's grants to act under; the first by default"),
+  code: z
+    .string()
+    .trim()
+    .max(10)
+    .optional()
+    .describe('the 6-digit code of the authenticator app, for a person whose second factor is in force'),
+  recoveryCode: z
+    .string()
+    .trim()
+    .max(40)
+    .optional()
+    .describe('instead of code: one of the recovery codes, once'),
 })
 
 const sessionSchema = z.object({
@@ -55,6 +73,10 @@ const sessionSchema = z.object({
   user: z.object({ id: z.string(), email: z.string(), name: z.string() }).optional(),
   grant: z.string().optional().describe('the grant the session acts under'),
   grants: z.array(grantSchema).optional().describe("the person's grants"),
+  secondFactor: z
+    .enum(['none', 'enrolled', 'in-force'])
+    .optional()
+    .describe("the person's TOTP: none, enrolled but not confirmed, or asked for at every sign-in"),
   csrfToken: z
     .string()
     .optional()
@@ -91,14 +113,43 @@ const sessionRoutes: FastifyPluginAsyncZod<SessionRouteOptions> = async (fastify
     if (sessionId === undefined || principal.userId === undefined) return { kind: 'key' as const, ...base }
     const user = (await fastify.registry.getUser(principal.userId))!
     const session = await fastify.registry.findSession(digest(sessionId))
+    const totp = await fastify.registry.getTotp(user.id)
     return {
       kind: 'session' as const,
       ...base,
       user: { id: user.id, email: user.email, name: user.name },
       grant: session?.grantId,
       grants: user.grants,
+      secondFactor:
+        totp === undefined
+          ? ('none' as const)
+          : totp.confirmedAt === undefined
+            ? ('enrolled' as const)
+            : ('in-force' as const),
       csrfToken: csrfTokenOf(sessionId),
     }
+  }
+
+  /** Whether the person's second factor, if in force, is satisfied by the code or recovery code given. */
+  async function secondFactor(
+    userId: string,
+    given: { code?: string; recoveryCode?: string },
+  ): Promise<'none' | 'passed' | 'missing' | 'wrong'> {
+    const totp = await fastify.registry.getTotp(userId)
+    if (totp?.confirmedAt === undefined) return 'none'
+    if (given.code !== undefined && given.code !== '') {
+      const step = await totpStep(totp.secret, given.code, Date.now(), totp.lastStep)
+      return step !== undefined && (await fastify.registry.useTotpStep(userId, step)) ? 'passed' : 'wrong'
+    }
+    if (given.recoveryCode !== undefined && given.recoveryCode !== '') {
+      const used = await fastify.registry.useRecoveryCode(
+        userId,
+        recoveryCodeDigest(given.recoveryCode),
+        Date.now(),
+      )
+      return used ? 'passed' : 'wrong'
+    }
+    return 'missing'
   }
 
   fastify.post(
@@ -136,6 +187,17 @@ const sessionRoutes: FastifyPluginAsyncZod<SessionRouteOptions> = async (fastify
         // Never the password, never whether the e-mail exists.
         request.log.warn({ email }, 'sign-in refused: wrong e-mail or password')
         throw new HttpError(401, 'wrong e-mail or password')
+      }
+      const second = await secondFactor(user.id, request.body)
+      if (second === 'missing') {
+        // The password was right: neither a failed guess nor yet a success (which would trust this address).
+        attempt.undecided()
+        throw new HttpError(401, SECOND_FACTOR_REQUIRED)
+      }
+      if (second === 'wrong') {
+        attempt.failed()
+        request.log.warn({ email }, 'sign-in refused: wrong second factor')
+        throw new HttpError(401, SECOND_FACTOR_WRONG)
       }
       attempt.succeeded()
       if (user.disabledAt !== undefined) throw new HttpError(401, 'this account is disabled')
