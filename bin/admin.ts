@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { ParseArgsOptionsConfig } from 'node:util'
 import { z } from 'zod'
 import { parseEnv } from '../core/config.ts'
+import { keyChangeTopic, userChangeTopic } from '../core/topics.ts'
 import { createUser, newPassword, normaliseEmail, PASSWORD_LENGTH } from '../registry/accounts.ts'
 import { isKeyActive, issueApiKey } from '../registry/api-keys.ts'
 import { openSqliteRegistry } from '../registry/sqlite/registry.ts'
@@ -14,6 +15,7 @@ import {
   type Registry,
   ROLES,
 } from '../registry/types.ts'
+import { announceRegistryChange } from './announce.ts'
 import { parseCommandLine } from './args.ts'
 
 const USAGE = `usage: quantrac admin <command> [options]
@@ -222,7 +224,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
           { ...revoked, revokedAt: undefined },
           revoked,
         )
-        io.stderr(`revoked key ${id}`)
+        io.stderr(`revoked key ${id}; ${await announceRegistryChange(keyChangeTopic(id))}`)
         return 0
       }
       case 'create-user': {
@@ -280,7 +282,9 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
         const { passwordHash: _, ...shown } = before as typeof before & { passwordHash?: string }
         const after = await registry.getUser(before.id)
         await recordAdminChange(registry, 'user.disable', { type: 'user', id: before.id }, shown, after)
-        io.stderr(`disabled user ${before.id} (${before.email}); their sessions have ended`)
+        io.stderr(
+          `disabled user ${before.id} (${before.email}); their sessions have ended; ${await announceRegistryChange(userChangeTopic(before.id))}`,
+        )
         return 0
       }
       default: {
