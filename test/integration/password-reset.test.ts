@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext } from 'playwright-core'
+import { io } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiSettings } from '../../api/config.ts'
 import { createUser, issueAccountToken } from '../../registry/accounts.ts'
@@ -72,6 +73,14 @@ describe.skipIf(missing !== undefined)('a person gets back in, or in for the fir
     })
     const before = await signIn('lan@plant.vn', OLD_PASSWORD)
     expect(before.status).toBe(200)
+    const socket = io(platform.apiUrl, {
+      transports: ['websocket'],
+      extraHeaders: { cookie: before.cookie! },
+      reconnection: false,
+      forceNew: true,
+    })
+    expect(await socket.emitWithAck('join', 'plant-c')).toMatchObject({ ok: true })
+    const socketEnded = new Promise((resolve) => socket.once('key-refused', resolve))
 
     const unknown = await post('/api/v1/password-resets', { email: 'nobody@plant.vn' })
     const known = await post('/api/v1/password-resets', { email: ' LAN@plant.vn ' })
@@ -102,7 +111,9 @@ describe.skipIf(missing !== undefined)('a person gets back in, or in for the fir
       await context.close()
     }
 
-    // The session from before the reset is over; the old password is, the new one signs in.
+    // The session from before the reset is over, its live connection too; the old password is, the new one signs in.
+    expect(await socketEnded).toBeDefined()
+    socket.close()
     const whoAmI = await fetch(`${platform.apiUrl}/api/v1/session`, { headers: { cookie: before.cookie! } })
     expect(whoAmI.status).toBe(401)
     expect((await signIn('lan@plant.vn', OLD_PASSWORD)).status).toBe(401)
