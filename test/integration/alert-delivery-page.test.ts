@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { issueApiKey } from '../../registry/api-keys.ts'
 import { chromiumMissing, launchChromium } from '../support/browser.ts'
-import { type Platform, startPlatform } from '../support/platform.ts'
+import { type Platform, startPlatform, testFacility } from '../support/platform.ts'
 import { waitUntil } from '../support/processes.ts'
 import { startMailServer } from '../support/receivers.ts'
 
@@ -17,6 +17,7 @@ describe.skipIf(missing !== undefined)("the alert's delivery history on the live
   let mail: Awaited<ReturnType<typeof startMailServer>>
   let browser: Browser
   let officerToken: string
+  let adminToken: string
 
   beforeAll(async () => {
     mail = await startMailServer({ refuse: [MISTYPED] })
@@ -35,6 +36,7 @@ describe.skipIf(missing !== undefined)("the alert's delivery history on the live
     officerToken = (
       await issueApiKey(platform.registry, { name: 'Lan', role: 'officer', facilityId: 'plant-b' })
     ).token
+    adminToken = (await issueApiKey(platform.registry, { name: 'Quản trị', role: 'admin' })).token
     const sensor = await platform.connectSensor(credentials)
     await sensor.publishAsync(
       credentials.topic,
@@ -54,6 +56,30 @@ describe.skipIf(missing !== undefined)("the alert's delivery history on the live
     await browser?.close()
     await platform?.stop()
     await mail?.stop()
+  })
+
+  it("opens the alert's detail from the link in the e-mail, on the alert's facility", async () => {
+    const text = mail.received.find((m) => m.to === DUTY)!.text
+    const link = /(http:\/\/\S+\/\?alert=[\w-]+)/.exec(text)![1]!
+    await platform.registry.createFacility(testFacility('plant-a'))
+    const context = await browser.newContext({ locale: 'vi-VN' })
+    try {
+      await context.addInitScript(
+        (token) => window.localStorage.setItem('quantrac.apiKey', token),
+        adminToken,
+      )
+      const page = await context.newPage()
+      await page.goto(link)
+      const dialog = page.locator('#alert-dialog')
+      await dialog.waitFor()
+      await expect
+        .poll(() => dialog.locator(`.delivery[data-contact="${DUTY}"]`).getAttribute('data-state'))
+        .toBe('sent')
+      expect(await page.locator('#facility').inputValue()).toBe('plant-b')
+      expect(new URL(page.url()).search).toBe('')
+    } finally {
+      await context.close()
+    }
   })
 
   const screens = [

@@ -5,6 +5,7 @@
 
 import { bindAlertDialogs } from './acknowledgement.js'
 import { createAlarmAlerter } from './alarm-alerter.js'
+import { openAlertDetail } from './alert-detail.js'
 import { renderAlerts } from './alerts-panel.js'
 import { byFactor, getJson, loadLimits } from './api-client.js'
 import { $, all, element } from './dom.js'
@@ -66,7 +67,26 @@ async function start() {
     connectSocket({ setConnection, reload: loadFacility, heard: alarmAlerter })
     setInterval(refreshFreshness, 5000)
   }
-  await selectFacility((facilityFromHash() ?? state.facilities[0]).id)
+  const linked = await alertFromLink()
+  await selectFacility(linked?.facilityId ?? (facilityFromHash() ?? state.facilities[0]).id)
+  if (linked !== undefined) void openAlertDetail(linked)
+}
+
+/**
+ * A notification's link (`/?alert={id}`, notify/notifier.ts) opens that alert's facility and its detail with
+ * the delivery history; the parameter goes from the address bar once read. An alert this sign-in does not
+ * reach (404, 403) opens nothing.
+ */
+async function alertFromLink() {
+  const params = new URLSearchParams(location.search)
+  const id = params.get('alert')
+  if (id === null) return undefined
+  history.replaceState(null, '', `${location.pathname}${location.hash}`)
+  try {
+    return await getJson(`/api/v1/alerts/${encodeURIComponent(id)}`)
+  } catch {
+    return undefined
+  }
 }
 
 async function selectFacility(facilityId) {
