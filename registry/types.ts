@@ -404,8 +404,8 @@ export interface Registry {
   createAccountToken(idHash: string, token: Omit<AccountToken, 'usedAt'>): Promise<void>
   /**
    * Uses an account link at `at`, in one transaction: it must exist, be unused and unexpired, its person
-   * not disabled; then it is marked used, the password replaced, every session of the person ended, and
-   * the person's other unused links of the same purpose with it.
+   * not disabled; then it is marked used with every other unused link of the person (a password is set:
+   * an older link must not set another), the password replaced, every session of the person ended.
    */
   redeemAccountToken(idHash: string, at: number, passwordHash: string): Promise<TokenRedemption>
   /** The person's second factor, confirmed or not; undefined when none is enrolled. */

@@ -35,9 +35,7 @@ export function accountSecurityRepository(
     ),
     token: db.prepare('SELECT purpose, user_id, expires_at, used_at FROM account_token WHERE id_hash = ?'),
     useToken: db.prepare('UPDATE account_token SET used_at = ? WHERE id_hash = ? AND used_at IS NULL'),
-    useOthers: db.prepare(
-      'UPDATE account_token SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL',
-    ),
+    useOthers: db.prepare('UPDATE account_token SET used_at = ? WHERE user_id = ? AND used_at IS NULL'),
     disabled: db.prepare('SELECT disabled_at FROM app_user WHERE id = ?'),
     setPassword: db.prepare('UPDATE app_user SET password_hash = ? WHERE id = ?'),
     endSessions: db.prepare('DELETE FROM user_session WHERE user_id = ?'),
@@ -75,7 +73,7 @@ export function accountSecurityRepository(
           const person = statements.disabled.get(row.user_id) as { disabled_at: number | null }
           if (person.disabled_at !== null) return { refused: 'disabled' as const }
           statements.useToken.run(at, idHash)
-          statements.useOthers.run(at, row.user_id, row.purpose)
+          statements.useOthers.run(at, row.user_id)
           statements.setPassword.run(passwordHash, row.user_id)
           statements.endSessions.run(row.user_id)
           return { userId: row.user_id, purpose: row.purpose }

@@ -7,7 +7,7 @@ import { ADMINS } from '../../../../access.ts'
 import { accountMail } from '../../../../account-mail.ts'
 import type { AccountSettings } from '../../../../config.ts'
 import { errorSchema, idSchema, isoTime } from '../common-schemas.ts'
-import { languageSchema } from '../password-resets/index.ts'
+import { assertMailSetUp, languageSchema } from '../password-resets/index.ts'
 import { userResponse, userSchema } from '../users/schema.ts'
 
 const grantInputSchema = z
@@ -65,10 +65,12 @@ const invitationRoutes: FastifyPluginAsyncZod<AccountSettings> = async (fastify,
           400: errorSchema,
           404: errorSchema,
           409: errorSchema,
+          503: errorSchema,
         },
       },
     },
     async (request, reply) => {
+      assertMailSetUp(options)
       const { email, name, grant, language } = request.body
       const user = await fastify.registry.createUser(
         {

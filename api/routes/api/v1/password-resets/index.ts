@@ -32,6 +32,13 @@ export const languageSchema = z
 const ACCEPTED =
   'if an account has this e-mail, a link to set a new password is on its way; it works once and expires'
 
+/** Without QUANTRAC_SMTP_URL no account mail can leave: 503 for everyone, rather than a 2xx for a mail never sent. */
+export function assertMailSetUp(options: AccountSettings): void {
+  if (options.smtpUrl === undefined) {
+    throw new HttpError(503, 'e-mail is not set up on this server (QUANTRAC_SMTP_URL): ask an admin')
+  }
+}
+
 /** Whom the audit trail names for a change made through one of the person's own links. */
 export function personActor(user: User) {
   return { keyId: `user:${user.id}`, name: user.name, role: user.grants[0]?.role ?? ('officer' as const) }
@@ -62,10 +69,16 @@ const passwordResetRoutes: FastifyPluginAsyncZod<AccountSettings> = async (fasti
           'The same answer whether or not an account has the e-mail, and it never waits for the mail. ' +
           `At most ${RESETS_PER_EMAIL_PER_HOUR} mails an hour to one e-mail, and QUANTRAC_ACCOUNT_MAILS_PER_ADDRESS from one address: then 429.`,
         body: z.strictObject({ email: z.string().trim().min(3).max(254), language: languageSchema }),
-        response: { 202: z.object({ message: z.string() }), 400: errorSchema, 429: errorSchema },
+        response: {
+          202: z.object({ message: z.string() }),
+          400: errorSchema,
+          429: errorSchema,
+          503: errorSchema,
+        },
       },
     },
     async (request, reply) => {
+      assertMailSetUp(options)
       const email = normaliseEmail(request.body.email)
       const now = Date.now()
       if (!perAddress.take(addressKey(request.ip), now) || !perEmail.take(email, now)) {
