@@ -36,6 +36,7 @@ export async function loadPeople(view) {
         grant,
         language: view.tr.language,
       })
+      if (status === 503) return say(view, 'account.mailNotSetUp')
       if (status !== 201) return say(view, 'account.refused', { message: answer.message ?? status })
       say(view, 'account.invited', { email: answer.user.email, time: tr.time(answer.expiresAt) })
       $('invite-form').reset()

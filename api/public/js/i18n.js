@@ -169,6 +169,7 @@ export const STRINGS = {
     'account.linkExpired': 'This link expired: ask for a new one.',
     'account.accountDisabled': 'This account is disabled.',
     'account.throttled': 'Too many attempts. Try again later.',
+    'account.mailNotSetUp': 'This server cannot send e-mail yet (QUANTRAC_SMTP_URL): ask an admin.',
     'account.refused': 'Refused: {message}',
     // The alert's delivery history (alert-detail.js, #16).
     'delivery.open': 'Notifications',
@@ -514,6 +515,7 @@ export const STRINGS = {
     'account.linkExpired': 'Liên kết đã hết hạn: hãy yêu cầu liên kết mới.',
     'account.accountDisabled': 'Tài khoản này đã bị khóa.',
     'account.throttled': 'Quá nhiều lần thử. Hãy thử lại sau.',
+    'account.mailNotSetUp': 'Máy chủ này chưa gửi được e-mail (QUANTRAC_SMTP_URL): hãy báo quản trị viên.',
     'account.refused': 'Bị từ chối: {message}',
     // The alert's delivery history (alert-detail.js, #16).
     'delivery.open': 'Thông báo',

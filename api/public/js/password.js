@@ -44,6 +44,7 @@ function refusal(status, answer) {
     return tr.t(/expired/.test(answer.message ?? '') ? 'account.linkExpired' : 'account.linkUsed')
   if (status === 403) return tr.t('account.accountDisabled')
   if (status === 429) return tr.t('account.throttled')
+  if (status === 503) return tr.t('account.mailNotSetUp')
   return tr.t('account.refused', { message: answer.message ?? `HTTP ${status}` })
 }
 
