@@ -123,6 +123,8 @@ export interface ApiKey {
   revokedAt?: number
   /** Epoch ms from which the key is refused like a revoked one; undefined: it never expires. */
   expiresAt?: number
+  /** The person who made it for their own use; undefined for keys made by an admin or the command line. */
+  ownerUserId?: string
 }
 
 /** One thing a person may do: a role and its reach, exactly as an API key has them. */
@@ -381,7 +383,8 @@ export interface Registry {
   createApiKey(key: Omit<ApiKey, 'createdAt'>, secretHash: string): Promise<ApiKey>
   /** The key and its secret's hash, for authentication; revoked keys included (check `revokedAt`). */
   findApiKey(id: string): Promise<(ApiKey & { secretHash: string }) | undefined>
-  listApiKeys(page: PageRequest): Promise<Page<ApiKey>>
+  /** Every key, or only those one person owns. */
+  listApiKeys(page: PageRequest, filter?: { ownerUserId?: string }): Promise<Page<ApiKey>>
   revokeApiKey(id: string): Promise<boolean>
 
   /** ConflictError when the e-mail is taken; NotFoundError when a grant's organisation or facility is not. */
@@ -392,7 +395,10 @@ export interface Registry {
   listUsers(page: PageRequest): Promise<Page<User>>
   /** Replaces the password's hash and ends every session of the person, in one transaction; NotFoundError for nobody. */
   setUserPassword(id: string, passwordHash: string): Promise<void>
-  /** Disables the person and ends every session of theirs, in one transaction; false when already disabled or unknown. */
+  /**
+   * Disables the person, ends every session of theirs and revokes the keys they own, in one transaction;
+   * false when already disabled or unknown.
+   */
   disableUser(id: string, at: number): Promise<boolean>
   createSession(idHash: string, session: UserSession): Promise<void>
   findSession(idHash: string): Promise<UserSession | undefined>

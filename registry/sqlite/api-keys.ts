@@ -13,6 +13,7 @@ interface ApiKeyRow {
   created_at: number
   revoked_at: number | null
   expires_at: number | null
+  owner_user_id: string | null
 }
 
 function toApiKey(row: ApiKeyRow): ApiKey {
@@ -21,6 +22,7 @@ function toApiKey(row: ApiKeyRow): ApiKey {
   if (row.facility_id !== null) key.facilityId = row.facility_id
   if (row.revoked_at !== null) key.revokedAt = row.revoked_at
   if (row.expires_at !== null) key.expiresAt = row.expires_at
+  if (row.owner_user_id !== null) key.ownerUserId = row.owner_user_id
   return key
 }
 
@@ -29,8 +31,9 @@ export function apiKeyRepository(
 ): Pick<Registry, 'createApiKey' | 'findApiKey' | 'listApiKeys' | 'revokeApiKey'> {
   const statements = {
     insert: db.prepare(
-      `INSERT INTO api_key (id, name, role, organisation_id, facility_id, secret_hash, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO api_key
+         (id, name, role, organisation_id, facility_id, secret_hash, created_at, expires_at, owner_user_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     get: db.prepare('SELECT * FROM api_key WHERE id = ?'),
     revoke: db.prepare('UPDATE api_key SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
@@ -48,6 +51,7 @@ export function apiKeyRepository(
           secretHash,
           Date.now(),
           key.expiresAt ?? null,
+          key.ownerUserId ?? null,
         )
       } catch (err) {
         if (isUniqueViolation(err)) throw new ConflictError(`API key ${key.id} exists already`)
@@ -61,8 +65,10 @@ export function apiKeyRepository(
       const row = statements.get.get(id) as ApiKeyRow | undefined
       return row && { ...toApiKey(row), secretHash: row.secret_hash }
     },
-    async listApiKeys(page: PageRequest) {
-      const { rows, total } = selectPage<ApiKeyRow>(db, 'api_key', new Where(), 'created_at, id', page)
+    async listApiKeys(page: PageRequest, filter = {}) {
+      const where = new Where()
+      if (filter.ownerUserId !== undefined) where.add('owner_user_id = ?', filter.ownerUserId)
+      const { rows, total } = selectPage<ApiKeyRow>(db, 'api_key', where, 'created_at, id', page)
       return { items: rows.map(toApiKey), total, ...page }
     },
     async revokeApiKey(id: string) {

@@ -65,6 +65,9 @@ export function userRepository(
     grants: db.prepare('SELECT * FROM user_grant WHERE user_id = ? ORDER BY created_at, id'),
     setPassword: db.prepare('UPDATE app_user SET password_hash = ? WHERE id = ?'),
     disable: db.prepare('UPDATE app_user SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL'),
+    revokeOwnedKeys: db.prepare(
+      'UPDATE api_key SET revoked_at = ? WHERE owner_user_id = ? AND revoked_at IS NULL',
+    ),
     insertSession: db.prepare(
       `INSERT INTO user_session (id_hash, user_id, grant_id, created_at, last_seen_at, expires_at)
        VALUES (?, ?, ?, ?, ?, ?)`,
@@ -141,7 +144,10 @@ export function userRepository(
         db,
         () => {
           const changed = statements.disable.run(at, id).changes > 0
-          if (changed) statements.deleteUserSessions.run(id)
+          if (changed) {
+            statements.deleteUserSessions.run(id)
+            statements.revokeOwnedKeys.run(at, id)
+          }
           return changed
         },
         'IMMEDIATE',

@@ -59,6 +59,16 @@ describe.skipIf(missing !== undefined)('the account page', () => {
     await page.locator('#password-code').fill(code)
     await page.locator('#password-submit').click()
   }
+  /** A session's cookie and CSRF token as headers, signed in over HTTP. */
+  async function sessionCookie(email: string, password: string) {
+    const response = await fetch(`${platform.apiUrl}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    })
+    const body = (await response.json()) as { csrfToken: string }
+    return { cookie: response.headers.get('set-cookie')!.split(';')[0]!, 'x-csrf-token': body.csrfToken }
+  }
   function signInOverHttp(body: Record<string, string>) {
     return platform.call(
       'POST',
@@ -194,8 +204,8 @@ describe.skipIf(missing !== undefined)('the account page', () => {
     }
   })
 
-  it('an officer sees only who they are: no second factor, keys or people', async () => {
-    await createUser(platform.registry, {
+  it('an officer sees no second factor or people, and makes and revokes keys of their own grant only', async () => {
+    const em = await createUser(platform.registry, {
       email: 'em@plant.vn',
       password: OFFICER.password,
       name: 'Em',
@@ -207,13 +217,55 @@ describe.skipIf(missing !== undefined)('the account page', () => {
       await expect
         .poll(() => page.locator('#whoami').textContent())
         .toBe('Signed in as em@plant.vn (safety officer).')
-      for (const section of ['#totp-section', '#keys-section', '#people-section']) {
+      for (const section of ['#totp-section', '#people-section']) {
         expect(await page.locator(section).isVisible()).toBe(false)
       }
-      await page.screenshot({ path: new URL('account-page-officer-phone-en.png', ARTIFACTS).pathname })
+      await expect
+        .poll(() => page.locator('#keys-heading').textContent())
+        .toBe('My API keys (for my scripts: my role and reach)')
+      expect(await page.locator('#key-role').isDisabled()).toBe(true)
+      expect(await page.locator('#key-facility').inputValue()).toBe('plant-d')
+      await page.locator('#key-name').fill('my export script')
+      await page.locator('#key-create-form button[type="submit"]').click()
+      await expect.poll(() => page.locator('#key-token').textContent()).toMatch(/^qk_/)
+      const token = (await page.locator('#key-token').textContent())!
+      const row = page.locator('#keys-table tr[data-key-name="my export script"]')
+      await expect.poll(() => row.textContent()).toContain('active')
+      expect(await page.locator('#keys-table tbody tr').count()).toBe(1)
+      await page.screenshot({
+        path: new URL('account-own-keys-phone-en.png', ARTIFACTS).pathname,
+        fullPage: true,
+      })
+      expect((await platform.call('GET', '/api/v1/facilities/plant-d', undefined, token)).status).toBe(200)
+      await row.locator('.key-revoke').click()
+      await expect.poll(() => row.textContent()).toContain('revoked')
+      expect((await platform.call('GET', '/api/v1/facilities/plant-d', undefined, token)).status).toBe(401)
     } finally {
       await context.close()
     }
+
+    // Over HTTP, as the page's session: nothing beyond the grant, nobody else's key; a key makes no keys.
+    const cookie = await sessionCookie('em@plant.vn', OFFICER.password)
+    const asEm = (method: string, path: string, body?: unknown) =>
+      fetch(`${platform.apiUrl}${path}`, {
+        method,
+        headers: body === undefined ? cookie : { ...cookie, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+    expect((await asEm('POST', '/api/v1/keys', { name: 'wider', role: 'regulator' })).status).toBe(403)
+    expect(
+      (await asEm('POST', '/api/v1/keys', { name: 'other', role: 'officer', facilityId: 'plant-x' })).status,
+    ).toBe(403)
+    const adminsKey = (await platform.call('GET', '/api/v1/keys?limit=500')).body.items[0].id
+    expect((await asEm('DELETE', `/api/v1/keys/${adminsKey}`)).status).toBe(403)
+    const kept = await asEm('POST', '/api/v1/keys', { name: 'kept', role: 'officer', facilityId: 'plant-d' })
+    expect(kept.status).toBe(201)
+    const keptToken = ((await kept.json()) as { token: string }).token
+    const listed = await platform.call('GET', '/api/v1/keys?limit=500')
+    expect(listed.body.items.find((k: { name: string }) => k.name === 'kept').ownerUserId).toBe(em.id)
+    // Disabling the person revokes their keys.
+    expect((await platform.call('POST', `/api/v1/users/${em.id}/disable`)).status).toBe(200)
+    expect((await platform.call('GET', '/api/v1/facilities/plant-d', undefined, keptToken)).status).toBe(401)
     expect(pageErrors).toEqual([])
   })
 })

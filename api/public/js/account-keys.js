@@ -1,21 +1,36 @@
 // @ts-check
-// The account page's API keys (admins): every key with its role, reach, expiry and state; create one (the
-// token shown once), revoke one (it stops at once, its open live connections close).
+// The account page's API keys: an admin's every key, a person's own, with role, reach, expiry and state;
+// create one (the token shown once; a person's has their grant's role and reach, fixed in the form), revoke
+// one (it stops at once, its open live connections close).
 
 import { roleOptions, keyState as stateOf, withReach } from './account-roles.js'
 import { getJson, sendJson } from './api-client.js'
 import { $, element, table } from './dom.js'
 
 let bound = false
+/** Whose keys the page shows: the latest GET /api/v1/session answer. */
+let current
 
 function say(view, key, values) {
   $('keys-message').textContent = view.tr.t(key, values)
   $('keys-message').hidden = false
 }
 
-export async function loadKeys(view) {
+/** `me` is GET /api/v1/session's answer: whose keys these are. */
+export async function loadKeys(view, me) {
+  current = me
   const { tr } = view
   roleOptions($('key-role'), tr)
+  const own = me.role !== 'admin'
+  if (own) {
+    $('key-role').value = me.role
+    $('key-organisation').value = me.organisationId ?? ''
+    $('key-facility').value = me.role === 'officer' ? (me.facilities[0] ?? '') : ''
+  }
+  $('key-role').disabled = own
+  $('key-organisation').readOnly = own
+  $('key-facility').readOnly = own
+  $('keys-heading').textContent = tr.t(own ? 'account.ownKeysTitle' : 'account.keysTitle')
   if (!bound) {
     bound = true
     $('key-create-form').addEventListener('submit', async (event) => {
@@ -33,7 +48,7 @@ export async function loadKeys(view) {
       $('key-created').hidden = false
       say(view, 'account.keyCreated', { name: answer.key.name })
       $('key-create-form').reset()
-      await loadKeys(view)
+      await loadKeys(view, current)
     })
   }
   const page = await getJson('/api/v1/keys?limit=500')
@@ -58,7 +73,7 @@ export async function loadKeys(view) {
           const { status, answer } = await sendJson('DELETE', `/api/v1/keys/${encodeURIComponent(key.id)}`)
           if (status !== 204) return say(view, 'account.refused', { message: answer.message ?? status })
           say(view, 'account.keyRevoked', { name: key.name })
-          await loadKeys(view)
+          await loadKeys(view, current)
         })
         action = revoke
       }

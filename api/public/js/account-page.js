@@ -1,7 +1,8 @@
 // @ts-check
 // The account page (#18): who is signed in; for an admin signed in as themself, the TOTP second factor;
 // for admins, API keys (create with an optional expiry, the token shown once, revoke) and people (invite by
-// e-mail with a grant, disable). Each section uses the API's routes and shows their refusals as they are.
+// e-mail with a grant, disable); for everyone else signed in, API keys of their own. Each section uses the
+// API's routes and shows their refusals as they are.
 
 import { loadKeys } from './account-keys.js'
 import { loadPeople } from './account-people.js'
@@ -39,12 +40,14 @@ async function load() {
   })
   const admin = me.role === 'admin'
   $('totp-section').hidden = !(admin && me.kind === 'session')
-  $('keys-section').hidden = !admin
+  // People manage keys of their own; an admin every key. A key that is not an admin's manages none.
+  const keys = admin || me.kind === 'session'
+  $('keys-section').hidden = !keys
   $('people-section').hidden = !admin
   const reload = () => load()
   await Promise.all([
     admin && me.kind === 'session' ? loadSecondFactor(view, me.secondFactor, reload) : undefined,
-    admin ? loadKeys(view) : undefined,
+    keys ? loadKeys(view, me) : undefined,
     admin ? loadPeople(view) : undefined,
   ])
 }

@@ -26,3 +26,9 @@ CREATE TABLE user_recovery_code (
   used_at INTEGER,
   PRIMARY KEY (user_id, code_hash)
 ) WITHOUT ROWID;
+
+-- Keys people make for their own scripts (#18): a person who is not an admin may hold keys of their own
+-- grant's role and reach, listed and revoked by them; disabling the person revokes them. NULL: an admin's
+-- or the command line's key, owned by nobody.
+ALTER TABLE api_key ADD COLUMN owner_user_id TEXT REFERENCES app_user (id);
+CREATE INDEX api_key_by_owner ON api_key (owner_user_id);

@@ -368,7 +368,13 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     request: () => ({ path: '/api/v1/audit/' }),
   },
 
-  'GET /api/v1/keys/': { allowed: ADMIN, status: 200, request: () => ({ path: '/api/v1/keys/' }) },
+  // People list their own keys (none here); keys that are not an admin's list none. Creating and revoking
+  // another's key is an admin's: a person's own keys are tried in test/integration/account-page.test.ts.
+  'GET /api/v1/keys/': {
+    allowed: ['admin', 'sessionContractorOwn', 'sessionOfficerOther'],
+    status: 200,
+    request: () => ({ path: '/api/v1/keys/' }),
+  },
   'POST /api/v1/keys/': {
     allowed: ADMIN,
     status: 201,

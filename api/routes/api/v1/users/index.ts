@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { userChangeTopic } from '../../../../../core/topics.ts'
+import { keyChangeTopic, userChangeTopic } from '../../../../../core/topics.ts'
 import { ADMINS, READERS } from '../../../../access.ts'
 import { HttpError, notFound } from '../../../../http-errors.ts'
 import { SESSION_COOKIE } from '../../../../plugins/app/auth.ts'
@@ -60,7 +60,8 @@ const userRoutes: FastifyPluginAsyncZod = async (fastify) => {
       config: { roles: ADMINS, audit: 'user.disable' },
       schema: {
         tags: ['users'],
-        summary: 'Disable a person: they cannot sign in, and their sessions and live connections end at once',
+        summary:
+          'Disable a person: they cannot sign in, their own keys are revoked, and their sessions and live connections end at once',
         params,
         response: { 200: userSchema, 404: errorSchema, 409: errorSchema },
       },
@@ -75,6 +76,9 @@ const userRoutes: FastifyPluginAsyncZod = async (fastify) => {
       const after = (await fastify.registry.getUser(id))!
       await request.recordChange({ target: { type: 'user', id }, before, after })
       await fastify.broker.publish(userChangeTopic(id), '')
+      // Their own keys were revoked with them: every API instance closes those keys' sockets too.
+      const owned = await fastify.registry.listApiKeys({ limit: 10_000, offset: 0 }, { ownerUserId: id })
+      for (const key of owned.items) await fastify.broker.publish(keyChangeTopic(key.id), '')
       return userResponse(after)
     },
   )
