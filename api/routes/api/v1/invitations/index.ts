@@ -6,7 +6,7 @@ import { ROLES } from '../../../../../registry/types.ts'
 import { ADMINS } from '../../../../access.ts'
 import { accountMail } from '../../../../account-mail.ts'
 import type { AccountSettings } from '../../../../config.ts'
-import { errorSchema, idSchema, isoTime } from '../common-schemas.ts'
+import { errorSchema, idSchema, isoTime } from '../../../../schemas/common.ts'
 import { assertMailSetUp, languageSchema } from '../password-resets/index.ts'
 import { userResponse, userSchema } from '../users/schema.ts'
 

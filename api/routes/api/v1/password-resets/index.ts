@@ -14,7 +14,7 @@ import { ACCOUNT_TOKEN_PURPOSES, type User } from '../../../../../registry/types
 import { accountMail } from '../../../../account-mail.ts'
 import type { AccountSettings } from '../../../../config.ts'
 import { HttpError } from '../../../../http-errors.ts'
-import { errorSchema } from '../common-schemas.ts'
+import { errorSchema } from '../../../../schemas/common.ts'
 
 /** Reset mails one e-mail may be sent in an hour, however many addresses ask: no mail-bombing a person. */
 export const RESETS_PER_EMAIL_PER_HOUR = 3

@@ -12,7 +12,7 @@ import {
 } from '../../../../../registry/second-factor.ts'
 import { ADMINS } from '../../../../access.ts'
 import { HttpError } from '../../../../http-errors.ts'
-import { errorSchema } from '../common-schemas.ts'
+import { errorSchema } from '../../../../schemas/common.ts'
 
 /** Codes tried per person and minute, confirming and removing each: three of 10^6 are good at a time. */
 const TRIES_PER_MINUTE = 10
