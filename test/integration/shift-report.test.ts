@@ -63,7 +63,12 @@ function describeShiftReport(storeName: string, influx: string | undefined) {
           const { body } = await report(`facility=plant-1&at=${SHIFT + 60 * MINUTE}`)
           const co = body.items?.find((i: { sensorId: string }) => i.sensorId === 'co-1')
           const noise = body.items?.find((i: { sensorId: string }) => i.sensorId === 'noise-1')
-          return co?.coverage > 0.24 && noise?.coverage > 0.24
+          // Both hours of both sensors judged: the figures of the last reading's arrival, not of the first batch.
+          const measured = (figure: { basis?: { measuredMs?: number } } | undefined) =>
+            figure?.basis?.measuredMs
+          return (
+            measured(co?.verdicts?.twa) === 119 * MINUTE && measured(noise?.verdicts?.dose) === 119 * MINUTE
+          )
         },
         20_000,
         () => 'the shift’s figures never reached the store',
