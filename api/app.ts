@@ -67,7 +67,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   fastify.setSerializerCompiler(serializerCompiler)
 
   await fastify.register(swagger)
-  await fastify.register(socketIo)
+  await fastify.register(socketIo, { redisUrl: options.settings.redisUrl })
   await fastify.register(securityHeaders)
   await fastify.register(errorHandler)
   await fastify.register(strictQuery)

@@ -9,8 +9,10 @@ import type { Logger } from 'pino'
  * can be built without a broker running.
  */
 export interface BrokerClient {
-  /** Receives the messages of `filter` at QoS 1 from now on; rejects when the broker refuses it. */
-  subscribe(filter: string): Promise<void>
+  /** Receives the messages of the filters at QoS 1 from now on; rejects when the broker refuses one. */
+  subscribe(filters: string | readonly string[]): Promise<void>
+  /** Stops receiving the messages of the filters; resolves once the broker has taken them off. */
+  unsubscribe(filters: readonly string[]): Promise<void>
   /** Hears every message of every subscription; listeners tell the topics they want apart themselves. */
   onMessage(listener: (topic: string, payload: Buffer) => void): void
   /** Publishes at QoS 1; resolves once the broker has it. */
@@ -38,8 +40,16 @@ export async function connectBrokerClient(options: BrokerClientOptions): Promise
   })
   client.on('error', (err) => options.log.error({ err }, 'MQTT client error'))
   return {
-    async subscribe(filter) {
-      await client.subscribeAsync(filter, { qos: 1 })
+    async subscribe(filters) {
+      const granted = await client.subscribeAsync(typeof filters === 'string' ? filters : [...filters], {
+        qos: 1,
+      })
+      // MQTT 3.1.1 refuses a filter in the SUBACK (0x80) [MQTT-3.9.3-2], not with an error.
+      const refused = granted.filter((grant) => grant.qos === 128).map((grant) => grant.topic)
+      if (refused.length > 0) throw new Error(`the broker refused the subscription to ${refused.join(', ')}`)
+    },
+    async unsubscribe(filters) {
+      await client.unsubscribeAsync([...filters])
     },
     onMessage(listener) {
       client.on('message', (topic, payload) => listener(topic, payload))

@@ -24,6 +24,11 @@ export const apiSettingsEnv = {
   QUANTRAC_ACCOUNT_MAILS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20),
   /** Passwords set with a link from one address in a minute: each is hashed with scrypt (CPU). */
   QUANTRAC_ACCOUNT_LINK_TRIES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+  /**
+   * Several API instances: socket.io's Redis adapter on this Redis (`redis://[user:password@]host:6379`,
+   * `rediss://` for TLS). Unset, the instance stands alone (README "Scaling out").
+   */
+  QUANTRAC_REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
 }
 
 export const apiEnv = {
@@ -42,6 +47,8 @@ export interface ApiSettings {
   /** What the notification routes check a webhook against. */
   notifications: { webhookAllowedHosts?: string[] }
   sessions: { idleMs: number; absoluteMs: number; trustProxy: boolean }
+  /** socket.io's Redis adapter, when several API instances serve the live feed together. */
+  redisUrl?: string
   accounts: AccountSettings
 }
 
@@ -81,5 +88,6 @@ export function apiSettings(config: z.infer<typeof settingsSchema> = settingsSch
       mailsPerAddressPerHour: config.QUANTRAC_ACCOUNT_MAILS_PER_ADDRESS,
       linkTriesPerAddressPerMinute: config.QUANTRAC_ACCOUNT_LINK_TRIES_PER_MINUTE,
     },
+    redisUrl: config.QUANTRAC_REDIS_URL,
   }
 }

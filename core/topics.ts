@@ -35,7 +35,8 @@ export function isServiceClientId(id: string): boolean {
 
 export const READINGS_SUBSCRIPTION = `${TOPIC_ROOT}/readings/+/+`
 export const DEAD_LETTER_TOPIC = `${TOPIC_ROOT}/dead-letter`
-export const LIVE_SUBSCRIPTION = `${TOPIC_ROOT}/live/+/+`
+/** Every facility's notices: they go to the keys they name, whatever facility those keys' sockets watch. */
+export const LIVE_NOTICES_SUBSCRIPTION = `${TOPIC_ROOT}/live/+/notices`
 export const SENSOR_CHANGES_SUBSCRIPTION = `${TOPIC_ROOT}/registry/sensors/+`
 
 export function sensorChangeTopic(sensorId: string): string {
@@ -106,6 +107,14 @@ export type LiveKind = (typeof LIVE_KINDS)[number]
 
 export function liveTopic(facilityId: string, kind: LiveKind): string {
   return `${TOPIC_ROOT}/live/${facilityId}/${kind}`
+}
+
+/**
+ * What an API instance subscribes to for one facility its sockets watch: each kind but notices by name, so
+ * no message matches this and LIVE_NOTICES_SUBSCRIPTION both (a broker MAY then deliver it twice [MQTT-3.3.5-1]).
+ */
+export function liveFacilityFilters(facilityId: string): string[] {
+  return LIVE_KINDS.filter((kind) => kind !== 'notices').map((kind) => liveTopic(facilityId, kind))
 }
 
 const READINGS_PREFIX = `${TOPIC_ROOT}/readings/`

@@ -39,8 +39,11 @@ export function memoryBroker() {
       const client = { filters: new Set<string>(), listeners: [] as ((t: string, p: Buffer) => void)[] }
       clients.add(client)
       return {
-        async subscribe(filter) {
-          client.filters.add(filter)
+        async subscribe(filters) {
+          for (const filter of typeof filters === 'string' ? [filters] : filters) client.filters.add(filter)
+        },
+        async unsubscribe(filters) {
+          for (const filter of filters) client.filters.delete(filter)
         },
         onMessage(listener) {
           client.listeners.push(listener)

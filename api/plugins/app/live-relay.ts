@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { LIVE_SUBSCRIPTION, parseLiveTopic } from '../../../core/topics.ts'
+import { LIVE_NOTICES_SUBSCRIPTION, parseLiveTopic } from '../../../core/topics.ts'
 import type { LiveNotice } from '../../../ingest/live-feed.ts'
 import { canReach, type Principal } from '../../access.ts'
 import { alertResponse } from '../../schemas/alert.ts'
 import { exposureResponse } from '../../schemas/exposure.ts'
+import { createLiveSubscriptions, type LiveSubscriptions } from './live-subscriptions.ts'
 
 export function facilityRoom(facilityId: string): string {
   return `facility:${facilityId}`
@@ -17,17 +18,30 @@ export function roomFacility(room: string): string | undefined {
 
 /**
  * The live feed: relays what ingest publishes on `quantrac/v1/live/{facilityId}/…` to the socket.io room of
- * that facility on this instance, as `reading`, `exposure` and `alert` events. Who may be in a room is
- * live-sockets.ts's business. A `notice` goes to the sockets of the keys it names (those who acknowledged
+ * that facility on this instance, as `reading`, `exposure` and `alert` events. The instance subscribes to a
+ * facility's live topics when its room gets its first socket here and unsubscribes when the last one leaves
+ * (live-subscriptions.ts). Who may be in a room is live-sockets.ts's business. A `notice` goes to the sockets of the keys it names (those who acknowledged
  * an alert that escalated), whether or not they watch the facility, as long as the key still reaches it.
  */
 export default fp(
   async function liveRelay(fastify: FastifyInstance) {
-    const localRooms = fastify.io.of('/').adapter.rooms
+    const adapter = fastify.io.of('/').adapter
+    const localRooms = adapter.rooms
+    const subscriptions = createLiveSubscriptions(
+      fastify.broker,
+      (facilityId) => localRooms.has(facilityRoom(facilityId)),
+      fastify.log.child({ component: 'live-relay' }),
+    )
+    // Each instance hears over MQTT the facilities its own sockets watch and emits to them locally: through
+    // the Redis adapter every instance watching a facility would repeat each event to every other one. The
+    // adapter's rooms are this instance's too (the Redis adapter only adds the cluster's broadcasts).
+    for (const event of ['create-room', 'delete-room'] as const) {
+      adapter.on(event, function followRoom(room: string) {
+        const facilityId = roomFacility(room)
+        if (facilityId !== undefined) subscriptions.changed(facilityId)
+      })
+    }
 
-    // Every API instance receives every live message over MQTT and serves its own sockets: it emits locally
-    // (a Redis adapter would otherwise repeat each event once per instance), and not at all for a facility
-    // none of its sockets watch, which spares parsing most of the feed.
     // Notices are rare (an escalation of an acknowledged alert): looking through the sockets costs nothing
     // worth a room per key, which would also count against a socket's rooms (live-sockets.ts).
     function relayNotice(notice: LiveNotice): void {
@@ -72,9 +86,10 @@ export default fp(
         fastify.log.warn({ err, topic }, 'live relay: unreadable message from ingest')
       }
     })
-    await fastify.broker.subscribe(LIVE_SUBSCRIPTION)
+    await fastify.broker.subscribe(LIVE_NOTICES_SUBSCRIPTION)
 
     fastify.decorate('liveRelayConnected', () => fastify.broker.connected())
+    fastify.decorate('liveSubscriptions', subscriptions)
   },
   { name: 'live-relay', dependencies: ['socket-io', 'broker-client'] },
 )
@@ -82,5 +97,7 @@ export default fp(
 declare module 'fastify' {
   interface FastifyInstance {
     liveRelayConnected(): boolean
+    /** This instance's subscriptions to the facilities its sockets watch. */
+    liveSubscriptions: LiveSubscriptions
   }
 }

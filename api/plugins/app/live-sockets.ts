@@ -206,7 +206,12 @@ export default fp(
             error: `a connection may watch at most ${options.maxRoomsPerSocket} facilities: leave one first`,
           })
         }
-        void socket.join(room)
+        await socket.join(room)
+        // Answered once this instance receives the facility's feed: what is ingested after the ack reaches it.
+        if (!(await fastify.liveSubscriptions.held(id))) {
+          void socket.leave(room)
+          return answer({ ok: false, error: `the live feed of facility ${id} is unavailable now: try again` })
+        }
         answer({ ok: true, facilityId: id })
       }
 
@@ -224,5 +229,5 @@ export default fp(
       })
     })
   },
-  { name: 'live-sockets', dependencies: ['socket-io', 'broker-client', 'auth', 'cookie'] },
+  { name: 'live-sockets', dependencies: ['socket-io', 'broker-client', 'auth', 'cookie', 'live-relay'] },
 )
