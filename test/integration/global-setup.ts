@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node'
 import { influxdPath, type RunningInfluxd, startInfluxd } from '../support/influxd.ts'
 import { findOnPath } from '../support/processes.ts'
+import { redisServerPath } from '../support/redis.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -8,6 +9,8 @@ declare module 'vitest' {
     influxUrl: string | null
     /** Path of the `mosquitto` binary, or null when it is not installed. */
     mosquittoPath: string | null
+    /** Path of the `redis-server` binary, or null when it is not installed. */
+    redisServerPath: string | null
   }
 }
 
@@ -23,6 +26,8 @@ export default async function setup(project: TestProject) {
   else missing.push('influxd (Debian: apt-get install influxdb)')
   const mosquittoPath = findOnPath('mosquitto') ?? findOnPath('/usr/sbin/mosquitto') ?? null
   if (mosquittoPath === null) missing.push('mosquitto (Debian: apt-get install mosquitto)')
+  const redisPath = redisServerPath() ?? null
+  if (redisPath === null) missing.push('redis-server (Debian: apt-get install redis-server)')
   if (missing.length > 0) {
     const message = `integration servers not installed: ${missing.join(', ')}`
     if (ci) {
@@ -33,6 +38,7 @@ export default async function setup(project: TestProject) {
   }
   project.provide('influxUrl', influxd?.url ?? null)
   project.provide('mosquittoPath', mosquittoPath)
+  project.provide('redisServerPath', redisPath)
   return async () => {
     await influxd?.stop()
   }

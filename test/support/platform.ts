@@ -30,6 +30,8 @@ export interface PlatformOptions {
   api?: Partial<ApiSettings>
   /** Runs the notifier beside the API, with these settings over the defaults. */
   notify?: Partial<NotifySettings>
+  /** socket.io's Redis adapter for every API instance (QUANTRAC_REDIS_URL). */
+  redisUrl?: string
 }
 
 export interface SensorCredentials {
@@ -73,6 +75,7 @@ export async function startPlatform(options: PlatformOptions = {}) {
     QUANTRAC_MQTT_URL: options.mqttUrl,
     QUANTRAC_MQTT_USERNAME: options.service?.username,
     QUANTRAC_MQTT_PASSWORD: options.service?.password,
+    QUANTRAC_REDIS_URL: options.redisUrl,
     // Only the tests of notifications run the notifier.
     QUANTRAC_NOTIFY: options.notify === undefined ? 'false' : 'true',
   })
