@@ -37,6 +37,12 @@ export async function startTestApi(options: TestApiOptions = {}) {
     settings: { ...apiSettings(), ...options.settings },
     metrics: createMetricsRegistry(),
     log: pino({ level: process.env.QUANTRAC_TEST_LOG ?? 'silent' }),
+  }).catch(async (err: Error) => {
+    // A test of a refused start gets the error, and nothing of the attempt stays open.
+    await store.close()
+    registry.close()
+    await rm(dataDir, { recursive: true, force: true })
+    throw err
   })
   await app.ready()
   const adminKey = (await issueApiKey(registry, { name: 'test admin', role: 'admin' })).token

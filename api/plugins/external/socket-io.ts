@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { createClient } from 'redis'
 import { Server } from 'socket.io'
+import { ConfigError } from '../../../core/config.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,26 +36,29 @@ async function redisAdapter(fastify: FastifyInstance, url: string) {
   const close = async () => {
     for (const client of [publisher, subscriber]) if (client.isOpen) await client.close()
   }
+  // At start, the first failure stops it, naming the setting: later, node-redis reconnects by itself.
   let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
+  let refuse: (err: Error) => void = () => {}
+  const unreachable = new Promise<never>((_, reject) => {
+    refuse = (err) =>
+      reject(new ConfigError(`QUANTRAC_REDIS_URL: cannot reach Redis at ${where} (${err.message})`))
     timer = setTimeout(
-      () =>
-        reject(
-          new Error(
-            `Redis at ${where} did not answer within ${REDIS_CONNECT_TIMEOUT_MS} ms (QUANTRAC_REDIS_URL)`,
-          ),
-        ),
+      () => refuse(new Error(`no answer within ${REDIS_CONNECT_TIMEOUT_MS} ms`)),
       REDIS_CONNECT_TIMEOUT_MS,
     )
   })
+  publisher.once('error', refuse)
+  subscriber.once('error', refuse)
   try {
-    await Promise.race([Promise.all([publisher.connect(), subscriber.connect()]), timeout])
+    await Promise.race([Promise.all([publisher.connect(), subscriber.connect()]), unreachable])
   } catch (err) {
     publisher.destroy()
     subscriber.destroy()
     throw err
   } finally {
     clearTimeout(timer)
+    publisher.off('error', refuse)
+    subscriber.off('error', refuse)
   }
   log.info(`socket.io shares its rooms through Redis at ${where}`)
   return { adapter: createAdapter(publisher, subscriber), close }
