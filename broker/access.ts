@@ -96,8 +96,11 @@ function clip(text: string | undefined): string | undefined {
   return text === undefined || text.length <= LOGGED_CHARS ? text : `${text.slice(0, LOGGED_CHARS)}…`
 }
 
+/** The peer's address: the TCP socket's, or, over WebSocket, that of the HTTP request it upgraded. */
 function remoteAddressOf(client: Client): string {
-  return (client.conn as { remoteAddress?: string }).remoteAddress ?? 'unknown'
+  return (
+    (client.conn as { remoteAddress?: string }).remoteAddress ?? client.req?.socket.remoteAddress ?? 'unknown'
+  )
 }
 
 /**

@@ -12,6 +12,12 @@ export const brokerEnv = {
   QUANTRAC_MQTT_TLS_PORT: z.coerce.number().int().min(0).max(65_535).default(8883),
   /** Where the TLS listener listens; QUANTRAC_LISTEN_HOST when unset. */
   QUANTRAC_MQTT_TLS_HOST: z.string().optional(),
+  /** MQTT over WebSocket (for gateways behind HTTP-only networks): a port, or no such listener when unset. */
+  QUANTRAC_MQTT_WS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  /** Where the WebSocket listener listens; QUANTRAC_LISTEN_HOST when unset. */
+  QUANTRAC_MQTT_WS_HOST: z.string().optional(),
+  /** wss:// with QUANTRAC_MQTT_TLS_CERT and QUANTRAC_MQTT_TLS_KEY, instead of ws://. */
+  QUANTRAC_MQTT_WS_TLS: z.stringbool().default(false),
   /** Connections announcing a larger packet are cut before the broker buffers it. */
   QUANTRAC_MQTT_MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(268_435_455).default(1_048_576),
   QUANTRAC_MQTT_ALLOW_ANONYMOUS: z.stringbool().default(false),

@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
 
 export type PacketRefusal = 'too-large' | 'malformed-length'
 
@@ -68,12 +68,12 @@ export function createPacketInspector(maxRemainingLength: number) {
 }
 
 /**
- * Destroys `socket` as soon as a packet's fixed header announces more than `maxRemainingLength` bytes,
- * before the broker buffers it. Install before `broker.handle(socket)`: aedes reads in paused mode, and
+ * Destroys `socket` (TCP, TLS, or a WebSocket's stream) as soon as a packet's fixed header announces more
+ * than `maxRemainingLength` bytes, before the broker buffers it. Install before `broker.handle(socket)`: aedes reads in paused mode, and
  * every chunk it reads is seen here first (Readable emits 'data' for what `read()` returns).
  */
 export function guardConnection(
-  socket: Socket,
+  socket: Duplex,
   maxRemainingLength: number,
   onRefuse: (refusal: PacketRefusal) => void,
 ): void {

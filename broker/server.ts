@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http'
 import { createServer, type Server, type Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { createServer as createTlsServer } from 'node:tls'
 import { Aedes, type Client, type PublishPacket } from 'aedes'
 import type { Logger } from 'pino'
@@ -12,6 +14,7 @@ import { type AccessControl, type AccessOptions, createAccessControl } from './a
 import { guardConnection } from './packet-guard.ts'
 import { createPublishPacer } from './publish-pacer.ts'
 import { topicMatches } from './topic-filter.ts'
+import { createWebSocketListener, type WebSocketListenerOptions } from './websocket.ts'
 
 export interface BrokerOptions extends AccessOptions {
   host: string
@@ -30,6 +33,8 @@ export interface BrokerOptions extends AccessOptions {
   sensorRateLimit?: RateLimitOptions
   /** A second listener, MQTT over TLS, with this certificate chain and key (PEM). */
   tls?: { host: string; port: number; cert: Buffer; key: Buffer }
+  /** A listener of MQTT over WebSocket (ws://, or wss:// with `tls`), for gateways behind HTTP-only networks. */
+  websocket?: WebSocketListenerOptions
 }
 
 /** Far above any sensor payload, far below what would hurt: one PUBLISH can never make the broker buffer more. */
@@ -40,6 +45,8 @@ export interface RunningBroker extends InProcessBroker {
   readonly port: number
   /** The TLS listener's port, when it has one. */
   readonly tlsPort: number | undefined
+  /** The WebSocket listener's port, when it has one. */
+  readonly webSocketPort: number | undefined
   readonly counters: AccessControl['counters']
   /**
    * Refuses sensors' publishes unacknowledged (sensors keep them): while ingest drains at shutdown, and at
@@ -65,7 +72,7 @@ interface Waiting {
 }
 
 /**
- * Starts an aedes broker on TCP (and TLS, with `tls`) with quantrac's access hooks, each sensor paced to
+ * Starts an aedes broker on TCP (and TLS, with `tls`; WebSocket, with `websocket`) with quantrac's access hooks, each sensor paced to
  * its rate. Sensor credentials come from the registry; when the API announces that a sensor changed, its
  * connections are closed if their credentials no longer hold (rotated, revoked, decommissioned).
  */
@@ -186,15 +193,14 @@ export async function startBroker(
 
   const maxPacketBytes = options.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES
   const oversized = { 'too-large': 0, 'malformed-length': 0 }
-  function handleConnection(socket: Socket) {
+  /** Every transport's byte stream goes through the same guard and the same hooks. */
+  function handleConnection(socket: Socket | Duplex, request?: IncomingMessage) {
+    const remoteAddress = (socket as Partial<Socket>).remoteAddress ?? request?.socket.remoteAddress
     guardConnection(socket, maxPacketBytes, function refuseOversized(refusal) {
       oversized[refusal]++
-      log.warn(
-        { remoteAddress: socket.remoteAddress, refusal, maxPacketBytes },
-        'MQTT connection cut: packet larger than allowed',
-      )
+      log.warn({ remoteAddress, refusal, maxPacketBytes }, 'MQTT connection cut: packet larger than allowed')
     })
-    broker.handle(socket)
+    broker.handle(socket, request)
   }
   // No Nagle: with it, a QoS 1 alert to the API waited behind un-ACKed live-feed frames for the peer's
   // delayed ACK (20–40 ms on Linux); MQTT packets are small and each one is meant to go now.
@@ -210,6 +216,8 @@ export async function startBroker(
   tlsServer?.on('tlsClientError', function logTlsError(err, socket) {
     log.debug({ remoteAddress: socket.remoteAddress, err }, 'MQTT over TLS: handshake failed')
   })
+  const webSocketServer =
+    options.websocket && createWebSocketListener(options.websocket, maxPacketBytes, handleConnection)
   const stopReporting = metrics.report(() => ({
     connections: broker.connectedClients,
     refused: [
@@ -229,6 +237,31 @@ export async function startBroker(
     })
     log.info({ host: tls.host, port: tlsPort }, `MQTT over TLS listening on mqtts://${tls.host}:${tlsPort}`)
   }
+  let webSocketPort: number | undefined
+  const webSocket = options.websocket
+  if (webSocket !== undefined && webSocketServer !== undefined) {
+    webSocketPort = await listen(
+      webSocketServer,
+      webSocket.host,
+      webSocket.port,
+      'QUANTRAC_MQTT_WS_PORT',
+    ).catch((err: Error) => {
+      server.close()
+      tlsServer?.close()
+      throw err
+    })
+    const scheme = webSocket.tls === undefined ? 'ws' : 'wss'
+    log.info(
+      { host: webSocket.host, port: webSocketPort },
+      `MQTT over WebSocket listening on ${scheme}://${webSocket.host}:${webSocketPort}${webSocket.path}`,
+    )
+    if (webSocket.tls === undefined && !isLoopback(webSocket.host)) {
+      log.warn(
+        { host: webSocket.host },
+        'the plain MQTT-over-WebSocket listener is reachable from the network: sensor passwords cross it readable. Serve it over TLS (QUANTRAC_MQTT_WS_TLS=true) or behind a proxy that terminates TLS',
+      )
+    }
+  }
   if (!isLoopback(options.host)) {
     log.warn(
       { host: options.host },
@@ -245,6 +278,7 @@ export async function startBroker(
     broker,
     port,
     tlsPort,
+    webSocketPort,
     counters: access.counters,
     refuseSensorPublishes() {
       refusingSensors = true
@@ -266,11 +300,13 @@ export async function startBroker(
     async close() {
       stopReporting()
       // Stop accepting first, then let aedes disconnect its clients.
-      const closed = [server, tlsServer].map(
+      const closed = [server, tlsServer, webSocketServer].map(
         (listener) =>
           new Promise<void>((resolve) => (listener ? listener.close(() => resolve()) : resolve())),
       )
       await new Promise<void>((resolve) => broker.close(() => resolve()))
+      // HTTP connections kept alive after a refused plain request would hold the close.
+      webSocketServer?.closeAllConnections()
       await Promise.all(closed)
     },
   }

@@ -36,6 +36,7 @@ export function brokerOptions(
   config: z.infer<typeof brokerConfig>,
   service: Omit<BrokerConnection, 'mqttUrl'>,
 ): BrokerOptions {
+  const tls = tlsListener(config)
   return {
     host: config.QUANTRAC_LISTEN_HOST,
     port: config.QUANTRAC_MQTT_PORT,
@@ -55,7 +56,28 @@ export function brokerOptions(
       windowMs: config.QUANTRAC_MQTT_LOGIN_WINDOW_S * 1000,
     },
     maxConnectionsPerUser: config.QUANTRAC_MQTT_MAX_CONNECTIONS_PER_USER,
-    tls: tlsListener(config),
+    tls,
+    websocket: webSocketListener(config, tls),
+  }
+}
+
+/** The WebSocket listener's settings: none without a port; wss:// with the TLS listener's certificate. */
+function webSocketListener(
+  config: z.infer<typeof brokerConfig>,
+  tls: BrokerOptions['tls'],
+): BrokerOptions['websocket'] {
+  const port = config.QUANTRAC_MQTT_WS_PORT
+  if (config.QUANTRAC_MQTT_WS_TLS && tls === undefined) {
+    throw new ConfigError(
+      'invalid configuration:\n  QUANTRAC_MQTT_WS_TLS: MQTT over secure WebSocket needs QUANTRAC_MQTT_TLS_CERT and QUANTRAC_MQTT_TLS_KEY',
+    )
+  }
+  if (port === undefined) return undefined
+  return {
+    host: config.QUANTRAC_MQTT_WS_HOST ?? config.QUANTRAC_LISTEN_HOST,
+    port,
+    path: '/mqtt',
+    tls: config.QUANTRAC_MQTT_WS_TLS && tls !== undefined ? { cert: tls.cert, key: tls.key } : undefined,
   }
 }
 

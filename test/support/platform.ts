@@ -32,6 +32,8 @@ export interface PlatformOptions {
   notify?: Partial<NotifySettings>
   /** socket.io's Redis adapter for every API instance (QUANTRAC_REDIS_URL). */
   redisUrl?: string
+  /** More QUANTRAC_* settings, read by the platform's schema as the environment would be. */
+  env?: Record<string, string>
 }
 
 export interface SensorCredentials {
@@ -78,6 +80,7 @@ export async function startPlatform(options: PlatformOptions = {}) {
     QUANTRAC_REDIS_URL: options.redisUrl,
     // Only the tests of notifications run the notifier.
     QUANTRAC_NOTIFY: options.notify === undefined ? 'false' : 'true',
+    ...options.env,
   })
   const platform = await createPlatform(config, {
     log,
