@@ -7,12 +7,15 @@ import { apiEnv } from '../../api/config.ts'
 import { brokerEnv } from '../../broker/config.ts'
 import { mqttClientEnv, parseEnv } from '../../core/config.ts'
 import { ingestEnv } from '../../ingest/config.ts'
+import { notifyEnv } from '../../notify/config.ts'
 import { PROVISIONING_DIR, REPO_ROOT } from './support/dashboards.ts'
 
 type Environment = Record<string, string>
 
 interface Service {
   image?: string
+  hostname?: string
+  entrypoint?: string[]
   build?: unknown
   command?: string[]
   profiles?: string[]
@@ -21,6 +24,7 @@ interface Service {
   volumes?: string[]
   depends_on?: Record<string, { condition: string }>
   healthcheck?: { test: string[] }
+  networks?: { default?: { aliases?: string[] } }
 }
 
 interface ComposeFile {
@@ -49,13 +53,15 @@ const QUANTRAC_VARIABLES = new Set([
   ...Object.keys(brokerEnv),
   ...Object.keys(ingestEnv),
   ...Object.keys(apiEnv),
+  ...Object.keys(notifyEnv),
 ])
 
 /** The start-up schema of each `quantrac <command>`, to parse each service's environment as it will. */
 const SCHEMAS: Record<string, z.ZodType> = {
   broker: z.object(brokerEnv),
   ingest: z.object(ingestEnv),
-  api: z.object(apiEnv),
+  // `quantrac api` runs the notifier beside it (QUANTRAC_NOTIFY).
+  api: z.object({ ...apiEnv, ...notifyEnv }),
   simulate: z.object(mqttClientEnv),
 }
 
@@ -74,12 +80,16 @@ const composeText = read('docker-compose.yml')
 const compose = parse(composeText, { merge: true }) as ComposeFile
 const services = compose.services
 
-/** Compose's `${VAR}` / `${VAR:-default}` interpolation, from .env.example. */
+/** Compose's `${VAR}` / `${VAR:-default}` interpolation, from .env.example; `$$` is a `$`. */
 function interpolate(value: string | number | boolean): string {
-  return String(value).replace(/\$\{(\w+)(?::?-([^}]*))?\}/g, (_, name: string, fallback?: string) => {
-    const found = dotEnv[name]
-    return found !== undefined && found !== '' ? found : (fallback ?? '')
-  })
+  return String(value).replace(
+    /\$\$|\$\{(\w+)(?::?-([^}]*))?\}/g,
+    (match, name?: string, fallback?: string) => {
+      if (match === '$$') return '$'
+      const found = dotEnv[name!]
+      return found !== undefined && found !== '' ? found : (fallback ?? '')
+    },
+  )
 }
 
 function environmentOf(name: string): Environment {
@@ -97,12 +107,27 @@ function ports(name: string): Array<{ host: number; container: number }> {
 }
 
 const quantracServices = ['broker', 'ingest', 'api', 'simulators']
+const scaleServices = [
+  'emqx1',
+  'emqx2',
+  'postgres',
+  'redis',
+  'ingest-1',
+  'ingest-2',
+  'api-1',
+  'api-2',
+  'proxy',
+]
+const inScaleProfile = (name: string) => services[name]?.profiles?.includes('scale') === true
 
 describe('docker-compose.yml', () => {
-  it('parses, with the six services', () => {
-    expect(Object.keys(services).sort()).toEqual(
-      ['api', 'broker', 'grafana', 'influxdb', 'ingest', 'simulators'].sort(),
-    )
+  it('parses, with the six services, and the scale profile’s apart', () => {
+    expect(
+      Object.keys(services)
+        .filter((name) => !inScaleProfile(name))
+        .sort(),
+    ).toEqual(['api', 'broker', 'grafana', 'influxdb', 'ingest', 'simulators'].sort())
+    expect(Object.keys(services).filter(inScaleProfile).sort()).toEqual([...scaleServices].sort())
   })
 
   it('takes every interpolated variable from .env.example or gives it a default', () => {
@@ -139,7 +164,9 @@ describe('docker-compose.yml', () => {
   it('starts the simulators only under the simulators profile', () => {
     expect(services.simulators?.profiles).toEqual(['simulators'])
     for (const [name, service] of Object.entries(services)) {
-      if (name !== 'simulators') expect(service.profiles, name).toBeUndefined()
+      if (name === 'simulators') continue
+      if (scaleServices.includes(name)) expect(service.profiles, name).toEqual(['scale'])
+      else expect(service.profiles, name).toBeUndefined()
     }
   })
 
@@ -263,6 +290,140 @@ describe('docker-compose.yml', () => {
       const [major, minor] = schema.version.split('.')
       expect(grafana.image).toMatch(new RegExp(`^grafana/grafana:${major}\\.${minor}(\\.|$)`))
     })
+  })
+})
+
+describe('docker-compose.yml, profile scale', () => {
+  const quantracParts = {
+    'ingest-1': 'ingest',
+    'ingest-2': 'ingest',
+    'api-1': 'api',
+    'api-2': 'api',
+  } as const
+  const emqxConf = read('deploy/emqx/emqx.conf')
+  const nginxConf = read('deploy/nginx/api.conf')
+  const emqxNodes = ['emqx1', 'emqx2']
+
+  it('runs the ingest workers and API instances as `quantrac ingest` and `quantrac api`, on the image', () => {
+    for (const [name, command] of Object.entries(quantracParts)) {
+      expect(services[name]?.command, name).toEqual(['node', 'bin/quantrac.js', command])
+      expect(services[name]?.image, name).toBe(services.api?.image)
+    }
+  })
+
+  it('gives each part an environment its start-up validation accepts, with only variables quantrac reads', () => {
+    for (const [name, command] of Object.entries(quantracParts)) {
+      const env = environmentOf(name)
+      expect(() => parseEnv(SCHEMAS[command]!, env), name).not.toThrow()
+      for (const key of Object.keys(env).filter((k) => k.startsWith('QUANTRAC_'))) {
+        expect(QUANTRAC_VARIABLES.has(key), `${name}: unknown ${key}`).toBe(true)
+      }
+      expect(env.QUANTRAC_LISTEN_HOST, name).toBe('0.0.0.0')
+    }
+  })
+
+  it('points every part at the EMQX services’ listener, on either node, with the services’ credentials', () => {
+    const listener = /listeners\.tcp\.services \{\s*bind = "0\.0\.0\.0:(\d+)"/.exec(emqxConf)
+    expect(listener, 'emqx.conf has no services listener').not.toBeNull()
+    const hosts = new Set<string>()
+    for (const name of Object.keys(quantracParts)) {
+      const env = environmentOf(name)
+      const url = new URL(env.QUANTRAC_MQTT_URL!)
+      expect(url.protocol, name).toBe('mqtt:')
+      expect(url.port, name).toBe(listener![1])
+      const node = emqxNodes.find((n) => services[n]?.networks?.default?.aliases?.includes(url.hostname))
+      expect(node, `${name}: ${url.hostname} is no EMQX node`).toBeDefined()
+      expect(services[name]?.depends_on?.[node!]?.condition, name).toBe('service_healthy')
+      hosts.add(url.hostname)
+      expect(env.QUANTRAC_MQTT_USERNAME, name).toBe(dotEnv.QUANTRAC_MQTT_USERNAME)
+      expect(env.QUANTRAC_MQTT_PASSWORD, name).toBe(dotEnv.QUANTRAC_MQTT_PASSWORD)
+    }
+    // Both nodes carry clients: the cluster is used as one.
+    expect(hosts.size).toBe(2)
+    // The services' listener is never published to the host: only the devices' listeners are.
+    for (const node of emqxNodes) {
+      expect(ports(node).map((p) => p.container)).not.toContain(Number(listener![1]))
+    }
+  })
+
+  it('clusters the EMQX nodes by the names their containers answer to, with a shared cookie', () => {
+    const seeds = /static\.seeds = \[([^\]]*)\]/.exec(emqxConf)?.[1]?.match(/"([^"]+)"/g)
+    const names = emqxNodes.map((node) => environmentOf(node).EMQX_NODE__NAME)
+    expect(seeds?.map((seed) => seed.slice(1, -1)).sort()).toEqual([...names].sort())
+    for (const node of emqxNodes) {
+      const [, host] = environmentOf(node).EMQX_NODE__NAME!.split('@')
+      expect(services[node]?.hostname, node).toBe(host)
+      expect(services[node]?.networks?.default?.aliases, node).toContain(host)
+      expect(environmentOf(node).EMQX_NODE__COOKIE, node).toBe(dotEnv.EMQX_NODE_COOKIE)
+      expect(services[node]?.volumes, node).toContain('./deploy/emqx/emqx.conf:/opt/emqx/etc/emqx.conf:ro')
+      expect(services[node]?.volumes, node).toContain('./deploy/emqx/acl.conf:/opt/emqx/etc/acl.conf:ro')
+    }
+    expect(emqxNodes.map((node) => environmentOf(node).EMQX_NODE__COOKIE)).not.toContain('')
+  })
+
+  it('imports the services’ user EMQX authenticates from the file its entrypoint writes', () => {
+    const bootstrap = /bootstrap_file = "([^"]+)"/.exec(emqxConf)?.[1]
+    for (const node of emqxNodes) {
+      const script = services[node]?.entrypoint?.join(' ') ?? ''
+      expect(script, node).toContain(`> ${bootstrap}`)
+      expect(script, node).toContain('$QUANTRAC_MQTT_USERNAME')
+      expect(environmentOf(node).QUANTRAC_MQTT_PASSWORD, node).toBe(dotEnv.QUANTRAC_MQTT_PASSWORD)
+    }
+  })
+
+  it('gives each ingest worker its own client id, data volume and the shared readings subscription', () => {
+    const workers = ['ingest-1', 'ingest-2'].map((name) => ({ name, env: environmentOf(name) }))
+    expect(new Set(workers.map((w) => w.env.QUANTRAC_INGEST_CLIENT_ID)).size).toBe(2)
+    for (const { name, env } of workers) {
+      expect(env.QUANTRAC_INGEST_CLIENT_ID, name).toMatch(/^quantrac-/)
+      expect(env.QUANTRAC_INGEST_SUBSCRIPTION, name).toBe('$share/ingest/quantrac/v1/readings/+/+')
+      expect(services[name]?.volumes, name).toEqual([`${name}-data:${env.QUANTRAC_DATA_DIR}`])
+    }
+    expect(emqxConf).toMatch(/^broker\.shared_subscription_strategy = hash_topic$/m)
+  })
+
+  it('joins the API instances through Redis, one of them sending notifications', () => {
+    const apis = ['api-1', 'api-2'].map((name) => ({ name, env: environmentOf(name) }))
+    for (const { name, env } of apis) {
+      expect(new URL(env.QUANTRAC_REDIS_URL!).hostname, name).toBe('redis')
+      expect(services[name]?.depends_on?.redis?.condition, name).toBe('service_healthy')
+      expect(env.QUANTRAC_TRUST_PROXY, name).toBe('true')
+      expect(services[name]?.healthcheck?.test.join(' '), name).toContain(
+        `http://127.0.0.1:${env.QUANTRAC_HTTP_PORT}/health`,
+      )
+    }
+    expect(apis.map(({ env }) => env.QUANTRAC_NOTIFY).sort()).toEqual(['false', 'true'])
+  })
+
+  it('balances the proxy over both API instances, passing WebSocket upgrades and the Host with its port', () => {
+    const upstreams = [...nginxConf.matchAll(/^\s*server ([\w-]+):(\d+)/gm)].map(([, host, port]) => ({
+      host: host!,
+      port: port!,
+    }))
+    expect(upstreams.map((u) => u.host).sort()).toEqual(['api-1', 'api-2'])
+    for (const { host, port } of upstreams) expect(port, host).toBe(environmentOf(host).QUANTRAC_HTTP_PORT)
+    expect(nginxConf).toMatch(/proxy_set_header Upgrade \$http_upgrade;/)
+    expect(nginxConf).toMatch(/proxy_set_header Connection \$connection_upgrade;/)
+    expect(nginxConf).toMatch(/proxy_set_header Host \$http_host;/)
+    expect(nginxConf).toMatch(/hash \$remote_addr consistent;/)
+    const listen = /^\s*listen (\d+);/m.exec(nginxConf)?.[1]
+    expect(ports('proxy')).toEqual([{ host: 8088, container: Number(listen) }])
+    expect(services.proxy?.volumes).toEqual(['./deploy/nginx/api.conf:/etc/nginx/conf.d/default.conf:ro'])
+    const publicUrl = new URL(environmentOf('api-1').QUANTRAC_PUBLIC_URL!)
+    expect(Number(publicUrl.port)).toBe(8088)
+  })
+
+  it('depends only on services it defines, and publishes no host port twice', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const dependency of Object.keys(service.depends_on ?? {})) {
+        expect(services[dependency], `${name} depends on ${dependency}`).toBeDefined()
+        if (inScaleProfile(name) && !inScaleProfile(dependency)) {
+          expect(services[dependency]?.profiles, `${name} → ${dependency}`).toBeUndefined()
+        }
+      }
+    }
+    const hostPorts = Object.keys(services).flatMap((name) => ports(name).map((p) => p.host))
+    expect(new Set(hostPorts).size).toBe(hostPorts.length)
   })
 })
 
