@@ -4,6 +4,8 @@ export interface BannerFacts {
   mqttUrl: string
   /** The broker's TLS listener, when it has one. */
   mqttTlsUrl?: string
+  /** The broker's WebSocket listener, when it has one. */
+  mqttWebSocketUrl?: string
   dataDir: string
   demo?: {
     keysFile: string
@@ -31,6 +33,7 @@ export function startupBanner(facts: BannerFacts): string {
     `  MQTT broker    ${facts.mqttUrl}`,
   ]
   if (facts.mqttTlsUrl !== undefined) lines.push(`  MQTT over TLS  ${facts.mqttTlsUrl}`)
+  if (facts.mqttWebSocketUrl !== undefined) lines.push(`  MQTT over WS   ${facts.mqttWebSocketUrl}`)
   if (demo !== undefined) {
     lines.push(
       `  API keys       ${demo.keysFile} (officer of ${demo.officerOf}, contractor, regulator, admin)`,

@@ -80,6 +80,10 @@ export async function runStart(argv: string[] = [], io: CommandIo = processIo): 
         broker.tlsPort === undefined
           ? undefined
           : `mqtts://${config.QUANTRAC_MQTT_TLS_HOST ?? config.QUANTRAC_LISTEN_HOST}:${broker.tlsPort}`,
+      mqttWebSocketUrl:
+        broker.webSocketPort === undefined
+          ? undefined
+          : `${config.QUANTRAC_MQTT_WS_TLS ? 'wss' : 'ws'}://${config.QUANTRAC_MQTT_WS_HOST ?? config.QUANTRAC_LISTEN_HOST}:${broker.webSocketPort}/mqtt`,
       dataDir: config.QUANTRAC_DATA_DIR,
       demo: seeded && {
         keysFile: seeded.keysFile,

@@ -34,6 +34,19 @@ describe('startupBanner', () => {
     ])
   })
 
+  it('names the TLS and WebSocket listeners when the broker has them', () => {
+    const banner = startupBanner({
+      ...base,
+      mqttTlsUrl: 'mqtts://0.0.0.0:8883',
+      mqttWebSocketUrl: 'wss://0.0.0.0:8884/mqtt',
+    })
+    expect(banner.split('\n').slice(3, 6)).toEqual([
+      '  MQTT broker    mqtt://127.0.0.1:1883',
+      '  MQTT over TLS  mqtts://0.0.0.0:8883',
+      '  MQTT over WS   wss://0.0.0.0:8884/mqtt',
+    ])
+  })
+
   it('without the demo, says how to create the first key, with the data directory when it is not the default', () => {
     expect(startupBanner(base)).toContain(
       '\n                 npx quantrac admin create-key --role admin --name "your name"\n',
