@@ -72,8 +72,8 @@ interface Waiting {
 }
 
 /**
- * Starts an aedes broker on TCP (and TLS, with `tls`; WebSocket, with `websocket`) with quantrac's access hooks, each sensor paced to
- * its rate. Sensor credentials come from the registry; when the API announces that a sensor changed, its
+ * Starts an aedes broker on TCP (and TLS, with `tls`; WebSocket, with `websocket`) with quantrac's access
+ * hooks, each sensor paced to its rate. Sensor credentials come from the registry; when the API announces that a sensor changed, its
  * connections are closed if their credentials no longer hold (rotated, revoked, decommissioned).
  */
 export async function startBroker(

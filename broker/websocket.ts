@@ -44,6 +44,8 @@ export function createWebSocketListener(
     maxPayload: maxPacketBytes + 5,
     handleProtocols: (offered) => MQTT_SUBPROTOCOLS.find((protocol) => offered.has(protocol)) ?? false,
   })
+  // ws repeats the HTTP server's errors here, where nobody listens: `listen` in server.ts handles them there.
+  webSockets.on('error', () => {})
   webSockets.on('connection', function handleWebSocket(webSocket, request) {
     handle(createWebSocketStream(webSocket), request)
   })

@@ -20,8 +20,9 @@ export function roomFacility(room: string): string | undefined {
  * The live feed: relays what ingest publishes on `quantrac/v1/live/{facilityId}/…` to the socket.io room of
  * that facility on this instance, as `reading`, `exposure` and `alert` events. The instance subscribes to a
  * facility's live topics when its room gets its first socket here and unsubscribes when the last one leaves
- * (live-subscriptions.ts). Who may be in a room is live-sockets.ts's business. A `notice` goes to the sockets of the keys it names (those who acknowledged
- * an alert that escalated), whether or not they watch the facility, as long as the key still reaches it.
+ * (live-subscriptions.ts). Who may be in a room is live-sockets.ts's business. A `notice` goes to the
+ * sockets of the keys it names (those who acknowledged an alert that escalated), whether or not they watch
+ * the facility, as long as the key still reaches it.
  */
 export default fp(
   async function liveRelay(fastify: FastifyInstance) {
