@@ -5,7 +5,7 @@ import type { BrokerClient } from '../../broker-client.ts'
 export interface LiveSubscriptions {
   /** A facility's room was created or emptied on this instance: its subscription follows, in order. */
   changed(facilityId: string): void
-  /** Resolves once the subscriptions caught up with every change so far; true if `facilityId`'s is held. */
+  /** Resolves once the facility's last change has gone to the broker: true if its subscription is held. */
   held(facilityId: string): Promise<boolean>
   /** The facilities this instance receives the live feed of now. */
   facilities(): ReadonlySet<string>
@@ -16,7 +16,8 @@ export interface LiveSubscriptions {
  * each instance only what it serves. Changes are applied one batch at a time — a SUBSCRIBE for the rooms
  * created since the last batch, an UNSUBSCRIBE for those emptied — and each facility's wanted state is read
  * when its batch goes out, so a room emptied and created again in between costs nothing and the broker
- * never sees an unsubscribe overtake a subscribe.
+ * never sees an unsubscribe overtake a subscribe. A facility waits for its own batch only, however many
+ * changes keep coming after it.
  */
 export function createLiveSubscriptions(
   broker: Pick<BrokerClient, 'subscribe' | 'unsubscribe'>,
@@ -25,7 +26,10 @@ export function createLiveSubscriptions(
 ): LiveSubscriptions {
   const subscribed = new Set<string>()
   const pending = new Set<string>()
-  let draining: Promise<void> | undefined
+  /** The batch each facility's last change goes out in. */
+  const batchOf = new Map<string, Promise<void>>()
+  let next = Promise.withResolvers<void>()
+  let draining = false
 
   async function apply(facilities: string[], subscribe: boolean): Promise<void> {
     if (facilities.length === 0) return
@@ -41,32 +45,35 @@ export function createLiveSubscriptions(
   }
 
   async function drain(): Promise<void> {
-    try {
-      while (pending.size > 0) {
-        const batch = [...pending]
-        pending.clear()
-        await apply(
-          batch.filter((facilityId) => watched(facilityId) && !subscribed.has(facilityId)),
-          true,
-        )
-        await apply(
-          batch.filter((facilityId) => !watched(facilityId) && subscribed.has(facilityId)),
-          false,
-        )
-      }
-    } finally {
-      // Synchronous with the loop's last check: a change arriving later starts a new drain.
-      draining = undefined
+    draining = true
+    while (pending.size > 0) {
+      const batch = [...pending]
+      pending.clear()
+      const done = next
+      next = Promise.withResolvers<void>()
+      await apply(
+        batch.filter((facilityId) => watched(facilityId) && !subscribed.has(facilityId)),
+        true,
+      )
+      await apply(
+        batch.filter((facilityId) => !watched(facilityId) && subscribed.has(facilityId)),
+        false,
+      )
+      for (const facilityId of batch) if (batchOf.get(facilityId) === done.promise) batchOf.delete(facilityId)
+      done.resolve()
     }
+    // Synchronous with the loop's last check: a change arriving later starts a new drain.
+    draining = false
   }
 
   return {
     changed(facilityId) {
       pending.add(facilityId)
-      draining ??= drain()
+      batchOf.set(facilityId, next.promise)
+      if (!draining) void drain()
     },
     async held(facilityId) {
-      while (draining !== undefined) await draining
+      await batchOf.get(facilityId)
       return subscribed.has(facilityId)
     },
     facilities: () => subscribed,

@@ -3,11 +3,15 @@ import { describe, expect, it } from 'vitest'
 import { createLiveSubscriptions } from '../../../api/plugins/app/live-subscriptions.ts'
 
 /** A broker client that records each SUBSCRIBE and UNSUBSCRIBE and answers when told. */
-function recordingBroker(refuse: (filters: readonly string[]) => boolean = () => false) {
+function recordingBroker(
+  refuse: (filters: readonly string[]) => boolean = () => false,
+  onCall: () => void = () => {},
+) {
   const calls: string[] = []
   const answer = (kind: string) => async (filters: string | readonly string[]) => {
     const list = typeof filters === 'string' ? [filters] : filters
     calls.push(`${kind} ${list.join(' ')}`)
+    onCall()
     await new Promise((resolve) => setImmediate(resolve))
     if (refuse(list)) throw new Error('refused')
   }
@@ -49,6 +53,27 @@ describe('live subscriptions', () => {
       'unsub quantrac/v1/live/f1/readings',
       'sub quantrac/v1/live/f3/readings',
     ])
+  })
+
+  it('answers for a facility once its own batch is through, however many changes keep coming after it', async () => {
+    const watched = new Set<string>()
+    let churn = 0
+    // Every SUBSCRIBE that goes out brings another facility's room: the changes never stop.
+    const subscriptions = createLiveSubscriptions(
+      recordingBroker(undefined, () => {
+        const other = `other-${churn++}`
+        watched.add(other)
+        subscriptions.changed(other)
+      }),
+      (id) => watched.has(id),
+      log,
+    )
+    watched.add('f1')
+    subscriptions.changed('f1')
+    expect(await subscriptions.held('f1')).toBe(true)
+    expect(churn).toBeLessThan(5)
+    // Stop the churn: the last change has nothing to follow it.
+    watched.clear()
   })
 
   it('says a facility is not held when the broker refused it, and tries again on the next change', async () => {
