@@ -3,6 +3,8 @@ import { connectAsync } from 'mqtt'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type BrokerOptions, startBroker } from '../../broker/server.ts'
+import { createBrokerMetrics } from '../../metrics/broker.ts'
+import { createMetricsRegistry } from '../../metrics/index.ts'
 
 const options = (webSocketPort: number): BrokerOptions => ({
   host: '127.0.0.1',
@@ -16,6 +18,8 @@ const options = (webSocketPort: number): BrokerOptions => ({
 })
 const noSensors = { sensorAccess: async () => undefined }
 const log = pino({ level: 'silent' })
+const start = (webSocketPort: number) =>
+  startBroker(options(webSocketPort), noSensors, log, createBrokerMetrics(createMetricsRegistry()))
 
 describe('the broker’s WebSocket listener', () => {
   let taken: Server
@@ -29,13 +33,13 @@ describe('the broker’s WebSocket listener', () => {
   afterAll(() => taken?.close())
 
   it('refuses to start on a port in use, naming QUANTRAC_MQTT_WS_PORT', async () => {
-    await expect(startBroker(options(takenPort), noSensors, log)).rejects.toThrow(
+    await expect(start(takenPort)).rejects.toThrow(
       `MQTT port ${takenPort} on 127.0.0.1 is already in use: stop the other broker or set QUANTRAC_MQTT_WS_PORT`,
     )
   })
 
   it('cuts a WebSocket whose packet announces more than the largest packet, as over TCP', async () => {
-    const broker = await startBroker(options(0), noSensors, log)
+    const broker = await start(0)
     try {
       const client = await connectAsync(`ws://127.0.0.1:${broker.webSocketPort}/mqtt`, {
         username: 'svc',
@@ -52,7 +56,7 @@ describe('the broker’s WebSocket listener', () => {
   })
 
   it('upgrades only its path, choosing the subprotocol mqtt', async () => {
-    const broker = await startBroker(options(0), noSensors, log)
+    const broker = await start(0)
     /** How a WebSocket to `path` offering `protocols` ends: the protocol chosen, or refused. */
     const outcome = (path: string, protocols: string[]) =>
       new Promise<string>((resolve) => {
