@@ -102,6 +102,8 @@ export async function seedDemo(registry: Registry, fleet: Fleet, dataDir: string
   const sensorPasswords = await registerFleet(registry, fleet, {
     ownerId: 'demo-owner',
     contractorIds: ['demo-contractor'],
+    // The simulated fleet stands for sensors long in service; the hand-held meter is commissioned on site.
+    commissionedAt: Date.now(),
   })
 
   const handheldHash = await hashSecret(HANDHELD.password)

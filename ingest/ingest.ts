@@ -15,6 +15,7 @@ import type { AlertRepository, Registry, RejectionLog, StateRepository } from '.
 import type { TimeSeriesStore } from '../store/types.ts'
 import { startAlertEvents } from './alert-events.ts'
 import { createBatchWriter } from './batch-writer.ts'
+import { createCommissioningTracker } from './commissioning-tracker.ts'
 import { decodeAddressed, type RejectionReason } from './decode.ts'
 import { createFacilityRules } from './facility-rules.ts'
 import { firstTimeOf } from './first-time.ts'
@@ -103,6 +104,11 @@ export async function startIngest(options: IngestOptions) {
     metrics,
   })
   const firstTime = firstTimeOf(MAX_REMEMBERED_REJECTIONS)
+  const commissioning = createCommissioningTracker({
+    registry: options.registry,
+    accessOf: sensors.accessOf,
+    log,
+  })
   let messages = 0
   let readingCount = 0
   let overRate = 0
@@ -242,6 +248,7 @@ export async function startIngest(options: IngestOptions) {
       metrics.accepted.inc()
       metrics.lag.observe(Math.max(0, receivedAt - reading.time) / 1000)
       sensors.seen(reading.sensorId, receivedAt)
+      commissioning.observe(reading)
       readingWriter.add(reading)
       live.reading(reading)
       const observation = monitor.observe(reading)
@@ -324,6 +331,7 @@ export async function startIngest(options: IngestOptions) {
       facilityRules.close()
       await sensors.close()
       await rejections.close()
+      await commissioning.close()
       await Promise.all([...allWriters.map((writer) => writer.flush()), monitorState.close()])
       await Promise.all(allWriters.map((writer) => writer.close()))
       stopReporting()

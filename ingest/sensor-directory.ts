@@ -103,6 +103,10 @@ export async function createSensorDirectory(registry: Registry, log: Logger) {
     factorsOf({ sensorId }: SensorAddress): readonly FactorId[] | undefined {
       return sensors.get(sensorId)?.factors
     },
+    /** What the registry says of a sensor; undefined for one the directory does not know. */
+    accessOf(sensorId: string): SensorAccess | undefined {
+      return sensors.get(sensorId)
+    },
     /** The limit variant of the sensor's zone, if it has one. */
     limitVariantOf(sensorId: string): string | undefined {
       return sensors.get(sensorId)?.limitVariant

@@ -1,6 +1,7 @@
 import type { AlertEvent, Changed, Detection } from '../core/alert-lifecycle.ts'
 import type { Alert, AlertKind, AlertLevel, AlertState, ResolutionReason } from '../core/alerts.ts'
 import type { Campaign } from '../core/campaigns.ts'
+import type { CommissioningProgress } from '../core/commissioning.ts'
 import type { FactorId } from '../core/factors.ts'
 import type { ProfileId } from '../core/limits/index.ts'
 import type {
@@ -88,6 +89,8 @@ export interface Sensor {
   /** Whether the sensor holds valid MQTT credentials (never the credentials themselves). */
   hasCredentials: boolean
   lastSeenAt?: number
+  /** What ingest saw while the sensor was commissioned, and when its checklist was met (core/commissioning.ts). */
+  commissioning: CommissioningProgress
 }
 
 /** What the broker and ingest need to judge a sensor's connection and messages. */
@@ -106,6 +109,9 @@ export interface SensorAccess {
   limitVariant?: string
   /** Epoch ms its calibration falls due: the basis of its exposure verdicts (core/exposure/verdicts.ts). */
   calibrationDue?: number
+  calibratedAt?: number
+  /** Whether its commissioning checklist was met: ingest follows the readings of the others only. */
+  commissioned: boolean
 }
 
 export const ROLES = ['admin', 'regulator', 'contractor', 'officer'] as const
@@ -232,7 +238,13 @@ export type FacilityPatch = Partial<Omit<NewFacility, 'id'>>
 export type NewSensor = Pick<Sensor, 'id' | 'facilityId' | 'model' | 'serial' | 'factors'> &
   Partial<
     Pick<Sensor, 'zoneId' | 'calibratedAt' | 'calibrationDue' | 'reportingIntervalS' | 'sensorLimitVariant'>
-  >
+  > & {
+    /**
+     * For a sensor commissioned before it was entered here (history written by backfill, a fleet moved from
+     * elsewhere): counted as commissioned from then. The API never takes it: a new sensor earns it from its readings.
+     */
+    commissionedAt?: number
+  }
 export type SensorPatch = Partial<
   Pick<
     Sensor,
@@ -357,6 +369,8 @@ export interface Registry {
   listZones(facilityId: string): Promise<Zone[]>
   /** Sets (or, with undefined, forgets) a zone's number of workers; NotFoundError when the zone is not the facility's. */
   setZoneWorkers(facilityId: string, zoneId: string, workers: number | undefined): Promise<void>
+  /** NotFoundError when the zone is not the facility's. */
+  renameZone(facilityId: string, zoneId: string, name: string): Promise<void>
 
   createSensor(sensor: NewSensor, secretHash: string): Promise<Sensor>
   updateSensor(id: string, patch: SensorPatch): Promise<Sensor>
@@ -371,6 +385,8 @@ export interface Registry {
   /** Sensors by id after `afterId` (`''`: from the first), at most `limit`: a full read in pages. */
   sensorAccessPage(afterId: string, limit: number): Promise<SensorAccess[]>
   recordLastSeen(lastSeen: ReadonlyMap<string, number>): Promise<void>
+  /** Replaces the commissioning progress of these sensors (ingest's, core/commissioning.ts); unknown ids are skipped. */
+  recordCommissioning(progress: ReadonlyMap<string, CommissioningProgress>): Promise<void>
 
   /** Records campaigns, all or none (a CSV import is one call). */
   createCampaigns(campaigns: readonly Campaign[]): Promise<void>

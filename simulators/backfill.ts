@@ -386,7 +386,8 @@ async function registerSensor(registry: Registry, facilityId: string, sensor: Ba
     await registry.updateSensor(sensor.spec.id, fields)
     return
   }
-  const created: NewSensor = { id: sensor.spec.id, facilityId, ...fields }
+  // Its history starts commissioned: the checklist is for sensors fitted from now on.
+  const created: NewSensor = { id: sensor.spec.id, facilityId, ...fields, commissionedAt: sensor.installedAt }
   // History only: the sensor never connects, so it gets no MQTT credentials.
   await registry.createSensor(created, 'backfill: no credentials')
   await registry.setSensorSecret(sensor.spec.id, undefined)

@@ -11,6 +11,8 @@ export interface RegisterOptions {
   contractorIds?: string[]
   /** Seconds between a sensor's messages, the basis of its offline check; the registry's default (60) if absent. */
   reportingIntervalS?: number
+  /** Register new sensors as commissioned at this time (NewSensor.commissionedAt), not commissioning. */
+  commissionedAt?: number
 }
 
 /** What marks a sensor as registered by a simulator: its serial. Only these are ever decommissioned in bulk. */
@@ -65,6 +67,7 @@ export async function registerFleet(
             zoneId,
             serial: `${SIMULATED_SERIAL_PREFIX}${sensor.id}`,
             reportingIntervalS: options.reportingIntervalS,
+            commissionedAt: options.commissionedAt,
           },
           hash,
         )

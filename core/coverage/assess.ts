@@ -1,4 +1,5 @@
 import type { Campaign } from '../campaigns.ts'
+import { commissionedBefore } from '../commissioning.ts'
 import { type FactorId, isFactorId } from '../factors.ts'
 import type { ShiftPattern } from '../shifts.ts'
 import { REPORT_UTC_OFFSET_MINUTES } from './period.ts'
@@ -41,6 +42,11 @@ export interface CoverageSensor {
   zoneId?: string
   factors: readonly FactorId[]
   calibrationDue?: number
+  /**
+   * When its commissioning checklist was met (core/commissioning.ts); 0 for a sensor counted as commissioned
+   * since before commissioning was tracked; undefined while it is commissioning.
+   */
+  commissionedAt?: number
 }
 
 /** Distinct clock hours with at least one reading of a sensor's factor, by UTC hour of day; undefined: none. */
@@ -59,6 +65,7 @@ export const SHORTFALL_CODES = [
   'no-data',
   'low-coverage',
   'not-in-campaign',
+  'not-commissioned',
 ] as const
 export type ShortfallCode = (typeof SHORTFALL_CODES)[number]
 
@@ -66,7 +73,7 @@ export type ShortfallCode = (typeof SHORTFALL_CODES)[number]
 export interface ShortfallReason {
   factor: FactorId
   code: ShortfallCode
-  /** The sensors concerned: the best one for coverage, the excluded ones for calibration. */
+  /** The sensors concerned: the best one for coverage, the excluded ones for calibration or commissioning. */
   sensorIds: string[]
   /** low-coverage and no-data: the best coverage found, 0–1. */
   coverage?: number
@@ -183,13 +190,16 @@ export function assessFacility(input: {
       reasons.push(...missedByCampaigns(factor, campaigns))
       continue
     }
-    const overdue = candidates.filter(
+    // A sensor counts from the window in which it was commissioned: its readings of that window all count.
+    const commissioning = candidates.filter((s) => !commissionedBefore(s.commissionedAt, window.to))
+    const commissioned = candidates.filter((s) => !commissioning.includes(s))
+    const overdue = commissioned.filter(
       (s) => s.calibrationDue !== undefined && s.calibrationDue < overdueAfter,
     )
     const unknown = rules.acceptUnknownCalibration
       ? []
-      : candidates.filter((s) => s.calibrationDue === undefined)
-    const counting = candidates.filter((s) => !overdue.includes(s) && !unknown.includes(s))
+      : commissioned.filter((s) => s.calibrationDue === undefined)
+    const counting = commissioned.filter((s) => !overdue.includes(s) && !unknown.includes(s))
 
     let best: { sensorId: string; coverage: number } | undefined
     for (const sensor of counting) {
@@ -238,6 +248,14 @@ export function assessFacility(input: {
         sensorIds: overdue.map((s) => s.id),
         calibrationDue: due,
         message: `${factor}: calibration overdue on ${overdue.map((s) => s.id).join(', ')} (due ${isoDate(due)})`,
+      })
+    }
+    if (commissioning.length > 0) {
+      reasons.push({
+        factor,
+        code: 'not-commissioned',
+        sensorIds: commissioning.map((s) => s.id),
+        message: `${factor}: still commissioning ${commissioning.map((s) => s.id).join(', ')}`,
       })
     }
     if (unknown.length > 0) {

@@ -54,6 +54,7 @@ type FacilityMethods = Pick<
   | 'createZone'
   | 'listZones'
   | 'setZoneWorkers'
+  | 'renameZone'
 >
 
 /**
@@ -111,6 +112,7 @@ export function facilityRepository(db: DatabaseSync): FacilityMethods {
       'INSERT INTO zone (id, facility_id, name, limit_variant, workers) VALUES (?, ?, ?, ?, ?)',
     ),
     updateZoneWorkers: db.prepare('UPDATE zone SET workers = ? WHERE id = ? AND facility_id = ?'),
+    renameZone: db.prepare('UPDATE zone SET name = ? WHERE id = ? AND facility_id = ?'),
     listZones: db.prepare('SELECT * FROM zone WHERE facility_id = ? ORDER BY name'),
   }
 
@@ -264,6 +266,12 @@ export function facilityRepository(db: DatabaseSync): FacilityMethods {
     },
     async setZoneWorkers(facilityId: string, zoneId: string, workers: number | undefined) {
       if (statements.updateZoneWorkers.run(workers ?? null, zoneId, facilityId).changes === 0) {
+        throw new NotFoundError(`no zone ${zoneId} at facility ${facilityId}`)
+      }
+    },
+
+    async renameZone(facilityId: string, zoneId: string, name: string) {
+      if (statements.renameZone.run(name, zoneId, facilityId).changes === 0) {
         throw new NotFoundError(`no zone ${zoneId} at facility ${facilityId}`)
       }
     },

@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite'
+import type { CommissioningProgress } from '../../core/commissioning.ts'
 import type { FactorId } from '../../core/factors.ts'
 import { inTransaction } from '../../sqlite/database.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
@@ -30,12 +31,35 @@ interface SensorRow {
   secret_hash: string | null
   credential_version: number
   last_seen_at: number | null
+  first_reading_at: number | null
+  factors_seen: string | null
+  run_start: number | null
+  run_interval_s: number | null
+  last_reading_at: number | null
+  kept_interval_s: number | null
+  commissioned_at: number | null
 }
 
 const DEFAULT_REPORTING_INTERVAL_S = 60
-// Sensors with their zone's name, so listings need no second query.
-const SENSOR_VIEW = `(SELECT sensor.*, zone.name AS zone_name, zone.limit_variant AS zone_limit_variant
-  FROM sensor LEFT JOIN zone ON zone.id = sensor.zone_id)`
+// Sensors with their zone's name and their commissioning, so listings need no second query.
+const SENSOR_VIEW = `(SELECT sensor.*, zone.name AS zone_name, zone.limit_variant AS zone_limit_variant,
+    c.first_reading_at, c.factors_seen, c.run_start, c.run_interval_s, c.last_reading_at, c.kept_interval_s,
+    c.commissioned_at
+  FROM sensor LEFT JOIN zone ON zone.id = sensor.zone_id
+  LEFT JOIN sensor_commissioning AS c ON c.sensor_id = sensor.id)`
+
+function toProgress(row: SensorRow): CommissioningProgress {
+  const progress: CommissioningProgress = {
+    factorsSeen: row.factors_seen === null ? {} : JSON.parse(row.factors_seen),
+  }
+  if (row.first_reading_at !== null) progress.firstReadingAt = row.first_reading_at
+  if (row.run_start !== null) progress.runStart = row.run_start
+  if (row.run_interval_s !== null) progress.runIntervalS = row.run_interval_s
+  if (row.last_reading_at !== null) progress.lastReadingAt = row.last_reading_at
+  if (row.kept_interval_s !== null) progress.keptIntervalS = row.kept_interval_s
+  if (row.commissioned_at !== null) progress.commissionedAt = row.commissioned_at
+  return progress
+}
 
 function toSensor(row: SensorRow): Sensor {
   const sensor: Sensor = {
@@ -48,6 +72,7 @@ function toSensor(row: SensorRow): Sensor {
     status: row.status,
     reportingIntervalS: row.reporting_interval_s,
     hasCredentials: row.secret_hash !== null,
+    commissioning: toProgress(row),
   }
   if (row.zone_id !== null) sensor.zoneId = row.zone_id
   if (row.limit_variant !== null) sensor.sensorLimitVariant = row.limit_variant
@@ -71,6 +96,8 @@ function toAccess(row: SensorRow): SensorAccess {
     factors: JSON.parse(row.factors) as FactorId[],
     limitVariant: effectiveLimitVariant(row),
     calibrationDue: row.calibration_due ?? undefined,
+    calibratedAt: row.calibrated_at ?? undefined,
+    commissioned: row.commissioned_at !== null,
   }
 }
 
@@ -90,6 +117,7 @@ type SensorMethods = Pick<
   | 'sensorAccess'
   | 'sensorAccessPage'
   | 'recordLastSeen'
+  | 'recordCommissioning'
 >
 
 export function sensorRepository(db: DatabaseSync): SensorMethods {
@@ -112,6 +140,16 @@ export function sensorRepository(db: DatabaseSync): SensorMethods {
        WHERE id = ?`,
     ),
     lastSeen: db.prepare('UPDATE sensor SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE id = ?'),
+    // INSERT … SELECT from sensor: a sensor removed meanwhile is skipped rather than failing the batch.
+    commissioning: db.prepare(
+      `INSERT INTO sensor_commissioning (sensor_id, first_reading_at, factors_seen, run_start, run_interval_s,
+         last_reading_at, kept_interval_s, commissioned_at)
+       SELECT id, ?, ?, ?, ?, ?, ?, ? FROM sensor WHERE id = ?
+       ON CONFLICT (sensor_id) DO UPDATE SET first_reading_at = excluded.first_reading_at,
+         factors_seen = excluded.factors_seen, run_start = excluded.run_start, run_interval_s = excluded.run_interval_s,
+         last_reading_at = excluded.last_reading_at, kept_interval_s = excluded.kept_interval_s,
+         commissioned_at = coalesce(sensor_commissioning.commissioned_at, excluded.commissioned_at)`,
+    ),
   }
 
   function read(id: string): SensorRow | undefined {
@@ -140,6 +178,9 @@ export function sensorRepository(db: DatabaseSync): SensorMethods {
           sensor.sensorLimitVariant ?? null,
           secretHash,
         )
+        if (sensor.commissionedAt !== undefined) {
+          statements.commissioning.run(null, '{}', null, null, null, null, sensor.commissionedAt, sensor.id)
+        }
       } catch (err) {
         if (isUniqueViolation(err)) throw new ConflictError(`sensor ${sensor.id} exists already`)
         if (isForeignKeyViolation(err))
@@ -208,6 +249,23 @@ export function sensorRepository(db: DatabaseSync): SensorMethods {
     async recordLastSeen(lastSeen: ReadonlyMap<string, number>) {
       inTransaction(db, () => {
         for (const [id, time] of lastSeen) statements.lastSeen.run(time, id)
+      })
+    },
+
+    async recordCommissioning(progress: ReadonlyMap<string, CommissioningProgress>) {
+      inTransaction(db, () => {
+        for (const [id, p] of progress) {
+          statements.commissioning.run(
+            p.firstReadingAt ?? null,
+            JSON.stringify(p.factorsSeen),
+            p.runStart ?? null,
+            p.runIntervalS ?? null,
+            p.lastReadingAt ?? null,
+            p.keptIntervalS ?? null,
+            p.commissionedAt ?? null,
+            id,
+          )
+        }
       })
     },
   }

@@ -38,7 +38,13 @@ describe('the broker’s authentication', () => {
   }
 
   beforeAll(async () => {
-    const base = { facilityId: 'fac-1', credentialVersion: 1, reportingIntervalS: 60, factors: [] }
+    const base = {
+      facilityId: 'fac-1',
+      credentialVersion: 1,
+      reportingIntervalS: 60,
+      factors: [],
+      commissioned: true,
+    }
     sensors.set('s-active', {
       ...base,
       id: 's-active',

@@ -88,6 +88,7 @@ describe('monitoring campaigns', () => {
         model: 't',
         serial: 'a',
         factors: ['noise'],
+        commissionedAt: 0,
       },
       'x',
     )

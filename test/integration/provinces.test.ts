@@ -190,7 +190,7 @@ describe('provinces of the 2025 list', () => {
     // bd-1 (old Bình Dương) monitored in 2024 and 2025; hcm-1 (registered 2024-06) monitored in 2025 only.
     for (const id of ['bd-1', 'hcm-1']) {
       await registry.createSensor(
-        { id: `${id}-s1`, facilityId: id, model: 'test', serial: id, factors: ['noise'] },
+        { id: `${id}-s1`, facilityId: id, model: 'test', serial: id, factors: ['noise'], commissionedAt: 0 },
         'x',
       )
     }

@@ -137,7 +137,15 @@ describe.each(stores)('the provincial report of working-environment monitoring o
       )
     }
     await registry.createSensor(
-      { id: 'f1-noise', facilityId: 'f1', zoneId: 'f1-weave', model: 't', serial: '1', factors: ['noise'] },
+      {
+        id: 'f1-noise',
+        facilityId: 'f1',
+        zoneId: 'f1-weave',
+        model: 't',
+        serial: '1',
+        factors: ['noise'],
+        commissionedAt: 0,
+      },
       'x',
     )
     await registry.createSensor(
@@ -148,6 +156,7 @@ describe.each(stores)('the provincial report of working-environment monitoring o
         model: 't',
         serial: '2',
         factors: ['gas.co'],
+        commissionedAt: 0,
         calibrationDue: at('2025-06-01T00:00:00'),
       },
       'x',

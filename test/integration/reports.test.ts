@@ -99,6 +99,7 @@ describe.each(stores)('GET /api/v1/reports/coverage on $name', ({ influxUrl }) =
           model: 'test',
           serial: f.id,
           factors: [factor],
+          commissionedAt: 0,
           calibrationDue: f.id === 'hcm-2' ? at('2025-03-01T00:00:00') : undefined,
         },
         'x',

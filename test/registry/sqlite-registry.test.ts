@@ -96,6 +96,7 @@ describe('the SQLite registry', () => {
         status: 'active',
         reportingIntervalS: 60,
         hasCredentials: true,
+        commissioning: { factorsSeen: {} },
       },
     ])
     expect(page.total).toBe(1)

@@ -19,8 +19,13 @@ const factory: CoverageFacility = {
   hazards: ['noise', 'dust.total'],
   shifts: DEFAULT_SHIFT_PATTERN,
 }
-const noise: CoverageSensor = { id: 'n1', facilityId: 'f1', factors: ['noise'] }
-const dust: CoverageSensor = { id: 'd1', facilityId: 'f1', factors: ['dust.total', 'dust.respirable'] }
+const noise: CoverageSensor = { id: 'n1', facilityId: 'f1', factors: ['noise'], commissionedAt: 0 }
+const dust: CoverageSensor = {
+  id: 'd1',
+  facilityId: 'f1',
+  factors: ['dust.total', 'dust.respirable'],
+  commissionedAt: 0,
+}
 
 function assess(
   sensors: CoverageSensor[],
@@ -85,8 +90,34 @@ describe('assessFacility', () => {
     ])
   })
 
+  it('counts only sensors commissioned before the end of the window, naming the others not-commissioned', () => {
+    const fitted: CoverageSensor = { ...noise, commissionedAt: undefined }
+    const data = { 'n1/noise': all, 'd1/dust.total': all }
+    const result = assess([fitted, dust], data)
+    expect(result.monitored).toBe(false)
+    expect(result.factors[0]).toMatchObject({ factor: 'noise', covered: false, coverage: 0 })
+    expect(result.reasons).toEqual([
+      {
+        factor: 'noise',
+        code: 'not-commissioned',
+        sensorIds: ['n1'],
+        message: 'noise: still commissioning n1',
+      },
+    ])
+    expect(assess([{ ...noise, commissionedAt: to }, dust], data).monitored).toBe(false)
+    // Commissioned inside the window: its readings of the whole window count.
+    expect(assess([{ ...noise, commissionedAt: to - 1 }, dust], data).monitored).toBe(true)
+  })
+
+  it('lets a commissioned sensor cover a factor beside one still commissioning', () => {
+    const fitted: CoverageSensor = { id: 'n2', facilityId: 'f1', factors: ['noise'] }
+    const result = assess([noise, fitted, dust], { 'n1/noise': all, 'n2/noise': all, 'd1/dust.total': all })
+    expect(result).toMatchObject({ monitored: true, reasons: [] })
+    expect(result.factors[0]?.sensorId).toBe('n1')
+  })
+
   it('says low-coverage with the best sensor, its coverage and the threshold', () => {
-    const second: CoverageSensor = { id: 'n2', facilityId: 'f1', factors: ['noise'] }
+    const second: CoverageSensor = { id: 'n2', facilityId: 'f1', factors: ['noise'], commissionedAt: 0 }
     const result = assess([noise, second, dust], {
       'n1/noise': share(0.2),
       'n2/noise': share(0.43),
@@ -104,7 +135,7 @@ describe('assessFacility', () => {
   })
 
   it('takes the best single sensor, not the sum of several', () => {
-    const second: CoverageSensor = { id: 'n2', facilityId: 'f1', factors: ['noise'] }
+    const second: CoverageSensor = { id: 'n2', facilityId: 'f1', factors: ['noise'], commissionedAt: 0 }
     const result = assess([noise, second, dust], {
       'n1/noise': share(0.4),
       'n2/noise': share(0.4),
@@ -165,7 +196,13 @@ describe('assessFacility', () => {
   })
 
   it('names both problems when the counting sensor is short and a better one is overdue', () => {
-    const overdue: CoverageSensor = { id: 'n2', facilityId: 'f1', factors: ['noise'], calibrationDue: from }
+    const overdue: CoverageSensor = {
+      id: 'n2',
+      facilityId: 'f1',
+      factors: ['noise'],
+      commissionedAt: 0,
+      calibrationDue: from,
+    }
     const result = assess([noise, overdue, dust], {
       'n1/noise': share(0.3),
       'n2/noise': all,
@@ -228,7 +265,7 @@ describe('assessFacility', () => {
   })
 
   it('ignores sensors of other facilities and a hazard listed twice', () => {
-    const elsewhere: CoverageSensor = { id: 'x1', facilityId: 'f2', factors: ['noise'] }
+    const elsewhere: CoverageSensor = { id: 'x1', facilityId: 'f2', factors: ['noise'], commissionedAt: 0 }
     const result = assess([elsewhere], { 'x1/noise': all }, { facility: { hazards: ['noise', 'noise'] } })
     expect(result.reasons.map((r) => r.code)).toEqual(['no-sensor'])
   })

@@ -42,7 +42,7 @@ describe('a campaign in the window', () => {
   it('covers the factors it sampled, beside a sensor that covers the others', () => {
     const result = assessFacility({
       facility: factory,
-      sensors: [{ id: 'n1', facilityId: 'f1', factors: ['noise'] }],
+      sensors: [{ id: 'n1', facilityId: 'f1', factors: ['noise'], commissionedAt: 0 }],
       hoursWithData: (sensorId) => (sensorId === 'n1' ? all : undefined),
       campaigns: [campaign('c1', '2025-05-10', ['dust.total', 'light'])],
       window,

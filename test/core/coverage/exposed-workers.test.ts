@@ -55,12 +55,12 @@ const ZONES: WorkerZone[] = [
   { id: 'P4-line', facilityId: 'P4', name: 'Line', workers: 15 },
 ]
 const SENSORS = [
-  { id: 'P1-s1', facilityId: 'P1', zoneId: 'P1-mill', factors: ['noise' as const] },
-  { id: 'P1-s2', facilityId: 'P1', zoneId: 'P1-kiln', factors: ['noise' as const] },
-  { id: 'P2-s1', facilityId: 'P2', zoneId: 'P2-hall', factors: ['gas.nh3' as const] },
-  { id: 'P3-s1', facilityId: 'P3', zoneId: 'P3-yard', factors: ['gas.co' as const] },
-  { id: 'P3-s2', facilityId: 'P3', factors: ['gas.co' as const] },
-  { id: 'P4-s1', facilityId: 'P4', zoneId: 'P4-line', factors: ['noise' as const] },
+  { id: 'P1-s1', facilityId: 'P1', zoneId: 'P1-mill', factors: ['noise' as const], commissionedAt: 0 },
+  { id: 'P1-s2', facilityId: 'P1', zoneId: 'P1-kiln', factors: ['noise' as const], commissionedAt: 0 },
+  { id: 'P2-s1', facilityId: 'P2', zoneId: 'P2-hall', factors: ['gas.nh3' as const], commissionedAt: 0 },
+  { id: 'P3-s1', facilityId: 'P3', zoneId: 'P3-yard', factors: ['gas.co' as const], commissionedAt: 0 },
+  { id: 'P3-s2', facilityId: 'P3', factors: ['gas.co' as const], commissionedAt: 0 },
+  { id: 'P4-s1', facilityId: 'P4', zoneId: 'P4-line', factors: ['noise' as const], commissionedAt: 0 },
 ]
 const alert = (
   facilityId: string,

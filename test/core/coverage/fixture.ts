@@ -51,14 +51,20 @@ export const FACILITIES: CoverageFacility[] = [
 export const CALIBRATION_DUE_B2 = Date.parse('2025-06-30T00:00:00+07:00')
 
 export const SENSORS: CoverageSensor[] = [
-  { id: 'A1-s1', facilityId: 'A1', factors: ['noise'] },
-  { id: 'A2-s1', facilityId: 'A2', factors: ['noise'] },
-  { id: 'A3-s1', facilityId: 'A3', factors: ['noise'] },
-  { id: 'A4-s1', facilityId: 'A4', factors: ['noise'] },
-  { id: 'B1-s1', facilityId: 'B1', factors: ['noise'] },
-  { id: 'B2-s1', facilityId: 'B2', factors: ['gas.co'], calibrationDue: CALIBRATION_DUE_B2 },
-  { id: 'B3-s1', facilityId: 'B3', factors: ['noise'] },
-  { id: 'B4-s1', facilityId: 'B4', factors: ['noise'] },
+  { id: 'A1-s1', facilityId: 'A1', factors: ['noise'], commissionedAt: 0 },
+  { id: 'A2-s1', facilityId: 'A2', factors: ['noise'], commissionedAt: 0 },
+  { id: 'A3-s1', facilityId: 'A3', factors: ['noise'], commissionedAt: 0 },
+  { id: 'A4-s1', facilityId: 'A4', factors: ['noise'], commissionedAt: 0 },
+  { id: 'B1-s1', facilityId: 'B1', factors: ['noise'], commissionedAt: 0 },
+  {
+    id: 'B2-s1',
+    facilityId: 'B2',
+    factors: ['gas.co'],
+    commissionedAt: 0,
+    calibrationDue: CALIBRATION_DUE_B2,
+  },
+  { id: 'B3-s1', facilityId: 'B3', factors: ['noise'], commissionedAt: 0 },
+  { id: 'B4-s1', facilityId: 'B4', factors: ['noise'], commissionedAt: 0 },
 ]
 
 /** What share of every hour of the day has data, per sensor; 'shift' = only B3's 00:00–08:00 UTC, all of it. */

@@ -303,10 +303,10 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
       config: { roles: MAINTAINERS, audit: 'zone.change' },
       schema: {
         tags: ['facilities'],
-        summary: "Set a zone's number of workers",
+        summary: 'Rename a zone or set its number of workers',
         params: zoneParams,
         body: zonePatchSchema,
-        response: { 200: zoneSchema, 403: errorSchema, 404: errorSchema },
+        response: { 200: zoneSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema },
       },
     },
     async (request) => {
@@ -315,7 +315,10 @@ const facilityRoutes: FastifyPluginAsyncZod = async (fastify) => {
       const zoneOf = async () => (await fastify.registry.listZones(facilityId)).find((z) => z.id === zoneId)
       const before = await zoneOf()
       if (before === undefined) throw notFound(`no zone ${zoneId} at facility ${facilityId}`)
-      await fastify.registry.setZoneWorkers(facilityId, zoneId, request.body.workers ?? undefined)
+      const { name, workers } = request.body
+      if (name !== undefined) await fastify.registry.renameZone(facilityId, zoneId, name)
+      if (workers !== undefined)
+        await fastify.registry.setZoneWorkers(facilityId, zoneId, workers ?? undefined)
       const after = (await zoneOf())!
       await request.recordChange({ facilityId, target: { type: 'zone', id: zoneId }, before, after })
       return after

@@ -150,9 +150,13 @@ export const zoneSchema = z.object({
 
 export const zoneInputSchema = zoneSchema.omit({ facilityId: true }).extend({ name: text(200) })
 
-export const zonePatchSchema = z.strictObject({
-  workers: zoneSchema.shape.workers.unwrap().nullable().describe('null forgets the count'),
-})
+/** Only the fields given change. */
+export const zonePatchSchema = z
+  .strictObject({
+    name: text(200).optional(),
+    workers: zoneSchema.shape.workers.unwrap().nullable().optional().describe('null forgets the count'),
+  })
+  .refine((patch) => patch.name !== undefined || patch.workers !== undefined, 'name or workers: required')
 
 /** A CSV cell holding a list separated by semicolons: `noise;gas.co` → ['noise', 'gas.co']. */
 function semicolonList<T extends z.ZodType<unknown, string>>(item: T) {

@@ -123,7 +123,7 @@ export async function gatherCoverage(
   for (const facilityId of withExceedance) zones.push(...(await registry.listZones(facilityId)))
   return {
     facilities,
-    sensors,
+    sensors: sensors.map((sensor) => ({ ...sensor, commissionedAt: sensor.commissioning.commissionedAt })),
     current: lookup(current),
     before: lookup(before),
     alerts: exceedances,
