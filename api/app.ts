@@ -92,7 +92,10 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(organisationRoutes, { prefix: '/api/v1/organisations' })
   await fastify.register(facilityRoutes, { prefix: '/api/v1/facilities' })
   await fastify.register(notificationChannelRoutes, { prefix: '/api/v1/facilities' })
-  await fastify.register(sensorRoutes, { prefix: '/api/v1/sensors' })
+  await fastify.register(sensorRoutes, {
+    prefix: '/api/v1/sensors',
+    brokerUrl: options.settings.sensorBrokerUrl,
+  })
   await fastify.register(sensorReadingRoutes, { prefix: '/api/v1/sensors' })
   await fastify.register(sensorRejectionRoutes, { prefix: '/api/v1/sensors' })
   await fastify.register(readingRoutes, { prefix: '/api/v1/readings' })

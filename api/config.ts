@@ -29,6 +29,11 @@ export const apiSettingsEnv = {
    * `rediss://` for TLS). Unset, the instance stands alone (README "Scaling out").
    */
   QUANTRAC_REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
+  /**
+   * The broker as sensors reach it, written into the device configuration shown when a sensor is registered
+   * (`mqtts://mqtt.example.vn:8883`); by default the address the services use.
+   */
+  QUANTRAC_SENSOR_BROKER_URL: z.url({ protocol: /^mqtts?$/ }).optional(),
 }
 
 export const apiEnv = {
@@ -50,6 +55,8 @@ export interface ApiSettings {
   /** socket.io's Redis adapter, when several API instances serve the live feed together. */
   redisUrl?: string
   accounts: AccountSettings
+  /** Where sensors reach the broker, for their device configuration; none: the configuration names no broker. */
+  sensorBrokerUrl?: string
 }
 
 /** Account mails: password resets and invitations (README "Accounts"). */
@@ -89,5 +96,6 @@ export function apiSettings(config: z.infer<typeof settingsSchema> = settingsSch
       linkTriesPerAddressPerMinute: config.QUANTRAC_ACCOUNT_LINK_TRIES_PER_MINUTE,
     },
     redisUrl: config.QUANTRAC_REDIS_URL,
+    sensorBrokerUrl: config.QUANTRAC_SENSOR_BROKER_URL,
   }
 }

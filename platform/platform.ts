@@ -119,7 +119,11 @@ export async function createPlatform(config: PlatformConfig, overrides: Platform
         const running = await startApi({
           ...options,
           port,
-          settings: { ...options.settings, ...overrides.api },
+          settings: {
+            ...options.settings,
+            sensorBrokerUrl: options.settings.sensorBrokerUrl ?? connection.mqttUrl,
+            ...overrides.api,
+          },
           health: parts.includes('ingest') ? { spoolBacklog: () => ingest?.backlog() } : undefined,
         })
         return {

@@ -191,7 +191,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'PATCH /api/v1/facilities/{facilityId}/zones/{zoneId}': {
     allowed: MAINTAINERS_OWN,
     status: 200,
-    request: () => ({ path: '/api/v1/facilities/fac-a/zones/zone-a', body: { workers: 12 } }),
+    request: () => ({ path: '/api/v1/facilities/fac-a/zones/zone-a', body: { name: 'Zone A', workers: 12 } }),
   },
 
   'GET /api/v1/facilities/{facilityId}/notification-channels': {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import QRCode from 'qrcode'
 import { z } from 'zod'
 import { assessCommissioning } from '../../../../../core/commissioning.ts'
 import { readingsTopic, sensorChangeTopic } from '../../../../../core/topics.ts'
@@ -50,7 +51,12 @@ function sensorChange(sensor: Pick<Sensor, 'id' | 'facilityId'>, before?: Sensor
   return { facilityId: sensor.facilityId, target: { type: 'sensor' as const, id: sensor.id }, before, after }
 }
 
-const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
+export interface SensorRoutesOptions {
+  /** Where sensors reach the broker, written into their device configuration. */
+  brokerUrl?: string
+}
+
+const sensorRoutes: FastifyPluginAsyncZod<SensorRoutesOptions> = async (fastify, options) => {
   /** The sensor, if the caller's key reaches its facility (see assertReachable: no existence oracle). */
   async function reachableSensor(principal: Principal, sensorId: string) {
     const sensor = await fastify.registry.getSensor(sensorId)
@@ -72,8 +78,24 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
     }
   }
 
-  function credentials(sensor: Pick<Sensor, 'id' | 'facilityId'>, password: string) {
-    return { username: sensor.id, password, topic: readingsTopic(sensor.facilityId, sensor.id) }
+  /**
+   * The credentials, shown this once, with the whole device configuration as text to copy and as a QR code
+   * (a PNG data: URL, which the page's CSP allows) for a device or an installer's phone to scan.
+   */
+  async function credentials(sensor: Sensor, password: string) {
+    const topic = readingsTopic(sensor.facilityId, sensor.id)
+    const deviceConfig = JSON.stringify({
+      broker: options.brokerUrl,
+      clientId: sensor.id,
+      username: sensor.id,
+      password,
+      topic,
+      qos: 1,
+      reportingIntervalS: sensor.reportingIntervalS,
+      factors: sensor.factors,
+    })
+    const qrCode = await QRCode.toDataURL(deviceConfig, { errorCorrectionLevel: 'M', margin: 2, width: 320 })
+    return { username: sensor.id, password, topic, deviceConfig, qrCode }
   }
 
   fastify.get(
@@ -140,7 +162,7 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
       await announce(sensor.id)
       return reply
         .code(201)
-        .send({ sensor: sensorResponse(sensor), credentials: credentials(sensor, password) })
+        .send({ sensor: sensorResponse(sensor), credentials: await credentials(sensor, password) })
     },
   )
 
@@ -204,7 +226,7 @@ const sensorRoutes: FastifyPluginAsyncZod = async (fastify) => {
       await fastify.registry.setSensorSecret(sensor.id, hash)
       await request.recordChange(sensorChange(sensor, sensor, await fastify.registry.getSensor(sensor.id)))
       await announce(sensor.id)
-      return credentials(sensor, password)
+      return await credentials(sensor, password)
     },
   )
 

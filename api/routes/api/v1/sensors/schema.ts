@@ -96,4 +96,10 @@ export const credentialsSchema = z.object({
     .describe('MQTT user name, and the client id the sensor must connect with: the sensor id'),
   password: z.string().describe('MQTT password: shown once, stored only as a slow hash'),
   topic: z.string().describe('The one topic this sensor may publish to'),
+  deviceConfig: z
+    .string()
+    .describe(
+      'JSON to load into the device: broker (QUANTRAC_SENSOR_BROKER_URL), clientId, username, password, topic, qos, reportingIntervalS, factors',
+    ),
+  qrCode: z.string().describe('deviceConfig as a QR code: a PNG data: URL'),
 })
