@@ -29,6 +29,7 @@ export function startupBanner(facts: BannerFacts): string {
   const lines = [
     'quantrac is running',
     `  live page      ${facts.apiUrl}/${demo ? `#key=${demo.keys.officer}` : ''}${demo ? `   (signed in as the demo safety officer of ${demo.officerOf})` : ''}`,
+    `  sensors page   ${facts.apiUrl}/sensors.html   (contractors register and commission sensors)`,
     `  API docs       ${facts.apiUrl}/docs`,
     `  MQTT broker    ${facts.mqttUrl}`,
   ]

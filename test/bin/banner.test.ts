@@ -21,6 +21,7 @@ describe('startupBanner', () => {
     expect(banner.split('\n')).toEqual([
       'quantrac is running',
       '  live page      http://127.0.0.1:8080/#key=qk_o   (signed in as the demo safety officer of fac-001)',
+      '  sensors page   http://127.0.0.1:8080/sensors.html   (contractors register and commission sensors)',
       '  API docs       http://127.0.0.1:8080/docs',
       '  MQTT broker    mqtt://127.0.0.1:1883',
       '  API keys       data/demo-keys.env (officer of fac-001, contractor, regulator, admin)',

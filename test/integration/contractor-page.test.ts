@@ -135,6 +135,7 @@ describe.skipIf(missing !== undefined)('the contractor screens in a browser', ()
     await person('ctv@example.vn', { role: 'contractor', organisationId: 'ctv' })
     await person('officer@example.vn', { role: 'officer', facilityId: 'plant' })
     await person('other@example.vn', { role: 'contractor', organisationId: 'other' })
+    await person('admin@example.vn', { role: 'admin' })
     browser = await launchChromium()
   }, 60_000)
 
@@ -242,6 +243,23 @@ describe.skipIf(missing !== undefined)('the contractor screens in a browser', ()
       await page.locator('.facility-choice').first().waitFor()
       expect(await page.locator('#sensors-table [data-sensor="probe-vi"]').count()).toBe(0)
       await shot(page, 'other-contractor-vi-desktop')
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('shows an admin every facility, with the forms', async () => {
+    const { context, page } = await signedIn('admin@example.vn', 'en-GB', DESKTOP)
+    try {
+      await page.locator('.facility-choice').first().waitFor({ timeout: 20_000 })
+      expect(await page.locator('.facility-choice').allTextContents()).toEqual([
+        'Nhà máy dệt (plant)',
+        'Bãi than (yard)',
+      ])
+      await page.locator('.facility-choice[data-facility="plant"]').click()
+      await page.locator('#sensors-table [data-sensor="probe-en"]').waitFor()
+      expect(await page.locator('#register-section').isVisible()).toBe(true)
+      expect(await page.locator('#read-only').isVisible()).toBe(false)
     } finally {
       await context.close()
     }
