@@ -8,18 +8,30 @@ import {
 import type { Reading } from '../core/contract.ts'
 import type { Registry, SensorAccess } from '../registry/types.ts'
 
-/** Each commissioning sensor's checklist is judged and its progress saved at most this often. */
+/** Each commissioning sensor's checklist is judged this often, and saved at once when an item turned… */
 const EVALUATE_MS = 5_000
+/**
+ * …else at most this often: a fleet that never commissions (no calibration dates) would otherwise rewrite
+ * every sensor's progress every few seconds. A restart loses at most this much of a run, never an item met.
+ */
+const SAVE_MS = 60_000
 /** Readings kept per sensor while its saved progress is read: more in a few seconds would be a flood. */
 const MAX_WAITING_PER_SENSOR = 1_000
+/**
+ * Sensors read or saved between two turns of the event loop, as the sensor directory does: a fleet of
+ * thousands registered at once must not hold up readings and alerts while its progress is read.
+ */
+const PIECE = 200
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /**
  * Follows the valid readings of the sensors still commissioning (core/commissioning.ts) and records each
  * one as commissioned once its checklist is met. A commissioned sensor costs one map lookup per reading.
- * Each sensor's progress is read from the registry at its first reading here, kept in memory, and saved
- * every EVALUATE_MS with the checklist judged then. Several ingest workers sharing one sensor's messages
- * would each see part of them: a broker's shared subscription should send a client's messages to one
- * worker (EMQX: `shared_subscription_strategy = sticky` or `hash_clientid`).
+ * Each sensor's progress is read from the registry at its first reading here, kept in memory, judged every
+ * EVALUATE_MS, and saved when an item turned (else every SAVE_MS, and at close). Several ingest workers
+ * sharing one sensor's messages would each see part of them: a broker's shared subscription should send a
+ * client's messages to one worker (EMQX: `shared_subscription_strategy = sticky` or `hash_clientid`).
  */
 export function createCommissioningTracker(options: {
   registry: Registry
@@ -34,19 +46,23 @@ export function createCommissioningTracker(options: {
   const changed = new Set<string>()
   /** Commissioned here since the directory last read the registry. */
   const commissioned = new Set<string>()
+  /** When each sensor's progress was last saved, and how many items were met then. */
+  const saved = new Map<string, { at: number; met: number }>()
   let running = Promise.resolve()
 
-  async function evaluate(): Promise<void> {
+  async function evaluate(everything = false): Promise<void> {
+    let read = 0
     for (const sensorId of [...waiting.keys()]) {
-      const saved = (await registry.getSensor(sensorId))?.commissioning ?? NO_PROGRESS
+      if (++read % PIECE === 0) await nextTurn()
+      const stored = (await registry.getSensor(sensorId))?.commissioning ?? NO_PROGRESS
       // Taken after the read: readings that came during it are folded in too.
       const readings = waiting.get(sensorId) ?? []
       waiting.delete(sensorId)
-      if (saved.commissionedAt !== undefined) {
+      if (stored.commissionedAt !== undefined) {
         commissioned.add(sensorId)
         continue
       }
-      progress.set(sensorId, fold(sensorId, saved, readings))
+      progress.set(sensorId, fold(sensorId, stored, readings))
       changed.add(sensorId)
     }
     if (changed.size === 0) return
@@ -55,16 +71,30 @@ export function createCommissioningTracker(options: {
     for (const sensorId of changed) {
       const current = progress.get(sensorId)
       const access = accessOf(sensorId)
-      if (current === undefined || access === undefined) continue
-      if (assessCommissioning(access, current, at).complete) {
+      if (current === undefined || access === undefined) {
+        changed.delete(sensorId)
+        continue
+      }
+      const assessment = assessCommissioning(access, current, at)
+      const met = assessment.checklist.filter((entry) => entry.met).length
+      const last = saved.get(sensorId)
+      if (assessment.complete) {
         batch.set(sensorId, { ...current, commissionedAt: at })
         progress.delete(sensorId)
+        saved.delete(sensorId)
         commissioned.add(sensorId)
         log.info({ sensorId }, 'sensor commissioned: its checklist is met')
-      } else batch.set(sensorId, current)
+      } else if (everything || last === undefined || last.met !== met || at - last.at >= SAVE_MS) {
+        batch.set(sensorId, current)
+        saved.set(sensorId, { at, met })
+      } else continue
+      changed.delete(sensorId)
     }
-    changed.clear()
-    await registry.recordCommissioning(batch)
+    const entries = [...batch]
+    for (let start = 0; start < entries.length; start += PIECE) {
+      if (start > 0) await nextTurn()
+      await registry.recordCommissioning(new Map(entries.slice(start, start + PIECE)))
+    }
   }
 
   function fold(sensorId: string, from: CommissioningProgress, readings: readonly Reading[]) {
@@ -74,13 +104,13 @@ export function createCommissioningTracker(options: {
     return next
   }
 
-  function run(): Promise<void> {
+  function run(everything = false): Promise<void> {
     running = running
-      .then(evaluate)
+      .then(() => evaluate(everything))
       .catch((err) => log.warn({ err }, 'could not record sensor commissioning'))
     return running
   }
-  const timer = setInterval(run, EVALUATE_MS)
+  const timer = setInterval(() => void run(), EVALUATE_MS)
 
   return {
     /** A valid reading ingest accepted. */
@@ -102,7 +132,7 @@ export function createCommissioningTracker(options: {
     },
     async close(): Promise<void> {
       clearInterval(timer)
-      await run()
+      await run(true)
     },
   }
 }

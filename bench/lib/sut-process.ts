@@ -124,7 +124,16 @@ async function register(message: Extract<ToSut, { type: 'register' }>): Promise<
     }
     try {
       await registry.createSensor(
-        { id: sensorId, facilityId, model: 'bench', serial: sensorId, factors, reportingIntervalS: 60 },
+        // A fleet in service: commissioned, as the throughput measured is that of a site in operation.
+        {
+          id: sensorId,
+          facilityId,
+          model: 'bench',
+          serial: sensorId,
+          factors,
+          reportingIntervalS: 60,
+          commissionedAt: Date.now(),
+        },
         NO_LOGIN_HASH,
       )
       created++

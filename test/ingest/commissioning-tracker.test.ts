@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Reading } from '../../core/contract.ts'
 import { createCommissioningTracker } from '../../ingest/commissioning-tracker.ts'
 import { openSqliteRegistry } from '../../registry/sqlite/registry.ts'
@@ -26,13 +26,13 @@ const reading = (sensorId: string, time: number): Reading => ({
   time,
 })
 
-async function tracker() {
+async function tracker(clock = () => now) {
   for (const id of ['fitted', 'old']) access.set(id, (await registry.sensorAccess(id))!)
   return createCommissioningTracker({
     registry,
     accessOf: (id) => access.get(id),
     log: pino({ level: 'silent' }),
-    now: () => now,
+    now: clock,
   })
 }
 
@@ -92,5 +92,26 @@ describe('the commissioning tracker', () => {
     commissioning.observe(reading('stranger', t0))
     await commissioning.close()
     expect((await registry.getSensor('old'))!.commissioning).toEqual({ factorsSeen: {}, commissionedAt: 0 })
+  })
+
+  it('saves at once when an item turns, else at most once a minute', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    try {
+      let clock = now
+      const commissioning = await tracker(() => clock)
+      const stored = async () => (await registry.getSensor('fitted'))!.commissioning
+      commissioning.observe(reading('fitted', t0))
+      await vi.advanceTimersByTimeAsync(5_000)
+      expect(await stored()).toMatchObject({ firstReadingAt: t0, lastReadingAt: t0 })
+      for (let i = 1; i <= 10; i++) commissioning.observe(reading('fitted', t0 + i * MINUTE))
+      await vi.advanceTimersByTimeAsync(5_000)
+      expect((await stored()).lastReadingAt).toBe(t0)
+      clock += 60_000
+      await vi.advanceTimersByTimeAsync(5_000)
+      expect((await stored()).lastReadingAt).toBe(t0 + 10 * MINUTE)
+      await commissioning.close()
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
