@@ -65,7 +65,7 @@ describe('commissioning in the SQLite registry', () => {
     expect(sensor.commissioning).toEqual({ factorsSeen: {}, commissionedAt: 42 })
   })
 
-  it('counts sensors from before migration 018 as commissioned when they reported or cannot report', async () => {
+  it('counts sensors from before migration 020 as commissioned when they reported or cannot report', async () => {
     registry.close()
     const path = join(dir, 'old.sqlite')
     const db = new DatabaseSync(path)

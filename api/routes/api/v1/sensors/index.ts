@@ -24,7 +24,7 @@ function commissioningResponse(sensor: Sensor, now: number) {
   const assessment = assessCommissioning(sensor, progress, now)
   return {
     state: assessment.state,
-    // 0: counted as commissioned since before commissioning was tracked (registry migration 018).
+    // 0: counted as commissioned since before commissioning was tracked (registry migration 020).
     commissionedAt: progress.commissionedAt ? isoTime(progress.commissionedAt) : undefined,
     checklist: assessment.checklist,
     firstReadingAt: isoTime(progress.firstReadingAt),
