@@ -8,6 +8,7 @@ import {
   RESOLUTION_REASONS,
 } from '../../core/alerts.ts'
 import { FACTOR_IDS } from '../../core/factors.ts'
+import { alertTexts } from '../../core/messages/index.ts'
 
 const actorSchema = z.object({
   keyId: z
@@ -31,6 +32,12 @@ export const alertSchema = z.object({
   unit: z.string(),
   source: z.string(),
   message: z.string(),
+  texts: z
+    .object({
+      vi: z.object({ message: z.string(), source: z.string() }),
+      en: z.object({ message: z.string(), source: z.string() }),
+    })
+    .describe('The alert in words and its limit source, per language, from its fields (core/messages)'),
   openedAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   clearedAt: z.iso.datetime().optional().describe('When the measurements came back inside the clear band'),
@@ -58,5 +65,5 @@ export const alertSchema = z.object({
 })
 
 export function alertResponse(alert: Alert): z.input<typeof alertSchema> {
-  return alertJson(alert)
+  return { ...alertJson(alert), texts: alertTexts(alert) }
 }

@@ -8,7 +8,15 @@ import fp from 'fastify-plugin'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { FACTOR_IDS, FACTORS } from '../../../core/factors.ts'
-import { DEFAULT_PROFILE, limitsFor, PROFILE_IDS, PROFILES, variantsOf } from '../../../core/limits/index.ts'
+import {
+  type CanonicalThreshold,
+  DEFAULT_PROFILE,
+  limitsFor,
+  PROFILE_IDS,
+  PROFILES,
+  variantsOf,
+} from '../../../core/limits/index.ts'
+import { profileName, sourceText } from '../../../core/messages/index.ts'
 import { READERS } from '../../access.ts'
 import { badRequest } from '../../http-errors.ts'
 import { errorSchema } from '../../schemas/common.ts'
@@ -55,7 +63,13 @@ const CONTENT_SECURITY_POLICY = [
   "form-action 'self'",
 ].join('; ')
 
-const thresholdSchema = z.object({ value: z.number(), source: z.string() })
+const thresholdSchema = z.object({
+  value: z.number(),
+  source: z.string(),
+  sources: z
+    .object({ vi: z.string(), en: z.string() })
+    .describe('The source in each language (core/messages)'),
+})
 
 export const limitsQuerySchema = z.strictObject({
   profile: z.enum(PROFILE_IDS).default(DEFAULT_PROFILE).describe('Limit profile, as a facility names it'),
@@ -70,6 +84,7 @@ export const limitsResponseSchema = z.object({
   profile: z.enum(PROFILE_IDS),
   variant: z.string().optional(),
   name: z.string(),
+  names: z.object({ vi: z.string(), en: z.string() }).describe("The profile's name in each language"),
   factors: z.array(
     z.object({
       factor: z.enum(FACTOR_IDS),
@@ -106,17 +121,24 @@ function profileLimits(
       factor,
       label,
       unit,
-      twa: limits?.twa,
-      stel: limits?.stel,
-      ceiling: limits?.ceiling,
-      floor: limits?.floor,
-      idlh: limits?.idlh,
-      hourMean: limits?.hourMean,
-      hourMeanAction: limits?.hourMeanAction,
-      exchangeRate: limits?.noise?.exchangeRate,
+      twa: withSources(limits?.twa),
+      stel: withSources(limits?.stel),
+      ceiling: withSources(limits?.ceiling),
+      floor: withSources(limits?.floor),
+      idlh: withSources(limits?.idlh),
+      hourMean: withSources(limits?.hourMean),
+      hourMeanAction: withSources(limits?.hourMeanAction),
+      exchangeRate: withSources(limits?.noise?.exchangeRate),
     }
   })
-  return { profile, variant, name: PROFILES[profile].name, factors }
+  const names = { vi: profileName(profile, 'vi'), en: profileName(profile, 'en') }
+  return { profile, variant, name: PROFILES[profile].name, names, factors }
+}
+
+function withSources(threshold: CanonicalThreshold | undefined) {
+  if (threshold === undefined) return undefined
+  const { source } = threshold
+  return { ...threshold, sources: { vi: sourceText(source, 'vi'), en: sourceText(source, 'en') } }
 }
 
 /**

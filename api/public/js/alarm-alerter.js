@@ -79,7 +79,10 @@ export function createAlarmAlerter(container) {
     if ('Notification' in window && Notification.permission === 'granted') {
       // A browser that refuses (some mobile ones only notify from a service worker) still shows the list.
       try {
-        new Notification(`${words().title[alert.level]} · quantrac`, { body: alert.message, tag: alert.id })
+        new Notification(`${words().title[alert.level]} · quantrac`, {
+          body: alert.texts[document.documentElement.lang === 'en' ? 'en' : 'vi'].message,
+          tag: alert.id,
+        })
       } catch {}
     }
   }

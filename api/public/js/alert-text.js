@@ -1,25 +1,8 @@
 // @ts-check
-// An alert in words: in Vietnamese composed from its fields, in English the server's message.
-import { factorLabel, formatValue } from './format.js'
+// An alert in words: the API and the live feed send it in each language (`texts`, core/messages), from the
+// alert's fields, so the page, the notifications and the API read the same in Vietnamese and in English.
 import { view } from './live-state.js'
 
-/** The subject of an alert's message, by kind: "Tiếng ồn", "Liều ồn dự báo cuối ca", … */
-function alertSubject(alert) {
-  const factor = factorLabel(alert.factor)
-  if (alert.kind === 'projected')
-    return view.tr.t(alert.factor === 'noise' ? 'subject.projectedDose' : 'subject.projectedTwa', { factor })
-  if (alert.kind === 'ceiling') return factor
-  return view.tr.t(`subject.${alert.kind}`, { factor })
-}
-
 export function alertMessage(alert) {
-  // The server's message is English; other languages compose it from the alert's fields.
-  if (view.tr.language === 'en') return alert.message
-  const relation = alert.value < alert.limit ? 'below' : 'above'
-  return view.tr.t(`alert.${relation}`, {
-    subject: alertSubject(alert),
-    value: `${formatValue(alert.value)} ${alert.unit}`,
-    threshold: view.tr.t(`threshold.${alert.level}`),
-    limit: `${formatValue(alert.limit)} ${alert.unit}`,
-  })
+  return alert.texts[view.tr.language].message
 }

@@ -53,7 +53,7 @@ function buildAlert(alert) {
   const where = element('p', 'alert-where', `${factorLabel(alert.factor)} · ${alert.sensorId}`)
   const zone = state.sensors.get(alert.sensorId)?.zone
   if (zone !== undefined) where.textContent += ` · ${view.tr.t('zone')}: ${zone}`
-  const source = element('p', 'alert-source', alert.source)
+  const source = element('p', 'alert-source', alert.texts[view.tr.language].source)
   item.append(head, message, where, source)
   for (const acknowledgement of alert.acknowledgements) {
     item.append(

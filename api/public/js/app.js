@@ -139,7 +139,7 @@ async function loadFacility() {
   if (generation !== state.generation) return
   state.limits = byFactor(limits)
   state.variantLimits = new Map(variants.map((variant, i) => [variant, byFactor(variantLimits[i])]))
-  state.profileName = limits.name
+  state.profileName = limits.names
   state.sensors = new Map(sensors.items.map((s) => [s.id, s]))
   state.tiles = new Map()
   state.lastSeen = new Map()

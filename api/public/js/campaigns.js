@@ -9,112 +9,12 @@ import { loadFactorCatalogue, monitoringFactorIds } from './factors.js'
 import { createTranslator, initialLanguage, saveLanguage } from './i18n.js'
 import { AuthError, askForKey, bindSignIn, withApiKey } from './sign-in.js'
 
-const STRINGS = {
-  en: {
-    pageTitle: 'Working-environment monitoring campaigns',
-    livePage: 'Live monitoring',
-    reportsPage: 'Reports',
-    record: 'Record a campaign',
-    recordHelp:
-      'For the monitoring organisation that did it: per zone (position) and factor, the samples taken, those over the limit, and the values measured. It counts the facility as monitored for those factors in the period that holds its last day.',
-    campaign: 'Campaign',
-    facility: 'Facility',
-    startedOn: 'First day',
-    endedOn: 'Last day',
-    campaignId: 'Campaign id (optional)',
-    declaration: 'Declaration of eligibility',
-    declarationReference: 'Reference',
-    declarationPublishedBy: 'Published by',
-    declarationPublishedOn: 'Published on',
-    zone: 'Zone',
-    position: 'Position',
-    factor: 'Factor',
-    samples: 'Samples',
-    overLimit: 'Over the limit',
-    values: 'Values (;)',
-    unit: 'Unit',
-    remove: 'Remove',
-    addMeasurement: 'Add a line',
-    submit: 'Record',
-    recorded: 'Campaign {id} recorded: {count} lines.',
-    import: 'Import from a CSV file',
-    importHelp:
-      'One line per measurement: campaignId,facilityId,declarationReference,declarationPublishedBy,declarationPublishedOn,startedOn,endedOn,zoneId,position,factor,substance,samples,samplesOverLimit,values,unit. All lines or none.',
-    importSubmit: 'Import',
-    imported: '{imported} campaigns imported ({measurements} lines).',
-    list: 'Campaigns recorded',
-    'col.id': 'Campaign',
-    'col.facility': 'Facility',
-    'col.organisation': 'Organisation',
-    'col.dates': 'Dates',
-    'col.declaration': 'Declaration',
-    'col.samples': 'Samples / over the limit',
-    'col.recordedBy': 'Recorded by',
-    noCampaigns: 'No campaign recorded yet.',
-    noZones: 'This facility has no zone: add its zones first.',
-    forbidden: 'This API key may not do that: {message}',
-    failed: 'Refused: {message}',
-    keyHelpCampaigns:
-      'A monitoring organisation’s API key records campaigns; a regulator’s or an officer’s key reads them.',
-  },
-  vi: {
-    pageTitle: 'Đợt quan trắc môi trường lao động',
-    livePage: 'Giám sát trực tuyến',
-    reportsPage: 'Báo cáo',
-    record: 'Ghi nhận một đợt quan trắc',
-    recordHelp:
-      'Dành cho tổ chức quan trắc đã thực hiện: theo vị trí và yếu tố, số mẫu đo, số mẫu không đạt và kết quả đo. Cơ sở được tính là đã quan trắc các yếu tố đó trong kỳ có ngày cuối của đợt.',
-    campaign: 'Đợt quan trắc',
-    facility: 'Cơ sở',
-    startedOn: 'Từ ngày',
-    endedOn: 'Đến ngày',
-    campaignId: 'Mã đợt (không bắt buộc)',
-    declaration: 'Công bố đủ điều kiện quan trắc',
-    declarationReference: 'Số công bố',
-    declarationPublishedBy: 'Cơ quan tiếp nhận',
-    declarationPublishedOn: 'Ngày công bố',
-    zone: 'Vị trí (khu vực)',
-    position: 'Điểm đo',
-    factor: 'Yếu tố',
-    samples: 'Số mẫu',
-    overLimit: 'Số mẫu không đạt',
-    values: 'Kết quả đo (;)',
-    unit: 'Đơn vị',
-    remove: 'Xóa',
-    addMeasurement: 'Thêm dòng',
-    submit: 'Ghi nhận',
-    recorded: 'Đã ghi nhận đợt {id}: {count} dòng.',
-    import: 'Nhập từ tệp CSV',
-    importHelp:
-      'Mỗi dòng một kết quả đo: campaignId,facilityId,declarationReference,declarationPublishedBy,declarationPublishedOn,startedOn,endedOn,zoneId,position,factor,substance,samples,samplesOverLimit,values,unit. Nhập tất cả hoặc không dòng nào.',
-    importSubmit: 'Nhập',
-    imported: 'Đã nhập {imported} đợt quan trắc ({measurements} dòng).',
-    list: 'Các đợt quan trắc đã ghi nhận',
-    'col.id': 'Đợt',
-    'col.facility': 'Cơ sở',
-    'col.organisation': 'Tổ chức quan trắc',
-    'col.dates': 'Thời gian',
-    'col.declaration': 'Công bố',
-    'col.samples': 'Số mẫu / không đạt',
-    'col.recordedBy': 'Người ghi nhận',
-    noCampaigns: 'Chưa có đợt quan trắc nào.',
-    noZones: 'Cơ sở này chưa có vị trí nào: hãy thêm vị trí trước.',
-    forbidden: 'Khóa API này không được làm việc này: {message}',
-    failed: 'Bị từ chối: {message}',
-    keyHelpCampaigns:
-      'Khóa API của tổ chức quan trắc dùng để ghi nhận; khóa của cơ quan quản lý hoặc cán bộ an toàn dùng để xem.',
-  },
-}
-
 let tr = createTranslator(initialLanguage())
 let facilities = []
 const zonesOf = new Map()
 
-function t(key, values = {}) {
-  const template = STRINGS[tr.language]?.[key] ?? STRINGS.en[key]
-  if (template === undefined) return tr.t(key, values)
-  return template.replace(/\{(\w+)\}/g, (match, name) => (name in values ? String(values[name]) : match))
-}
+/** The page's own labels (campaigns.* in i18n.js). */
+const t = (key, values = {}) => tr.t(`campaigns.${key}`, values)
 
 async function api(path, options = {}) {
   const response = await fetch(path, { ...options, headers: withApiKey(options.headers ?? {}) })
@@ -311,7 +211,7 @@ async function loadList() {
 
 function applyStaticTexts() {
   document.documentElement.lang = tr.language
-  for (const el of all('[data-i18n]')) el.textContent = t(el.dataset.i18n)
+  for (const el of all('[data-i18n]')) el.textContent = tr.t(el.dataset.i18n)
   for (const button of all('[data-language]')) {
     button.setAttribute('aria-pressed', String(button.dataset.language === tr.language))
   }
@@ -356,7 +256,7 @@ function start() {
       renderList()
     })
   }
-  bindSignIn({ refused: () => t('keyRefused'), onSignedOut: () => askForKey(load) })
+  bindSignIn({ refused: () => tr.t('keyRefused'), onSignedOut: () => askForKey(load) })
   applyStaticTexts()
   void load()
 }

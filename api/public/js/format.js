@@ -42,6 +42,6 @@ export function describeLimits(limits, unit) {
 
 export function limitSources(limits) {
   return LIMIT_KINDS.filter((kind) => limits[kind] !== undefined)
-    .map((kind) => `${view.tr.t(`limit.${kind}`)}: ${limits[kind].source}`)
+    .map((kind) => `${view.tr.t(`limit.${kind}`)}: ${limits[kind].sources[view.tr.language]}`)
     .join('\n')
 }

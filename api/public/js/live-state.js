@@ -16,7 +16,8 @@ export const state = {
   limits: new Map(),
   /** zone limit variant → (factor → entry), for sensors in a zone with its own limits (an office: 65 dBA) */
   variantLimits: new Map(),
-  profileName: '',
+  /** The profile's name per language (`names` of GET /api/v1/limits) */
+  profileName: { vi: '', en: '' },
   sensors: new Map(),
   /** `${sensorId}|${factor}` → {sensorId, factor, latest?: {value, time}, trend: [{t, v}]} */
   tiles: new Map(),

@@ -3,204 +3,16 @@
 // the +5 %-a-year target of Directive 31-CT/TW, by province and sector, what counted each facility (sensors,
 // campaigns), the facilities that fall short and why, TWA/STEL exceedances and the workers to examine — with
 // each table as CSV; for one province, the provincial report's monitoring tables (provincial.js). Same
-// sign-in (the API key kept in this browser) and languages as the live page; the report's own labels are
-// here, the shared ones in i18n.js.
+// sign-in (the API key kept in this browser) and languages as the live page; its labels are report.* in i18n.js.
 
 import { $, all, element, saveDownload, table } from './dom.js'
 import { loadFactorCatalogue } from './factors.js'
 import { createTranslator, initialLanguage, saveLanguage } from './i18n.js'
-import { loadProvincial, PROVINCIAL_STRINGS, renderProvincial } from './provincial.js'
+import { loadProvincial, renderProvincial } from './provincial.js'
 import { AuthError, askForKey as askForKeyThen, bindSignIn, withApiKey } from './sign-in.js'
 
 const REPORT_PATH = '/api/v1/reports/coverage'
 const PROVINCES_PATH = '/api/v1/provinces'
-
-const STRINGS = {
-  en: {
-    reportTitle: 'Facilities with monitored working environments',
-    livePage: 'Live monitoring',
-    period: 'Period',
-    province: 'Province',
-    sector: 'Sector',
-    all: 'All',
-    show: 'Show report',
-    summary: 'Summary',
-    hazardous: 'Facilities with hazardous factors',
-    monitored: 'Monitored facilities',
-    previous: 'Monitored in {period}',
-    growth: 'Growth on the previous period',
-    byProvince: 'By province',
-    bySector: 'By sector',
-    shortfalls: 'Facilities not monitored, and why',
-    exceedances: 'TWA and STEL exceedances by factor',
-    keyHelpRegulator:
-      'The report is for API keys of regulators and administrators. The key is kept in this browser until you sign out.',
-    loading: 'Loading the report…',
-    loadFailed: 'Could not load the report. Try again.',
-    forbidden: 'This API key may not read reports: sign in with a regulator’s or an administrator’s key.',
-    share: '{percent} of {total}',
-    noGrowth: 'no facility monitored before',
-    'verdict.on-track': 'On track: {growth} on {previous}, target at least +{target}.',
-    'verdict.on-track-from-zero': 'On track: monitoring began this period (none in {previous}).',
-    'verdict.all-monitored': 'On track: every facility with hazardous factors is monitored.',
-    'verdict.behind': 'Behind the +{target} target: {needed} more facilities must be monitored.',
-    'verdict.no-hazardous-facilities': 'No facility with hazardous factors in this scope.',
-    running: 'Period still running: judged up to {time}.',
-    definition:
-      'Monitored: for every hazardous factor registered, a sensor in calibration whose data covers at least {coverage} of working hours ({shiftHours}-hour shifts). Target +{annual} a year, compounded for quarters and months.',
-    'col.name.province': 'Province',
-    'col.name.sector': 'Sector',
-    'col.hazardous': 'Hazardous',
-    'col.monitored': 'Monitored',
-    'col.share': 'Share',
-    'col.previous': 'Previous',
-    'col.growth': 'Growth',
-    'col.status': 'Status',
-    'col.needed': 'Needed',
-    'col.facility': 'Facility',
-    'col.reasons': 'Reasons',
-    'col.factor': 'Factor',
-    'col.facilities': 'Facilities',
-    'col.twa': 'TWA alarms',
-    'col.stel': 'STEL alarms',
-    'status.on-track': 'on track',
-    'status.all-monitored': 'all monitored',
-    'status.behind': 'behind',
-    'status.no-hazardous-facilities': '—',
-    'reason.no-sensor': '{factor}: no sensor registered',
-    'reason.no-data': '{factor}: no data in working hours ({sensors})',
-    'reason.low-coverage': '{factor}: data in {coverage} of working hours, under {required} ({sensors})',
-    'reason.calibration-overdue': '{factor}: calibration overdue since {date} ({sensors})',
-    'reason.calibration-unknown': '{factor}: no calibration date registered ({sensors})',
-    'reason.not-commissioned': '{factor}: sensor still commissioning ({sensors})',
-    noShortfalls: 'Every facility with hazardous factors is monitored.',
-    noExceedances: 'No TWA or STEL alarm in this period.',
-    'reason.not-in-campaign': '{factor}: not sampled by campaign {campaigns}',
-    sources: 'Counted by sensors only: {continuous} · by campaigns only: {campaign} · by both: {both}.',
-    registeredLater: '{count} facilities registered after the period are not counted.',
-    facilities: 'Facilities and what counted them',
-    'col.counted': 'Counted by',
-    'col.factors': 'Factors',
-    'source.continuous': 'sensors',
-    'source.campaign': 'campaign',
-    yes: 'yes',
-    no: 'no',
-    exposed: 'Workers to examine',
-    exposedWorkers: 'Workers in zones over a limit',
-    exposedHelp:
-      'Workers of the zones where a factor exceeded its limit in the period (an alarm-level alert, or campaign samples over the limit): the workers to call for an occupational-disease examination.',
-    'col.workers': 'Workers',
-    'col.toExamine': 'To examine',
-    'col.zones': 'Zones',
-    zoneWorkers: '{zone}: {workers} ({factors})',
-    workersUnknown: 'worker count missing',
-    unattributed: '{factor}: sensor in no zone ({evidence})',
-    noExposed: 'No factor exceeded its limit in this period.',
-    campaignsPage: 'Monitoring campaigns',
-  },
-  vi: {
-    reportTitle: 'Cơ sở được quan trắc môi trường lao động',
-    livePage: 'Giám sát trực tuyến',
-    period: 'Kỳ báo cáo',
-    province: 'Tỉnh, thành phố',
-    sector: 'Ngành',
-    all: 'Tất cả',
-    show: 'Xem báo cáo',
-    summary: 'Tổng hợp',
-    hazardous: 'Cơ sở có yếu tố có hại',
-    monitored: 'Cơ sở được quan trắc',
-    previous: 'Được quan trắc kỳ {period}',
-    growth: 'Tăng so với kỳ trước',
-    byProvince: 'Theo tỉnh, thành phố',
-    bySector: 'Theo ngành',
-    shortfalls: 'Cơ sở chưa được quan trắc và lý do',
-    exceedances: 'Vượt giới hạn TWA, STEL theo yếu tố',
-    keyHelpRegulator:
-      'Báo cáo dành cho khóa API của cơ quan quản lý hoặc quản trị viên. Khóa được lưu trên trình duyệt này cho đến khi đăng xuất.',
-    loading: 'Đang tải báo cáo…',
-    loadFailed: 'Không tải được báo cáo. Hãy thử lại.',
-    forbidden:
-      'Khóa API này không được xem báo cáo: hãy đăng nhập bằng khóa của cơ quan quản lý hoặc quản trị viên.',
-    share: '{percent} trên {total}',
-    noGrowth: 'kỳ trước chưa có cơ sở nào',
-    'verdict.on-track': 'Đạt mục tiêu: {growth} so với {previous}, mục tiêu tối thiểu +{target}.',
-    'verdict.on-track-from-zero': 'Đạt mục tiêu: bắt đầu quan trắc trong kỳ này ({previous} chưa có).',
-    'verdict.all-monitored': 'Đạt: mọi cơ sở có yếu tố có hại đều được quan trắc.',
-    'verdict.behind': 'Chưa đạt mục tiêu tăng {target}: cần thêm {needed} cơ sở được quan trắc.',
-    'verdict.no-hazardous-facilities': 'Không có cơ sở nào có yếu tố có hại trong phạm vi này.',
-    running: 'Kỳ chưa kết thúc: đánh giá đến {time}.',
-    definition:
-      'Được quan trắc: với mỗi yếu tố có hại đã đăng ký, có một cảm biến còn hạn hiệu chuẩn với số liệu phủ ít nhất {coverage} giờ làm việc (ca {shiftHours} giờ). Mục tiêu tăng {annual} mỗi năm, quy đổi lũy kế cho quý và tháng.',
-    'col.name.province': 'Tỉnh, thành phố',
-    'col.name.sector': 'Ngành',
-    'col.hazardous': 'Có yếu tố có hại',
-    'col.monitored': 'Được quan trắc',
-    'col.share': 'Tỷ lệ',
-    'col.previous': 'Kỳ trước',
-    'col.growth': 'Tăng',
-    'col.status': 'Đánh giá',
-    'col.needed': 'Cần thêm',
-    'col.facility': 'Cơ sở',
-    'col.reasons': 'Lý do',
-    'col.factor': 'Yếu tố',
-    'col.facilities': 'Số cơ sở',
-    'col.twa': 'Cảnh báo TWA',
-    'col.stel': 'Cảnh báo STEL',
-    'status.on-track': 'đạt',
-    'status.all-monitored': 'đạt (toàn bộ)',
-    'status.behind': 'chưa đạt',
-    'status.no-hazardous-facilities': '—',
-    'reason.no-sensor': '{factor}: chưa có cảm biến',
-    'reason.no-data': '{factor}: không có số liệu trong giờ làm việc ({sensors})',
-    'reason.low-coverage': '{factor}: số liệu phủ {coverage} giờ làm việc, dưới {required} ({sensors})',
-    'reason.calibration-overdue': '{factor}: quá hạn hiệu chuẩn từ {date} ({sensors})',
-    'reason.calibration-unknown': '{factor}: chưa đăng ký ngày hiệu chuẩn ({sensors})',
-    'reason.not-commissioned': '{factor}: cảm biến đang chạy thử, chưa nghiệm thu ({sensors})',
-    noShortfalls: 'Mọi cơ sở có yếu tố có hại đều được quan trắc.',
-    noExceedances: 'Không có cảnh báo TWA, STEL trong kỳ.',
-    'reason.not-in-campaign': '{factor}: đợt quan trắc {campaigns} không đo',
-    sources: 'Tính nhờ cảm biến: {continuous} · nhờ đợt quan trắc định kỳ: {campaign} · cả hai: {both}.',
-    registeredLater: '{count} cơ sở đăng ký sau kỳ báo cáo không được tính.',
-    facilities: 'Cơ sở và nguồn số liệu quan trắc',
-    'col.counted': 'Nguồn',
-    'col.factors': 'Yếu tố',
-    'source.continuous': 'cảm biến',
-    'source.campaign': 'đợt quan trắc',
-    yes: 'có',
-    no: 'không',
-    exposed: 'Người lao động cần khám bệnh nghề nghiệp',
-    exposedWorkers: 'Người lao động ở vị trí vượt giới hạn',
-    exposedHelp:
-      'Người lao động ở các vị trí có yếu tố vượt giới hạn trong kỳ (cảnh báo mức báo động, hoặc mẫu không đạt của đợt quan trắc): những người cần mời khám phát hiện bệnh nghề nghiệp.',
-    'col.workers': 'Số NLĐ',
-    'col.toExamine': 'Cần khám',
-    'col.zones': 'Vị trí',
-    zoneWorkers: '{zone}: {workers} ({factors})',
-    workersUnknown: 'chưa có số người',
-    unattributed: '{factor}: cảm biến chưa gắn vị trí ({evidence})',
-    noExposed: 'Không có yếu tố nào vượt giới hạn trong kỳ.',
-    campaignsPage: 'Đợt quan trắc',
-  },
-}
-
-const SECTOR_LABELS = {
-  vi: {
-    garment: 'Dệt may',
-    'coal-mining': 'Khai thác than',
-    construction: 'Xây dựng',
-    cement: 'Xi măng',
-    'seafood-processing': 'Chế biến thủy sản',
-    steel: 'Thép',
-  },
-  en: {
-    garment: 'Garment and textiles',
-    'coal-mining': 'Coal mining',
-    construction: 'Construction',
-    cement: 'Cement',
-    'seafood-processing': 'Seafood processing',
-    steel: 'Steel',
-  },
-}
 
 let tr = createTranslator(initialLanguage())
 let report
@@ -208,20 +20,12 @@ let report
 let provinces
 const known = { sector: new Set() }
 
-/** Shared strings from i18n.js, the report's own from STRINGS and provincial.js, English as the fallback. */
-function t(key, values = {}) {
-  const template =
-    STRINGS[tr.language]?.[key] ??
-    PROVINCIAL_STRINGS[tr.language]?.[key] ??
-    STRINGS.en[key] ??
-    PROVINCIAL_STRINGS.en[key]
-  if (template === undefined) return tr.t(key, values)
-  return template.replace(/\{(\w+)\}/g, (match, name) => (name in values ? String(values[name]) : match))
-}
+/** The report's own labels (report.* in i18n.js). */
+const t = (key, values = {}) => tr.t(`report.${key}`, values)
 
 const percent = (share) => `${tr.number(share * 100, 1)} %`
 const signedPercent = (value) => `${value > 0 ? '+' : ''}${tr.number(value, 1)} %`
-const sectorLabel = (sector) => SECTOR_LABELS[tr.language]?.[sector] ?? sector
+const sectorLabel = (sector) => tr.sectorLabel(sector)
 const dateOf = (iso) => new Date(iso).toLocaleDateString(tr.locale, { timeZone: 'Asia/Ho_Chi_Minh' })
 
 // ---------- API ----------
@@ -273,7 +77,6 @@ async function load() {
   void loadProvincial({
     period: $('period').value.trim(),
     province,
-    t,
     tr,
     fetchReport,
     showBanner,
@@ -306,7 +109,7 @@ function render() {
   renderShortfalls()
   renderExceedances()
   renderExposed()
-  renderProvincial({ t, tr })
+  renderProvincial({ tr })
 }
 
 function options(select, entries, current) {
@@ -526,7 +329,7 @@ function renderExceedances() {
 
 function applyStaticTexts() {
   document.documentElement.lang = tr.language
-  for (const el of all('[data-i18n]')) el.textContent = t(el.dataset.i18n)
+  for (const el of all('[data-i18n]')) el.textContent = tr.t(el.dataset.i18n)
   for (const button of all('[data-language]')) {
     button.setAttribute('aria-pressed', String(button.dataset.language === tr.language))
   }
@@ -584,7 +387,7 @@ function start() {
       render()
     })
   }
-  bindSignIn({ refused: () => t('keyRefused'), onSignedOut: () => askForKey(load) })
+  bindSignIn({ refused: () => tr.t('keyRefused'), onSignedOut: () => askForKey(load) })
   applyStaticTexts()
   void load()
 }

@@ -33,7 +33,7 @@ export function renderTiles() {
   tileElements.clear()
   const facility = state.facility
   $('facility-info').textContent = facility
-    ? `${facility.name} · ${facility.province} · ${facility.sector} · ${view.tr.t('profile', { name: state.profileName })}`
+    ? `${facility.name} · ${facility.province} · ${view.tr.sectorLabel(facility.sector)} · ${view.tr.t('profile', { name: state.profileName[view.tr.language] })}`
     : ''
   const byZone = new Map()
   for (const tile of state.tiles.values()) {
