@@ -527,6 +527,19 @@ export const STRINGS = {
     'report.unattributed': '{factor}: sensor in no zone ({evidence})',
     'report.noExposed': 'No factor exceeded its limit in this period.',
     'report.campaignsPage': 'Monitoring campaigns',
+    'report.periodHint': 'A year, half-year, quarter or month, e.g. 2025, 2025-H1, 2025-Q3, 2025-07',
+    'report.periodMissing': 'Enter a period, e.g. 2025.',
+    'report.periodInvalid':
+      '“{value}” is not a period: write a year (2025), a half-year (2025-H1), a quarter (2025-Q3) or a month (2025-07), between 2000 and 2100.',
+    'report.trend': 'Yearly trend: monitored against hazardous facilities',
+    'report.trendHelp':
+      'The target path is the number of facilities each year must monitor: the previous year’s plus {annual} (Directive 31-CT/TW).',
+    'report.trendAlt': 'Chart of facilities by year: {points}.',
+    'report.trendPoint': '{year}: {monitored} of {hazardous} monitored, target {target}',
+    'report.comparisonAlt': 'Chart of hazardous and monitored facilities by {kind}: {rows}.',
+    'report.chartRow': '{name}: {monitored} of {hazardous}',
+    'report.col.year': 'Year',
+    'report.col.target': 'Target',
     'provincial.heading': 'Provincial occupational-health report: working-environment monitoring',
     'provincial.help':
       'Section VI of the six-monthly / yearly report (Circular 19/2016/TT-BYT, annex 10), from periodic campaigns and continuous sensors. Choose a province.',
@@ -1116,6 +1129,19 @@ export const STRINGS = {
     'report.unattributed': '{factor}: cảm biến chưa gắn vị trí ({evidence})',
     'report.noExposed': 'Không có yếu tố nào vượt giới hạn trong kỳ.',
     'report.campaignsPage': 'Đợt quan trắc',
+    'report.periodHint': 'Năm, 6 tháng, quý hoặc tháng, ví dụ 2025, 2025-H1, 2025-Q3, 2025-07',
+    'report.periodMissing': 'Hãy nhập kỳ báo cáo, ví dụ 2025.',
+    'report.periodInvalid':
+      '“{value}” không phải kỳ báo cáo: hãy ghi năm (2025), 6 tháng (2025-H1), quý (2025-Q3) hoặc tháng (2025-07), từ 2000 đến 2100.',
+    'report.trend': 'Xu hướng theo năm: cơ sở được quan trắc so với cơ sở có yếu tố có hại',
+    'report.trendHelp':
+      'Đường mục tiêu là số cơ sở mỗi năm cần được quan trắc: số của năm trước cộng thêm {annual} (Chỉ thị 31-CT/TW).',
+    'report.trendAlt': 'Biểu đồ số cơ sở theo năm: {points}.',
+    'report.trendPoint': 'năm {year}: {monitored} trên {hazardous} cơ sở được quan trắc, mục tiêu {target}',
+    'report.comparisonAlt': 'Biểu đồ cơ sở có yếu tố có hại và cơ sở được quan trắc theo {kind}: {rows}.',
+    'report.chartRow': '{name}: {monitored} trên {hazardous}',
+    'report.col.year': 'Năm',
+    'report.col.target': 'Mục tiêu',
     'provincial.heading': 'Báo cáo hoạt động y tế lao động tuyến tỉnh: kết quả quan trắc môi trường lao động',
     'provincial.help':
       'Mục VI của báo cáo 6 tháng/năm (Thông tư 19/2016/TT-BYT, phụ lục 10), từ các đợt quan trắc định kỳ và cảm biến quan trắc liên tục. Hãy chọn tỉnh, thành phố.',

@@ -9,6 +9,7 @@ import { $, all, element, saveDownload, table } from './dom.js'
 import { loadFactorCatalogue } from './factors.js'
 import { createTranslator, initialLanguage, saveLanguage } from './i18n.js'
 import { loadProvincial, renderProvincial } from './provincial.js'
+import { drawComparison, drawTrend } from './report-charts.js'
 import { AuthError, askForKey as askForKeyThen, bindSignIn, withApiKey } from './sign-in.js'
 
 const REPORT_PATH = '/api/v1/reports/coverage'
@@ -16,6 +17,10 @@ const PROVINCES_PATH = '/api/v1/provinces'
 
 let tr = createTranslator(initialLanguage())
 let report
+/** The yearly reports of the trend chart, oldest first: `{ year, report }`. */
+let trend = []
+/** Bumped by every load, so the trend of a previous choice arriving late is dropped. */
+let loads = 0
 /** The 34 current units, code → name, from GET /api/v1/provinces. */
 let provinces
 const known = { sector: new Set() }
@@ -53,7 +58,50 @@ async function fetchReport(url, accept) {
 
 // ---------- loading ----------
 
+/** A period as core/coverage/period.ts reads it: a year, half-year, quarter or month of 2000–2100. */
+const PERIOD_PATTERN = /^(\d{4})(?:-(?:H[12]|Q[1-4]|(?:0[1-9]|1[0-2])))?$/
+const TREND_YEARS = 5
+
+/** Says in the page's language what is wrong with the period, or nothing when it reads. */
+function periodProblem(value) {
+  if (value === '') return t('periodMissing')
+  const year = Number(PERIOD_PATTERN.exec(value)?.[1])
+  if (!(year >= 2000 && year <= 2100)) return t('periodInvalid', { value })
+  return undefined
+}
+
+function checkPeriod() {
+  const input = $('period')
+  const problem = periodProblem(input.value.trim())
+  const error = $('period-error')
+  error.textContent = problem ?? ''
+  error.hidden = problem === undefined
+  input.setAttribute('aria-invalid', String(problem !== undefined))
+  return problem === undefined
+}
+
+/** The coverage reports of the five years up to the period's, with the same province and sector. */
+async function loadTrend(generation) {
+  const last = Math.min(Number($('period').value.trim().slice(0, 4)), new Date().getFullYear())
+  const years = []
+  for (let year = Math.max(2000, last - TREND_YEARS + 1); year <= last; year++) years.push(year)
+  const reports = await Promise.all(
+    years.map(async (year) =>
+      (await fetchReport(reportUrl({ period: String(year) }), 'application/json')).json(),
+    ),
+  )
+  if (generation !== loads) return
+  trend = years.map((year, i) => ({ year, report: reports[i] }))
+  renderTrend()
+}
+
 async function load() {
+  if (!checkPeriod()) {
+    $('period').focus()
+    return
+  }
+  const generation = ++loads
+  trend = []
   const url = reportUrl()
   history.replaceState(null, '', `#${url.split('?')[1]}`)
   showBanner(t('loading'))
@@ -73,6 +121,9 @@ async function load() {
   hideBanner()
   for (const row of report.bySector) known.sector.add(row.name)
   render()
+  loadTrend(generation).catch((err) => {
+    if (!(err instanceof AuthError)) showBanner(`${t('loadFailed')} ${err.message}`)
+  })
   const province = $('province').value
   void loadProvincial({
     period: $('period').value.trim(),
@@ -105,6 +156,9 @@ function render() {
   renderSummary()
   renderTallies('provinces-table', report.byProvince, 'province', (v) => v)
   renderTallies('sectors-table', report.bySector, 'sector', sectorLabel)
+  renderComparison('provinces-chart', report.byProvince, 'province', (v) => v)
+  renderComparison('sectors-chart', report.bySector, 'sector', sectorLabel)
+  renderTrend()
   renderFacilities()
   renderShortfalls()
   renderExceedances()
@@ -256,12 +310,12 @@ function renderTallies(id, rows, kind, label) {
     id,
     [
       t(`col.name.${kind}`),
+      t('col.status'),
       t('col.hazardous'),
       t('col.monitored'),
       t('col.share'),
       t('col.previous'),
       t('col.growth'),
-      t('col.status'),
       t('col.needed'),
     ],
     rows.map((row) => {
@@ -269,13 +323,95 @@ function renderTallies(id, rows, kind, label) {
       status.dataset.verdict = row.verdict
       return [
         label(row.name),
+        status,
         tr.number(row.hazardousFacilities, 0),
         tr.number(row.monitoredFacilities, 0),
         percent(row.monitoredShare),
         tr.number(row.previousMonitoredFacilities, 0),
         row.growthPercent === null ? '—' : signedPercent(row.growthPercent),
-        status,
         tr.number(row.facilitiesNeededForTarget, 0),
+      ]
+    }),
+    '—',
+  )
+}
+
+/** Bars of hazardous and monitored facilities per province or sector, described in words for a screen reader. */
+function renderComparison(id, rows, kind, label) {
+  const container = $(id)
+  container.hidden = rows.length === 0
+  if (rows.length === 0) return
+  const named = rows.map((row) => ({
+    name: label(row.name),
+    hazardous: row.hazardousFacilities,
+    monitored: row.monitoredFacilities,
+  }))
+  const described = named.map((row) =>
+    t('chartRow', {
+      name: row.name,
+      monitored: tr.number(row.monitored, 0),
+      hazardous: tr.number(row.hazardous, 0),
+    }),
+  )
+  container.setAttribute(
+    'aria-label',
+    t('comparisonAlt', { kind: t(`col.name.${kind}`), rows: described.join('; ') }),
+  )
+  drawComparison(
+    container,
+    named,
+    { hazardous: t('col.hazardous'), monitored: t('col.monitored') },
+    tr.number,
+  )
+}
+
+/** The yearly trend against the target path: a chart, the same figures as a table, and a summary in words. */
+function renderTrend() {
+  $('trend-section').hidden = trend.length === 0
+  if (trend.length === 0) return
+  const points = trend.map(({ year, report: r }) => ({
+    year,
+    hazardous: r.hazardousFacilities,
+    monitored: r.monitoredFacilities,
+    target: r.hazardousFacilities === 0 ? null : r.requiredFacilities,
+  }))
+  $('trend-help').textContent = t('trendHelp', {
+    annual: `${tr.number(trend[0].report.rules.annualTargetPercent, 1)} %`,
+  })
+  const chart = $('trend-chart')
+  chart.setAttribute(
+    'aria-label',
+    t('trendAlt', {
+      points: points
+        .map((p) =>
+          t('trendPoint', {
+            year: p.year,
+            monitored: tr.number(p.monitored, 0),
+            hazardous: tr.number(p.hazardous, 0),
+            target: p.target === null ? '—' : tr.number(p.target, 0),
+          }),
+        )
+        .join('; '),
+    }),
+  )
+  drawTrend(
+    chart,
+    points,
+    { hazardous: t('col.hazardous'), monitored: t('col.monitored'), target: t('col.target') },
+    tr.number,
+  )
+  table(
+    'trend-table',
+    [t('col.year'), t('col.hazardous'), t('col.monitored'), t('col.target'), t('col.status')],
+    trend.map(({ year, report: r }, i) => {
+      const status = element('span', 'verdict-badge', t(`status.${r.verdict}`))
+      status.dataset.verdict = r.verdict
+      return [
+        String(year),
+        tr.number(points[i].hazardous, 0),
+        `${tr.number(points[i].monitored, 0)} · ${percent(r.monitoredShare)}`,
+        points[i].target === null ? '—' : tr.number(points[i].target, 0),
+        status,
       ]
     }),
     '—',
@@ -373,6 +509,9 @@ function start() {
     $('sector').append(option)
     $('sector').value = sector
   }
+  $('period').addEventListener('input', () => {
+    if ($('period').getAttribute('aria-invalid') === 'true') checkPeriod()
+  })
   $('report-form').addEventListener('submit', (event) => {
     event.preventDefault()
     void load()
