@@ -130,6 +130,10 @@ function describeLivePage() {
       await expect.poll(() => page.locator('#facility').inputValue()).toBe(FACILITY)
       await expect.poll(() => page.locator('.tile').count()).toBe(TILES)
       await page.locator('#connection[data-state="live"]').waitFor()
+      // The facility's sector and its limit profile in Vietnamese (core/messages).
+      expect(await page.locator('#facility-info').textContent()).toContain(
+        'Xi măng · Giới hạn theo: Quy chuẩn kỹ thuật quốc gia Việt Nam (QCVN 24:2016',
+      )
       // Ingest estimates the WBGT of the climate sensor from its temperature and humidity.
       expect(
         await page.locator('.tile[data-sensor="climate-01"][data-factor="wbgt"]').textContent(),
@@ -203,7 +207,7 @@ function describeLivePage() {
       const codes = await reasons.evaluateAll((items) => items.map((item) => item.getAttribute('data-code')))
       expect(codes[0]).toBe('measured-below-minimum')
       expect(codes.at(-1)).toBe('share-below-minimum')
-      expect(await reasons.last().textContent()).toMatch(/^Số liệu phủ [\d,]+ % của 12 h: cần 87,5 %/)
+      expect(await reasons.last().textContent()).toMatch(/^Số liệu phủ [\d,]+ % của 12 giờ: cần 87,5 %/)
       await page.screenshot({ path: new URL('live-page-verdicts.png', ARTIFACTS).pathname })
       await doseBadge.locator('.verdict-label').click()
       // A time-weighted average of air temperature has no limit to be judged by: not shown.
@@ -221,7 +225,10 @@ function describeLivePage() {
       expect(await alert.locator('.alert-message').textContent()).toBe(
         'Tiếng ồn 118 dBA vượt giới hạn 115 dBA',
       )
-      expect(await alert.locator('.alert-source').textContent()).toContain('QCVN 24:2016/BYT')
+      // The limit's source in Vietnamese: the citation as written, its words translated (core/messages).
+      expect(await alert.locator('.alert-source').textContent()).toBe(
+        'QCVN 24:2016/BYT, 2.1.1: mức tối đa không được vượt quá 115 dBA tại bất kỳ thời điểm nào',
+      )
       expect(await page.locator('#alert-count').textContent()).toBe('2')
       const noise = tile(page, 'noise-01', 'noise')
       expect(await noise.getAttribute('class')).toContain('has-alert')
@@ -355,10 +362,13 @@ function describeLivePage() {
         'Shift 07:30–19:30 (12 h, facility time)',
         'Shift 19:30–07:30 (12 h, facility time)',
       ]).toContain(await tile(page, 'noise-01', 'noise').locator('.exposure-shift').textContent())
-      // English shows the server's own message.
+      // English reads the same sentence as the server's message.
       expect(
         await page.locator('.alert[data-kind="ceiling"]').last().locator('.alert-message').textContent(),
       ).toMatch(/^Noise level 118 dBA is above the .*115 dBA$/)
+      expect(
+        await page.locator('.alert[data-kind="ceiling"]').last().locator('.alert-source').textContent(),
+      ).toBe('QCVN 24:2016/BYT, 2.1.1: Max at no moment above 115 dBA')
       const acknowledged = page.locator('.alert[data-state="acknowledged"]').first()
       expect(await acknowledged.getByRole('button', { name: 'Resolve' }).count()).toBe(1)
       expect(await acknowledged.locator('.alert-ack').textContent()).toContain('Acknowledged by')

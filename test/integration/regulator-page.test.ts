@@ -222,6 +222,7 @@ describe.skipIf(missing !== undefined)(
     let platform: Platform
     let browser: Browser
     let regulator: string
+    let contractor: string
 
     const FACILITIES = [
       ['f-bn-1', 'Bắc Ninh', 'garment'],
@@ -258,7 +259,7 @@ describe.skipIf(missing !== undefined)(
         )
         await registry.createZone({ id: `${id}-z`, facilityId: id, name: 'Xưởng', workers: 20 })
       }
-      const contractor = (
+      contractor = (
         await issueApiKey(registry, { name: 'Quan trắc viên', role: 'contractor', organisationId: 'ctv' })
       ).token
       for (const [year, ids] of Object.entries(MONITORED)) {
@@ -395,6 +396,39 @@ describe.skipIf(missing !== undefined)(
         expect(await page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('submit')
         await page.keyboard.press('Enter')
         await expect.poll(() => page.evaluate(() => location.hash)).toContain('period=2025-H1')
+        await context.close()
+      })
+    }
+
+    for (const [language, locale] of [
+      ['vi', 'vi-VN'],
+      ['en', 'en-GB'],
+    ] as const) {
+      it(`labels every field of the campaigns page for a screen reader (${language}, phone)`, async () => {
+        const context = await browser.newContext({ locale, viewport: SIZES.phone })
+        const page = await context.newPage()
+        const errors: string[] = []
+        page.on('pageerror', (err) => errors.push(err.message))
+        await page.goto(`${platform.apiUrl}/campaigns.html`)
+        await signIn(page, contractor)
+        await page.locator('#measurements tr').first().waitFor()
+        const labels = await page.evaluate(() =>
+          [...document.querySelectorAll('input, select')].map((el) => ({
+            id: el.id || el.getAttribute('name'),
+            label:
+              (el as HTMLInputElement).labels?.[0]?.textContent?.trim() ||
+              el.getAttribute('aria-label') ||
+              document.getElementById(el.getAttribute('aria-labelledby') ?? '')?.textContent?.trim() ||
+              '',
+          })),
+        )
+        expect(labels.filter((l) => l.label === '')).toEqual([])
+        expect(labels.find((l) => l.id === 'samples')?.label).toBe(language === 'vi' ? 'Số mẫu' : 'Samples')
+        await page.screenshot({
+          path: new URL(`campaigns-${language}-phone.png`, ARTIFACTS).pathname,
+          fullPage: true,
+        })
+        expect(errors).toEqual([])
         await context.close()
       })
     }

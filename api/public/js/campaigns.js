@@ -64,6 +64,15 @@ function factorSelect() {
   return select
 }
 
+/** A line's controls by the column headings, for a screen reader, in the page's language. */
+const COLUMN_KEYS = ['zone', 'position', 'factor', 'samples', 'overLimit', 'values', 'unit']
+
+function labelRow(row) {
+  for (const [i, control] of [...row.querySelectorAll('input, select')].entries()) {
+    control.setAttribute('aria-label', t(COLUMN_KEYS[i]))
+  }
+}
+
 async function addMeasurement() {
   const zones = await zonesFor($('facility').value)
   const row = element('tr')
@@ -93,6 +102,7 @@ async function addMeasurement() {
     row.append(td)
   }
   $('measurements').append(row)
+  labelRow(row)
   if (zones.length === 0) message('form-message', t('noZones'), 'error')
 }
 
@@ -253,6 +263,7 @@ function start() {
       saveLanguage(button.dataset.language)
       tr = createTranslator(button.dataset.language)
       applyStaticTexts()
+      for (const row of $('measurements').querySelectorAll('tr')) labelRow(row)
       renderList()
     })
   }

@@ -236,6 +236,7 @@ export const STRINGS = {
     'verdictReason.calibration-lapsed': "The sensor's calibration is past due",
     'verdictReason.calibration-unknown': 'No calibration date is registered for the sensor',
     'verdictReason.sensor-fault': 'The sensor reports a fault',
+    'unit.hours': '{value} h',
     // ---------- the safety officer's history screens (#19): a tile's history chart, the alert history, the
     // shift report, and why a tile has no limit. js/history-chart.js, js/alert-history.js, js/shift-report.js
     'history.open': 'History',
@@ -838,6 +839,7 @@ export const STRINGS = {
     'verdictReason.calibration-lapsed': 'Cảm biến đã quá hạn hiệu chuẩn',
     'verdictReason.calibration-unknown': 'Cảm biến chưa đăng ký ngày hiệu chuẩn',
     'verdictReason.sensor-fault': 'Cảm biến đang báo lỗi',
+    'unit.hours': '{value} giờ',
     // ---------- the safety officer's history screens (#19): a tile's history chart, the alert history, the
     // shift report, and why a tile has no limit. js/history-chart.js, js/alert-history.js, js/shift-report.js
     'history.open': 'Lịch sử',

@@ -24,7 +24,7 @@ export function verdictBadge(judged, tr) {
 /** The values a verdict reason's text takes ({measured}, {window}, {share}, {gap}, {faults}), with units. */
 export function basisValues(basis, tr) {
   if (basis === undefined) return {}
-  const hours = (ms) => `${tr.number(ms / 3_600_000, 2)} h`
+  const hours = (ms) => tr.t('unit.hours', { value: tr.number(ms / 3_600_000, 2) })
   return {
     measured: hours(basis.measuredMs),
     window: hours(basis.windowMs),

@@ -28,7 +28,7 @@ describe('an alert in words', () => {
       factor: 'noise',
       kind: 'sensor-offline',
       level: 'warning',
-      value: 3.1416,
+      value: 3.1372,
       limit: 3,
       unit: 'min',
       source: 'quantrac: a sensor silent for three of its reporting intervals is offline',
