@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import type { ExposurePoint } from '../../core/contract.ts'
-import { FIGURE_IDS, REASON_CODES, VERDICTS } from '../../core/exposure/verdicts.ts'
+import { type ExposureVerdicts, FIGURE_IDS, REASON_CODES, VERDICTS } from '../../core/exposure/verdicts.ts'
 import { FACTOR_IDS, FACTORS } from '../../core/factors.ts'
+import { reasonsWithTexts } from '../../core/messages/index.ts'
 import type { ShiftWindow } from '../../core/shifts.ts'
 
 export const basisSchema = z
@@ -27,7 +28,15 @@ const judgedSchema = z.object({
       'exceeds: certain from measured data, or projected on a sufficient basis; within: on a sufficient basis; insufficient-data: neither, and no alert',
     ),
   reasons: z
-    .array(z.object({ code: z.enum(REASON_CODES).describe('Stable machine code'), message: z.string() }))
+    .array(
+      z.object({
+        code: z.enum(REASON_CODES).describe('Stable machine code'),
+        message: z.string(),
+        texts: z
+          .object({ vi: z.string(), en: z.string() })
+          .describe('The reason in words with the figures of its basis, per language (core/messages)'),
+      }),
+    )
     .readonly(),
   basis: basisSchema,
 })
@@ -92,10 +101,22 @@ function localTime(time: number, utcOffsetMinutes: number): string {
   return `${local}${utcOffsetMinutes < 0 ? '-' : '+'}${hhmm}`
 }
 
+function verdictsWithTexts(verdicts: ExposureVerdicts): z.input<typeof verdictsSchema> {
+  return Object.fromEntries(
+    Object.entries(verdicts).map(([figure, judged]) => [
+      figure,
+      judged === undefined
+        ? undefined
+        : { ...judged, reasons: reasonsWithTexts(judged.reasons, judged.basis) },
+    ]),
+  )
+}
+
 /** A point as the API and the live feed give it; `shift` the one it was judged on, when known. */
 export function exposureResponse(point: ExposurePoint, shift: ShiftWindow | undefined = point.shift) {
   return {
     ...point,
+    verdicts: point.verdicts === undefined ? undefined : verdictsWithTexts(point.verdicts),
     unit: FACTORS[point.factor].unit,
     time: new Date(point.time).toISOString(),
     shiftStart: new Date(point.shiftStart).toISOString(),

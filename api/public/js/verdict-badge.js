@@ -3,13 +3,13 @@
 // with the reasons on hover (title) and on tap (a <details> that opens), in the page's language.
 import { element } from './dom.js'
 
-/** A badge for one judged figure `{ verdict, reasons: [{ code, message }], basis }`. */
+/** A badge for one judged figure `{ verdict, reasons: [{ code, message, texts }], basis }`. */
 export function verdictBadge(judged, tr) {
   const badge = element('details', 'verdict')
   badge.dataset.verdict = judged.verdict
   const label = element('summary', 'verdict-label', tr.t(`verdict.${judged.verdict}`))
-  const values = basisValues(judged.basis, tr)
-  const reasons = judged.reasons.map((reason) => tr.t(`verdictReason.${reason.code}`, values))
+  // The API words each reason in both languages, with the figures of its basis (core/messages).
+  const reasons = judged.reasons.map((reason) => reason.texts[tr.language])
   badge.title = reasons.join('\n')
   const list = element('ul', 'verdict-reasons')
   for (const [i, text] of reasons.entries()) {
