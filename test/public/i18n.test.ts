@@ -25,6 +25,12 @@ describe('the page catalogue', () => {
     expect(createTranslator('en').number(1234.5, 1)).toBe('1,234.5')
   })
 
+  it('writes a calendar day in the language’s order, and leaves anything else as given', () => {
+    expect(createTranslator('vi').date('2025-05-02')).toBe('02/05/2025')
+    expect(createTranslator('en').date('2025-05-02')).toBe('02/05/2025')
+    expect(createTranslator('en').date('soon')).toBe('soon')
+  })
+
   it('names factors as the factor catalogue the page loaded says, else by the fallback, else by the id', () => {
     // One factor as GET /api/v1/factors gives it (test/api/routes/factors.test.ts).
     useFactorCatalogue({

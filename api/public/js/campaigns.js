@@ -202,9 +202,9 @@ function renderList() {
         c.id,
         `${name.get(c.facilityId) ?? c.facilityId} (${c.facilityId})`,
         c.organisationId,
-        `${c.startedOn} – ${c.endedOn}`,
+        `${tr.date(c.startedOn)} – ${tr.date(c.endedOn)}`,
         `${c.declaration.reference}, ${c.declaration.publishedBy}`,
-        `${samples} / ${over}`,
+        `${tr.number(samples, 0)} / ${tr.number(over, 0)}`,
         c.recordedBy,
       ]
     }),

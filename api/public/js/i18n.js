@@ -1290,13 +1290,27 @@ export function createTranslator(language) {
     return factorLabelIn(language, factor) ?? fallback ?? factor
   }
 
+  const dayFormat = new Intl.DateTimeFormat(locale, {
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    timeZone: 'UTC',
+  })
+
+  /** A calendar day written YYYY-MM-DD, in the language's order: 02/05/2025 for 2 May; anything else as given. */
+  /** @param {string} day */
+  function date(day) {
+    const at = Date.parse(`${day}T00:00:00Z`)
+    return /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(at) ? dayFormat.format(at) : day
+  }
+
   /** A facility's sector by its registry id; an unknown one as the id itself. */
   /** @param {string} sector */
   function sectorLabel(sector) {
     return strings[`sector.${sector}`] ?? sector
   }
 
-  return { language, locale, t, number, time, factorLabel, sectorLabel }
+  return { language, locale, t, number, time, date, factorLabel, sectorLabel }
 }
 
 function safeStorage() {
