@@ -163,6 +163,14 @@ function describeLivePage() {
       expect(await noise.locator('.tile-badge').isHidden()).toBe(true)
       await page.locator('.alert[data-kind="sensor-offline"]').waitFor({ timeout: 20_000 })
       expect(await page.locator('.alert').count()).toBe(1)
+      // Its sentence and its rule in Vietnamese, minutes as "phút" (core/messages).
+      const offline = page.locator('.alert[data-kind="sensor-offline"]')
+      expect(await offline.locator('.alert-message').textContent()).toMatch(
+        /^Thời gian không có số liệu [\d,]+ phút vượt ngưỡng cảnh báo 3 phút$/,
+      )
+      expect(await offline.locator('.alert-source').textContent()).toBe(
+        'quantrac: cảm biến không gửi số liệu trong ba chu kỳ báo cáo của nó được coi là mất tín hiệu',
+      )
     })
 
     it('updates a tile from the live feed when a sensor publishes', async () => {

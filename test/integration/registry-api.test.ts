@@ -179,6 +179,12 @@ describe('registering facilities, zones and sensors through the API', () => {
     expect(noise.twa).toMatchObject({ value: 65, source: expect.stringContaining('QCVN 24') })
     const plain = await platform.call('GET', '/api/v1/limits?profile=qcvn')
     expect(plain.body.factors.find((f: { factor: string }) => f.factor === 'noise').twa.value).toBe(85)
+    // Each source and the profile's name in both languages (core/messages).
+    expect(plain.body.names.vi).toMatch(/^Quy chuẩn kỹ thuật quốc gia Việt Nam/)
+    expect(plain.body.factors.find((f: { factor: string }) => f.factor === 'noise').ceiling.sources).toEqual({
+      vi: 'QCVN 24:2016/BYT, 2.1.1: mức tối đa không được vượt quá 115 dBA tại bất kỳ thời điểm nào',
+      en: 'QCVN 24:2016/BYT, 2.1.1: Max at no moment above 115 dBA',
+    })
     const unknown = await platform.call('GET', '/api/v1/limits?profile=qcvn&variant=spaceship')
     expect(unknown.status).toBe(400)
     expect(unknown.body.message).toContain('office')
