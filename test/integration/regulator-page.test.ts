@@ -356,6 +356,9 @@ describe.skipIf(missing !== undefined)(
               .map((el) => el.id),
           )
           expect(unlabelled).toEqual([])
+          expect(await page.title()).toBe(
+            `quantrac — ${language === 'vi' ? 'Cơ sở được quan trắc môi trường lao động' : 'Facilities with monitored working environments'}`,
+          )
           await page.screenshot({
             path: new URL(`regulator-${language}-${size}.png`, ARTIFACTS).pathname,
             fullPage: true,

@@ -221,6 +221,7 @@ async function loadList() {
 
 function applyStaticTexts() {
   document.documentElement.lang = tr.language
+  document.title = `quantrac — ${t('pageTitle')}`
   for (const el of all('[data-i18n]')) el.textContent = tr.t(el.dataset.i18n)
   for (const button of all('[data-language]')) {
     button.setAttribute('aria-pressed', String(button.dataset.language === tr.language))

@@ -465,6 +465,7 @@ function renderExceedances() {
 
 function applyStaticTexts() {
   document.documentElement.lang = tr.language
+  document.title = `quantrac — ${t('reportTitle')}`
   for (const el of all('[data-i18n]')) el.textContent = tr.t(el.dataset.i18n)
   for (const button of all('[data-language]')) {
     button.setAttribute('aria-pressed', String(button.dataset.language === tr.language))
