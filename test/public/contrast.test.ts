@@ -43,6 +43,8 @@ const TEXT_PAIRS: [string, string, string][] = [
   ['value coloured by status on a tile', '--over', '--surface'],
   ['value near the limit on a tile', '--near', '--surface'],
   ['value within on a tile', '--ok', '--surface'],
+  ['percentage of a tile with no reading (.tile-percent in --offline)', '--offline', '--surface'],
+  ['offline badge (.tile-badge)', '#3e4c59', '#e4e7eb'],
   ['muted notes on the page', '--muted', '--bg'],
   ['muted notes on a card', '--muted', '--surface'],
   ['body text', '--text', '--bg'],
