@@ -1,4 +1,5 @@
 import type { FactorId } from './factors.ts'
+import { alertTexts } from './messages/alert-text.ts'
 
 export const ALERT_KINDS = [
   'ceiling',
@@ -87,13 +88,15 @@ export interface Alert {
 const iso = (time: number) => new Date(time).toISOString()
 
 /**
- * The alert as the API and webhooks show it: times as ISO-8601, acknowledgements always a list. One
- * shape for GET /api/v1/alerts and a webhook's `alert`, so a receiver parses both alike.
+ * The alert as the API and webhooks show it: times as ISO-8601, acknowledgements always a list, its
+ * sentence and source in both languages (`texts`, core/messages). One shape for GET /api/v1/alerts and a
+ * webhook's `alert`, so a receiver parses both alike.
  */
 export function alertJson(alert: Alert) {
   const { acknowledgements = [], resolution, ...rest } = alert
   return {
     ...rest,
+    texts: alertTexts(alert),
     openedAt: iso(alert.openedAt),
     updatedAt: iso(alert.updatedAt),
     clearedAt: alert.clearedAt === undefined ? undefined : iso(alert.clearedAt),

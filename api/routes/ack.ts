@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Alert } from '../../core/alerts.ts'
+import { alertText, type Language, sourceText } from '../../core/messages/index.ts'
 import { liveTopic } from '../../core/topics.ts'
 import { digest } from '../../registry/credentials.ts'
 import { ConflictError } from '../../registry/errors.ts'
@@ -30,9 +31,10 @@ ${form}
 </main></body></html>`
 }
 
-function describe(alert: Alert): string {
+/** The alert in words in one language (core/messages): its sentence, its limit's source and the sensor. */
+function describe(alert: Alert, language: Language): string {
   return escapeHtml(
-    `${alert.message} — ${alert.value} ${alert.unit} / ${alert.limit} ${alert.unit} (${alert.source}) · ${alert.sensorId}`,
+    `${alertText(alert, language)} (${sourceText(alert.source, language)}) · ${alert.sensorId}`,
   )
 }
 
@@ -149,8 +151,8 @@ export default async function ackRoutes(fastify: FastifyInstance) {
         page(
           { vi: 'Xác nhận cảnh báo', en: 'Acknowledge the alert' },
           {
-            vi: `${describe(found.alert)}<br>Xác nhận với tên <strong>${who}</strong>.`,
-            en: `${describe(found.alert)}<br>You acknowledge as <strong>${who}</strong>.`,
+            vi: `${describe(found.alert, 'vi')}<br>Xác nhận với tên <strong>${who}</strong>.`,
+            en: `${describe(found.alert, 'en')}<br>You acknowledge as <strong>${who}</strong>.`,
           },
           form,
         ),
@@ -227,8 +229,8 @@ export default async function ackRoutes(fastify: FastifyInstance) {
           page(
             { vi: 'Đã xác nhận', en: 'Acknowledged' },
             {
-              vi: `${describe(alert)}<br>Đã ghi nhận: <strong>${escapeHtml(found.token.contact)}</strong> nhận xử lý. Những người đã được báo sẽ được thông báo.`,
-              en: `${describe(alert)}<br>Recorded: <strong>${escapeHtml(found.token.contact)}</strong> has taken it. Those already notified are told.`,
+              vi: `${describe(alert, 'vi')}<br>Đã ghi nhận: <strong>${escapeHtml(found.token.contact)}</strong> nhận xử lý. Những người đã được báo sẽ được thông báo.`,
+              en: `${describe(alert, 'en')}<br>Recorded: <strong>${escapeHtml(found.token.contact)}</strong> has taken it. Those already notified are told.`,
             },
           ),
         )

@@ -8,7 +8,6 @@ import {
   RESOLUTION_REASONS,
 } from '../../core/alerts.ts'
 import { FACTOR_IDS } from '../../core/factors.ts'
-import { alertTexts } from '../../core/messages/index.ts'
 
 const actorSchema = z.object({
   keyId: z
@@ -65,5 +64,5 @@ export const alertSchema = z.object({
 })
 
 export function alertResponse(alert: Alert): z.input<typeof alertSchema> {
-  return { ...alertJson(alert), texts: alertTexts(alert) }
+  return alertJson(alert)
 }

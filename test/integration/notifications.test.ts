@@ -142,6 +142,10 @@ describe('alerts reach people by e-mail and webhook, and are acknowledged from t
     const html = await page.text()
     expect(html).toContain('Xác nhận cảnh báo')
     expect(html).toContain('Acknowledge the alert')
+    // The alert in each language on the one page, its source too (core/messages).
+    expect(html).toContain('Cacbon monoxit (CO) 300 ppm vượt')
+    expect(html).toContain('Carbon monoxide (CO) 300 ppm is above')
+    expect(html).toContain('(NIOSH REL, cacbon monoxit, C)')
     expect((await platform.call('GET', `/api/v1/alerts/${alert.id}`)).body.state).toBe('open')
     // … and the form acknowledges, in the name of the contact the message went to.
     const acknowledged = await fetch(ackUrl!, {
