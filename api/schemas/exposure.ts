@@ -101,7 +101,11 @@ function localTime(time: number, utcOffsetMinutes: number): string {
   return `${local}${utcOffsetMinutes < 0 ? '-' : '+'}${hhmm}`
 }
 
-function verdictsWithTexts(verdicts: ExposureVerdicts): z.input<typeof verdictsSchema> {
+/** Verdicts with each reason worded in both languages (core/messages), as the API and the live feed send them. */
+export function verdictsWithTexts(
+  verdicts: ExposureVerdicts | undefined,
+): z.input<typeof verdictsSchema> | undefined {
+  if (verdicts === undefined) return undefined
   return Object.fromEntries(
     Object.entries(verdicts).map(([figure, judged]) => [
       figure,
@@ -116,7 +120,7 @@ function verdictsWithTexts(verdicts: ExposureVerdicts): z.input<typeof verdictsS
 export function exposureResponse(point: ExposurePoint, shift: ShiftWindow | undefined = point.shift) {
   return {
     ...point,
-    verdicts: point.verdicts === undefined ? undefined : verdictsWithTexts(point.verdicts),
+    verdicts: verdictsWithTexts(point.verdicts),
     unit: FACTORS[point.factor].unit,
     time: new Date(point.time).toISOString(),
     shiftStart: new Date(point.shiftStart).toISOString(),

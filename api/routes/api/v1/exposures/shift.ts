@@ -9,7 +9,12 @@ import type { ShiftExposure } from '../../../../../store/types.ts'
 import { READERS, reachableFacility } from '../../../../access.ts'
 import { sendCsv, wantsCsv } from '../../../../csv-export.ts'
 import { errorSchema, idSchema, instantSchema, isoTime } from '../../../../schemas/common.ts'
-import { exposureResponse, exposureSchema, shiftInLocalTime } from '../../../../schemas/exposure.ts'
+import {
+  exposureResponse,
+  exposureSchema,
+  shiftInLocalTime,
+  verdictsWithTexts,
+} from '../../../../schemas/exposure.ts'
 
 const shiftReportQuerySchema = z.strictObject({
   facility: idSchema,
@@ -182,7 +187,7 @@ const shiftReportRoutes: FastifyPluginAsyncZod = async (fastify) => {
         items: exposures.map((e) => ({
           ...exposureResponse(e.last, shift),
           zone: zoneOf.get(e.last.sensorId),
-          verdicts: verdictsOf(e),
+          verdicts: verdictsWithTexts(verdictsOf(e)),
           peakStel: e.peakStel?.value,
           peakStelAt: isoTime(e.peakStel?.time),
         })),
