@@ -9,13 +9,15 @@ export const ingestEnv = {
   ...sensorRateEnv,
   ...listenEnv,
   ...payloadEnv,
-  /** At scale: `$share/ingest/quantrac/v1/readings/+/+` on a broker with shared subscriptions (EMQX, Mosquitto). */
+  /**
+   * Not a shared subscription (`$share/…`): it deals one sensor's readings round-robin between workers,
+   * so each alert opens once per worker (README, Scaling out).
+   */
   QUANTRAC_INGEST_SUBSCRIPTION: z.string().default(READINGS_SUBSCRIPTION),
   QUANTRAC_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
   QUANTRAC_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   /**
-   * Stable, so the broker keeps ingest's session across restarts; one per worker when several share a
-   * subscription. Starts with `quantrac-`, the services' own, which no sensor may take over.
+   * Stable, so the broker keeps ingest's session across restarts; one per worker. Starts with `quantrac-`, the services' own, which no sensor may take over.
    */
   QUANTRAC_INGEST_CLIENT_ID: z
     .string()

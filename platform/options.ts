@@ -118,7 +118,7 @@ function tlsListener(config: z.infer<typeof brokerConfig>): BrokerOptions['tls']
 
 /**
  * Ingest's link to its broker: in memory when the embedded broker runs in the same process (`quantrac
- * start`), over MQTT otherwise (a broker run apart, Mosquitto, EMQX with shared subscriptions).
+ * start`), over MQTT otherwise (a broker run apart, Mosquitto, EMQX).
  */
 export function ingestLink(
   config: z.infer<typeof ingestConfig>,

@@ -1,8 +1,8 @@
 /**
  * Ingest's link to its broker: where sensor messages come from, and where the live feed and dead letters
- * go. Wiring chooses the implementation — `mqtt.ts` for any broker over the network (Mosquitto, EMQX with
- * shared subscriptions, quantrac's own broker run apart), `embedded.ts` for the aedes broker in the same
- * process — so ingest itself never knows which broker it has.
+ * go. Wiring chooses the implementation — `mqtt.ts` for any broker over the network (Mosquitto, EMQX,
+ * quantrac's own broker run apart), `embedded.ts` for the aedes broker in the same process — so ingest
+ * itself never knows which broker it has.
  */
 export interface BrokerLink {
   /** Where messages come from, for the log (never with credentials). */

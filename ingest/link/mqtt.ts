@@ -9,7 +9,7 @@ export interface MqttLinkOptions {
   password?: string
   /** Stable across restarts, so the broker keeps the session and sends again what was not acknowledged. */
   clientId: string
-  /** The readings subscription; may be shared between workers (`$share/…`) on a broker that has them. */
+  /** The readings subscription (README, Scaling out: not a `$share/…` group). */
   subscription: string
   log: Logger
 }
@@ -101,7 +101,7 @@ export function mqttLink(options: MqttLinkOptions): BrokerLink {
       connection.once('connect', connected)
       connection.once('error', failed)
     })
-    // Every worker hears of registry changes; the readings subscription may be shared between workers.
+    // Registry changes first: a facility's rules must be current before its readings are judged.
     for (const announcements of REGISTRY_ANNOUNCEMENTS)
       await connection.subscribeAsync(announcements, { qos: 1 })
     await connection.subscribeAsync(options.subscription, { qos: 1 })
