@@ -1,0 +1,242 @@
+/**
+ * Memory per idle MQTT connection of a server (raw `net`, bare aedes, quantrac's broker), measured in a
+ * process of its own after garbage collection: forks idle-memory-server.ts with --expose-gc, measures it
+ * empty, opens the connections from load-worker processes (raw sockets, one hand-built CONNECT each, so
+ * the client side costs nothing in the server), measures again and divides the difference by the count.
+ *
+ * `node bench/lib/idle-memory.ts [--mode net,aedes,quantrac] [--connections 10000] [--constructors]`
+ * prints the figures, and with --constructors what grew most by JS constructor (from heap snapshots).
+ */
+import { type ChildProcess, fork } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import type { FromIdleServer, IdleServerMemory, IdleServerMode, ToIdleServer } from './idle-memory-server.ts'
+import { openIdleConnections } from './load.ts'
+
+export interface IdleMemoryStep {
+  connections: number
+  /** Bytes per connection, after GC, above the server's own figure with no connections. */
+  perConnection: { rss: number; heapUsed: number; youngGeneration: number; external: number }
+  /**
+   * RSS per connection added since the previous step, in the same process: what one more connection costs
+   * once the heap has grown its young generation (a per-process cost, not a per-connection one).
+   */
+  marginalRss: number | undefined
+  memory: IdleServerMemory
+  connectMs: number
+  /** With `constructors`: growth per connection by constructor since no connections, largest first. */
+  constructors?: { name: string; count: number; bytes: number }[]
+}
+
+export interface IdleMemory {
+  mode: IdleServerMode
+  empty: IdleServerMemory
+  steps: IdleMemoryStep[]
+}
+
+const SERVER_URL = new URL('./idle-memory-server.ts', import.meta.url)
+
+/**
+ * Open files this process may have (RLIMIT_NOFILE, soft and hard). A server holding N sockets needs N
+ * descriptors; without CAP_SYS_RESOURCE no process can raise its hard limit.
+ */
+export function openFileLimit(): { soft: number; hard: number } | undefined {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'))
+    const [soft, hard] = (line?.match(/\d+|unlimited/g) ?? []).map((v) =>
+      v === 'unlimited' ? Number.POSITIVE_INFINITY : Number(v),
+    )
+    return soft === undefined || hard === undefined ? undefined : { soft, hard }
+  } catch {
+    return undefined
+  }
+}
+
+/** Descriptors a server process keeps for itself besides its sockets (stdio, IPC, epoll, libuv). */
+const SERVER_OWN_FILES = 64
+/** Connections one load worker opens at most: it needs a descriptor for each too. */
+const CONNECTIONS_PER_WORKER = 5_000
+
+/** How many connections one server process here can hold: its open-file limit less its own descriptors. */
+export function largestIdleCount(): number {
+  const limit = openFileLimit()
+  return limit === undefined ? Number.POSITIVE_INFINITY : limit.hard - SERVER_OWN_FILES
+}
+
+function next<T extends FromIdleServer['type']>(
+  child: ChildProcess,
+  type: T,
+  timeoutMs: number,
+): Promise<Extract<FromIdleServer, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup()
+      reject(new Error(`idle-connection server sent no ${type} within ${timeoutMs} ms`))
+    }, timeoutMs)
+    function onMessage(message: FromIdleServer) {
+      if (message.type === 'error') {
+        cleanup()
+        reject(new Error(`idle-connection server failed: ${message.message}`))
+      } else if (message.type === type) {
+        cleanup()
+        resolve(message as never)
+      }
+    }
+    function onExit(code: number | null) {
+      cleanup()
+      reject(new Error(`idle-connection server exited with ${code}`))
+    }
+    function cleanup() {
+      clearTimeout(timer)
+      child.off('message', onMessage)
+      child.off('exit', onExit)
+    }
+    child.on('message', onMessage)
+    child.on('exit', onExit)
+  })
+}
+
+async function measure(child: ChildProcess, constructors: boolean): Promise<IdleServerMemory> {
+  const answer = next(child, 'memory', 300_000)
+  child.send({ type: 'measure', constructors } satisfies ToIdleServer)
+  const { type: _, ...memory } = await answer
+  return memory
+}
+
+/** Growth per connection by constructor between two snapshots, largest first. */
+function constructorGrowth(
+  before: IdleServerMemory,
+  after: IdleServerMemory,
+  connections: number,
+): { name: string; count: number; bytes: number }[] {
+  const earlier = new Map((before.constructors ?? []).map((c) => [c.name, c]))
+  return (after.constructors ?? [])
+    .map((c) => ({
+      name: c.name,
+      count: (c.count - (earlier.get(c.name)?.count ?? 0)) / connections,
+      bytes: (c.bytes - (earlier.get(c.name)?.bytes ?? 0)) / connections,
+    }))
+    .filter((c) => c.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes)
+}
+
+const youngGeneration = (m: IdleServerMemory) =>
+  m.spaces.filter((space) => space.name.startsWith('new_')).reduce((sum, space) => sum + space.size, 0)
+
+/**
+ * Starts a `mode` server, then opens idle clients to it up to each of `counts` (ascending) in turn, and
+ * measures what they cost at each.
+ */
+export async function measureIdleMemory(options: {
+  mode: IdleServerMode
+  counts: number[]
+  constructors?: boolean
+  /** More flags for the server's Node (V8 heap settings, say). */
+  nodeFlags?: string[]
+  /** Waits this long with the connections open before measuring. */
+  settleMs?: number
+}): Promise<IdleMemory> {
+  const child = fork(SERVER_URL, [], {
+    execArgv: ['--expose-gc', ...(options.nodeFlags ?? [])],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  const opened: { close(): Promise<void> }[] = []
+  try {
+    const ready = next(child, 'ready', 60_000)
+    child.send({ type: 'start', mode: options.mode } satisfies ToIdleServer)
+    const { port, username, password } = await ready
+    const constructors = options.constructors === true
+    const empty = await measure(child, constructors)
+    const steps: IdleMemoryStep[] = []
+    let held = 0
+    let previous: IdleServerMemory | undefined
+    for (const count of options.counts) {
+      const more = count - held
+      const started = performance.now()
+      opened.push(
+        await openIdleConnections({
+          host: '127.0.0.1',
+          port,
+          connections: more,
+          workers: Math.max(1, Math.ceil(more / CONNECTIONS_PER_WORKER)),
+          clientIdPrefix: `idle-${count}`,
+          username,
+          password,
+        }),
+      )
+      const connectMs = performance.now() - started
+      held = count
+      await new Promise((resolve) => setTimeout(resolve, options.settleMs ?? 0))
+      const memory = await measure(child, constructors)
+      if (memory.connections < count) {
+        throw new Error(`${options.mode}: ${memory.connections} of ${count} connections held`)
+      }
+      const per = (pick: (m: IdleServerMemory) => number) => (pick(memory) - pick(empty)) / count
+      steps.push({
+        connections: count,
+        perConnection: {
+          rss: per((m) => m.rss),
+          heapUsed: per((m) => m.heapUsed),
+          youngGeneration: per(youngGeneration),
+          external: per((m) => m.external),
+        },
+        marginalRss:
+          previous === undefined
+            ? undefined
+            : (memory.rss - previous.rss) / (count - (steps.at(-1)?.connections ?? 0)),
+        memory: { ...memory, constructors: undefined },
+        connectMs,
+        ...(constructors ? { constructors: constructorGrowth(empty, memory, count) } : {}),
+      })
+      previous = memory
+    }
+    return { mode: options.mode, empty: { ...empty, constructors: undefined }, steps }
+  } finally {
+    await Promise.all(opened.map((idle) => idle.close()))
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+    if (child.exitCode === null && child.signalCode === null) {
+      child.send({ type: 'stop' } satisfies ToIdleServer)
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      await exited
+      clearTimeout(timer)
+    }
+  }
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: {
+      mode: { type: 'string', default: 'net,aedes,quantrac' },
+      connections: { type: 'string', default: '10000' },
+      constructors: { type: 'boolean', default: false },
+      'node-flags': { type: 'string', default: '' },
+      settle: { type: 'string', default: '0' },
+    },
+  })
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`
+  for (const mode of values.mode.split(',') as IdleServerMode[]) {
+    const result = await measureIdleMemory({
+      mode,
+      counts: values.connections.split(',').map(Number),
+      constructors: values.constructors,
+      nodeFlags: values['node-flags'].split(' ').filter((flag) => flag !== ''),
+      settleMs: Number(values.settle) * 1000,
+    })
+    for (const step of result.steps) {
+      const p = step.perConnection
+      const r = step.memory.resident
+      const r0 = result.empty.resident
+      const n = step.connections
+      process.stdout.write(
+        `${mode} × ${n}: RSS ${kb(p.rss)}${step.marginalRss === undefined ? '' : ` (${kb(step.marginalRss)} each since the previous count)`}, heap used ${kb(p.heapUsed)}, young generation ${kb(p.youngGeneration)}, external ${kb(p.external)} per connection; resident: malloc heap ${kb((r.mallocHeap - r0.mallocHeap) / n)}, anonymous ${kb((r.anonymous - r0.anonymous) / n)} (connected in ${(step.connectMs / 1000).toFixed(1)} s)\n`,
+      )
+      for (const c of step.constructors?.slice(0, 30) ?? []) {
+        process.stdout.write(
+          `  ${c.name.padEnd(40)} ${c.count.toFixed(2).padStart(6)} × ${c.bytes.toFixed(0).padStart(6)} B\n`,
+        )
+      }
+    }
+  }
+}
