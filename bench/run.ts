@@ -103,7 +103,15 @@ function targets(shared: Map<string, unknown>): TargetCheck[] {
       measured:
         perConnection === undefined
           ? '–'
-          : `${formatBytes(perConnection)} at 10,000 (of it ${formatBytes(scaleFigures?.youngGenerationPerIdleConnection ?? Number.NaN)} the young generation, once per process); ${formatBytes(scaleFigures?.marginalRssPerIdleConnection ?? Number.NaN)} for each further connection`,
+          : [
+              `${formatBytes(perConnection)} at ${formatCount(scaleFigures?.idleConnections ?? Number.NaN)}`,
+              scaleFigures?.youngGenerationPerIdleConnection === undefined
+                ? ''
+                : ` (of it ${formatBytes(scaleFigures.youngGenerationPerIdleConnection)} the young generation, once per process)`,
+              scaleFigures?.marginalRssPerIdleConnection === undefined
+                ? ''
+                : `; ${formatBytes(scaleFigures.marginalRssPerIdleConnection)} for each further connection`,
+            ].join(''),
       met: perConnection === undefined ? undefined : perConnection <= 10 * 1024,
     },
   ]

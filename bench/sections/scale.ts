@@ -13,6 +13,8 @@ import { LATENCY_FACILITY, runQuantracLoad, SATURATING_READINGS_PER_SECOND } fro
 export interface ScaleFigures {
   /** RSS per idle connection at the largest count measured, in bytes. */
   rssPerIdleConnection: number | undefined
+  /** The count rssPerIdleConnection was measured at. */
+  idleConnections?: number | undefined
   /** RSS one more idle connection adds to quantrac's broker past 10,000, in bytes. */
   marginalRssPerIdleConnection?: number | undefined
   /** Of rssPerIdleConnection, the young generation grown while connecting (once per process). */
@@ -253,6 +255,7 @@ export const scale: Section = {
     }
     ctx.shared.set('scale', {
       rssPerIdleConnection: quantracAt10k?.perConnection.rss ?? rssPerIdleConnection,
+      idleConnections: quantracAt10k === undefined ? counts.at(-1) : 10_000,
       marginalRssPerIdleConnection: quantracMarginal,
       youngGenerationPerIdleConnection: quantracAt10k?.perConnection.youngGeneration,
     } satisfies ScaleFigures)
