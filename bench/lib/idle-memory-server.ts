@@ -4,11 +4,15 @@
  * - `net`: a plain Node `net` server that only keeps the sockets (the floor Node sets);
  * - `aedes`: aedes with its default options, no hooks;
  * - `quantrac`: quantrac's broker (broker/server.ts) with its access hooks, packet guard and pacer, as
- *   createPlatform starts it, without ingest, the API or a store.
+ *   createPlatform starts it, without ingest, the API or a store;
+ * - `aedes-bufferlist`: bare aedes with mqtt-packet's parser buffering in a plain `BufferList` instead of a
+ *   `BufferListStream` (a whole Duplex it never uses as a stream): what bench/mqtt-packet-bufferlist.patch,
+ *   offered upstream, would save. Set on each client here, for measuring only.
  * On `measure` it collects garbage and answers with its memory and, with `constructors`, the count and
  * shallow size of every JS constructor on the heap (from a heap snapshot), to say where memory goes.
  */
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { createServer, type Server } from 'node:net'
 import { getHeapSnapshot, getHeapSpaceStatistics, getHeapStatistics } from 'node:v8'
 import { Aedes } from 'aedes'
@@ -17,7 +21,7 @@ import { DEFAULT_MAX_PACKET_BYTES, startBroker } from '../../broker/server.ts'
 import { createBrokerMetrics } from '../../metrics/broker.ts'
 import { createMetricsRegistry } from '../../metrics/index.ts'
 
-export type IdleServerMode = 'net' | 'aedes' | 'quantrac'
+export type IdleServerMode = 'net' | 'aedes' | 'aedes-bufferlist' | 'quantrac'
 
 export type ToIdleServer =
   | { type: 'start'; mode: IdleServerMode }
@@ -50,6 +54,11 @@ export type FromIdleServer =
 
 /** Credentials of the quantrac broker's service user: the idle clients log in with them. */
 const SERVICE = { username: 'quantrac-bench', password: 'bench-idle-service-password' }
+
+/** The `bl` mqtt-packet's parser uses (not a dependency of quantrac's own): for `aedes-bufferlist`. */
+const { BufferList } = createRequire(createRequire(import.meta.url).resolve('mqtt-packet'))('bl') as {
+  BufferList: new () => unknown
+}
 
 /** CONNACK, session not present, connection accepted [MQTT-3.2]. */
 const CONNACK_ACCEPTED = Buffer.from([0x20, 0x02, 0x00, 0x00])
@@ -86,9 +95,17 @@ async function start(mode: IdleServerMode): Promise<void> {
     send({ type: 'ready', port: await listen(server) })
     return
   }
-  if (mode === 'aedes') {
+  if (mode === 'aedes' || mode === 'aedes-bufferlist') {
     const broker = await Aedes.createBroker()
-    const server = createServer(broker.handle)
+    const server = createServer(
+      mode === 'aedes'
+        ? broker.handle
+        : (socket) => {
+            broker.handle(socket)
+            const parser = (socket as unknown as { client: { _parser: { _list: unknown } } }).client._parser
+            parser._list = new BufferList()
+          },
+    )
     connections = () => broker.connectedClients
     stop = async () => {
       await new Promise<void>((resolve) => broker.close(() => resolve()))

@@ -24,6 +24,7 @@ export interface ScaleFigures {
 const SERVER_LABEL: Record<IdleServerMode, string> = {
   net: 'raw net server (CONNACK only)',
   aedes: 'bare aedes (default options)',
+  'aedes-bufferlist': 'bare aedes, parser on a plain BufferList (bench/mqtt-packet-bufferlist.patch)',
   quantrac: "quantrac's broker (broker/server.ts, its hooks)",
 }
 
@@ -137,7 +138,10 @@ export const scale: Section = {
     }
     const byServer: IdleMemory[] = []
     const serverRows: string[][] = []
-    for (const mode of ['net', 'aedes', 'quantrac'] as IdleServerMode[]) {
+    const servers: IdleServerMode[] = ctx.quick
+      ? ['net', 'aedes', 'quantrac']
+      : ['net', 'aedes', 'aedes-bufferlist', 'quantrac']
+    for (const mode of servers) {
       ctx.progress(`scale: ${mode} server, idle connections up to ${measurable.map(formatCount).join(', ')}`)
       try {
         const measured = await measureIdleMemory({ mode, counts: measurable })
