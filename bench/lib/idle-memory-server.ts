@@ -7,7 +7,7 @@
  *   createPlatform starts it, without ingest, the API or a store;
  * - `aedes-bufferlist`: bare aedes with mqtt-packet's parser buffering in a plain `BufferList` instead of a
  *   `BufferListStream` (a whole Duplex it never uses as a stream): what bench/mqtt-packet-bufferlist.patch,
- *   offered upstream, would save if taken upstream. Set on each client here, for measuring only.
+ *   would save if taken upstream. Set on each client here, for measuring only.
  * On `measure` it collects garbage and answers with its memory and, with `constructors`, the count and
  * shallow size of every JS constructor on the heap (from a heap snapshot), to say where memory goes.
  */
