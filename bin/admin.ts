@@ -1,12 +1,13 @@
 import { hostname, userInfo } from 'node:os'
-import { join } from 'node:path'
 import type { ParseArgsOptionsConfig } from 'node:util'
+import { pino } from 'pino'
 import { z } from 'zod'
 import { parseEnv } from '../core/config.ts'
 import { keyChangeTopic, userChangeTopic } from '../core/topics.ts'
 import { createUser, newPassword, normaliseEmail, PASSWORD_LENGTH } from '../registry/accounts.ts'
 import { isKeyActive, issueApiKey } from '../registry/api-keys.ts'
-import { openSqliteRegistry } from '../registry/sqlite/registry.ts'
+import { registryEnv } from '../registry/config.ts'
+import { openRegistry } from '../registry/open.ts'
 import {
   type ApiKey,
   type AuditAction,
@@ -20,7 +21,7 @@ import { parseCommandLine } from './args.ts'
 
 const USAGE = `usage: quantrac admin <command> [options]
 
-Administers the registry in QUANTRAC_DATA_DIR directly, so a fresh install can be set up before any key exists.
+Administers the registry (QUANTRAC_DATA_DIR/registry.sqlite, or QUANTRAC_REGISTRY_URL's PostgreSQL) directly, so a fresh install can be set up before any key exists.
 
   create-key --role admin|regulator|contractor|officer [--name NAME]
              [--organisation ID]   (contractor keys: the contractor organisation)
@@ -174,11 +175,9 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
   if (commandLine.exitCode !== undefined) return commandLine.exitCode
   const parsed = commandLine
 
-  const { QUANTRAC_DATA_DIR } = parseEnv(
-    z.object({ QUANTRAC_DATA_DIR: z.string().default('./data') }),
-    process.env,
-  )
-  const registry = openSqliteRegistry(join(QUANTRAC_DATA_DIR, 'registry.sqlite'))
+  const config = parseEnv(z.object(registryEnv), process.env)
+  // What the command did is its output; the registry has nothing to add.
+  const registry = await openRegistry(config, pino({ level: 'silent' }))
   try {
     switch (command) {
       case 'create-key': {
@@ -306,6 +305,6 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
     io.stderr(`quantrac admin: ${(err as Error).message}`)
     return 1
   } finally {
-    registry.close()
+    await registry.close()
   }
 }

@@ -1,4 +1,3 @@
-import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import type { BrokerClient } from '../api/broker-client.ts'
@@ -14,8 +13,9 @@ import { createMetricsRegistry } from '../metrics/index.ts'
 import { createIngestMetrics, type IngestMetrics } from '../metrics/ingest.ts'
 import { type NotifySettings, notifyEnv } from '../notify/config.ts'
 import type { Notifier } from '../notify/notifier.ts'
+import { registryEnv } from '../registry/config.ts'
 import { newSecret } from '../registry/credentials.ts'
-import { openSqliteRegistry } from '../registry/sqlite/registry.ts'
+import { openRegistry } from '../registry/open.ts'
 import {
   apiOptions,
   type BrokerConnection,
@@ -27,7 +27,7 @@ import {
 import { openStorage, type Storage } from './storage.ts'
 
 /** Every QUANTRAC_* variable of the platform, each declared once, with its default: README.md, Configuration. */
-export const platformEnv = { ...brokerEnv, ...ingestEnv, ...apiEnv, ...notifyEnv, ...logEnv }
+export const platformEnv = { ...brokerEnv, ...ingestEnv, ...apiEnv, ...notifyEnv, ...logEnv, ...registryEnv }
 export const platformConfig = z.object(platformEnv)
 export type PlatformConfig = z.infer<typeof platformConfig>
 
@@ -77,7 +77,7 @@ export async function createPlatform(config: PlatformConfig, overrides: Platform
   // The broker alone reads sensor credentials from the registry and needs no time-series store.
   const storage: Storage | undefined =
     parts.includes('ingest') || parts.includes('api') ? await openStorage(config, log) : undefined
-  const registry = storage?.registry ?? openSqliteRegistry(join(config.QUANTRAC_DATA_DIR, 'registry.sqlite'))
+  const registry = storage?.registry ?? (await openRegistry(config, log))
   const closeStorage = async () => (storage === undefined ? registry.close() : storage.close())
   let broker: RunningBroker | undefined
   let ingest: Awaited<ReturnType<typeof startIngest>> | undefined

@@ -1,18 +1,24 @@
-import { join } from 'node:path'
 import type { Logger } from 'pino'
-import { openSqliteRegistry } from '../registry/sqlite/registry.ts'
+import type { RegistryConfig } from '../registry/config.ts'
+import { openRegistry } from '../registry/open.ts'
 import { openTimeSeriesStore, type StoreConfig } from '../store/open.ts'
 
 /** Opens what ingest and the API both read and write: the registry (with alerts) and the time-series store. */
-export async function openStorage(config: StoreConfig, log: Logger) {
-  const registry = openSqliteRegistry(join(config.QUANTRAC_DATA_DIR, 'registry.sqlite'))
-  const store = await openTimeSeriesStore(config, log)
+export async function openStorage(config: StoreConfig & RegistryConfig, log: Logger) {
+  const registry = await openRegistry(config, log)
+  let store: Awaited<ReturnType<typeof openTimeSeriesStore>>
+  try {
+    store = await openTimeSeriesStore(config, log)
+  } catch (err) {
+    await registry.close()
+    throw err
+  }
   return {
     registry,
     store,
     async close() {
       await store.close()
-      registry.close()
+      await registry.close()
     },
   }
 }

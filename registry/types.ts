@@ -615,3 +615,10 @@ export interface NotificationRepository {
   /** Makes a token usable again after the acknowledgement it was used for failed for another reason. */
   releaseAckToken(hash: string): Promise<void>
 }
+
+/** Everything the registry's database holds, as storage opens it: SQLite on one machine, or PostgreSQL. */
+export type RegistryDatabase = Registry &
+  AlertRepository &
+  StateRepository &
+  RejectionLog &
+  NotificationRepository & { close(): void | Promise<void> }

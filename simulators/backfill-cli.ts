@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { logEnv, parseEnv } from '../core/config.ts'
 import { createLogger } from '../log/log.ts'
 import { openStorage } from '../platform/storage.ts'
+import { registryEnv } from '../registry/config.ts'
 import type { AlertRepository, Registry } from '../registry/types.ts'
 import { storeEnv } from '../store/config.ts'
 import type { TimeSeriesStore } from '../store/types.ts'
@@ -66,7 +67,7 @@ export interface BackfillCliIo {
 }
 
 async function openFromEnv(env: NodeJS.ProcessEnv): Promise<Storage> {
-  const config = parseEnv(z.object({ ...storeEnv, ...logEnv }), env)
+  const config = parseEnv(z.object({ ...storeEnv, ...registryEnv, ...logEnv }), env)
   // Progress goes to stderr; the store only has to say which one it opened.
   return openStorage(config, createLogger(config.QUANTRAC_LOG_LEVEL, pino.destination(2)))
 }

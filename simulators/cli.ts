@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { connectAsync } from 'mqtt'
 import type { Logger } from 'pino'
@@ -7,8 +6,9 @@ import { z } from 'zod'
 import { parseEnv, simulatorLogEnv } from '../core/config.ts'
 import { sensorChangeTopic } from '../core/topics.ts'
 import { createLogger } from '../log/log.ts'
+import { registryEnv } from '../registry/config.ts'
 import { ConflictError } from '../registry/errors.ts'
-import { openSqliteRegistry } from '../registry/sqlite/registry.ts'
+import { openRegistry, sqliteRegistryPath } from '../registry/open.ts'
 import {
   demoFleet,
   type Fleet,
@@ -235,8 +235,13 @@ export async function runSimulateCli(argv: string[], io: SimulateCliIo = default
   return 0
 }
 
-function registryPath(env: NodeJS.ProcessEnv): string {
-  return join(env.QUANTRAC_DATA_DIR || './data', 'registry.sqlite')
+function registryConfig(env: NodeJS.ProcessEnv) {
+  return parseEnv(z.object(registryEnv), env)
+}
+
+/** The registry the platform opens with this environment: PostgreSQL or the data directory's SQLite file. */
+function openRegistryOf(env: NodeJS.ProcessEnv) {
+  return openRegistry(registryConfig(env), createLogger('silent'))
 }
 
 function fleetIds(fleet: Fleet): string {
@@ -253,7 +258,7 @@ async function registerInRegistry(
   rateHz: number,
   io: SimulateCliIo,
 ): Promise<Map<string, string>> {
-  const registry = openSqliteRegistry(registryPath(io.env))
+  const registry = await openRegistryOf(io.env)
   try {
     const reportingIntervalS = Math.max(10, Math.ceil(1 / rateHz))
     const passwords = await registerFleet(registry, fleet, { reportingIntervalS })
@@ -262,7 +267,7 @@ async function registerInRegistry(
     )
     return passwords
   } finally {
-    registry.close()
+    await registry.close()
   }
 }
 
@@ -271,14 +276,16 @@ async function registerInRegistry(
  * fine from here: says so before it starts, when the registry can tell. Returns how many are unregistered.
  */
 async function warnOfUnregistered(fleet: Fleet, io: SimulateCliIo): Promise<number> {
-  const path = registryPath(io.env)
-  if (!existsSync(path)) {
+  const config = registryConfig(io.env)
+  const path =
+    config.QUANTRAC_REGISTRY_URL === undefined ? sqliteRegistryPath(config) : 'the PostgreSQL registry'
+  if (config.QUANTRAC_REGISTRY_URL === undefined && !existsSync(path)) {
     io.stderr(
       `simulate: warning: no registry at ${path} to check these sensors against; ingest refuses readings of sensors it does not know (unknown-sensor). --register registers them`,
     )
     return 0
   }
-  const registry = openSqliteRegistry(path)
+  const registry = await openRegistryOf(io.env)
   try {
     const sample = fleet.facilities.flatMap((f) => f.sensors).slice(0, REGISTRY_SAMPLE)
     let unknown = 0
@@ -291,18 +298,18 @@ async function warnOfUnregistered(fleet: Fleet, io: SimulateCliIo): Promise<numb
     }
     return unknown
   } finally {
-    registry.close()
+    await registry.close()
   }
 }
 
 /** `--decommission`: the fleet registered under `prefix` out of service; ingest and the broker are told at once. */
 async function decommission(prefix: string, mqttUrl: string, io: SimulateCliIo): Promise<number> {
-  const registry = openSqliteRegistry(registryPath(io.env))
+  const registry = await openRegistryOf(io.env)
   let sensors: string[]
   try {
     sensors = await decommissionSimulatedFleet(registry, prefix)
   } finally {
-    registry.close()
+    await registry.close()
   }
   io.stderr(`simulate: decommissioned ${sensors.length} simulated sensors of the facilities ${prefix}-…`)
   if (sensors.length === 0 || !io.env.QUANTRAC_MQTT_USERNAME) {

@@ -1,26 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { DatabaseSync } from 'node:sqlite'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, expect, it } from 'vitest'
 import type { Alert } from '../../core/alerts.ts'
 import { ConflictError, InvalidValueError, NotFoundError } from '../../registry/errors.ts'
-import { openSqliteRegistry } from '../../registry/sqlite/registry.ts'
-import { migrate } from '../../sqlite/database.ts'
+import type { RegistryDatabase } from '../../registry/types.ts'
 import { testFacility } from '../support/platform.ts'
-
-let dir: string
-let registry: ReturnType<typeof openSqliteRegistry>
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'quantrac-registry-'))
-  registry = openSqliteRegistry(join(dir, 'registry.sqlite'))
-})
-
-afterEach(async () => {
-  registry.close()
-  await rm(dir, { recursive: true, force: true })
-})
+import { describeEachRegistry, type OpenedRegistry } from '../support/registries.ts'
 
 function alert(id: string, overrides: Partial<Alert> = {}): Alert {
   return {
@@ -42,7 +25,12 @@ function alert(id: string, overrides: Partial<Alert> = {}): Alert {
   }
 }
 
-describe('the SQLite registry', () => {
+describeEachRegistry('the registry', (opened: () => OpenedRegistry) => {
+  let registry: RegistryDatabase
+  beforeEach(() => {
+    registry = opened().registry
+  })
+
   it('pages through facilities in id order with the total count', async () => {
     for (const id of ['c', 'a', 'b']) await registry.createFacility(testFacility(id))
     const page = await registry.listFacilities({ limit: 2, offset: 1 })
@@ -161,11 +149,9 @@ describe('the SQLite registry', () => {
     ).rejects.toThrow(InvalidValueError)
     expect((await registry.getFacility('f'))?.shifts).toEqual(twelve)
     // A record written before patterns were checked: other changes leave its pattern, and pass.
-    const db = new DatabaseSync(join(dir, 'registry.sqlite'))
-    db.prepare(
+    await opened().sql(
       `UPDATE facility SET shifts = '{"starts":["22:00","06:00","14:00"],"utcOffsetMinutes":420}'`,
-    ).run()
-    db.close()
+    )
     expect((await registry.updateFacility('f', { workers: 9 })).workers).toBe(9)
   })
 
@@ -317,15 +303,10 @@ describe('the SQLite registry', () => {
       after: { id: 'o1' },
     })
     expect('updateAudit' in registry || 'deleteAudit' in registry).toBe(false)
-    const db = new DatabaseSync(join(dir, 'registry.sqlite'))
-    try {
-      expect(() =>
-        db.exec(`UPDATE audit_entry SET actor_name = 'someone else' WHERE id = ${entry.id}`),
-      ).toThrow(/append-only/)
-      expect(() => db.exec('DELETE FROM audit_entry')).toThrow(/append-only/)
-    } finally {
-      db.close()
-    }
+    await expect(
+      opened().sql(`UPDATE audit_entry SET actor_name = 'someone else' WHERE id = ${entry.id}`),
+    ).rejects.toThrow(/append-only/)
+    await expect(opened().sql('DELETE FROM audit_entry')).rejects.toThrow(/append-only/)
     expect((await registry.listAudit({ limit: 10, offset: 0 })).items).toEqual([entry])
   })
 
@@ -352,46 +333,6 @@ describe('the SQLite registry', () => {
     expect(await ids({ from: 2, to: 3 })).toEqual([2])
   })
 
-  it('upgrades alerts acknowledged before migration 006: the name typed then, without a key id', async () => {
-    registry.close()
-    const path = join(dir, 'old.sqlite')
-    const db = new DatabaseSync(path)
-    migrate(db, new URL('../../registry/sqlite/migrations/', import.meta.url), 5)
-    db.prepare(
-      `INSERT INTO alert (id, facility_id, sensor_id, factor, kind, level, cleared, opened_at, updated_at, body,
-         acknowledged_at, acknowledged_by, note) VALUES (?, 'fac-1', 's1', 'noise', 'ceiling', 'alarm', ?, 1000, ?, ?, ?, ?, ?)`,
-    ).run('acked', 0, 1000, JSON.stringify(alert('acked')), 1500, 'An', 'ear muffs')
-    db.prepare(
-      `INSERT INTO alert (id, facility_id, sensor_id, factor, kind, level, cleared, opened_at, updated_at, body,
-         acknowledged_at, acknowledged_by, note) VALUES (?, 'fac-1', 's1', 'noise', 'ceiling', 'alarm', ?, 1000, ?, ?, ?, ?, ?)`,
-    ).run(
-      'done',
-      1,
-      3000,
-      JSON.stringify(alert('done', { state: 'cleared', clearedAt: 3000 })),
-      1200,
-      'Bình',
-      null,
-    )
-    db.close()
-    registry = openSqliteRegistry(path)
-    expect(await registry.get('acked')).toEqual({
-      ...alert('acked'),
-      state: 'acknowledged',
-      acknowledgements: [{ by: { name: 'An' }, at: 1500, level: 'alarm', note: 'ear muffs' }],
-    })
-    expect(await registry.get('done')).toMatchObject({
-      state: 'cleared',
-      acknowledgements: [{ by: { name: 'Bình' }, at: 1200, level: 'alarm' }],
-    })
-    expect(
-      (await registry.list({ limit: 10, offset: 0, state: 'acknowledged' })).items.map((a) => a.id),
-    ).toEqual(['acked'])
-    expect((await registry.list({ limit: 10, offset: 0, from: 3500 })).items.map((a) => a.id)).toEqual([
-      'acked',
-    ])
-  })
-
   it('treats ids with SQL in them as plain values', async () => {
     expect(await registry.getFacility("x' OR '1'='1")).toBeUndefined()
   })
@@ -411,26 +352,6 @@ describe('the SQLite registry', () => {
     await registry.upsertFacility(testFacility('f', { registeredAt: 1000 }))
     await registry.upsertFacility(testFacility('f', { name: 'renamed' }))
     expect((await registry.getFacility('f'))?.registeredAt).toBe(1000)
-  })
-
-  it('maps the provinces of facilities written before they were checked, when it opens', async () => {
-    await registry.createFacility(testFacility('old', { province: 'Hà Nội' }))
-    registry.close()
-    const db = new DatabaseSync(join(dir, 'registry.sqlite'))
-    db.prepare("UPDATE facility SET province = 'Bà Rịa - Vũng Tàu', province_code = NULL").run()
-    db.prepare(
-      `INSERT INTO facility (id, name, province, sector, profile, shifts) VALUES ('odd', 'Odd', 'Mars', 'x', 'qcvn', '{"starts":["07:00"],"utcOffsetMinutes":420}')`,
-    ).run()
-    db.close()
-    registry = openSqliteRegistry(join(dir, 'registry.sqlite'))
-    expect(await registry.getFacility('old')).toMatchObject({
-      province: 'Hồ Chí Minh',
-      provinceCode: '79',
-      formerProvince: 'Bà Rịa - Vũng Tàu',
-    })
-    // A name that fits no unit is kept as it was, without a code, and counted in every period.
-    expect(await registry.getFacility('odd')).toMatchObject({ province: 'Mars', provinceCode: '' })
-    expect((await registry.getFacility('odd'))?.registeredAt).toBeUndefined()
   })
 
   it('keeps the workers of a zone, and refuses a zone of another facility', async () => {

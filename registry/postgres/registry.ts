@@ -1,0 +1,70 @@
+import type { Logger } from 'pino'
+import type { RegistryDatabase } from '../types.ts'
+import { alertRepository, stateRepository } from './alerts.ts'
+import { apiKeyRepository } from './api-keys.ts'
+import { auditRepository } from './audit.ts'
+import { campaignRepository } from './campaigns.ts'
+import { openPool, redactedUrl } from './database.ts'
+import { facilityRepository } from './facilities.ts'
+import { migrate } from './migrate.ts'
+import { notificationRepository } from './notifications.ts'
+import { rejectionLog } from './rejections.ts'
+import { sensorRepository } from './sensors.ts'
+import { shiftRepository } from './shifts.ts'
+import { userRepository } from './users.ts'
+
+export const POSTGRES_MIGRATIONS = new URL('./migrations/', import.meta.url)
+
+export interface PostgresRegistrySettings {
+  /** `postgres://user:password@host:port/database`, with `?sslmode=…` as libpq takes it. */
+  url: string
+  /** Connections this process holds at most. */
+  poolSize: number
+  log: Logger
+}
+
+export type PostgresRegistry = RegistryDatabase & { close(): Promise<void> }
+
+/**
+ * The registry, the alert register, ingest's saved state and the outbox in one PostgreSQL database that
+ * every API and ingest instance shares: a pool of connections per process, the numbered migrations of
+ * ./migrations applied on opening (each process may open first; the migration lock serialises them).
+ */
+export async function openPostgresRegistry({
+  url,
+  poolSize,
+  log,
+}: PostgresRegistrySettings): Promise<PostgresRegistry> {
+  const pool = openPool({
+    url,
+    max: poolSize,
+    onError: (err) =>
+      log.warn({ err }, 'a PostgreSQL connection of the registry failed; the pool opens another'),
+  })
+  try {
+    const applied = await migrate(pool, POSTGRES_MIGRATIONS)
+    log.info({ url: redactedUrl(url), applied }, `registry in PostgreSQL at ${redactedUrl(url)}`)
+  } catch (err) {
+    await pool.end()
+    throw new Error(
+      `cannot open the registry in PostgreSQL at ${redactedUrl(url)}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    )
+  }
+  return {
+    ...facilityRepository(pool),
+    ...sensorRepository(pool),
+    ...apiKeyRepository(pool),
+    ...campaignRepository(pool),
+    ...alertRepository(pool),
+    ...auditRepository(pool),
+    ...stateRepository(pool),
+    ...rejectionLog(pool),
+    ...shiftRepository(pool),
+    ...notificationRepository(pool),
+    ...userRepository(pool),
+    close: () => pool.end(),
+  }
+}

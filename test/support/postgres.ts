@@ -1,0 +1,135 @@
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, readdirSync } from 'node:fs'
+import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { freePort } from './ports.ts'
+import { startProcess, stopProcess, waitUntil } from './processes.ts'
+
+/** Where Debian's `postgresql` package puts a server's programs: the newest version installed. */
+export function postgresBinaries(): string | undefined {
+  const root = '/usr/lib/postgresql'
+  if (!existsSync(root)) return undefined
+  const versions = readdirSync(root)
+    .filter((name) => /^\d+$/.test(name) && existsSync(join(root, name, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a))
+  return versions[0] === undefined ? undefined : join(root, versions[0], 'bin')
+}
+
+export interface RunningPostgres {
+  /** A URL of the server's `postgres` database, with the superuser's password. */
+  adminUrl: string
+  /** A new, empty database; its URL. */
+  createDatabase(): Promise<string>
+  stop(): Promise<void>
+}
+
+/**
+ * initdb and postgres refuse to run as root: as root they run as Debian's `postgres` user (`runuser`), in
+ * a directory that user owns; as anyone else, as themselves.
+ */
+function serverUser(): {
+  wrap: (command: string, args: string[]) => [string, string[]]
+  uid?: number
+  gid?: number
+} {
+  if (process.getuid?.() !== 0) return { wrap: (command, args) => [command, args] }
+  const [uid, gid] = ['-u', '-g'].map((flag) =>
+    Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' })),
+  )
+  return { wrap: (command, args) => ['runuser', ['-u', 'postgres', '--', command, ...args]], uid, gid }
+}
+
+/**
+ * Starts a throw-away PostgreSQL (Debian's `postgresql` package) on a free loopback port, with its data
+ * directory and unix socket in a temporary directory, password authentication, and databases that sort
+ * text by a language's rules (ICU en-US), as a production database would: what orders by bytes must say so.
+ */
+export async function startPostgres(): Promise<RunningPostgres> {
+  const bin = postgresBinaries()
+  if (bin === undefined)
+    throw new Error('PostgreSQL not found in /usr/lib/postgresql (Debian: apt-get install postgresql)')
+  const user = serverUser()
+  const dir = await mkdtemp(join(tmpdir(), 'quantrac-postgres-'))
+  const password = randomBytes(16).toString('hex')
+  const passwordFile = join(dir, 'password')
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600 })
+  if (user.uid !== undefined) {
+    await chown(dir, user.uid, user.gid!)
+    await chown(passwordFile, user.uid, user.gid!)
+  }
+  const data = join(dir, 'data')
+  const [initdb, initArgs] = user.wrap(join(bin, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    'quantrac',
+    `--pwfile=${passwordFile}`,
+    '--auth=scram-sha-256',
+    '-E',
+    'UTF8',
+    '--locale-provider=icu',
+    '--icu-locale=en-US',
+    '--locale=C.UTF-8',
+    '--no-sync',
+  ])
+  try {
+    execFileSync(initdb, initArgs, { stdio: 'pipe' })
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true })
+    throw new Error(`initdb failed: ${(err as { stderr?: Buffer }).stderr?.toString() ?? err}`)
+  }
+  const port = await freePort()
+  // Durability is not under test here: no fsync, so a 2-core machine shared by many runs keeps up.
+  const [postgres, args] = user.wrap(join(bin, 'postgres'), [
+    '-D',
+    data,
+    '-k',
+    dir,
+    '-p',
+    String(port),
+    '-h',
+    '127.0.0.1',
+    '-c',
+    'fsync=off',
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'full_page_writes=off',
+  ])
+  const running = startProcess(postgres, args)
+  const url = (database: string) => `postgres://quantrac:${password}@127.0.0.1:${port}/${database}`
+  const adminUrl = url('postgres')
+  const query = async (sql: string) => {
+    const client = new pg.Client(adminUrl)
+    await client.connect()
+    try {
+      await client.query(sql)
+    } finally {
+      await client.end()
+    }
+  }
+  await waitUntil(
+    async () => {
+      await query('SELECT 1')
+      return true
+    },
+    30_000,
+    () => `postgres did not answer on 127.0.0.1:${port}: ${running.output()}`,
+  )
+  let databases = 0
+  return {
+    adminUrl,
+    async createDatabase() {
+      const name = `quantrac_test_${++databases}`
+      await query(`CREATE DATABASE ${name}`)
+      return url(name)
+    },
+    async stop() {
+      await stopProcess(running.child, 10_000)
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
