@@ -1,11 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, expect, it } from 'vitest'
 import type { AlertEvent } from '../../core/alert-lifecycle.ts'
 import { type Channel, planNotifications } from '../../core/notifications.ts'
-import { openSqliteRegistry, type SqliteRegistry } from '../../registry/sqlite/registry.ts'
+import type { RegistryDatabase } from '../../registry/types.ts'
 import { testFacility } from '../support/platform.ts'
+import { describeEachRegistry } from '../support/registries.ts'
 
 const channel: Channel = {
   id: 'duty',
@@ -37,18 +35,12 @@ const event: AlertEvent = {
   },
 }
 
-describe('the notification outbox in the registry', () => {
-  let dir: string
-  let registry: SqliteRegistry
+describeEachRegistry('the notification outbox in the registry', (opened) => {
+  let registry: RegistryDatabase
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'quantrac-outbox-'))
-    registry = openSqliteRegistry(join(dir, 'registry.sqlite'))
+    registry = opened().registry
     await registry.createFacility(testFacility('f1'))
     await registry.createChannel(channel, { secret: 'shh', headers: { access_token: 'tok' } })
-  })
-  afterEach(async () => {
-    registry.close()
-    await rm(dir, { recursive: true, force: true })
   })
 
   it('keeps a webhook’s secret apart from the channel it returns', async () => {
@@ -121,5 +113,18 @@ describe('the notification outbox in the registry', () => {
     expect(await registry.useAckToken('h1', 4000)).toBe(true)
     expect(await registry.useAckToken('h1', 4001)).toBe(false)
     expect(await registry.findAckToken('h1')).toMatchObject({ usedAt: 4000 })
+  })
+
+  it('gives each due row to one of several dispatchers claiming at once', async () => {
+    const channels = Array.from({ length: 12 }, (_, i) => ({ ...channel, id: `c${i}`, name: `hook ${i}` }))
+    for (const c of channels) await registry.createChannel(c)
+    await registry.enqueueNotifications(
+      planNotifications({ seq: 1, event }, channels, undefined, new Map()),
+      1000,
+    )
+    const claims = await Promise.all([1, 2, 3].map(() => registry.claimDueNotifications(2000, 5, 60_000)))
+    const ids = claims.flat().map((row) => row.id)
+    expect(ids).toHaveLength(12)
+    expect(new Set(ids).size).toBe(12)
   })
 })

@@ -401,4 +401,72 @@ describeEachRegistry('the registry', (opened: () => OpenedRegistry) => {
     expect(await registry.deleteCampaign('a')).toBe(true)
     expect(await registry.deleteCampaign('a')).toBe(false)
   })
+
+  it('orders ids byte by byte, as SQLite does, whatever the database’s language', async () => {
+    for (const id of ['b', 'B', 'a', '_z']) await registry.createFacility(testFacility(id))
+    expect((await registry.listFacilities({ limit: 10, offset: 0 })).items.map((f) => f.id)).toEqual([
+      'B',
+      '_z',
+      'a',
+      'b',
+    ])
+    for (const id of ['s-b', 's-B', 's-a']) {
+      await registry.createSensor({ id, facilityId: 'a', model: 'm', serial: '', factors: ['noise'] }, 'h')
+    }
+    expect((await registry.sensorAccessPage('s-B', 10)).map((access) => access.id)).toEqual(['s-a', 's-b'])
+  })
+
+  it('keeps each sensor’s newest refused messages, a payload holding NUL bytes too', async () => {
+    const rejection = (sensorId: string, n: number, payload = `{"n":${n}}`) => ({
+      sensorId,
+      receivedAt: n,
+      topic: `quantrac/v1/readings/f/${sensorId}`,
+      reason: 'schema',
+      detail: 'value: expected a number',
+      payload,
+    })
+    await registry.recordRejections(Array.from({ length: 104 }, (_, n) => rejection('s1', n)))
+    await registry.recordRejections([rejection('s1', 104, 'a\u0000b'), rejection('s2', 1)])
+    const page = await registry.listRejections('s1', { limit: 2, offset: 0 })
+    expect(page.total).toBe(100)
+    expect(page.items.map((r) => r.receivedAt)).toEqual([104, 103])
+    // PostgreSQL's text cannot hold NUL: it shows U+FFFD there, the rest as it came.
+    expect(['a\u0000b', 'a\uFFFDb']).toContain(page.items[0]?.payload)
+    expect((await registry.listRejections('s2', { limit: 10, offset: 0 })).total).toBe(1)
+  })
+
+  it('keeps an audit entry’s before and after as given, null included, and none when absent', async () => {
+    const entry = await registry.recordAudit({
+      at: 1,
+      actor: { name: 'command line', role: 'admin' },
+      action: 'key.create',
+      target: { type: 'key', id: 'k1' },
+      before: null,
+    })
+    const [listed] = (await registry.listAudit({ limit: 10, offset: 0 })).items
+    expect(listed).toEqual(entry)
+    expect(listed?.before).toBeNull()
+    expect(listed && 'after' in listed).toBe(false)
+  })
+
+  it('saves the last of two states given for one key', async () => {
+    await registry.saveStates([
+      ['k', { n: 1 }],
+      ['k', { n: 2 }],
+    ])
+    expect(await registry.loadStates('k')).toEqual(new Map([['k', { n: 2 }]]))
+  })
+
+  it('logs the events of alerts changed at once in the order they were made, none lost', async () => {
+    const ids = Array.from({ length: 8 }, (_, i) => `a${i}`)
+    await Promise.all(ids.map((id) => registry.recordDetection({ type: 'opened', alert: alert(id) })))
+    await Promise.all(ids.map((id, i) => registry.acknowledgeAlert(id, { actor: OFFICER, at: 2000 + i })))
+    const log = await registry.alertEventsAfter(0, 100)
+    expect(log).toHaveLength(16)
+    expect(log.map((e) => e.seq)).toEqual([...log.map((e) => e.seq)].sort((a, b) => a - b))
+    for (const id of ids) {
+      const types = log.filter(({ event }) => event.alert.id === id).map(({ event }) => event.type)
+      expect(types).toEqual(['opened', 'acknowledged'])
+    }
+  })
 })
