@@ -34,6 +34,8 @@ export interface PlatformOptions {
   redisUrl?: string
   /** More QUANTRAC_* settings, read by the platform's schema as the environment would be. */
   env?: Record<string, string>
+  /** A PostgreSQL database for the registry (QUANTRAC_REGISTRY_URL); the data directory's SQLite file when omitted. */
+  registryUrl?: string
 }
 
 export interface SensorCredentials {
@@ -78,6 +80,7 @@ export async function startPlatform(options: PlatformOptions = {}) {
     QUANTRAC_MQTT_USERNAME: options.service?.username,
     QUANTRAC_MQTT_PASSWORD: options.service?.password,
     QUANTRAC_REDIS_URL: options.redisUrl,
+    QUANTRAC_REGISTRY_URL: options.registryUrl,
     // Only the tests of notifications run the notifier.
     QUANTRAC_NOTIFY: options.notify === undefined ? 'false' : 'true',
     ...options.env,
