@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { MqttClient } from 'mqtt'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { quantrac } from '../support/cli.ts'
 import { type Platform, type SensorCredentials, startPlatform } from '../support/platform.ts'
 import { postgresBinaries, type RunningPostgres, startPostgres } from '../support/postgres.ts'
 import { waitUntil } from '../support/processes.ts'
@@ -155,6 +156,19 @@ describe.skipIf(missing)(
     it('refuses the sensor once its credentials are revoked, read from PostgreSQL', async () => {
       expect((await platform.call('DELETE', '/api/v1/sensors/co-pg/credentials')).status).toBe(204)
       await expect(platform.connectSensor(sensor)).rejects.toThrow(/Not authorized|Bad username or password/)
+    })
+
+    it('lets `quantrac admin` create a key in the same database, which the running API then accepts', async () => {
+      const created = await quantrac(['admin', 'create-key', '--role', 'regulator', '--name', 'Sở Y tế'], {
+        QUANTRAC_REGISTRY_URL: registryUrl,
+        QUANTRAC_DATA_DIR: platform.dataDir,
+      })
+      expect(created.code, created.stderr).toBe(0)
+      const token = created.stdout.trim()
+      expect((await platform.call('GET', '/api/v1/facilities', undefined, token)).status).toBe(200)
+      expect(existsSync(join(platform.dataDir, 'registry.sqlite'))).toBe(false)
+      // The database URL holds a password: it is not printed.
+      expect(created.stdout + created.stderr).not.toContain(new URL(registryUrl).password)
     })
   },
 )
