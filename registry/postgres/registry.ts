@@ -4,7 +4,7 @@ import { alertRepository, stateRepository } from './alerts.ts'
 import { apiKeyRepository } from './api-keys.ts'
 import { auditRepository } from './audit.ts'
 import { campaignRepository } from './campaigns.ts'
-import { openPool, redactedUrl } from './database.ts'
+import { openPool, redactedUrl, registryError } from './database.ts'
 import { facilityRepository } from './facilities.ts'
 import { migrate } from './migrate.ts'
 import { notificationRepository } from './notifications.ts'
@@ -53,7 +53,7 @@ export async function openPostgresRegistry({
       },
     )
   }
-  return {
+  return refusingNul({
     ...facilityRepository(pool),
     ...sensorRepository(pool),
     ...apiKeyRepository(pool),
@@ -66,5 +66,23 @@ export async function openPostgresRegistry({
     ...notificationRepository(pool),
     ...userRepository(pool),
     close: () => pool.end(),
+  })
+}
+
+/**
+ * Every method's refusal of text with NUL (which PostgreSQL cannot keep, wherever it comes from) as the
+ * InvalidValueError the API answers 400 to, not a 500.
+ */
+function refusingNul<T extends object>(methods: T): T {
+  const guarded: Record<string, unknown> = {}
+  for (const [name, method] of Object.entries(methods)) {
+    guarded[name] = async (...args: unknown[]) => {
+      try {
+        return await (method as (...a: unknown[]) => unknown)(...args)
+      } catch (err) {
+        throw registryError(err, {})
+      }
+    }
   }
+  return guarded as T
 }

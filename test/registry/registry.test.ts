@@ -469,4 +469,14 @@ describeEachRegistry('the registry', (opened: () => OpenedRegistry) => {
       expect(types).toEqual(['opened', 'acknowledged'])
     }
   })
+
+  it('keeps or refuses text holding NUL, never failing otherwise', async () => {
+    const outcome = await registry.createFacility(testFacility('n', { name: 'a\u0000b' })).then(
+      (facility) => facility.name,
+      (err: unknown) => err,
+    )
+    // SQLite keeps it; PostgreSQL's text cannot, and says so as a value it cannot keep.
+    if (typeof outcome === 'string') expect(outcome).toBe('a\u0000b')
+    else expect(outcome).toBeInstanceOf(InvalidValueError)
+  })
 })
