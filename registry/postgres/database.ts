@@ -32,7 +32,15 @@ export interface PoolSettings {
 
 /** A pool of connections to `url` that reads types as this registry expects. */
 export function openPool({ url, max, onError }: PoolSettings): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, types, application_name: 'quantrac' })
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    types,
+    application_name: 'quantrac',
+    // A database out of reach fails the request that needs it (a 500 the client may retry), instead of
+    // holding it open for ever.
+    connectionTimeoutMillis: 10_000,
+  })
   // An idle connection the server closed (restart, failover): logged; the pool opens another when needed.
   pool.on('error', onError)
   return pool

@@ -30,9 +30,13 @@ export function migrationsIn(dir: URL): Migration[] {
  * Applied numbers are kept one a row, not as a highest number: a migration that lands after a higher one
  * (numbers given to two branches at once) is still applied. A session-level advisory lock makes processes
  * that open one new database at the same moment (ingest and the API) apply each migration once.
- * Returns the numbers applied now.
+ * Returns the numbers applied now, and those the database has that `dir` does not (a newer version ran).
  */
-export async function migrate(pool: pg.Pool, dir: URL, until = Number.POSITIVE_INFINITY): Promise<number[]> {
+export async function migrate(
+  pool: pg.Pool,
+  dir: URL,
+  until = Number.POSITIVE_INFINITY,
+): Promise<{ applied: number[]; unknown: number[] }> {
   const migrations = migrationsIn(dir).filter((m) => m.version <= until)
   const client = await pool.connect()
   try {
@@ -58,7 +62,8 @@ export async function migrate(pool: pg.Pool, dir: URL, until = Number.POSITIVE_I
       }
       applied.push(version)
     }
-    return applied
+    const known = new Set(migrationsIn(dir).map((m) => m.version))
+    return { applied, unknown: [...done].filter((version) => !known.has(version)).sort((a, b) => a - b) }
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK.toString()]).catch(() => {})
     client.release()

@@ -42,8 +42,14 @@ export async function openPostgresRegistry({
       log.warn({ err }, 'a PostgreSQL connection of the registry failed; the pool opens another'),
   })
   try {
-    const applied = await migrate(pool, POSTGRES_MIGRATIONS)
+    const { applied, unknown } = await migrate(pool, POSTGRES_MIGRATIONS)
     log.info({ url: redactedUrl(url), applied }, `registry in PostgreSQL at ${redactedUrl(url)}`)
+    if (unknown.length > 0) {
+      log.warn(
+        { unknown },
+        'the registry has migrations this version of quantrac does not know: a newer one ran on it',
+      )
+    }
   } catch (err) {
     await pool.end()
     throw new Error(
