@@ -5,6 +5,7 @@
  * `exposure` evaluates a dosimeter or detector export offline.
  */
 import { ConfigError, PortInUseError } from '../core/config.ts'
+import { RegistryUnavailableError } from '../registry/errors.ts'
 import { DataDirInUseError } from './data-lock.ts'
 
 const USAGE = `usage: quantrac <command> [options]
@@ -66,7 +67,12 @@ try {
   // Long-running commands return -1 and live on until a signal closes them.
   if (code >= 0) process.exitCode = code
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof PortInUseError || err instanceof DataDirInUseError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof PortInUseError ||
+    err instanceof DataDirInUseError ||
+    err instanceof RegistryUnavailableError
+  ) {
     console.error(`quantrac: ${err.message}`)
     process.exit(1)
   }

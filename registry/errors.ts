@@ -12,3 +12,8 @@ export class NotFoundError extends Error {
 export class InvalidValueError extends Error {
   override name = 'InvalidValueError'
 }
+
+/** The registry's database cannot be opened (unreachable, refused, a migration failed): one line at start-up. */
+export class RegistryUnavailableError extends Error {
+  override name = 'RegistryUnavailableError'
+}

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import { RegistryUnavailableError } from '../errors.ts'
 import type { RegistryDatabase } from '../types.ts'
 import { alertRepository, stateRepository } from './alerts.ts'
 import { apiKeyRepository } from './api-keys.ts'
@@ -52,11 +53,9 @@ export async function openPostgresRegistry({
     }
   } catch (err) {
     await pool.end()
-    throw new Error(
+    throw new RegistryUnavailableError(
       `cannot open the registry in PostgreSQL at ${redactedUrl(url)}: ${(err as Error).message}`,
-      {
-        cause: err,
-      },
+      { cause: err },
     )
   }
   return refusingNul({

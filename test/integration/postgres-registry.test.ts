@@ -170,5 +170,21 @@ describe.skipIf(missing)(
       // The database URL holds a password: it is not printed.
       expect(created.stdout + created.stderr).not.toContain(new URL(registryUrl).password)
     })
+
+    it('refuses to start on a registry URL that is no PostgreSQL one, or a database it cannot sign in to, in one line without the password', async () => {
+      const wrongScheme = await quantrac(['admin', 'list-keys'], {
+        QUANTRAC_REGISTRY_URL: 'mysql://db/quantrac',
+      })
+      expect(wrongScheme.code).toBe(1)
+      expect(wrongScheme.stderr).toContain('QUANTRAC_REGISTRY_URL: a postgres:// or postgresql:// URL')
+      const wrong = new URL(registryUrl)
+      wrong.password = 'not-the-password-4e1d'
+      const refused = await quantrac(['admin', 'list-keys'], { QUANTRAC_REGISTRY_URL: wrong.toString() })
+      expect(refused.code).toBe(1)
+      expect(refused.stderr.trim()).toMatch(
+        /^quantrac: cannot open the registry in PostgreSQL at postgres:\/\/quantrac:\*\*\*@127\.0\.0\.1:\d+\/quantrac_test_\d+: password authentication failed/,
+      )
+      expect(refused.stdout + refused.stderr).not.toContain('not-the-password-4e1d')
+    })
   },
 )
