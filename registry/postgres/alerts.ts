@@ -183,9 +183,9 @@ export function stateRepository(pool: pg.Pool): StateRepository {
       if (byKey.size === 0) return
       await pool.query(
         `INSERT INTO ingest_state (key, body, updated_at)
-         SELECT s.key, s.body, $2 FROM jsonb_to_recordset($1::jsonb) AS s (key text, body jsonb)
+         SELECT key, body, $3 FROM unnest($1::text[], $2::json[]) AS s (key, body)
          ON CONFLICT (key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
-        [JSON.stringify([...byKey].map(([key, body]) => ({ key, body }))), Date.now()],
+        [[...byKey.keys()], [...byKey.values()].map((value) => JSON.stringify(value)), Date.now()],
       )
     },
   }

@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node'
 import { influxdPath, type RunningInfluxd, startInfluxd } from '../support/influxd.ts'
+import { type RunningPostgres, startPostgres } from '../support/postgres.ts'
 import { findOnPath } from '../support/processes.ts'
 import { redisServerPath } from '../support/redis.ts'
 
@@ -11,6 +12,11 @@ declare module 'vitest' {
     mosquittoPath: string | null
     /** Path of the `redis-server` binary, or null when it is not installed. */
     redisServerPath: string | null
+    /**
+     * With QUANTRAC_TEST_REGISTRY=postgres: a throw-away PostgreSQL's admin URL, on which every platform a
+     * test starts gets a database of its own for its registry; null runs them on SQLite.
+     */
+    postgresAdminUrl: string | null
   }
 }
 
@@ -36,10 +42,15 @@ export default async function setup(project: TestProject) {
     }
     console.warn(`\n  SKIPPED parts of the integration tests: ${message}\n`)
   }
+  // Opt-in: the whole integration suite on the PostgreSQL registry, as several machines would run it.
+  const postgres: RunningPostgres | undefined =
+    process.env.QUANTRAC_TEST_REGISTRY === 'postgres' ? await startPostgres() : undefined
   project.provide('influxUrl', influxd?.url ?? null)
   project.provide('mosquittoPath', mosquittoPath)
   project.provide('redisServerPath', redisPath)
+  project.provide('postgresAdminUrl', postgres?.adminUrl ?? null)
   return async () => {
     await influxd?.stop()
+    await postgres?.stop()
   }
 }

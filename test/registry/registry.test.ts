@@ -449,6 +449,16 @@ describeEachRegistry('the registry', (opened: () => OpenedRegistry) => {
     expect(listed && 'after' in listed).toBe(false)
   })
 
+  it('keeps a state whose text holds NUL, as the alert tracker’s slot keys do', async () => {
+    const tracker = {
+      slots: { 'fac\u0000s1\u0000noise\u0000ceiling\u0000up': { since: 1, note: 'a\u0000b' } },
+    }
+    await registry.saveStates([['exposure-monitor/alerts', tracker]])
+    expect(await registry.loadStates('exposure-monitor/')).toEqual(
+      new Map([['exposure-monitor/alerts', tracker]]),
+    )
+  })
+
   it('saves the last of two states given for one key', async () => {
     await registry.saveStates([
       ['k', { n: 1 }],

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connectAsync, type IClientOptions } from 'mqtt'
 import { pino } from 'pino'
+import { inject } from 'vitest'
 import type { ApiSettings } from '../../api/config.ts'
 import type { BrokerOptions } from '../../broker/server.ts'
 import type { FactorId } from '../../core/factors.ts'
@@ -13,6 +14,7 @@ import type { NotifySettings } from '../../notify/config.ts'
 import { createPlatform, platformConfig } from '../../platform/platform.ts'
 import { issueApiKey } from '../../registry/api-keys.ts'
 import type { NewFacility } from '../../registry/types.ts'
+import { createDatabase } from './postgres.ts'
 
 export interface PlatformOptions {
   /** InfluxDB 1.x URL; the embedded SQLite store when omitted. */
@@ -69,6 +71,10 @@ export async function startPlatform(options: PlatformOptions = {}) {
   const log = pino({ level: process.env.QUANTRAC_TEST_LOG ?? 'silent' })
   const dataDir = await mkdtemp(join(tmpdir(), 'quantrac-test-'))
   const database = `quantrac_test_${Date.now()}_${Math.floor(Math.random() * 1e6)}`
+  // QUANTRAC_TEST_REGISTRY=postgres (integration project): each platform's registry in a database of its own.
+  const postgresAdminUrl = inject('postgresAdminUrl')
+  const registryUrl =
+    options.registryUrl ?? (postgresAdminUrl ? await createDatabase(postgresAdminUrl) : undefined)
   const config = platformConfig.parse({
     QUANTRAC_DATA_DIR: dataDir,
     QUANTRAC_HTTP_PORT: '0',
@@ -80,7 +86,7 @@ export async function startPlatform(options: PlatformOptions = {}) {
     QUANTRAC_MQTT_USERNAME: options.service?.username,
     QUANTRAC_MQTT_PASSWORD: options.service?.password,
     QUANTRAC_REDIS_URL: options.redisUrl,
-    QUANTRAC_REGISTRY_URL: options.registryUrl,
+    QUANTRAC_REGISTRY_URL: registryUrl,
     // Only the tests of notifications run the notifier.
     QUANTRAC_NOTIFY: options.notify === undefined ? 'false' : 'true',
     ...options.env,

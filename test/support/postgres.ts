@@ -119,17 +119,29 @@ export async function startPostgres(): Promise<RunningPostgres> {
     30_000,
     () => `postgres did not answer on 127.0.0.1:${port}: ${running.output()}`,
   )
-  let databases = 0
   return {
     adminUrl,
-    async createDatabase() {
-      const name = `quantrac_test_${++databases}`
-      await query(`CREATE DATABASE ${name}`)
-      return url(name)
-    },
+    createDatabase: () => createDatabase(adminUrl),
     async stop() {
       await stopProcess(running.child, 10_000)
       await rm(dir, { recursive: true, force: true })
     },
   }
+}
+
+let databases = 0
+
+/** A new, empty database on the server `adminUrl` reaches; its URL. */
+export async function createDatabase(adminUrl: string): Promise<string> {
+  const name = `quantrac_test_${process.pid}_${++databases}`
+  const client = new pg.Client(adminUrl)
+  await client.connect()
+  try {
+    await client.query(`CREATE DATABASE ${name}`)
+  } finally {
+    await client.end()
+  }
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  return url.toString()
 }

@@ -107,9 +107,11 @@ CREATE TABLE alert_event (
 CREATE INDEX alert_event_by_alert ON alert_event (alert_id, seq);
 
 -- What ingest must not forget across a restart (exposure evaluators, open alerts), by key; loaded by prefix.
+-- json, not jsonb: the alert tracker's slots are keyed by parts joined with NUL, which jsonb cannot hold
+-- and json keeps as the text it was given (`\u0000`).
 CREATE TABLE ingest_state (
   key text COLLATE "C" PRIMARY KEY,
-  body jsonb NOT NULL,
+  body json NOT NULL,
   updated_at bigint NOT NULL
 );
 
