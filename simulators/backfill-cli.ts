@@ -30,8 +30,9 @@ options:
   --until ISO       end of the history (default: now, to the hour)
   -h, --help        this text
 
-Storage as for the other commands: QUANTRAC_DATA_DIR (registry.sqlite, timeseries.sqlite), or InfluxDB with
-QUANTRAC_INFLUX_URL (and _DATABASE, _TOKEN, _ORG, _USERNAME, _PASSWORD).`
+Storage as for the other commands: QUANTRAC_DATA_DIR (registry.sqlite, timeseries.sqlite), the registry in
+PostgreSQL with QUANTRAC_REGISTRY_URL, InfluxDB with QUANTRAC_INFLUX_URL (and _DATABASE, _TOKEN, _ORG,
+_USERNAME, _PASSWORD).`
 
 const argsSchema = z.object({
   years: z.coerce.number().int().min(1).max(MAX_BACKFILL_YEARS).default(3),
