@@ -81,51 +81,63 @@ export async function startPostgres(): Promise<RunningPostgres> {
     await rm(dir, { recursive: true, force: true })
     throw new Error(`initdb failed: ${(err as { stderr?: Buffer }).stderr?.toString() ?? err}`)
   }
-  const port = await freePort()
   // Durability is not under test here: no fsync, so a 2-core machine shared by many runs keeps up.
-  const [postgres, args] = user.wrap(join(bin, 'postgres'), [
-    '-D',
-    data,
-    '-k',
-    dir,
-    '-p',
-    String(port),
-    '-h',
-    '127.0.0.1',
-    '-c',
-    'fsync=off',
-    '-c',
-    'synchronous_commit=off',
-    '-c',
-    'full_page_writes=off',
-  ])
-  const running = startProcess(postgres, args)
-  const url = (database: string) => `postgres://quantrac:${password}@127.0.0.1:${port}/${database}`
-  const adminUrl = url('postgres')
-  const query = async (sql: string) => {
-    const client = new pg.Client(adminUrl)
-    await client.connect()
-    try {
-      await client.query(sql)
-    } finally {
-      await client.end()
+  const serverArgs = (port: number) =>
+    user.wrap(join(bin, 'postgres'), [
+      '-D',
+      data,
+      '-k',
+      dir,
+      '-p',
+      String(port),
+      '-h',
+      '127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+    ])
+  // A free port can be taken by another process before the server binds it: then it exits, and a new port is tried.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort()
+    const [postgres, args] = serverArgs(port)
+    const running = startProcess(postgres, args)
+    const adminUrl = `postgres://quantrac:${password}@127.0.0.1:${port}/postgres`
+    const exited = () => running.child.exitCode !== null || running.child.signalCode !== null
+    await waitUntil(
+      async () => {
+        if (exited()) return true
+        await run(adminUrl, 'SELECT 1')
+        return true
+      },
+      30_000,
+      () => `postgres did not answer on 127.0.0.1:${port}: ${running.output()}`,
+    )
+    if (exited()) {
+      if (attempt < 5 && /Address already in use/.test(running.output())) continue
+      await rm(dir, { recursive: true, force: true })
+      throw new Error(`postgres stopped: ${running.output()}`)
+    }
+    return {
+      adminUrl,
+      createDatabase: () => createDatabase(adminUrl),
+      async stop() {
+        await stopProcess(running.child, 10_000)
+        await rm(dir, { recursive: true, force: true })
+      },
     }
   }
-  await waitUntil(
-    async () => {
-      await query('SELECT 1')
-      return true
-    },
-    30_000,
-    () => `postgres did not answer on 127.0.0.1:${port}: ${running.output()}`,
-  )
-  return {
-    adminUrl,
-    createDatabase: () => createDatabase(adminUrl),
-    async stop() {
-      await stopProcess(running.child, 10_000)
-      await rm(dir, { recursive: true, force: true })
-    },
+}
+
+async function run(url: string, sql: string): Promise<void> {
+  const client = new pg.Client(url)
+  await client.connect()
+  try {
+    await client.query(sql)
+  } finally {
+    await client.end()
   }
 }
 
@@ -134,13 +146,7 @@ let databases = 0
 /** A new, empty database on the server `adminUrl` reaches; its URL. */
 export async function createDatabase(adminUrl: string): Promise<string> {
   const name = `quantrac_test_${process.pid}_${++databases}`
-  const client = new pg.Client(adminUrl)
-  await client.connect()
-  try {
-    await client.query(`CREATE DATABASE ${name}`)
-  } finally {
-    await client.end()
-  }
+  await run(adminUrl, `CREATE DATABASE ${name}`)
   const url = new URL(adminUrl)
   url.pathname = `/${name}`
   return url.toString()
