@@ -182,7 +182,7 @@ describe.skipIf(missing)(
       const refused = await quantrac(['admin', 'list-keys'], { QUANTRAC_REGISTRY_URL: wrong.toString() })
       expect(refused.code).toBe(1)
       expect(refused.stderr.trim()).toMatch(
-        /^quantrac: cannot open the registry in PostgreSQL at postgres:\/\/quantrac:\*\*\*@127\.0\.0\.1:\d+\/quantrac_test_\d+: password authentication failed/,
+        /^quantrac: cannot open the registry in PostgreSQL at postgres:\/\/quantrac:\*\*\*@127\.0\.0\.1:\d+\/quantrac_test_[\d_]+: password authentication failed/,
       )
       expect(refused.stdout + refused.stderr).not.toContain('not-the-password-4e1d')
     })
