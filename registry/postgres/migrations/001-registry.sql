@@ -1,4 +1,7 @@
--- The registry as SQLite migrations 001–017 left it, in PostgreSQL's types. Instants are bigint epoch
+-- The registry as SQLite migrations 001-registry.sql, 002-alerts.sql, 003-ingest-state.sql,
+-- 004-sensor-limit-variant.sql, 005-api-key-expiry.sql, 006-alert-register.sql, 007-audit-trail.sql,
+-- 008-sensor-rejections.sql, 011-provinces-registration-zone-workers.sql, 012-campaigns.sql,
+-- 014-facility-shifts.sql, 015-notifications.sql, 016-users.sql and 017-sessions.sql left it, in PostgreSQL's types. Instants are bigint epoch
 -- milliseconds, as the interface (registry/types.ts) gives them and as SQLite keeps them: nothing converts
 -- on the way in or out, and no time zone of the session can shift one. JSON is jsonb. Ids and names that
 -- listings order by, or that are searched by prefix, compare byte by byte (COLLATE "C"), as SQLite's
