@@ -148,13 +148,9 @@ export function alertRepository(pool: pg.Pool): AlertRepository {
       if (query.reason !== undefined) where.add('reason = ?', query.reason)
       if (query.to !== undefined) where.add('opened_at < ?', query.to)
       if (query.from !== undefined) where.add('(closed_at IS NULL OR closed_at >= ?)', query.from)
-      const { rows, total } = await selectPage<{ body: Alert }>(
-        pool,
-        'alert',
-        where,
-        'opened_at DESC, id',
-        query,
-      )
+      const order =
+        query.sort === 'severity' ? `${SEVERITY_RANK} DESC, opened_at DESC, id` : 'opened_at DESC, id'
+      const { rows, total } = await selectPage<{ body: Alert }>(pool, 'alert', where, order, query)
       return { items: rows.map((row) => row.body), total, limit: query.limit, offset: query.offset }
     },
     async alertEventsAfter(seq, limit) {
@@ -166,6 +162,9 @@ export function alertRepository(pool: pg.Pool): AlertRepository {
     },
   }
 }
+
+/** Critical above alarm above warning: an officer reads the worst first (issue #19). */
+const SEVERITY_RANK = "CASE level WHEN 'critical' THEN 3 WHEN 'alarm' THEN 2 ELSE 1 END"
 
 export function stateRepository(pool: pg.Pool): StateRepository {
   return {

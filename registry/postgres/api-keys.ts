@@ -12,6 +12,7 @@ interface ApiKeyRow {
   created_at: number
   revoked_at: number | null
   expires_at: number | null
+  owner_user_id: string | null
 }
 
 function toApiKey(row: ApiKeyRow): ApiKey {
@@ -20,6 +21,7 @@ function toApiKey(row: ApiKeyRow): ApiKey {
   if (row.facility_id !== null) key.facilityId = row.facility_id
   if (row.revoked_at !== null) key.revokedAt = row.revoked_at
   if (row.expires_at !== null) key.expiresAt = row.expires_at
+  if (row.owner_user_id !== null) key.ownerUserId = row.owner_user_id
   return key
 }
 
@@ -30,8 +32,9 @@ export function apiKeyRepository(
     async createApiKey(key, secretHash) {
       try {
         const { rows } = await pool.query<ApiKeyRow>(
-          `INSERT INTO api_key (id, name, role, organisation_id, facility_id, secret_hash, created_at, expires_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+          `INSERT INTO api_key
+             (id, name, role, organisation_id, facility_id, secret_hash, created_at, expires_at, owner_user_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
           [
             key.id,
             key.name,
@@ -41,6 +44,7 @@ export function apiKeyRepository(
             secretHash,
             Date.now(),
             key.expiresAt ?? null,
+            key.ownerUserId ?? null,
           ],
         )
         return toApiKey(rows[0]!)
@@ -55,14 +59,10 @@ export function apiKeyRepository(
       const row = (await pool.query<ApiKeyRow>('SELECT * FROM api_key WHERE id = $1', [id])).rows[0]
       return row && { ...toApiKey(row), secretHash: row.secret_hash }
     },
-    async listApiKeys(page: PageRequest) {
-      const { rows, total } = await selectPage<ApiKeyRow>(
-        pool,
-        'api_key',
-        new Where(),
-        'created_at, id',
-        page,
-      )
+    async listApiKeys(page: PageRequest, filter: { ownerUserId?: string } = {}) {
+      const where = new Where()
+      if (filter.ownerUserId !== undefined) where.add('owner_user_id = ?', filter.ownerUserId)
+      const { rows, total } = await selectPage<ApiKeyRow>(pool, 'api_key', where, 'created_at, id', page)
       return { items: rows.map(toApiKey), total, ...page }
     },
     async revokeApiKey(id: string) {

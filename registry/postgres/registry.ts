@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import { RegistryUnavailableError } from '../errors.ts'
 import type { RegistryDatabase } from '../types.ts'
+import { accountSecurityRepository } from './account-security.ts'
 import { alertRepository, stateRepository } from './alerts.ts'
 import { apiKeyRepository } from './api-keys.ts'
 import { auditRepository } from './audit.ts'
@@ -58,6 +59,7 @@ export async function openPostgresRegistry({
       { cause: err },
     )
   }
+  const users = userRepository(pool)
   return refusingNul({
     ...facilityRepository(pool),
     ...sensorRepository(pool),
@@ -69,7 +71,8 @@ export async function openPostgresRegistry({
     ...rejectionLog(pool),
     ...shiftRepository(pool),
     ...notificationRepository(pool),
-    ...userRepository(pool),
+    ...users,
+    ...accountSecurityRepository(pool, users),
     close: () => pool.end(),
   })
 }

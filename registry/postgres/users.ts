@@ -126,7 +126,13 @@ export function userRepository(
           [at, id],
         )
         const changed = result.rowCount === 1
-        if (changed) await client.query('DELETE FROM user_session WHERE user_id = $1', [id])
+        if (changed) {
+          await client.query('DELETE FROM user_session WHERE user_id = $1', [id])
+          await client.query(
+            'UPDATE api_key SET revoked_at = $1 WHERE owner_user_id = $2 AND revoked_at IS NULL',
+            [at, id],
+          )
+        }
         return changed
       })
     },

@@ -1,8 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { generate } from 'otplib'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, expect, it } from 'vitest'
 import { digest } from '../../registry/credentials.ts'
 import {
   newRecoveryCodes,
@@ -10,25 +7,19 @@ import {
   recoveryCodeDigest,
   totpStep,
 } from '../../registry/second-factor.ts'
-import { openSqliteRegistry, type SqliteRegistry } from '../../registry/sqlite/registry.ts'
-import type { AccountTokenPurpose } from '../../registry/types.ts'
+import type { AccountTokenPurpose, RegistryDatabase } from '../../registry/types.ts'
+import { describeEachRegistry } from '../support/registries.ts'
 
-/** Account links and the second factor as the registry keeps them (migration 019). */
-describe('account links and second factors in the registry', () => {
-  let dir: string
-  let registry: SqliteRegistry
+/** Account links and the second factor as the registry keeps them (SQLite 019, PostgreSQL 002). */
+describeEachRegistry('account links and second factors in the registry', (opened) => {
+  let registry: RegistryDatabase
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'quantrac-account-security-'))
-    registry = openSqliteRegistry(join(dir, 'registry.sqlite'))
+    registry = opened().registry
     await registry.createUser(
       { id: 'u1', email: 'lan@x.vn', name: 'Lan', grants: [{ id: 'g1', role: 'admin' }] },
       'old',
     )
-  })
-  afterEach(async () => {
-    registry.close()
-    await rm(dir, { recursive: true, force: true })
   })
 
   const link = (hash: string, expiresAt = 10_000, purpose: AccountTokenPurpose = 'password-reset') =>

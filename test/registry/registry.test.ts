@@ -489,4 +489,23 @@ describeEachRegistry('the registry', (opened: () => OpenedRegistry) => {
     if (typeof outcome === 'string') expect(outcome).toBe('a\u0000b')
     else expect(outcome).toBeInstanceOf(InvalidValueError)
   })
+
+  it('lists alerts worst first when asked, and each person’s own keys, revoked when the person is disabled', async () => {
+    await registry.recordDetection({ type: 'opened', alert: alert('w', { level: 'warning', openedAt: 3 }) })
+    await registry.recordDetection({ type: 'opened', alert: alert('c', { level: 'critical', openedAt: 1 }) })
+    await registry.recordDetection({ type: 'opened', alert: alert('a', { level: 'alarm', openedAt: 2 }) })
+    const worst = await registry.list({ limit: 10, offset: 0, sort: 'severity' })
+    expect(worst.items.map((a) => a.id)).toEqual(['c', 'a', 'w'])
+    await registry.createUser(
+      { id: 'u', email: 'u@x.vn', name: 'U', grants: [{ id: 'g', role: 'regulator' }] },
+      'p',
+    )
+    await registry.createApiKey({ id: 'mine', name: 'script', role: 'regulator', ownerUserId: 'u' }, 'h')
+    await registry.createApiKey({ id: 'admin', name: 'admin', role: 'admin' }, 'h')
+    const owned = await registry.listApiKeys({ limit: 10, offset: 0 }, { ownerUserId: 'u' })
+    expect(owned.items.map((k) => [k.id, k.ownerUserId])).toEqual([['mine', 'u']])
+    expect(await registry.disableUser('u', 5)).toBe(true)
+    expect((await registry.findApiKey('mine'))?.revokedAt).toBe(5)
+    expect((await registry.findApiKey('admin'))?.revokedAt).toBeUndefined()
+  })
 })
