@@ -56,6 +56,7 @@ type FacilityMethods = Pick<
   | 'createZone'
   | 'listZones'
   | 'setZoneWorkers'
+  | 'renameZone'
 >
 
 // Facilities with their contractors, so a page is one query.
@@ -237,6 +238,14 @@ export function facilityRepository(pool: pg.Pool): FacilityMethods {
     async setZoneWorkers(facilityId: string, zoneId: string, workers: number | undefined) {
       const result = await pool.query('UPDATE zone SET workers = $1 WHERE id = $2 AND facility_id = $3', [
         workers ?? null,
+        zoneId,
+        facilityId,
+      ])
+      if (result.rowCount === 0) throw new NotFoundError(`no zone ${zoneId} at facility ${facilityId}`)
+    },
+    async renameZone(facilityId: string, zoneId: string, name: string) {
+      const result = await pool.query('UPDATE zone SET name = $1 WHERE id = $2 AND facility_id = $3', [
+        name,
         zoneId,
         facilityId,
       ])

@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import type { CommissioningProgress } from '../../core/commissioning.ts'
 import type { FactorId } from '../../core/factors.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import type {
@@ -29,12 +30,63 @@ interface SensorRow {
   secret_hash: string | null
   credential_version: number
   last_seen_at: number | null
+  first_reading_at: number | null
+  factors_seen: CommissioningProgress['factorsSeen'] | null
+  run_start: number | null
+  run_interval_s: number | null
+  last_reading_at: number | null
+  kept_interval_s: number | null
+  commissioned_at: number | null
 }
 
 const DEFAULT_REPORTING_INTERVAL_S = 60
-// Sensors with their zone's name, so listings need no second query.
-const SENSOR_VIEW = `(SELECT sensor.*, zone.name AS zone_name, zone.limit_variant AS zone_limit_variant
-  FROM sensor LEFT JOIN zone ON zone.id = sensor.zone_id) AS sensor`
+// Sensors with their zone's name and their commissioning, so listings need no second query.
+const SENSOR_VIEW = `(SELECT sensor.*, zone.name AS zone_name, zone.limit_variant AS zone_limit_variant,
+    c.first_reading_at, c.factors_seen, c.run_start, c.run_interval_s, c.last_reading_at, c.kept_interval_s,
+    c.commissioned_at
+  FROM sensor LEFT JOIN zone ON zone.id = sensor.zone_id
+  LEFT JOIN sensor_commissioning AS c ON c.sensor_id = sensor.id) AS sensor`
+
+// Replaces a sensor's progress; the time it was commissioned, once set, stays. A sensor removed meanwhile
+// is skipped (INSERT … SELECT from sensor) rather than failing the batch.
+const UPSERT_COMMISSIONING = `INSERT INTO sensor_commissioning AS c (sensor_id, first_reading_at, factors_seen,
+    run_start, run_interval_s, last_reading_at, kept_interval_s, commissioned_at)
+  SELECT sensor.id, p.first_reading_at, p.factors_seen::jsonb, p.run_start, p.run_interval_s, p.last_reading_at,
+    p.kept_interval_s, p.commissioned_at
+  FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::integer[], $6::bigint[], $7::integer[],
+    $8::bigint[]) AS p (id, first_reading_at, factors_seen, run_start, run_interval_s, last_reading_at,
+    kept_interval_s, commissioned_at)
+  JOIN sensor ON sensor.id = p.id
+  ON CONFLICT (sensor_id) DO UPDATE SET first_reading_at = excluded.first_reading_at,
+    factors_seen = excluded.factors_seen, run_start = excluded.run_start, run_interval_s = excluded.run_interval_s,
+    last_reading_at = excluded.last_reading_at, kept_interval_s = excluded.kept_interval_s,
+    commissioned_at = coalesce(c.commissioned_at, excluded.commissioned_at)`
+
+function toProgress(row: SensorRow): CommissioningProgress {
+  const progress: CommissioningProgress = { factorsSeen: row.factors_seen ?? {} }
+  if (row.first_reading_at !== null) progress.firstReadingAt = row.first_reading_at
+  if (row.run_start !== null) progress.runStart = row.run_start
+  if (row.run_interval_s !== null) progress.runIntervalS = row.run_interval_s
+  if (row.last_reading_at !== null) progress.lastReadingAt = row.last_reading_at
+  if (row.kept_interval_s !== null) progress.keptIntervalS = row.kept_interval_s
+  if (row.commissioned_at !== null) progress.commissionedAt = row.commissioned_at
+  return progress
+}
+
+/** The columns of UPSERT_COMMISSIONING, one array each, for these sensors' progress. */
+function commissioningColumns(progress: ReadonlyMap<string, CommissioningProgress>): unknown[][] {
+  const entries = [...progress]
+  return [
+    entries.map(([id]) => id),
+    entries.map(([, p]) => p.firstReadingAt ?? null),
+    entries.map(([, p]) => JSON.stringify(p.factorsSeen)),
+    entries.map(([, p]) => p.runStart ?? null),
+    entries.map(([, p]) => p.runIntervalS ?? null),
+    entries.map(([, p]) => p.lastReadingAt ?? null),
+    entries.map(([, p]) => p.keptIntervalS ?? null),
+    entries.map(([, p]) => p.commissionedAt ?? null),
+  ]
+}
 
 /** The sensor's own variant overrides its zone's. */
 function effectiveLimitVariant(row: SensorRow): string | undefined {
@@ -52,6 +104,7 @@ function toSensor(row: SensorRow): Sensor {
     status: row.status,
     reportingIntervalS: row.reporting_interval_s,
     hasCredentials: row.secret_hash !== null,
+    commissioning: toProgress(row),
   }
   if (row.zone_id !== null) sensor.zoneId = row.zone_id
   if (row.limit_variant !== null) sensor.sensorLimitVariant = row.limit_variant
@@ -75,6 +128,8 @@ function toAccess(row: SensorRow): SensorAccess {
     factors: row.factors,
     limitVariant: effectiveLimitVariant(row),
     calibrationDue: row.calibration_due ?? undefined,
+    calibratedAt: row.calibrated_at ?? undefined,
+    commissioned: row.commissioned_at !== null,
   }
 }
 
@@ -89,6 +144,7 @@ type SensorMethods = Pick<
   | 'sensorAccess'
   | 'sensorAccessPage'
   | 'recordLastSeen'
+  | 'recordCommissioning'
 >
 
 async function read(db: Queryable, id: string): Promise<SensorRow | undefined> {
@@ -99,24 +155,32 @@ export function sensorRepository(pool: pg.Pool): SensorMethods {
   return {
     async createSensor(sensor: NewSensor, secretHash: string) {
       try {
-        await pool.query(
-          `INSERT INTO sensor (id, facility_id, zone_id, model, serial, factors, calibrated_at, calibration_due,
+        await inTransaction(pool, async (client) => {
+          await client.query(
+            `INSERT INTO sensor (id, facility_id, zone_id, model, serial, factors, calibrated_at, calibration_due,
              reporting_interval_s, limit_variant, secret_hash, credential_version)
            VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, 1)`,
-          [
-            sensor.id,
-            sensor.facilityId,
-            sensor.zoneId ?? null,
-            sensor.model,
-            sensor.serial,
-            JSON.stringify(sensor.factors),
-            sensor.calibratedAt ?? null,
-            sensor.calibrationDue ?? null,
-            sensor.reportingIntervalS ?? DEFAULT_REPORTING_INTERVAL_S,
-            sensor.sensorLimitVariant ?? null,
-            secretHash,
-          ],
-        )
+            [
+              sensor.id,
+              sensor.facilityId,
+              sensor.zoneId ?? null,
+              sensor.model,
+              sensor.serial,
+              JSON.stringify(sensor.factors),
+              sensor.calibratedAt ?? null,
+              sensor.calibrationDue ?? null,
+              sensor.reportingIntervalS ?? DEFAULT_REPORTING_INTERVAL_S,
+              sensor.sensorLimitVariant ?? null,
+              secretHash,
+            ],
+          )
+          if (sensor.commissionedAt !== undefined) {
+            const progress = new Map([
+              [sensor.id, { factorsSeen: {}, commissionedAt: sensor.commissionedAt }],
+            ])
+            await client.query(UPSERT_COMMISSIONING, commissioningColumns(progress))
+          }
+        })
       } catch (err) {
         throw registryError(err, {
           conflict: `sensor ${sensor.id} exists already`,
@@ -213,6 +277,11 @@ export function sensorRepository(pool: pg.Pool): SensorMethods {
          FROM unnest($1::text[], $2::bigint[]) AS seen (id, at) WHERE sensor.id = seen.id`,
         [[...lastSeen.keys()], [...lastSeen.values()]],
       )
+    },
+
+    async recordCommissioning(progress: ReadonlyMap<string, CommissioningProgress>) {
+      if (progress.size === 0) return
+      await pool.query(UPSERT_COMMISSIONING, commissioningColumns(progress))
     },
   }
 }

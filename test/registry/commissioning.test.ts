@@ -2,28 +2,24 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { openSqliteRegistry } from '../../registry/sqlite/registry.ts'
+import type { RegistryDatabase } from '../../registry/types.ts'
 import { migrate } from '../../sqlite/database.ts'
 import { testFacility } from '../support/platform.ts'
-
-let dir: string
-let registry: ReturnType<typeof openSqliteRegistry>
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'quantrac-commissioning-'))
-  registry = openSqliteRegistry(join(dir, 'registry.sqlite'))
-  await registry.createFacility(testFacility('f'))
-})
-
-afterEach(async () => {
-  registry.close()
-  await rm(dir, { recursive: true, force: true })
-})
+import { describeEachRegistry } from '../support/registries.ts'
 
 const meter = { facilityId: 'f', model: 'm', serial: '', factors: ['noise' as const] }
 
-describe('commissioning in the SQLite registry', () => {
+/** Commissioning progress and zone names as the registry keeps them (SQLite 020, PostgreSQL 003). */
+describeEachRegistry('commissioning in the registry', (opened) => {
+  let registry: RegistryDatabase
+
+  beforeEach(async () => {
+    registry = opened().registry
+    await registry.createFacility(testFacility('f'))
+  })
+
   it('starts a new sensor with no progress, commissioning', async () => {
     const sensor = await registry.createSensor({ ...meter, id: 's1' }, 'h')
     expect(sensor.commissioning).toEqual({ factorsSeen: {} })
@@ -65,8 +61,19 @@ describe('commissioning in the SQLite registry', () => {
     expect(sensor.commissioning).toEqual({ factorsSeen: {}, commissionedAt: 42 })
   })
 
+  it('renames a zone of the facility, and only of that facility', async () => {
+    await registry.createFacility(testFacility('g'))
+    await registry.createZone({ id: 'z', facilityId: 'f', name: 'Kiln' })
+    await registry.renameZone('f', 'z', 'Kiln 2')
+    expect((await registry.listZones('f')).map((zone) => zone.name)).toEqual(['Kiln 2'])
+    await expect(registry.renameZone('g', 'z', 'Mine')).rejects.toThrow('no zone z at facility g')
+  })
+})
+
+// PostgreSQL's migration 003 is tried on a database from before it in postgres-migrations.test.ts.
+describe('the SQLite registry’s migration 020', () => {
   it('counts sensors from before migration 020 as commissioned when they reported or cannot report', async () => {
-    registry.close()
+    const dir = await mkdtemp(join(tmpdir(), 'quantrac-commissioning-'))
     const path = join(dir, 'old.sqlite')
     const db = new DatabaseSync(path)
     migrate(db, new URL('../../registry/sqlite/migrations/', import.meta.url), 17)
@@ -80,18 +87,12 @@ describe('commissioning in the SQLite registry', () => {
     insert.run('history', null, null)
     insert.run('fitted', 'hash', null)
     db.close()
-    registry = openSqliteRegistry(path)
+    const registry = openSqliteRegistry(path)
     const state = async (id: string) => (await registry.getSensor(id))?.commissioning.commissionedAt
     expect(await state('reported')).toBe(0)
     expect(await state('history')).toBe(0)
     expect(await state('fitted')).toBeUndefined()
-  })
-
-  it('renames a zone of the facility, and only of that facility', async () => {
-    await registry.createFacility(testFacility('g'))
-    await registry.createZone({ id: 'z', facilityId: 'f', name: 'Kiln' })
-    await registry.renameZone('f', 'z', 'Kiln 2')
-    expect((await registry.listZones('f')).map((zone) => zone.name)).toEqual(['Kiln 2'])
-    await expect(registry.renameZone('g', 'z', 'Mine')).rejects.toThrow('no zone z at facility g')
+    registry.close()
+    await rm(dir, { recursive: true, force: true })
   })
 })

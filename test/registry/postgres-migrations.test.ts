@@ -1,11 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import pg from 'pg'
+import { pino } from 'pino'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { migrate } from '../../registry/postgres/migrate.ts'
-import { POSTGRES_MIGRATIONS } from '../../registry/postgres/registry.ts'
+import { openPostgresRegistry, POSTGRES_MIGRATIONS } from '../../registry/postgres/registry.ts'
 import { postgresBinaries, type RunningPostgres, startPostgres } from '../support/postgres.ts'
 
 const missing = postgresBinaries() === undefined && process.env.CI !== 'true'
@@ -79,6 +80,33 @@ describe.skipIf(missing)(
       expect(await versions(db)).toEqual([1])
       const tables = await db.query("SELECT 1 FROM pg_tables WHERE tablename = 'b'")
       expect(tables.rowCount).toBe(0)
+    })
+
+    it('counts sensors from before migration 003 as commissioned when they reported or cannot report', async () => {
+      const db = await pool()
+      for (const name of ['001-registry.sql', '002-account-tokens-totp.sql']) {
+        await copyFile(new URL(name, POSTGRES_MIGRATIONS), join(dir, name))
+      }
+      await migrate(db, migrations())
+      await db.query(
+        `INSERT INTO facility (id, name, province, province_code, sector, profile, shifts)
+         VALUES ('f', 'F', 'Hà Nội', '01', 'x', 'qcvn', '{}')`,
+      )
+      await db.query(
+        `INSERT INTO sensor (id, facility_id, model, factors, secret_hash, last_seen_at)
+         VALUES ('reported', 'f', 'm', '["noise"]', 'hash', 1000), ('history', 'f', 'm', '["noise"]', NULL, NULL),
+           ('fitted', 'f', 'm', '["noise"]', 'hash', NULL)`,
+      )
+      const url = (db.options as { connectionString: string }).connectionString
+      const registry = await openPostgresRegistry({ url, poolSize: 2, log: pino({ level: 'silent' }) })
+      try {
+        const state = async (id: string) => (await registry.getSensor(id))?.commissioning.commissionedAt
+        expect(await state('reported')).toBe(0)
+        expect(await state('history')).toBe(0)
+        expect(await state('fitted')).toBeUndefined()
+      } finally {
+        await registry.close()
+      }
     })
 
     it('refuses two migrations of one number', async () => {
