@@ -1,21 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { pino } from 'pino'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, expect, it, vi } from 'vitest'
 import type { Reading } from '../../core/contract.ts'
 import { createCommissioningTracker } from '../../ingest/commissioning-tracker.ts'
-import { openSqliteRegistry } from '../../registry/sqlite/registry.ts'
-import type { SensorAccess } from '../../registry/types.ts'
+import type { RegistryDatabase, SensorAccess } from '../../registry/types.ts'
 import { testFacility } from '../support/platform.ts'
+import { describeEachRegistry } from '../support/registries.ts'
 
 const MINUTE = 60_000
 const DAY = 86_400_000
 const t0 = Date.parse('2026-11-23T08:00:00+07:00')
 const now = t0 + 2 * 60 * MINUTE
 
-let dir: string
-let registry: ReturnType<typeof openSqliteRegistry>
+let registry: RegistryDatabase
 const access = new Map<string, SensorAccess>()
 
 const reading = (sensorId: string, time: number): Reading => ({
@@ -36,27 +32,21 @@ async function tracker(clock = () => now) {
   })
 }
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'quantrac-tracker-'))
-  registry = openSqliteRegistry(join(dir, 'registry.sqlite'))
-  await registry.createFacility(testFacility('f'))
-  const calibrated = { calibratedAt: t0 - DAY, calibrationDue: t0 + 300 * DAY }
-  await registry.createSensor(
-    { id: 'fitted', facilityId: 'f', model: 'm', serial: '', factors: ['noise'], ...calibrated },
-    'h',
-  )
-  await registry.createSensor(
-    { id: 'old', facilityId: 'f', model: 'm', serial: '', factors: ['noise'], commissionedAt: 0 },
-    'h',
-  )
-})
+describeEachRegistry('the commissioning tracker', (opened) => {
+  beforeEach(async () => {
+    registry = opened().registry
+    await registry.createFacility(testFacility('f'))
+    const calibrated = { calibratedAt: t0 - DAY, calibrationDue: t0 + 300 * DAY }
+    await registry.createSensor(
+      { id: 'fitted', facilityId: 'f', model: 'm', serial: '', factors: ['noise'], ...calibrated },
+      'h',
+    )
+    await registry.createSensor(
+      { id: 'old', facilityId: 'f', model: 'm', serial: '', factors: ['noise'], commissionedAt: 0 },
+      'h',
+    )
+  })
 
-afterEach(async () => {
-  registry.close()
-  await rm(dir, { recursive: true, force: true })
-})
-
-describe('the commissioning tracker', () => {
   it('records a sensor commissioned once its readings meet the checklist, at the time it judged them', async () => {
     const commissioning = await tracker()
     for (let i = 0; i <= 60; i++) commissioning.observe(reading('fitted', t0 + i * MINUTE))
@@ -102,13 +92,19 @@ describe('the commissioning tracker', () => {
       const stored = async () => (await registry.getSensor('fitted'))!.commissioning
       commissioning.observe(reading('fitted', t0))
       await vi.advanceTimersByTimeAsync(5_000)
-      expect(await stored()).toMatchObject({ firstReadingAt: t0, lastReadingAt: t0 })
+      // A save is I/O the fake timers do not wait for (PostgreSQL): wait for what it writes.
+      await vi.waitFor(
+        async () => expect(await stored()).toMatchObject({ firstReadingAt: t0, lastReadingAt: t0 }),
+        { timeout: 10_000 },
+      )
       for (let i = 1; i <= 10; i++) commissioning.observe(reading('fitted', t0 + i * MINUTE))
       await vi.advanceTimersByTimeAsync(5_000)
       expect((await stored()).lastReadingAt).toBe(t0)
       clock += 60_000
       await vi.advanceTimersByTimeAsync(5_000)
-      expect((await stored()).lastReadingAt).toBe(t0 + 10 * MINUTE)
+      await vi.waitFor(async () => expect((await stored()).lastReadingAt).toBe(t0 + 10 * MINUTE), {
+        timeout: 10_000,
+      })
       await commissioning.close()
     } finally {
       vi.useRealTimers()
