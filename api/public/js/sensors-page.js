@@ -2,8 +2,9 @@
 // The contractor screens (sensors.html): the facilities the caller reaches → their zones → their sensors;
 // registering a sensor (its credentials shown once, with the device configuration and its QR code), adding
 // and renaming zones, and one sensor's panel (sensor-panel.js). Contractors of the facility and admins change
-// things; officers and regulators read. Everything goes through the API, which decides and audits it.
+// things; officers and regulators read; admins also register organisations and facilities (admin-facilities.js). Everything goes through the API, which decides and audits it.
 
+import { createAdminPanel } from './admin-facilities.js'
 import { $, all, element, table } from './dom.js'
 import { createTranslator, initialLanguage, saveLanguage } from './i18n.js'
 import { requestJson } from './json-request.js'
@@ -61,6 +62,20 @@ const panel = createSensorPanel({
   editable,
   failed,
   changed: () => loadFacility(),
+})
+
+const admin = createAdminPanel({
+  get tr() {
+    return tr
+  },
+  factors: () => sensorFactors,
+  facilities: () => facilities,
+  failed,
+  changed: async () => {
+    facilities = (await requestJson('GET', '/api/v1/facilities?limit=500')).items
+    renderFacilities()
+    applyRole()
+  },
 })
 
 // ---------- facilities, zones and sensors ----------
@@ -263,6 +278,7 @@ async function load() {
     $('banner').hidden = true
     renderFacilities()
     applyRole()
+    await admin.show(role)
     const wanted = decodeURIComponent(location.hash.slice(1))
     const first =
       facilities.find((f) => f.id === wanted) ?? (facilities.length === 1 ? facilities[0] : undefined)
@@ -290,6 +306,7 @@ function start() {
         renderSensors()
       }
       panel.redraw()
+      admin.redraw()
     })
   }
   bindSignIn({
