@@ -1,43 +1,9 @@
 import type pg from 'pg'
 import type { CommissioningProgress } from '../../core/commissioning.ts'
-import type { FactorId } from '../../core/factors.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
-import type {
-  NewSensor,
-  Registry,
-  Sensor,
-  SensorAccess,
-  SensorPatch,
-  SensorQuery,
-  SensorStatus,
-} from '../types.ts'
+import { type SensorRow, toAccess, toSensor } from '../rows/sensors.ts'
+import type { NewSensor, Registry, SensorPatch, SensorQuery } from '../types.ts'
 import { inTransaction, type Queryable, registryError, selectPage, Where } from './database.ts'
-
-interface SensorRow {
-  id: string
-  facility_id: string
-  zone_id: string | null
-  zone_name: string | null
-  zone_limit_variant: string | null
-  limit_variant: string | null
-  model: string
-  serial: string
-  factors: FactorId[]
-  calibrated_at: number | null
-  calibration_due: number | null
-  status: SensorStatus
-  reporting_interval_s: number
-  secret_hash: string | null
-  credential_version: number
-  last_seen_at: number | null
-  first_reading_at: number | null
-  factors_seen: CommissioningProgress['factorsSeen'] | null
-  run_start: number | null
-  run_interval_s: number | null
-  last_reading_at: number | null
-  kept_interval_s: number | null
-  commissioned_at: number | null
-}
 
 const DEFAULT_REPORTING_INTERVAL_S = 60
 // Sensors with their zone's name and their commissioning, so listings need no second query.
@@ -62,17 +28,6 @@ const UPSERT_COMMISSIONING = `INSERT INTO sensor_commissioning AS c (sensor_id, 
     last_reading_at = excluded.last_reading_at, kept_interval_s = excluded.kept_interval_s,
     commissioned_at = coalesce(c.commissioned_at, excluded.commissioned_at)`
 
-function toProgress(row: SensorRow): CommissioningProgress {
-  const progress: CommissioningProgress = { factorsSeen: row.factors_seen ?? {} }
-  if (row.first_reading_at !== null) progress.firstReadingAt = row.first_reading_at
-  if (row.run_start !== null) progress.runStart = row.run_start
-  if (row.run_interval_s !== null) progress.runIntervalS = row.run_interval_s
-  if (row.last_reading_at !== null) progress.lastReadingAt = row.last_reading_at
-  if (row.kept_interval_s !== null) progress.keptIntervalS = row.kept_interval_s
-  if (row.commissioned_at !== null) progress.commissionedAt = row.commissioned_at
-  return progress
-}
-
 /** The columns of UPSERT_COMMISSIONING, one array each, for these sensors' progress. */
 function commissioningColumns(progress: ReadonlyMap<string, CommissioningProgress>): unknown[][] {
   const entries = [...progress]
@@ -86,51 +41,6 @@ function commissioningColumns(progress: ReadonlyMap<string, CommissioningProgres
     entries.map(([, p]) => p.keptIntervalS ?? null),
     entries.map(([, p]) => p.commissionedAt ?? null),
   ]
-}
-
-/** The sensor's own variant overrides its zone's. */
-function effectiveLimitVariant(row: SensorRow): string | undefined {
-  return row.limit_variant ?? row.zone_limit_variant ?? undefined
-}
-
-function toSensor(row: SensorRow): Sensor {
-  const sensor: Sensor = {
-    id: row.id,
-    facilityId: row.facility_id,
-    zone: row.zone_name ?? '',
-    model: row.model,
-    serial: row.serial,
-    factors: row.factors,
-    status: row.status,
-    reportingIntervalS: row.reporting_interval_s,
-    hasCredentials: row.secret_hash !== null,
-    commissioning: toProgress(row),
-  }
-  if (row.zone_id !== null) sensor.zoneId = row.zone_id
-  if (row.limit_variant !== null) sensor.sensorLimitVariant = row.limit_variant
-  if (row.zone_limit_variant !== null) sensor.zoneLimitVariant = row.zone_limit_variant
-  const limitVariant = effectiveLimitVariant(row)
-  if (limitVariant !== undefined) sensor.limitVariant = limitVariant
-  if (row.calibrated_at !== null) sensor.calibratedAt = row.calibrated_at
-  if (row.calibration_due !== null) sensor.calibrationDue = row.calibration_due
-  if (row.last_seen_at !== null) sensor.lastSeenAt = row.last_seen_at
-  return sensor
-}
-
-function toAccess(row: SensorRow): SensorAccess {
-  return {
-    id: row.id,
-    facilityId: row.facility_id,
-    status: row.status,
-    secretHash: row.secret_hash ?? undefined,
-    credentialVersion: row.credential_version,
-    reportingIntervalS: row.reporting_interval_s,
-    factors: row.factors,
-    limitVariant: effectiveLimitVariant(row),
-    calibrationDue: row.calibration_due ?? undefined,
-    calibratedAt: row.calibrated_at ?? undefined,
-    commissioned: row.commissioned_at !== null,
-  }
 }
 
 type SensorMethods = Pick<

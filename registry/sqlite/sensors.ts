@@ -3,42 +3,9 @@ import type { CommissioningProgress } from '../../core/commissioning.ts'
 import type { FactorId } from '../../core/factors.ts'
 import { inTransaction } from '../../sqlite/database.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
-import type {
-  NewSensor,
-  Registry,
-  Sensor,
-  SensorAccess,
-  SensorPatch,
-  SensorQuery,
-  SensorStatus,
-} from '../types.ts'
+import { type SensorRow, toAccess, toSensor } from '../rows/sensors.ts'
+import type { NewSensor, Registry, SensorPatch, SensorQuery } from '../types.ts'
 import { isForeignKeyViolation, isUniqueViolation, selectPage, Where } from './paging.ts'
-
-interface SensorRow {
-  id: string
-  facility_id: string
-  zone_id: string | null
-  zone_name: string | null
-  zone_limit_variant: string | null
-  limit_variant: string | null
-  model: string
-  serial: string
-  factors: string
-  calibrated_at: number | null
-  calibration_due: number | null
-  status: SensorStatus
-  reporting_interval_s: number
-  secret_hash: string | null
-  credential_version: number
-  last_seen_at: number | null
-  first_reading_at: number | null
-  factors_seen: string | null
-  run_start: number | null
-  run_interval_s: number | null
-  last_reading_at: number | null
-  kept_interval_s: number | null
-  commissioned_at: number | null
-}
 
 const DEFAULT_REPORTING_INTERVAL_S = 60
 // Sensors with their zone's name and their commissioning, so listings need no second query.
@@ -48,62 +15,18 @@ const SENSOR_VIEW = `(SELECT sensor.*, zone.name AS zone_name, zone.limit_varian
   FROM sensor LEFT JOIN zone ON zone.id = sensor.zone_id
   LEFT JOIN sensor_commissioning AS c ON c.sensor_id = sensor.id)`
 
-function toProgress(row: SensorRow): CommissioningProgress {
-  const progress: CommissioningProgress = {
-    factorsSeen: row.factors_seen === null ? {} : JSON.parse(row.factors_seen),
-  }
-  if (row.first_reading_at !== null) progress.firstReadingAt = row.first_reading_at
-  if (row.run_start !== null) progress.runStart = row.run_start
-  if (row.run_interval_s !== null) progress.runIntervalS = row.run_interval_s
-  if (row.last_reading_at !== null) progress.lastReadingAt = row.last_reading_at
-  if (row.kept_interval_s !== null) progress.keptIntervalS = row.kept_interval_s
-  if (row.commissioned_at !== null) progress.commissionedAt = row.commissioned_at
-  return progress
+/** A sensor view row as SQLite returns it: the JSON columns are text. */
+type StoredSensorRow = Omit<SensorRow, 'factors' | 'factors_seen'> & {
+  factors: string
+  factors_seen: string | null
 }
 
-function toSensor(row: SensorRow): Sensor {
-  const sensor: Sensor = {
-    id: row.id,
-    facilityId: row.facility_id,
-    zone: row.zone_name ?? '',
-    model: row.model,
-    serial: row.serial,
-    factors: JSON.parse(row.factors) as FactorId[],
-    status: row.status,
-    reportingIntervalS: row.reporting_interval_s,
-    hasCredentials: row.secret_hash !== null,
-    commissioning: toProgress(row),
-  }
-  if (row.zone_id !== null) sensor.zoneId = row.zone_id
-  if (row.limit_variant !== null) sensor.sensorLimitVariant = row.limit_variant
-  if (row.zone_limit_variant !== null) sensor.zoneLimitVariant = row.zone_limit_variant
-  const limitVariant = effectiveLimitVariant(row)
-  if (limitVariant !== undefined) sensor.limitVariant = limitVariant
-  if (row.calibrated_at !== null) sensor.calibratedAt = row.calibrated_at
-  if (row.calibration_due !== null) sensor.calibrationDue = row.calibration_due
-  if (row.last_seen_at !== null) sensor.lastSeenAt = row.last_seen_at
-  return sensor
-}
-
-function toAccess(row: SensorRow): SensorAccess {
+function parsed(row: StoredSensorRow): SensorRow {
   return {
-    id: row.id,
-    facilityId: row.facility_id,
-    status: row.status,
-    secretHash: row.secret_hash ?? undefined,
-    credentialVersion: row.credential_version,
-    reportingIntervalS: row.reporting_interval_s,
+    ...row,
     factors: JSON.parse(row.factors) as FactorId[],
-    limitVariant: effectiveLimitVariant(row),
-    calibrationDue: row.calibration_due ?? undefined,
-    calibratedAt: row.calibrated_at ?? undefined,
-    commissioned: row.commissioned_at !== null,
+    factors_seen: row.factors_seen === null ? null : JSON.parse(row.factors_seen),
   }
-}
-
-/** The sensor's own variant overrides its zone's. */
-function effectiveLimitVariant(row: SensorRow): string | undefined {
-  return row.limit_variant ?? row.zone_limit_variant ?? undefined
 }
 
 type SensorMethods = Pick<
@@ -153,7 +76,8 @@ export function sensorRepository(db: DatabaseSync): SensorMethods {
   }
 
   function read(id: string): SensorRow | undefined {
-    return statements.get.get(id) as SensorRow | undefined
+    const row = statements.get.get(id) as StoredSensorRow | undefined
+    return row && parsed(row)
   }
 
   function existing(id: string): SensorRow {
@@ -223,8 +147,13 @@ export function sensorRepository(db: DatabaseSync): SensorMethods {
     async listSensors(query: SensorQuery) {
       const where = new Where().in('facility_id', query.facilityIds)
       if (query.status !== undefined) where.add('status = ?', query.status)
-      const { rows, total } = selectPage<SensorRow>(db, SENSOR_VIEW, where, 'facility_id, id', query)
-      return { items: rows.map(toSensor), total, limit: query.limit, offset: query.offset }
+      const { rows, total } = selectPage<StoredSensorRow>(db, SENSOR_VIEW, where, 'facility_id, id', query)
+      return {
+        items: rows.map((row) => toSensor(parsed(row))),
+        total,
+        limit: query.limit,
+        offset: query.offset,
+      }
     },
 
     async setSensorSecret(id: string, secretHash: string | undefined) {
@@ -244,7 +173,9 @@ export function sensorRepository(db: DatabaseSync): SensorMethods {
       return row && toAccess(row)
     },
     sensorAccessPage: async (afterId, limit) =>
-      (statements.page.all(afterId, limit) as unknown as SensorRow[]).map(toAccess),
+      (statements.page.all(afterId, limit) as unknown as StoredSensorRow[]).map((row) =>
+        toAccess(parsed(row)),
+      ),
 
     async recordLastSeen(lastSeen: ReadonlyMap<string, number>) {
       inTransaction(db, () => {
