@@ -7,56 +7,9 @@ import type {
   WebhookSecrets,
 } from '../../core/notifications.ts'
 import { NotFoundError } from '../errors.ts'
-import type { AckToken, NotificationAttempt, NotificationRepository, StoredNotification } from '../types.ts'
+import { type NotificationRow, notificationOf } from '../rows/notifications.ts'
+import type { AckToken, NotificationAttempt, NotificationRepository } from '../types.ts'
 import { inTransaction, type Queryable, registryError } from './database.ts'
-
-interface NotificationRow {
-  id: number
-  idempotency_key: string
-  alert_id: string
-  transition: string
-  facility_id: string
-  channel_id: string
-  contact: string
-  event: StoredNotification['event']
-  level: StoredNotification['level']
-  tier: number
-  round: number
-  while_unacknowledged: boolean
-  state: StoredNotification['state']
-  attempts: number
-  created_at: number
-  due_at: number
-  next_attempt_at: number
-  sent_at: number | null
-  last_error: string | null
-  body: AlertEvent
-}
-
-function notificationOf(row: NotificationRow): StoredNotification {
-  return {
-    id: row.id,
-    idempotencyKey: row.idempotency_key,
-    alertId: row.alert_id,
-    transition: row.transition,
-    facilityId: row.facility_id,
-    channelId: row.channel_id,
-    contact: row.contact,
-    event: row.event,
-    level: row.level,
-    tier: row.tier,
-    round: row.round,
-    whileUnacknowledged: row.while_unacknowledged,
-    state: row.state,
-    attempts: row.attempts,
-    createdAt: row.created_at,
-    dueAt: row.due_at,
-    nextAttemptAt: row.next_attempt_at,
-    ...(row.sent_at === null ? {} : { sentAt: row.sent_at }),
-    ...(row.last_error === null ? {} : { lastError: row.last_error }),
-    alertEvent: row.body,
-  }
-}
 
 /** Writes a planned notification unless its idempotency key is there; true when it was new. */
 async function insert(

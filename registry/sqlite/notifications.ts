@@ -8,53 +8,20 @@ import type {
 } from '../../core/notifications.ts'
 import { inTransaction } from '../../sqlite/database.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
-import type { AckToken, NotificationAttempt, NotificationRepository, StoredNotification } from '../types.ts'
+import { type NotificationRow, notificationOf } from '../rows/notifications.ts'
+import type { AckToken, NotificationAttempt, NotificationRepository } from '../types.ts'
 
-interface NotificationRow {
-  id: number
-  idempotency_key: string
-  alert_id: string
-  transition: string
-  facility_id: string
-  channel_id: string
-  contact: string
-  event: StoredNotification['event']
-  level: StoredNotification['level']
-  tier: number
-  round: number
+/** An outbox row as SQLite returns it: the flag as 1/0, the body as JSON text. */
+type StoredNotificationRow = Omit<NotificationRow, 'while_unacknowledged' | 'body'> & {
   while_unacknowledged: number
-  state: StoredNotification['state']
-  attempts: number
-  created_at: number
-  due_at: number
-  next_attempt_at: number
-  sent_at: number | null
-  last_error: string | null
   body: string
 }
 
-function notificationOf(row: NotificationRow): StoredNotification {
+function parsed(row: StoredNotificationRow): NotificationRow {
   return {
-    id: row.id,
-    idempotencyKey: row.idempotency_key,
-    alertId: row.alert_id,
-    transition: row.transition,
-    facilityId: row.facility_id,
-    channelId: row.channel_id,
-    contact: row.contact,
-    event: row.event,
-    level: row.level,
-    tier: row.tier,
-    round: row.round,
-    whileUnacknowledged: row.while_unacknowledged === 1,
-    state: row.state,
-    attempts: row.attempts,
-    createdAt: row.created_at,
-    dueAt: row.due_at,
-    nextAttemptAt: row.next_attempt_at,
-    ...(row.sent_at === null ? {} : { sentAt: row.sent_at }),
-    ...(row.last_error === null ? {} : { lastError: row.last_error }),
-    alertEvent: JSON.parse(row.body) as AlertEvent,
+    ...row,
+    while_unacknowledged: row.while_unacknowledged === 1,
+    body: JSON.parse(row.body) as AlertEvent,
   }
 }
 
@@ -250,7 +217,7 @@ export function notificationRepository(db: DatabaseSync): NotificationRepository
       return inTransaction(
         db,
         () => {
-          const rows = statements.due.all(now, limit) as unknown as NotificationRow[]
+          const rows = statements.due.all(now, limit) as unknown as StoredNotificationRow[]
           for (const row of rows) {
             if (row.state === 'sending') {
               statements.interrupted.run(row.id)
@@ -259,7 +226,7 @@ export function notificationRepository(db: DatabaseSync): NotificationRepository
             }
             statements.claim.run(now + leaseMs, row.id)
           }
-          return rows.map((row) => ({ ...notificationOf(row), state: 'sending' as const }))
+          return rows.map((row) => ({ ...notificationOf(parsed(row)), state: 'sending' as const }))
         },
         'IMMEDIATE',
       )
@@ -296,8 +263,8 @@ export function notificationRepository(db: DatabaseSync): NotificationRepository
       return Number(statements.cancelSteps.run(reason, alertId).changes)
     },
     async listNotifications(alertId) {
-      return (statements.ofAlert.all(alertId) as unknown as NotificationRow[]).map((row) => ({
-        ...notificationOf(row),
+      return (statements.ofAlert.all(alertId) as unknown as StoredNotificationRow[]).map((row) => ({
+        ...notificationOf(parsed(row)),
         attemptLog: (
           statements.attemptsOf.all(row.id) as unknown as (NotificationAttempt & { error: string | null })[]
         ).map(({ error, ...attempt }) => (error === null ? attempt : { ...attempt, error })),
