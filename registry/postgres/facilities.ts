@@ -1,10 +1,9 @@
 import { isDeepStrictEqual } from 'node:util'
 import type pg from 'pg'
-import type { FactorId } from '../../core/factors.ts'
-import type { ProfileId } from '../../core/limits/index.ts'
 import { PROVINCES_IN_FORCE_FROM, resolveProvince } from '../../core/provinces/index.ts'
-import { type ShiftPattern, shiftPatternProblem } from '../../core/shifts.ts'
+import { shiftPatternProblem } from '../../core/shifts.ts'
 import { InvalidValueError, NotFoundError } from '../errors.ts'
+import { type FacilityRow, toFacility, toZone, type ZoneRow } from '../rows/facilities.ts'
 import type {
   Facility,
   FacilityPatch,
@@ -16,31 +15,6 @@ import type {
   Zone,
 } from '../types.ts'
 import { inTransaction, type Queryable, registryError, selectPage, Where } from './database.ts'
-
-interface FacilityRow {
-  id: string
-  name: string
-  province: string
-  province_code: string
-  former_province: string | null
-  sector: string
-  address: string
-  owner_id: string | null
-  hazards: FactorId[]
-  profile: ProfileId
-  shifts: ShiftPattern
-  workers: number
-  registered_at: number | null
-  contractor_ids: string[]
-}
-
-interface ZoneRow {
-  id: string
-  facility_id: string
-  name: string
-  limit_variant: string | null
-  workers: number | null
-}
 
 type FacilityMethods = Pick<
   Registry,
@@ -62,26 +36,6 @@ type FacilityMethods = Pick<
 // Facilities with their contractors, so a page is one query.
 const FACILITY_VIEW = `(SELECT facility.*, coalesce((SELECT array_agg(organisation_id ORDER BY organisation_id)
   FROM facility_contractor WHERE facility_id = facility.id), '{}') AS contractor_ids FROM facility) AS facility`
-
-function toFacility(row: FacilityRow): Facility {
-  const facility: Facility = {
-    id: row.id,
-    name: row.name,
-    province: row.province,
-    sector: row.sector,
-    address: row.address,
-    contractorIds: row.contractor_ids,
-    hazards: row.hazards,
-    profile: row.profile,
-    shifts: row.shifts,
-    workers: row.workers,
-    provinceCode: row.province_code,
-  }
-  if (row.owner_id !== null) facility.ownerId = row.owner_id
-  if (row.former_province !== null) facility.formerProvince = row.former_province
-  if (row.registered_at !== null) facility.registeredAt = row.registered_at
-  return facility
-}
 
 /** The current unit a facility's province designates; InvalidValueError when it is none. */
 function provinceOf(given: string) {
@@ -227,13 +181,7 @@ export function facilityRepository(pool: pg.Pool): FacilityMethods {
       const { rows } = await pool.query<ZoneRow>('SELECT * FROM zone WHERE facility_id = $1 ORDER BY name', [
         facilityId,
       ])
-      return rows.map((row) => ({
-        id: row.id,
-        facilityId: row.facility_id,
-        name: row.name,
-        ...(row.limit_variant === null ? {} : { limitVariant: row.limit_variant }),
-        ...(row.workers === null ? {} : { workers: row.workers }),
-      }))
+      return rows.map(toZone)
     },
     async setZoneWorkers(facilityId: string, zoneId: string, workers: number | undefined) {
       const result = await pool.query('UPDATE zone SET workers = $1 WHERE id = $2 AND facility_id = $3', [

@@ -1,9 +1,9 @@
 import type { DatabaseSync } from 'node:sqlite'
-import type { ProfileId } from '../../core/limits/index.ts'
 import { PROVINCES_IN_FORCE_FROM, resolveProvince } from '../../core/provinces/index.ts'
 import { shiftPatternProblem } from '../../core/shifts.ts'
 import { inTransaction } from '../../sqlite/database.ts'
 import { ConflictError, InvalidValueError, NotFoundError } from '../errors.ts'
+import { type FacilityRow, toFacility, toZone, type ZoneRow } from '../rows/facilities.ts'
 import type {
   Facility,
   FacilityPatch,
@@ -16,28 +16,11 @@ import type {
 } from '../types.ts'
 import { isForeignKeyViolation, isUniqueViolation, selectPage, Where } from './paging.ts'
 
-interface FacilityRow {
-  id: string
-  name: string
-  province: string
-  sector: string
-  address: string
-  owner_id: string | null
+/** A facility row as SQLite returns it: JSON columns as text, no contractors, a province code possibly null. */
+type StoredFacilityRow = Omit<FacilityRow, 'hazards' | 'shifts' | 'province_code' | 'contractor_ids'> & {
   hazards: string
-  profile: ProfileId
   shifts: string
-  workers: number
   province_code: string | null
-  former_province: string | null
-  registered_at: number | null
-}
-
-interface ZoneRow {
-  id: string
-  facility_id: string
-  name: string
-  limit_variant: string | null
-  workers: number | null
 }
 
 type FacilityMethods = Pick<
@@ -116,26 +99,16 @@ export function facilityRepository(db: DatabaseSync): FacilityMethods {
     listZones: db.prepare('SELECT * FROM zone WHERE facility_id = ? ORDER BY name'),
   }
 
-  function toFacility(row: FacilityRow): Facility {
-    const facility: Facility = {
-      id: row.id,
-      name: row.name,
-      province: row.province,
-      sector: row.sector,
-      address: row.address,
-      contractorIds: (statements.contractorsOf.all(row.id) as { organisation_id: string }[]).map(
+  function parsed(row: StoredFacilityRow): FacilityRow {
+    return {
+      ...row,
+      hazards: JSON.parse(row.hazards),
+      shifts: JSON.parse(row.shifts),
+      province_code: row.province_code ?? '',
+      contractor_ids: (statements.contractorsOf.all(row.id) as { organisation_id: string }[]).map(
         (r) => r.organisation_id,
       ),
-      hazards: JSON.parse(row.hazards),
-      profile: row.profile,
-      shifts: JSON.parse(row.shifts),
-      workers: row.workers,
-      provinceCode: row.province_code ?? '',
     }
-    if (row.owner_id !== null) facility.ownerId = row.owner_id
-    if (row.former_province !== null) facility.formerProvince = row.former_province
-    if (row.registered_at !== null) facility.registeredAt = row.registered_at
-    return facility
   }
 
   /** The current unit a facility's province designates; InvalidValueError when it is none. */
@@ -150,8 +123,8 @@ export function facilityRepository(db: DatabaseSync): FacilityMethods {
   }
 
   function read(id: string): Facility | undefined {
-    const row = statements.getFacility.get(id) as FacilityRow | undefined
-    return row && toFacility(row)
+    const row = statements.getFacility.get(id) as StoredFacilityRow | undefined
+    return row && toFacility(parsed(row))
   }
 
   function write(facility: NewFacility, replace: boolean): Facility {
@@ -230,8 +203,13 @@ export function facilityRepository(db: DatabaseSync): FacilityMethods {
       const where = new Where().in('id', query.ids)
       if (query.provinceCode !== undefined) where.add('province_code = ?', query.provinceCode)
       if (query.sector !== undefined) where.add('sector = ?', query.sector)
-      const { rows, total } = selectPage<FacilityRow>(db, 'facility', where, 'id', query)
-      return { items: rows.map(toFacility), total, limit: query.limit, offset: query.offset }
+      const { rows, total } = selectPage<StoredFacilityRow>(db, 'facility', where, 'id', query)
+      return {
+        items: rows.map((row) => toFacility(parsed(row))),
+        total,
+        limit: query.limit,
+        offset: query.offset,
+      }
     },
     async facilitiesOfContractor(organisationId: string) {
       return (statements.facilitiesOf.all(organisationId) as { facility_id: string }[]).map(
@@ -256,13 +234,7 @@ export function facilityRepository(db: DatabaseSync): FacilityMethods {
     },
     async listZones(facilityId: string) {
       const rows = statements.listZones.all(facilityId) as unknown as ZoneRow[]
-      return rows.map((row) => ({
-        id: row.id,
-        facilityId: row.facility_id,
-        name: row.name,
-        ...(row.limit_variant === null ? {} : { limitVariant: row.limit_variant }),
-        ...(row.workers === null ? {} : { workers: row.workers }),
-      }))
+      return rows.map(toZone)
     },
     async setZoneWorkers(facilityId: string, zoneId: string, workers: number | undefined) {
       if (statements.updateZoneWorkers.run(workers ?? null, zoneId, facilityId).changes === 0) {
