@@ -7,8 +7,9 @@ import {
   type Changed,
   resolve,
 } from '../../core/alert-lifecycle.ts'
-import type { Actor, Alert } from '../../core/alerts.ts'
+import type { Alert } from '../../core/alerts.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
+import { actorOf, addAlertConditions, alertOrder, closedAt } from '../rows/alerts.ts'
 import type { AlertQuery, AlertRepository, AuditActor, StateRepository } from '../types.ts'
 import { auditInsert } from './audit.ts'
 import { inTransaction, type Queryable, registryError, selectPage, Where } from './database.ts'
@@ -20,17 +21,6 @@ import { inTransaction, type Queryable, registryError, selectPage, Where } from 
  * Alert transitions are rare (not one a reading), so one lock costs nothing that matters.
  */
 const ALERT_REGISTER_LOCK = 0x616c65727473n // "alerts"
-
-/** When the alert stopped being active: cleared or resolved, whichever came first. */
-function closedAt(alert: Alert): number | null {
-  if (alert.state === 'cleared') return alert.clearedAt ?? alert.updatedAt
-  if (alert.state === 'resolved') return Math.min(alert.clearedAt ?? Infinity, alert.resolution!.at)
-  return null
-}
-
-function actorOf(actor: AuditActor): Actor {
-  return actor.keyId === undefined ? { name: actor.name } : { keyId: actor.keyId, name: actor.name }
-}
 
 async function load(db: Queryable, id: string): Promise<Alert | undefined> {
   return (await db.query<{ body: Alert }>('SELECT body FROM alert WHERE id = $1', [id])).rows[0]?.body
@@ -137,19 +127,9 @@ export function alertRepository(pool: pg.Pool): AlertRepository {
     },
     get: (id: string) => load(pool, id),
     async list(query: AlertQuery) {
-      const where = new Where().in('facility_id', query.facilityIds)
-      if (query.facilityId !== undefined) where.add('facility_id = ?', query.facilityId)
-      if (query.sensorId !== undefined) where.add('sensor_id = ?', query.sensorId)
-      if (query.factor !== undefined) where.add('factor = ?', query.factor)
-      if (query.kind !== undefined) where.add('kind = ?', query.kind)
-      if (query.level !== undefined) where.add('level = ?', query.level)
-      if (query.state === 'active') where.add("state IN ('open', 'acknowledged')")
-      else if (query.state !== undefined) where.add('state = ?', query.state)
-      if (query.reason !== undefined) where.add('reason = ?', query.reason)
-      if (query.to !== undefined) where.add('opened_at < ?', query.to)
-      if (query.from !== undefined) where.add('(closed_at IS NULL OR closed_at >= ?)', query.from)
-      const order =
-        query.sort === 'severity' ? `${SEVERITY_RANK} DESC, opened_at DESC, id` : 'opened_at DESC, id'
+      const where = new Where()
+      addAlertConditions(where, query)
+      const order = alertOrder(query)
       const { rows, total } = await selectPage<{ body: Alert }>(pool, 'alert', where, order, query)
       return { items: rows.map((row) => row.body), total, limit: query.limit, offset: query.offset }
     },
@@ -162,9 +142,6 @@ export function alertRepository(pool: pg.Pool): AlertRepository {
     },
   }
 }
-
-/** Critical above alarm above warning: an officer reads the worst first (issue #19). */
-const SEVERITY_RANK = "CASE level WHEN 'critical' THEN 3 WHEN 'alarm' THEN 2 ELSE 1 END"
 
 export function stateRepository(pool: pg.Pool): StateRepository {
   return {

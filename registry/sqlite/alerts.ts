@@ -7,23 +7,13 @@ import {
   type Changed,
   resolve,
 } from '../../core/alert-lifecycle.ts'
-import type { Actor, Alert } from '../../core/alerts.ts'
+import type { Alert } from '../../core/alerts.ts'
 import { inTransaction } from '../../sqlite/database.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
+import { actorOf, addAlertConditions, alertOrder, closedAt } from '../rows/alerts.ts'
 import type { AlertQuery, AlertRepository, AuditActor, StateRepository } from '../types.ts'
 import { auditInsert } from './audit.ts'
 import { selectPage, Where } from './paging.ts'
-
-/** When the alert stopped being active: cleared or resolved, whichever came first. */
-function closedAt(alert: Alert): number | null {
-  if (alert.state === 'cleared') return alert.clearedAt ?? alert.updatedAt
-  if (alert.state === 'resolved') return Math.min(alert.clearedAt ?? Infinity, alert.resolution!.at)
-  return null
-}
-
-function actorOf(actor: AuditActor): Actor {
-  return actor.keyId === undefined ? { name: actor.name } : { keyId: actor.keyId, name: actor.name }
-}
 
 /**
  * The alert register, the one owner of alert state (rules: core/alert-lifecycle.ts). Ingest's tracker and
@@ -134,19 +124,9 @@ export function alertRepository(db: DatabaseSync): AlertRepository {
       return load(id)
     },
     async list(query: AlertQuery) {
-      const where = new Where().in('facility_id', query.facilityIds)
-      if (query.facilityId !== undefined) where.add('facility_id = ?', query.facilityId)
-      if (query.sensorId !== undefined) where.add('sensor_id = ?', query.sensorId)
-      if (query.factor !== undefined) where.add('factor = ?', query.factor)
-      if (query.kind !== undefined) where.add('kind = ?', query.kind)
-      if (query.level !== undefined) where.add('level = ?', query.level)
-      if (query.state === 'active') where.add("state IN ('open', 'acknowledged')")
-      else if (query.state !== undefined) where.add('state = ?', query.state)
-      if (query.reason !== undefined) where.add('reason = ?', query.reason)
-      if (query.to !== undefined) where.add('opened_at < ?', query.to)
-      if (query.from !== undefined) where.add('(closed_at IS NULL OR closed_at >= ?)', query.from)
-      const order =
-        query.sort === 'severity' ? `${SEVERITY_RANK} DESC, opened_at DESC, id` : 'opened_at DESC, id'
+      const where = new Where()
+      addAlertConditions(where, query)
+      const order = alertOrder(query)
       const { rows, total } = selectPage<{ body: string }>(db, 'alert', where, order, query)
       const items = rows.map((row) => JSON.parse(row.body) as Alert)
       return { items, total, limit: query.limit, offset: query.offset }
@@ -157,9 +137,6 @@ export function alertRepository(db: DatabaseSync): AlertRepository {
     },
   }
 }
-
-/** Critical above alarm above warning: an officer reads the worst first (issue #19). */
-const SEVERITY_RANK = "CASE level WHEN 'critical' THEN 3 WHEN 'alarm' THEN 2 ELSE 1 END"
 
 export function stateRepository(db: DatabaseSync): StateRepository {
   // A range on the primary key: `prefix` ≤ key < `prefix` followed by the highest code point.
