@@ -1,49 +1,10 @@
 import type pg from 'pg'
-import type {
-  AuditAction,
-  AuditEntry,
-  AuditQuery,
-  AuditRecord,
-  AuditTarget,
-  Registry,
-  Role,
-} from '../types.ts'
+import { type AuditRow, toEntry } from '../rows/audit.ts'
+import type { AuditEntry, AuditQuery, AuditRecord, Registry } from '../types.ts'
 import { type Queryable, registryError, selectPage, Where } from './database.ts'
-
-interface AuditRow {
-  id: number
-  at: number
-  actor_key_id: string | null
-  actor_name: string
-  actor_role: Role
-  action: AuditAction
-  facility_id: string | null
-  target_type: AuditTarget
-  target_id: string
-  before: unknown
-  after: unknown
-  // jsonb `null` and SQL NULL both read as null: these say which it was.
-  has_before: boolean
-  has_after: boolean
-}
 
 const AUDIT_VIEW = `(SELECT *, before IS NOT NULL AS has_before, after IS NOT NULL AS has_after
   FROM audit_entry) AS audit_entry`
-
-function toEntry(row: AuditRow): AuditEntry {
-  const entry: AuditEntry = {
-    id: row.id,
-    at: row.at,
-    actor: { name: row.actor_name, role: row.actor_role },
-    action: row.action,
-    target: { type: row.target_type, id: row.target_id },
-  }
-  if (row.actor_key_id !== null) entry.actor.keyId = row.actor_key_id
-  if (row.facility_id !== null) entry.facilityId = row.facility_id
-  if (row.has_before) entry.before = row.before
-  if (row.has_after) entry.after = row.after
-  return entry
-}
 
 /** Appends one audit entry on `db`: the pool, or the transaction of the change it records. */
 export async function auditInsert(db: Queryable, record: AuditRecord): Promise<AuditEntry> {

@@ -1,42 +1,22 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
-import type {
-  AuditAction,
-  AuditEntry,
-  AuditQuery,
-  AuditRecord,
-  AuditTarget,
-  Registry,
-  Role,
-} from '../types.ts'
+import { type AuditRow, toEntry } from '../rows/audit.ts'
+import type { AuditEntry, AuditQuery, AuditRecord, Registry } from '../types.ts'
 import { selectPage, Where } from './paging.ts'
 
-interface AuditRow {
-  id: number
-  at: number
-  actor_key_id: string | null
-  actor_name: string
-  actor_role: Role
-  action: AuditAction
-  facility_id: string | null
-  target_type: AuditTarget
-  target_id: string
+/** An audit row as SQLite returns it: `before`/`after` as JSON text, SQL NULL when absent. */
+type StoredAuditRow = Omit<AuditRow, 'before' | 'after' | 'has_before' | 'has_after'> & {
   before: string | null
   after: string | null
 }
 
-function toEntry(row: AuditRow): AuditEntry {
-  const entry: AuditEntry = {
-    id: row.id,
-    at: row.at,
-    actor: { name: row.actor_name, role: row.actor_role },
-    action: row.action,
-    target: { type: row.target_type, id: row.target_id },
+function parsed(row: StoredAuditRow): AuditRow {
+  return {
+    ...row,
+    before: row.before === null ? null : JSON.parse(row.before),
+    after: row.after === null ? null : JSON.parse(row.after),
+    has_before: row.before !== null,
+    has_after: row.after !== null,
   }
-  if (row.actor_key_id !== null) entry.actor.keyId = row.actor_key_id
-  if (row.facility_id !== null) entry.facilityId = row.facility_id
-  if (row.before !== null) entry.before = JSON.parse(row.before)
-  if (row.after !== null) entry.after = JSON.parse(row.after)
-  return entry
 }
 
 /** The INSERT of one audit entry, for callers that record it in the transaction of their own change. */
@@ -79,8 +59,13 @@ export function auditRepository(db: DatabaseSync): Pick<Registry, 'recordAudit' 
       if (query.action !== undefined) where.add('action = ?', query.action)
       if (query.from !== undefined) where.add('at >= ?', query.from)
       if (query.to !== undefined) where.add('at < ?', query.to)
-      const { rows, total } = selectPage<AuditRow>(db, 'audit_entry', where, 'id DESC', query)
-      return { items: rows.map(toEntry), total, limit: query.limit, offset: query.offset }
+      const { rows, total } = selectPage<StoredAuditRow>(db, 'audit_entry', where, 'id DESC', query)
+      return {
+        items: rows.map((row) => toEntry(parsed(row))),
+        total,
+        limit: query.limit,
+        offset: query.offset,
+      }
     },
   }
 }
