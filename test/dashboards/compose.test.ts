@@ -8,6 +8,7 @@ import { brokerEnv } from '../../broker/config.ts'
 import { mqttClientEnv, parseEnv } from '../../core/config.ts'
 import { ingestEnv } from '../../ingest/config.ts'
 import { notifyEnv } from '../../notify/config.ts'
+import { registryEnv } from '../../registry/config.ts'
 import { PROVISIONING_DIR, REPO_ROOT } from './support/dashboards.ts'
 
 type Environment = Record<string, string>
@@ -54,14 +55,15 @@ const QUANTRAC_VARIABLES = new Set([
   ...Object.keys(ingestEnv),
   ...Object.keys(apiEnv),
   ...Object.keys(notifyEnv),
+  ...Object.keys(registryEnv),
 ])
 
 /** The start-up schema of each `quantrac <command>`, to parse each service's environment as it will. */
 const SCHEMAS: Record<string, z.ZodType> = {
-  broker: z.object(brokerEnv),
-  ingest: z.object(ingestEnv),
+  broker: z.object({ ...brokerEnv, ...registryEnv }),
+  ingest: z.object({ ...ingestEnv, ...registryEnv }),
   // `quantrac api` runs the notifier beside it (QUANTRAC_NOTIFY).
-  api: z.object({ ...apiEnv, ...notifyEnv }),
+  api: z.object({ ...apiEnv, ...notifyEnv, ...registryEnv }),
   simulate: z.object(mqttClientEnv),
 }
 
