@@ -358,6 +358,9 @@ function describeAlertLifecycle(storeName: string, influx: string | undefined) {
 }
 
 describeAlertLifecycle('the embedded SQLite store', undefined)
-describe.skipIf(influxUrl === null)('on InfluxDB (skipped: influxd not installed)', () => {
-  describeAlertLifecycle('InfluxDB 1.x', influxUrl ?? undefined)
-})
+describe.skipIf(influxUrl === null)(
+  `on InfluxDB${influxUrl === null ? ' (skipped: influxd not installed)' : ''}`,
+  () => {
+    describeAlertLifecycle('InfluxDB 1.x', influxUrl ?? undefined)
+  },
+)

@@ -53,7 +53,7 @@ function hasValues(series: ReturnType<typeof seriesOf>): boolean {
 const dashboards = loadDashboards()
 
 describe.skipIf(influxUrl === null)(
-  'dashboard queries against InfluxDB (skipped: influxd not installed)',
+  `dashboard queries against InfluxDB${influxUrl === null ? ' (skipped: influxd not installed)' : ''}`,
   () => {
     const now = Math.floor(Date.now() / 60_000) * 60_000
     const load = generateLoad({ now, minutes: 60, readingEveryMs: 30_000 })
