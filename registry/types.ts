@@ -455,6 +455,44 @@ export interface Registry {
   listAudit(query: AuditQuery): Promise<Page<AuditEntry>>
 }
 
+// The parts of the Registry that each implementation builds in a module of its own.
+
+export type FacilityMethods = Pick<
+  Registry,
+  | 'createOrganisation'
+  | 'getOrganisation'
+  | 'listOrganisations'
+  | 'createFacility'
+  | 'upsertFacility'
+  | 'updateFacility'
+  | 'getFacility'
+  | 'listFacilities'
+  | 'facilitiesOfContractor'
+  | 'createZone'
+  | 'listZones'
+  | 'setZoneWorkers'
+  | 'renameZone'
+>
+
+export type SensorMethods = Pick<
+  Registry,
+  | 'createSensor'
+  | 'updateSensor'
+  | 'getSensor'
+  | 'listSensors'
+  | 'setSensorSecret'
+  | 'decommissionSensor'
+  | 'sensorAccess'
+  | 'sensorAccessPage'
+  | 'recordLastSeen'
+  | 'recordCommissioning'
+>
+
+export type CampaignMethods = Pick<
+  Registry,
+  'createCampaigns' | 'getCampaign' | 'listCampaigns' | 'deleteCampaign'
+>
+
 export interface AlertQuery extends PageRequest {
   facilityId?: string
   /** Only alerts of these facilities (a caller's scope); undefined means all. */

@@ -1,29 +1,7 @@
 import type pg from 'pg'
-import type { ApiKey, PageRequest, Registry, Role } from '../types.ts'
+import { API_KEY_COLUMNS, type ApiKeyRow, apiKeyValues, toApiKey } from '../rows/api-keys.ts'
+import type { PageRequest, Registry } from '../types.ts'
 import { registryError, selectPage, Where } from './database.ts'
-
-interface ApiKeyRow {
-  id: string
-  name: string
-  role: Role
-  organisation_id: string | null
-  facility_id: string | null
-  secret_hash: string
-  created_at: number
-  revoked_at: number | null
-  expires_at: number | null
-  owner_user_id: string | null
-}
-
-function toApiKey(row: ApiKeyRow): ApiKey {
-  const key: ApiKey = { id: row.id, name: row.name, role: row.role, createdAt: row.created_at }
-  if (row.organisation_id !== null) key.organisationId = row.organisation_id
-  if (row.facility_id !== null) key.facilityId = row.facility_id
-  if (row.revoked_at !== null) key.revokedAt = row.revoked_at
-  if (row.expires_at !== null) key.expiresAt = row.expires_at
-  if (row.owner_user_id !== null) key.ownerUserId = row.owner_user_id
-  return key
-}
 
 export function apiKeyRepository(
   pool: pg.Pool,
@@ -32,20 +10,8 @@ export function apiKeyRepository(
     async createApiKey(key, secretHash) {
       try {
         const { rows } = await pool.query<ApiKeyRow>(
-          `INSERT INTO api_key
-             (id, name, role, organisation_id, facility_id, secret_hash, created_at, expires_at, owner_user_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-          [
-            key.id,
-            key.name,
-            key.role,
-            key.organisationId ?? null,
-            key.facilityId ?? null,
-            secretHash,
-            Date.now(),
-            key.expiresAt ?? null,
-            key.ownerUserId ?? null,
-          ],
+          `INSERT INTO api_key (${API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+          apiKeyValues(key, secretHash, Date.now()),
         )
         return toApiKey(rows[0]!)
       } catch (err) {

@@ -1,67 +1,12 @@
 import type pg from 'pg'
-import { type Campaign, type CampaignMeasurement, campaignCountsAt } from '../../core/campaigns.ts'
-import type { CampaignQuery, Registry } from '../types.ts'
+import type { Campaign } from '../../core/campaigns.ts'
+import { CAMPAIGN_COLUMNS, type CampaignRow, campaignValues, toCampaign } from '../rows/campaigns.ts'
+import type { CampaignMethods, CampaignQuery } from '../types.ts'
 import { inTransaction, registryError, selectPage, Where } from './database.ts'
-
-interface MeasurementRow {
-  zone_id: string
-  position: string | null
-  factor: CampaignMeasurement['factor']
-  substance: string | null
-  samples: number
-  samples_over_limit: number
-  measured_values: number[] | null
-  unit: string | null
-}
-
-interface CampaignRow {
-  id: string
-  facility_id: string
-  organisation_id: string
-  declaration_reference: string
-  declaration_published_by: string
-  declaration_published_on: string | null
-  started_on: string
-  ended_on: string
-  recorded_at: number
-  recorded_by: string
-  measurements: MeasurementRow[]
-}
 
 // Campaigns with their measurements in line order, so a page is one query.
 const CAMPAIGN_VIEW = `(SELECT campaign.*, coalesce((SELECT jsonb_agg(to_jsonb(m) ORDER BY m.line)
   FROM campaign_measurement m WHERE m.campaign_id = campaign.id), '[]') AS measurements FROM campaign) AS campaign`
-
-function toCampaign(row: CampaignRow): Campaign {
-  return {
-    id: row.id,
-    facilityId: row.facility_id,
-    organisationId: row.organisation_id,
-    declaration: {
-      reference: row.declaration_reference,
-      publishedBy: row.declaration_published_by,
-      ...(row.declaration_published_on === null ? {} : { publishedOn: row.declaration_published_on }),
-    },
-    startedOn: row.started_on,
-    endedOn: row.ended_on,
-    measurements: row.measurements.map(
-      (m): CampaignMeasurement => ({
-        zoneId: m.zone_id,
-        ...(m.position === null ? {} : { position: m.position }),
-        factor: m.factor,
-        ...(m.substance === null ? {} : { substance: m.substance }),
-        samples: m.samples,
-        samplesOverLimit: m.samples_over_limit,
-        ...(m.measured_values === null ? {} : { values: m.measured_values }),
-        ...(m.unit === null ? {} : { unit: m.unit }),
-      }),
-    ),
-    recordedAt: row.recorded_at,
-    recordedBy: row.recorded_by,
-  }
-}
-
-type CampaignMethods = Pick<Registry, 'createCampaigns' | 'getCampaign' | 'listCampaigns' | 'deleteCampaign'>
 
 /** Monitoring campaigns and their measurements; a batch (a CSV import) is one transaction. */
 export function campaignRepository(pool: pg.Pool): CampaignMethods {
@@ -71,22 +16,8 @@ export function campaignRepository(pool: pg.Pool): CampaignMethods {
         await inTransaction(pool, async (client) => {
           for (const c of campaigns) {
             await client.query(
-              `INSERT INTO campaign (id, facility_id, organisation_id, declaration_reference,
-                 declaration_published_by, declaration_published_on, started_on, ended_on, counts_at, recorded_at,
-                 recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-              [
-                c.id,
-                c.facilityId,
-                c.organisationId,
-                c.declaration.reference,
-                c.declaration.publishedBy,
-                c.declaration.publishedOn ?? null,
-                c.startedOn,
-                c.endedOn,
-                campaignCountsAt(c.endedOn),
-                c.recordedAt,
-                c.recordedBy,
-              ],
+              `INSERT INTO campaign (${CAMPAIGN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+              campaignValues(c),
             )
             if (c.measurements.length === 0) continue
             await client.query(

@@ -1,52 +1,29 @@
-import { isDeepStrictEqual } from 'node:util'
 import type pg from 'pg'
-import { PROVINCES_IN_FORCE_FROM, resolveProvince } from '../../core/provinces/index.ts'
-import { shiftPatternProblem } from '../../core/shifts.ts'
-import { InvalidValueError, NotFoundError } from '../errors.ts'
-import { type FacilityRow, toFacility, toZone, type ZoneRow } from '../rows/facilities.ts'
+import { NotFoundError } from '../errors.ts'
+import {
+  FACILITY_COLUMNS,
+  type FacilityRow,
+  facilityValues,
+  patchedFacility,
+  toFacility,
+  toZone,
+  type ZoneRow,
+} from '../rows/facilities.ts'
 import type {
   Facility,
+  FacilityMethods,
   FacilityPatch,
   FacilityQuery,
   NewFacility,
   Organisation,
   PageRequest,
-  Registry,
   Zone,
 } from '../types.ts'
 import { inTransaction, type Queryable, registryError, selectPage, Where } from './database.ts'
 
-type FacilityMethods = Pick<
-  Registry,
-  | 'createOrganisation'
-  | 'getOrganisation'
-  | 'listOrganisations'
-  | 'createFacility'
-  | 'upsertFacility'
-  | 'updateFacility'
-  | 'getFacility'
-  | 'listFacilities'
-  | 'facilitiesOfContractor'
-  | 'createZone'
-  | 'listZones'
-  | 'setZoneWorkers'
-  | 'renameZone'
->
-
 // Facilities with their contractors, so a page is one query.
 const FACILITY_VIEW = `(SELECT facility.*, coalesce((SELECT array_agg(organisation_id ORDER BY organisation_id)
   FROM facility_contractor WHERE facility_id = facility.id), '{}') AS contractor_ids FROM facility) AS facility`
-
-/** The current unit a facility's province designates; InvalidValueError when it is none. */
-function provinceOf(given: string) {
-  const match = resolveProvince(given)
-  if (match === undefined) {
-    throw new InvalidValueError(
-      `province "${given}" is no provincial unit of the list in force since ${PROVINCES_IN_FORCE_FROM} nor a former one (GET /api/v1/provinces lists them)`,
-    )
-  }
-  return match
-}
 
 async function read(db: Queryable, id: string): Promise<Facility | undefined> {
   const { rows } = await db.query<FacilityRow>(`SELECT * FROM ${FACILITY_VIEW} WHERE id = $1`, [id])
@@ -56,20 +33,11 @@ async function read(db: Queryable, id: string): Promise<Facility | undefined> {
 /** Organisations, facilities (with their contractors) and zones. */
 export function facilityRepository(pool: pg.Pool): FacilityMethods {
   async function write(facility: NewFacility, replace: boolean): Promise<Facility> {
-    const match = provinceOf(facility.province)
     try {
       return await inTransaction(pool, async (client) => {
         const existing = replace ? await read(client, facility.id) : undefined
-        if (existing === undefined || !isDeepStrictEqual(existing.shifts, facility.shifts)) {
-          const problem = shiftPatternProblem(facility.shifts)
-          if (problem !== undefined) throw new InvalidValueError(`shifts.${problem}`)
-        }
-        // An upsert that gives no date keeps the one the facility has: reseeding must not move it to today.
-        const registeredAt =
-          facility.registeredAt ?? (existing === undefined ? Date.now() : existing.registeredAt)
         await client.query(
-          `INSERT INTO facility (id, name, province, sector, address, owner_id, hazards, profile, shifts, workers,
-             province_code, former_province, registered_at)
+          `INSERT INTO facility (${FACILITY_COLUMNS})
            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10, $11, $12, $13)
            ${
              replace
@@ -80,21 +48,7 @@ export function facilityRepository(pool: pg.Pool): FacilityMethods {
              former_province = excluded.former_province, registered_at = excluded.registered_at`
                : ''
            }`,
-          [
-            facility.id,
-            facility.name,
-            match.province.name,
-            facility.sector,
-            facility.address,
-            facility.ownerId ?? null,
-            JSON.stringify(facility.hazards),
-            facility.profile,
-            JSON.stringify(facility.shifts),
-            facility.workers,
-            match.province.code,
-            match.former?.name ?? facility.formerProvince ?? null,
-            registeredAt ?? null,
-          ],
+          facilityValues(facility, existing),
         )
         if (facility.contractorIds !== undefined) {
           await client.query('DELETE FROM facility_contractor WHERE facility_id = $1', [facility.id])
@@ -143,10 +97,7 @@ export function facilityRepository(pool: pg.Pool): FacilityMethods {
     async updateFacility(id: string, patch: FacilityPatch) {
       const current = await read(pool, id)
       if (current === undefined) throw new NotFoundError(`no facility ${id}`)
-      // A new province replaces the old unit it was registered under, unless the patch names one.
-      const { formerProvince, ...kept } = current
-      const base = patch.province === undefined ? current : kept
-      return write({ ...base, ...patch, id }, true)
+      return write(patchedFacility(current, patch), true)
     },
     getFacility: (id) => read(pool, id),
     async listFacilities(query: FacilityQuery) {

@@ -2,7 +2,7 @@ import type pg from 'pg'
 import type { CommissioningProgress } from '../../core/commissioning.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import { type SensorRow, toAccess, toSensor } from '../rows/sensors.ts'
-import type { NewSensor, Registry, SensorPatch, SensorQuery } from '../types.ts'
+import type { NewSensor, SensorMethods, SensorPatch, SensorQuery } from '../types.ts'
 import { inTransaction, type Queryable, registryError, selectPage, Where } from './database.ts'
 
 const DEFAULT_REPORTING_INTERVAL_S = 60
@@ -42,20 +42,6 @@ function commissioningColumns(progress: ReadonlyMap<string, CommissioningProgres
     entries.map(([, p]) => p.commissionedAt ?? null),
   ]
 }
-
-type SensorMethods = Pick<
-  Registry,
-  | 'createSensor'
-  | 'updateSensor'
-  | 'getSensor'
-  | 'listSensors'
-  | 'setSensorSecret'
-  | 'decommissionSensor'
-  | 'sensorAccess'
-  | 'sensorAccessPage'
-  | 'recordLastSeen'
-  | 'recordCommissioning'
->
 
 async function read(db: Queryable, id: string): Promise<SensorRow | undefined> {
   return (await db.query<SensorRow>(`SELECT * FROM ${SENSOR_VIEW} WHERE id = $1`, [id])).rows[0]

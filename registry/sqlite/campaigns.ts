@@ -1,45 +1,28 @@
 import type { DatabaseSync } from 'node:sqlite'
-import { type Campaign, type CampaignMeasurement, campaignCountsAt } from '../../core/campaigns.ts'
+import type { Campaign } from '../../core/campaigns.ts'
 import { inTransaction } from '../../sqlite/database.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
-import type { CampaignQuery, Registry } from '../types.ts'
+import {
+  CAMPAIGN_COLUMNS,
+  type CampaignRow,
+  campaignValues,
+  type MeasurementRow,
+  toCampaign,
+} from '../rows/campaigns.ts'
+import type { CampaignMethods, CampaignQuery } from '../types.ts'
 import { isForeignKeyViolation, isUniqueViolation, selectPage, Where } from './paging.ts'
 
-interface CampaignRow {
-  id: string
-  facility_id: string
-  organisation_id: string
-  declaration_reference: string
-  declaration_published_by: string
-  declaration_published_on: string | null
-  started_on: string
-  ended_on: string
-  counts_at: number
-  recorded_at: number
-  recorded_by: string
-}
+/** A campaign row as SQLite stores it: its measurements in their own table. */
+type StoredCampaignRow = Omit<CampaignRow, 'measurements'>
 
-interface MeasurementRow {
-  campaign_id: string
-  line: number
-  zone_id: string
-  position: string | null
-  factor: CampaignMeasurement['factor']
-  substance: string | null
-  samples: number
-  samples_over_limit: number
-  measured_values: string | null
-  unit: string | null
-}
-
-type CampaignMethods = Pick<Registry, 'createCampaigns' | 'getCampaign' | 'listCampaigns' | 'deleteCampaign'>
+/** A measurement row as SQLite stores it: its values as JSON text. */
+type StoredMeasurementRow = Omit<MeasurementRow, 'measured_values'> & { measured_values: string | null }
 
 /** Monitoring campaigns and their measurements, one transaction per campaign. */
 export function campaignRepository(db: DatabaseSync): CampaignMethods {
   const statements = {
     insert: db.prepare(
-      `INSERT INTO campaign (id, facility_id, organisation_id, declaration_reference, declaration_published_by,
-         declaration_published_on, started_on, ended_on, counts_at, recorded_at, recorded_by)
+      `INSERT INTO campaign (${CAMPAIGN_COLUMNS})
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertMeasurement: db.prepare(
@@ -51,34 +34,15 @@ export function campaignRepository(db: DatabaseSync): CampaignMethods {
     delete: db.prepare('DELETE FROM campaign WHERE id = ?'),
   }
 
-  function toCampaign(row: CampaignRow): Campaign {
-    const measurements = (statements.measurementsOf.all(row.id) as unknown as MeasurementRow[]).map(
-      (m): CampaignMeasurement => ({
-        zoneId: m.zone_id,
-        ...(m.position === null ? {} : { position: m.position }),
-        factor: m.factor,
-        ...(m.substance === null ? {} : { substance: m.substance }),
-        samples: m.samples,
-        samplesOverLimit: m.samples_over_limit,
-        ...(m.measured_values === null ? {} : { values: JSON.parse(m.measured_values) as number[] }),
-        ...(m.unit === null ? {} : { unit: m.unit }),
+  function withMeasurements(row: StoredCampaignRow): CampaignRow {
+    const stored = statements.measurementsOf.all(row.id) as unknown as StoredMeasurementRow[]
+    const measurements = stored.map(
+      (m): MeasurementRow => ({
+        ...m,
+        measured_values: m.measured_values === null ? null : (JSON.parse(m.measured_values) as number[]),
       }),
     )
-    return {
-      id: row.id,
-      facilityId: row.facility_id,
-      organisationId: row.organisation_id,
-      declaration: {
-        reference: row.declaration_reference,
-        publishedBy: row.declaration_published_by,
-        ...(row.declaration_published_on === null ? {} : { publishedOn: row.declaration_published_on }),
-      },
-      startedOn: row.started_on,
-      endedOn: row.ended_on,
-      measurements,
-      recordedAt: row.recorded_at,
-      recordedBy: row.recorded_by,
-    }
+    return { ...row, measurements }
   }
 
   return {
@@ -86,19 +50,7 @@ export function campaignRepository(db: DatabaseSync): CampaignMethods {
       try {
         inTransaction(db, () => {
           for (const c of campaigns) {
-            statements.insert.run(
-              c.id,
-              c.facilityId,
-              c.organisationId,
-              c.declaration.reference,
-              c.declaration.publishedBy,
-              c.declaration.publishedOn ?? null,
-              c.startedOn,
-              c.endedOn,
-              campaignCountsAt(c.endedOn),
-              c.recordedAt,
-              c.recordedBy,
-            )
+            statements.insert.run(...campaignValues(c))
             c.measurements.forEach((m, line) => {
               statements.insertMeasurement.run(
                 c.id,
@@ -123,15 +75,26 @@ export function campaignRepository(db: DatabaseSync): CampaignMethods {
       }
     },
     async getCampaign(id: string) {
-      const row = statements.get.get(id) as CampaignRow | undefined
-      return row && toCampaign(row)
+      const row = statements.get.get(id) as StoredCampaignRow | undefined
+      return row && toCampaign(withMeasurements(row))
     },
     async listCampaigns(query: CampaignQuery) {
       const where = new Where().in('facility_id', query.facilityIds)
       if (query.countsFrom !== undefined) where.add('counts_at >= ?', query.countsFrom)
       if (query.countsBefore !== undefined) where.add('counts_at < ?', query.countsBefore)
-      const { rows, total } = selectPage<CampaignRow>(db, 'campaign', where, 'counts_at DESC, id', query)
-      return { items: rows.map(toCampaign), total, limit: query.limit, offset: query.offset }
+      const { rows, total } = selectPage<StoredCampaignRow>(
+        db,
+        'campaign',
+        where,
+        'counts_at DESC, id',
+        query,
+      )
+      return {
+        items: rows.map((row) => toCampaign(withMeasurements(row))),
+        total,
+        limit: query.limit,
+        offset: query.offset,
+      }
     },
     async deleteCampaign(id: string) {
       return statements.delete.run(id).changes > 0

@@ -1,17 +1,24 @@
 import type { DatabaseSync } from 'node:sqlite'
-import { PROVINCES_IN_FORCE_FROM, resolveProvince } from '../../core/provinces/index.ts'
-import { shiftPatternProblem } from '../../core/shifts.ts'
+import { resolveProvince } from '../../core/provinces/index.ts'
 import { inTransaction } from '../../sqlite/database.ts'
-import { ConflictError, InvalidValueError, NotFoundError } from '../errors.ts'
-import { type FacilityRow, toFacility, toZone, type ZoneRow } from '../rows/facilities.ts'
+import { ConflictError, NotFoundError } from '../errors.ts'
+import {
+  FACILITY_COLUMNS,
+  type FacilityRow,
+  facilityValues,
+  patchedFacility,
+  toFacility,
+  toZone,
+  type ZoneRow,
+} from '../rows/facilities.ts'
 import type {
   Facility,
+  FacilityMethods,
   FacilityPatch,
   FacilityQuery,
   NewFacility,
   Organisation,
   PageRequest,
-  Registry,
   Zone,
 } from '../types.ts'
 import { isForeignKeyViolation, isUniqueViolation, selectPage, Where } from './paging.ts'
@@ -22,23 +29,6 @@ type StoredFacilityRow = Omit<FacilityRow, 'hazards' | 'shifts' | 'province_code
   shifts: string
   province_code: string | null
 }
-
-type FacilityMethods = Pick<
-  Registry,
-  | 'createOrganisation'
-  | 'getOrganisation'
-  | 'listOrganisations'
-  | 'createFacility'
-  | 'upsertFacility'
-  | 'updateFacility'
-  | 'getFacility'
-  | 'listFacilities'
-  | 'facilitiesOfContractor'
-  | 'createZone'
-  | 'listZones'
-  | 'setZoneWorkers'
-  | 'renameZone'
->
 
 /**
  * Facilities written before provinces were checked keep the name as given: on opening, each is mapped to its
@@ -69,13 +59,11 @@ export function facilityRepository(db: DatabaseSync): FacilityMethods {
     getOrganisation: db.prepare('SELECT id, name, kind FROM organisation WHERE id = ?'),
     getFacility: db.prepare('SELECT * FROM facility WHERE id = ?'),
     insertFacility: db.prepare(
-      `INSERT INTO facility (id, name, province, sector, address, owner_id, hazards, profile, shifts, workers,
-         province_code, former_province, registered_at)
+      `INSERT INTO facility (${FACILITY_COLUMNS})
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     replaceFacility: db.prepare(
-      `INSERT INTO facility (id, name, province, sector, address, owner_id, hazards, profile, shifts, workers,
-         province_code, former_province, registered_at)
+      `INSERT INTO facility (${FACILITY_COLUMNS})
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, province = excluded.province,
          sector = excluded.sector, address = excluded.address, owner_id = excluded.owner_id,
@@ -111,48 +99,13 @@ export function facilityRepository(db: DatabaseSync): FacilityMethods {
     }
   }
 
-  /** The current unit a facility's province designates; InvalidValueError when it is none. */
-  function provinceOf(given: string) {
-    const match = resolveProvince(given)
-    if (match === undefined) {
-      throw new InvalidValueError(
-        `province "${given}" is no provincial unit of the list in force since ${PROVINCES_IN_FORCE_FROM} nor a former one (GET /api/v1/provinces lists them)`,
-      )
-    }
-    return match
-  }
-
   function read(id: string): Facility | undefined {
     const row = statements.getFacility.get(id) as StoredFacilityRow | undefined
     return row && toFacility(parsed(row))
   }
 
   function write(facility: NewFacility, replace: boolean): Facility {
-    const match = provinceOf(facility.province)
-    const existing = replace ? read(facility.id) : undefined
-    // A record kept from before patterns were checked stays as it is until someone changes its shifts.
-    if (existing === undefined || JSON.stringify(existing.shifts) !== JSON.stringify(facility.shifts)) {
-      const problem = shiftPatternProblem(facility.shifts)
-      if (problem !== undefined) throw new InvalidValueError(`shifts.${problem}`)
-    }
-    // An upsert that gives no date keeps the one the facility has: reseeding must not move it to today.
-    const registeredAt =
-      facility.registeredAt ?? (existing === undefined ? Date.now() : existing.registeredAt)
-    const values = [
-      facility.id,
-      facility.name,
-      match.province.name,
-      facility.sector,
-      facility.address,
-      facility.ownerId ?? null,
-      JSON.stringify(facility.hazards),
-      facility.profile,
-      JSON.stringify(facility.shifts),
-      facility.workers,
-      match.province.code,
-      match.former?.name ?? facility.formerProvince ?? null,
-      registeredAt ?? null,
-    ]
+    const values = facilityValues(facility, replace ? read(facility.id) : undefined)
     try {
       inTransaction(db, () => {
         ;(replace ? statements.replaceFacility : statements.insertFacility).run(...values)
@@ -193,10 +146,7 @@ export function facilityRepository(db: DatabaseSync): FacilityMethods {
     async updateFacility(id: string, patch: FacilityPatch) {
       const current = read(id)
       if (current === undefined) throw new NotFoundError(`no facility ${id}`)
-      // A new province replaces the old unit it was registered under, unless the patch names one.
-      const { formerProvince, ...kept } = current
-      const base = patch.province === undefined ? current : kept
-      return write({ ...base, ...patch, id }, true)
+      return write(patchedFacility(current, patch), true)
     },
     getFacility: async (id) => read(id),
     async listFacilities(query: FacilityQuery) {

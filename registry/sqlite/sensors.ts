@@ -4,7 +4,7 @@ import type { FactorId } from '../../core/factors.ts'
 import { inTransaction } from '../../sqlite/database.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import { type SensorRow, toAccess, toSensor } from '../rows/sensors.ts'
-import type { NewSensor, Registry, SensorPatch, SensorQuery } from '../types.ts'
+import type { NewSensor, SensorMethods, SensorPatch, SensorQuery } from '../types.ts'
 import { isForeignKeyViolation, isUniqueViolation, selectPage, Where } from './paging.ts'
 
 const DEFAULT_REPORTING_INTERVAL_S = 60
@@ -28,20 +28,6 @@ function parsed(row: StoredSensorRow): SensorRow {
     factors_seen: row.factors_seen === null ? null : JSON.parse(row.factors_seen),
   }
 }
-
-type SensorMethods = Pick<
-  Registry,
-  | 'createSensor'
-  | 'updateSensor'
-  | 'getSensor'
-  | 'listSensors'
-  | 'setSensorSecret'
-  | 'decommissionSensor'
-  | 'sensorAccess'
-  | 'sensorAccessPage'
-  | 'recordLastSeen'
-  | 'recordCommissioning'
->
 
 export function sensorRepository(db: DatabaseSync): SensorMethods {
   const statements = {
