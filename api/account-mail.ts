@@ -1,4 +1,6 @@
 import type { AccountTokenPurpose } from '../registry/types.ts'
+import type { AccountSettings } from './config.ts'
+import { HttpError } from './http-errors.ts'
 
 export type MailLanguage = 'vi' | 'en'
 
@@ -60,5 +62,12 @@ export function accountMail(
   return {
     subject: `${first.subject} · ${second.subject}`,
     text: `${first.body(facts)}\n\n———\n\n${second.body(facts)}\n`,
+  }
+}
+
+/** Without QUANTRAC_SMTP_URL no account mail can leave: 503 for everyone, rather than a 2xx for a mail never sent. */
+export function assertMailSetUp(options: AccountSettings): void {
+  if (options.smtpUrl === undefined) {
+    throw new HttpError(503, 'e-mail is not set up on this server (QUANTRAC_SMTP_URL): ask an admin')
   }
 }

@@ -5,7 +5,7 @@ import { liveTopic } from '../../core/topics.ts'
 import { digest } from '../../registry/credentials.ts'
 import { ConflictError } from '../../registry/errors.ts'
 import type { AckToken } from '../../registry/types.ts'
-import { noteSchema } from './api/v1/alerts/schema.ts'
+import { noteSchema } from '../schemas/alert.ts'
 
 /** An ack token: 256 bits in base64url, as notify/notifier.ts makes them. */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/

@@ -66,3 +66,14 @@ export const alertSchema = z.object({
 export function alertResponse(alert: Alert): z.input<typeof alertSchema> {
   return alertJson(alert)
 }
+
+/** Free text a person adds: printable, line breaks allowed, no other control characters. */
+export const noteSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(1000)
+  .refine(
+    (text) => !/[\p{Cc}]/u.test(text.replace(/[\r\n\t]/g, '')),
+    'a note may not hold control characters',
+  )

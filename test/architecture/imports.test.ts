@@ -161,4 +161,15 @@ describe('the import graph', () => {
     }
     expect(intoRoutes).toEqual([])
   })
+
+  it('keeps each route folder to itself: what two folders share lives in api/schemas/ or api/', () => {
+    const acrossFolders: string[] = []
+    for (const [from, imports] of graph) {
+      if (!from.startsWith('api/routes/')) continue
+      for (const { target } of imports)
+        if (target.startsWith('api/routes/') && dirname(target) !== dirname(from))
+          acrossFolders.push(`${from} → ${target}`)
+    }
+    expect(acrossFolders).toEqual([])
+  })
 })

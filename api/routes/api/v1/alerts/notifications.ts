@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { assertReachable, READERS } from '../../../../access.ts'
 import { errorSchema, isoTime } from '../../../../schemas/common.ts'
-import { notificationSchema } from '../facilities/notification-schema.ts'
+import { notificationSchema } from '../../../../schemas/notification.ts'
 import { alertParams } from './schema.ts'
 
 /** The delivery history of one alert: every message planned, its state, and each attempt with its reason. */

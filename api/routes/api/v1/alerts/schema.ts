@@ -8,18 +8,8 @@ import {
 } from '../../../../../core/alerts.ts'
 import { FACTOR_IDS } from '../../../../../core/factors.ts'
 import { ALERT_SORTS } from '../../../../../registry/types.ts'
+import { noteSchema } from '../../../../schemas/alert.ts'
 import { idSchema, instantSchema, isoTime, pageQuerySchema } from '../../../../schemas/common.ts'
-
-/** Free text a person adds: printable, line breaks allowed, no other control characters. */
-export const noteSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(1000)
-  .refine(
-    (text) => !/[\p{Cc}]/u.test(text.replace(/[\r\n\t]/g, '')),
-    'a note may not hold control characters',
-  )
 
 export const alertParams = z.strictObject({ alertId: z.uuid() })
 

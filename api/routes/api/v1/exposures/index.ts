@@ -4,9 +4,9 @@ import type { ExposurePoint } from '../../../../../core/contract.ts'
 import { plannedShiftHours, type ShiftWindow, shiftEndAt } from '../../../../../core/shifts.ts'
 import type { Registry } from '../../../../../registry/types.ts'
 import { READERS } from '../../../../access.ts'
+import { latestQuerySchema, scopedLatestQuery } from '../../../../latest-query.ts'
 import { errorSchema } from '../../../../schemas/common.ts'
 import { exposureResponse, exposureSchema } from '../../../../schemas/exposure.ts'
-import { latestQuerySchema, scopedLatestQuery } from '../latest-query.ts'
 
 /**
  * The shift each stored point was judged on, as ingest recorded it when it opened the shift. A point whose

@@ -7,10 +7,10 @@ import type { Facility } from '../../../../../registry/types.ts'
 import { ADMINS, MAINTAINERS, READERS, reachableFacility, scopeOf } from '../../../../access.ts'
 import { parseCsv } from '../../../../csv.ts'
 import { badRequest, notFound } from '../../../../http-errors.ts'
+import { assertVariantOf, assertVariantsFitProfile } from '../../../../limit-variants.ts'
 import { errorSchema, idSchema, isoTime, pageQuerySchema, pageSchema } from '../../../../schemas/common.ts'
-import { assertVariantOf, assertVariantsFitProfile } from '../limit-variants.ts'
-import { sensorResponse } from '../sensors/index.ts'
-import { sensorSchema } from '../sensors/schema.ts'
+import { provinceInputSchema } from '../../../../schemas/province.ts'
+import { sensorResponse, sensorSchema } from '../../../../schemas/sensor.ts'
 import {
   FACILITY_CSV_COLUMNS,
   facilityCsvRowSchema,
@@ -18,7 +18,6 @@ import {
   facilityPatchSchema,
   facilitySchema,
   facilityWriteSchema,
-  provinceInputSchema,
   zoneInputSchema,
   zonePatchSchema,
   zoneSchema,

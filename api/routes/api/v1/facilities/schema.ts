@@ -2,7 +2,6 @@ import { z } from 'zod'
 import { REPORT_UTC_OFFSET_MINUTES } from '../../../../../core/coverage/period.ts'
 import { FACTOR_IDS } from '../../../../../core/factors.ts'
 import { DEFAULT_PROFILE, PROFILE_IDS } from '../../../../../core/limits/index.ts'
-import { PROVINCES_IN_FORCE_FROM, resolveProvince } from '../../../../../core/provinces/index.ts'
 import {
   DEFAULT_SHIFT_PATTERN,
   isShiftStart,
@@ -10,26 +9,10 @@ import {
   MIN_UTC_OFFSET_MINUTES,
 } from '../../../../../core/shifts.ts'
 import { idSchema } from '../../../../schemas/common.ts'
+import { provinceInputSchema } from '../../../../schemas/province.ts'
 
 /** 12 starts make 2-hour shifts: more is a typing error, not a pattern. */
 const MAX_SHIFT_STARTS = 12
-
-/** A province as people write it: checked here so the 400 names the field; the registry keeps the current unit. */
-export const provinceInputSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .superRefine((text, ctx) => {
-    if (resolveProvince(text) !== undefined) return
-    ctx.addIssue({
-      code: 'custom',
-      message: `"${text}" is no provincial unit of the list in force since ${PROVINCES_IN_FORCE_FROM} nor a former one (GET /api/v1/provinces lists them)`,
-    })
-  })
-  .describe(
-    'A current unit by name or 2-digit code; a former unit (before 2025-07-01) is mapped to its current one',
-  )
 
 /** A day in Vietnam time (`2019-03-01`, from its local midnight) or an instant with its offset. */
 export const registeredAtSchema = z

@@ -4,11 +4,10 @@ import { z } from 'zod'
 import { issueAccountToken, normaliseEmail, unusablePasswordHash } from '../../../../../registry/accounts.ts'
 import { ROLES } from '../../../../../registry/types.ts'
 import { ADMINS } from '../../../../access.ts'
-import { accountMail } from '../../../../account-mail.ts'
+import { accountMail, assertMailSetUp } from '../../../../account-mail.ts'
 import type { AccountSettings } from '../../../../config.ts'
 import { errorSchema, idSchema, isoTime } from '../../../../schemas/common.ts'
-import { assertMailSetUp, languageSchema } from '../password-resets/index.ts'
-import { userResponse, userSchema } from '../users/schema.ts'
+import { languageSchema, userResponse, userSchema } from '../../../../schemas/user.ts'
 
 const grantInputSchema = z
   .strictObject({

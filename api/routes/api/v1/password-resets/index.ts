@@ -11,10 +11,11 @@ import {
 } from '../../../../../registry/accounts.ts'
 import { digest } from '../../../../../registry/credentials.ts'
 import { ACCOUNT_TOKEN_PURPOSES, type User } from '../../../../../registry/types.ts'
-import { accountMail } from '../../../../account-mail.ts'
+import { accountMail, assertMailSetUp } from '../../../../account-mail.ts'
 import type { AccountSettings } from '../../../../config.ts'
 import { HttpError } from '../../../../http-errors.ts'
 import { errorSchema } from '../../../../schemas/common.ts'
+import { languageSchema } from '../../../../schemas/user.ts'
 
 /** Reset mails one e-mail may be sent in an hour, however many addresses ask: no mail-bombing a person. */
 export const RESETS_PER_EMAIL_PER_HOUR = 3
@@ -24,20 +25,8 @@ export const accountTokenSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{43}$/, 'token: the 43 characters after #token= in the e-mailed link')
 
-export const languageSchema = z
-  .enum(['vi', 'en'])
-  .default('vi')
-  .describe('the language of the mail (vi or en)')
-
 const ACCEPTED =
   'if an account has this e-mail, a link to set a new password is on its way; it works once and expires'
-
-/** Without QUANTRAC_SMTP_URL no account mail can leave: 503 for everyone, rather than a 2xx for a mail never sent. */
-export function assertMailSetUp(options: AccountSettings): void {
-  if (options.smtpUrl === undefined) {
-    throw new HttpError(503, 'e-mail is not set up on this server (QUANTRAC_SMTP_URL): ask an admin')
-  }
-}
 
 /** Whom the audit trail names for a change made through one of the person's own links. */
 export function personActor(user: User) {

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { FACTORS } from '../../../../../core/factors.ts'
 import { READERS } from '../../../../access.ts'
+import { latestQuerySchema, scopedLatestQuery } from '../../../../latest-query.ts'
 import { errorSchema, readingSchema } from '../../../../schemas/common.ts'
-import { latestQuerySchema, scopedLatestQuery } from '../latest-query.ts'
 
 const readingRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.get(

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { ANNEX_TABLE_IDS } from '../../../../../core/coverage/annex.ts'
-import { provinceInputSchema } from '../facilities/schema.ts'
+import { provinceInputSchema } from '../../../../schemas/province.ts'
 import { coverageQuerySchema } from './schema.ts'
 
 export const provincialQuerySchema = z.strictObject({

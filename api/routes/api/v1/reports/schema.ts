@@ -5,7 +5,7 @@ import { parsePeriod } from '../../../../../core/coverage/period.ts'
 import { REPORT_TABLES } from '../../../../../core/coverage/tables.ts'
 import { VERDICTS } from '../../../../../core/coverage/target.ts'
 import { FACTOR_IDS } from '../../../../../core/factors.ts'
-import { provinceInputSchema } from '../facilities/schema.ts'
+import { provinceInputSchema } from '../../../../schemas/province.ts'
 
 export const coverageQuerySchema = z.strictObject({
   period: z

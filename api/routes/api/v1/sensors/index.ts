@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import QRCode from 'qrcode'
 import { z } from 'zod'
-import { assessCommissioning } from '../../../../../core/commissioning.ts'
 import { readingsTopic, sensorChangeTopic } from '../../../../../core/topics.ts'
 import { newSensorSecret } from '../../../../../registry/credentials.ts'
 import { ConflictError } from '../../../../../registry/errors.ts'
@@ -15,34 +14,10 @@ import {
   scopeOf,
 } from '../../../../access.ts'
 import { badRequest, HttpError } from '../../../../http-errors.ts'
-import { errorSchema, idSchema, isoTime, pageQuerySchema, pageSchema } from '../../../../schemas/common.ts'
-import { assertVariantOf } from '../limit-variants.ts'
-import { credentialsSchema, sensorInputSchema, sensorPatchSchema, sensorSchema } from './schema.ts'
-
-function commissioningResponse(sensor: Sensor, now: number) {
-  const progress = sensor.commissioning
-  const assessment = assessCommissioning(sensor, progress, now)
-  return {
-    state: assessment.state,
-    // 0: counted as commissioned since before commissioning was tracked (registry migration 020).
-    commissionedAt: progress.commissionedAt ? isoTime(progress.commissionedAt) : undefined,
-    checklist: assessment.checklist,
-    firstReadingAt: isoTime(progress.firstReadingAt),
-    missingFactors: assessment.missingFactors,
-    observedMinutes: Math.floor(assessment.observedMs / 60_000),
-  }
-}
-
-export function sensorResponse(sensor: Sensor, now = Date.now()) {
-  return {
-    ...sensor,
-    calibratedAt: isoTime(sensor.calibratedAt),
-    calibrationDue: isoTime(sensor.calibrationDue),
-    calibrationOverdue: sensor.calibrationDue !== undefined && sensor.calibrationDue < now,
-    lastSeenAt: isoTime(sensor.lastSeenAt),
-    commissioning: commissioningResponse(sensor, now),
-  }
-}
+import { assertVariantOf } from '../../../../limit-variants.ts'
+import { errorSchema, idSchema, pageQuerySchema, pageSchema } from '../../../../schemas/common.ts'
+import { sensorResponse, sensorSchema } from '../../../../schemas/sensor.ts'
+import { credentialsSchema, sensorInputSchema, sensorPatchSchema } from './schema.ts'
 
 const sensorParams = z.object({ sensorId: idSchema })
 

@@ -18,7 +18,7 @@ import { READERS } from '../../../../access.ts'
 import { HttpError } from '../../../../http-errors.ts'
 import { SESSION_COOKIE } from '../../../../plugins/app/auth.ts'
 import { errorSchema, isoTime } from '../../../../schemas/common.ts'
-import { grantSchema } from '../users/schema.ts'
+import { grantSchema } from '../../../../schemas/user.ts'
 
 export interface SessionRouteOptions extends SessionLifetime {
   trustProxy: boolean

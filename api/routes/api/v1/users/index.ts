@@ -5,7 +5,7 @@ import { ADMINS, READERS } from '../../../../access.ts'
 import { HttpError, notFound } from '../../../../http-errors.ts'
 import { SESSION_COOKIE } from '../../../../plugins/app/auth.ts'
 import { errorSchema, pageQuerySchema, pageSchema } from '../../../../schemas/common.ts'
-import { userIdSchema, userResponse, userSchema } from './schema.ts'
+import { userIdSchema, userResponse, userSchema } from '../../../../schemas/user.ts'
 
 const params = z.object({ id: userIdSchema })
 

@@ -1,6 +1,6 @@
-import { type ProfileId, variantsOf } from '../../../../core/limits/index.ts'
-import type { Registry } from '../../../../registry/types.ts'
-import { badRequest, HttpError } from '../../../http-errors.ts'
+import { type ProfileId, variantsOf } from '../core/limits/index.ts'
+import type { Registry } from '../registry/types.ts'
+import { badRequest, HttpError } from './http-errors.ts'
 
 /** 400 unless `variant` is absent or one of the profile's workplace variants, which the message lists. */
 export function assertVariantOf(profile: ProfileId, variant: string | null | undefined): void {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { ROLES, type User } from '../../../../../registry/types.ts'
-import { isoTime } from '../../../../schemas/common.ts'
+import { ROLES, type User } from '../../registry/types.ts'
+import { isoTime } from './common.ts'
 
 export const grantSchema = z.object({
   id: z.string(),
@@ -26,3 +26,8 @@ export const userIdSchema = z
 export function userResponse(user: User) {
   return { ...user, createdAt: isoTime(user.createdAt)!, disabledAt: isoTime(user.disabledAt) }
 }
+
+export const languageSchema = z
+  .enum(['vi', 'en'])
+  .default('vi')
+  .describe('the language of the mail (vi or en)')

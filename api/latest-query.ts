@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import type { LatestQuery } from '../../../../store/types.ts'
-import { assertReachable, type Principal, reachableFacility, scopeOf } from '../../../access.ts'
-import { idSchema } from '../../../schemas/common.ts'
+import type { LatestQuery } from '../store/types.ts'
+import { assertReachable, type Principal, reachableFacility, scopeOf } from './access.ts'
+import { idSchema } from './schemas/common.ts'
 
 export const latestQuerySchema = z.strictObject({
   facility: idSchema.optional(),
