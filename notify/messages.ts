@@ -1,6 +1,6 @@
 import type { AlertEvent } from '../core/alert-lifecycle.ts'
 import type { AlertKind, AlertLevel } from '../core/alerts.ts'
-import { FACTORS } from '../core/factors.ts'
+import { alertText, factorName, quantityText, sourceText } from '../core/messages/index.ts'
 import type { Language, NotificationEvent } from '../core/notifications.ts'
 
 /** What a message says where the alert is, beyond its own fields. */
@@ -40,10 +40,6 @@ const WORDS = {
       'alert.cleared': 'Đã trở lại trong giới hạn',
       'alert.resolved': 'Đã đóng cảnh báo',
     } satisfies Record<NotificationEvent, string>,
-    factor: { noise: 'Tiếng ồn', 'dust.total': 'Bụi toàn phần', 'dust.respirable': 'Bụi hô hấp' } as Record<
-      string,
-      string
-    >,
     where: 'Ở đâu',
     zone: 'khu vực',
     sensor: 'cảm biến',
@@ -76,7 +72,6 @@ const WORDS = {
       'alert.cleared': 'Back within the limit',
       'alert.resolved': 'Alert closed',
     } satisfies Record<NotificationEvent, string>,
-    factor: {} as Record<string, string>,
     where: 'Where',
     zone: 'zone',
     sensor: 'sensor',
@@ -110,7 +105,7 @@ export function renderMessage(
 ): { subject: string; text: string } {
   const words = WORDS[language]
   const { alert } = logged
-  const factor = words.factor[alert.factor] ?? FACTORS[alert.factor]?.label ?? alert.factor
+  const factor = factorName(alert.factor, language)
   const level = words.level[alert.level]
   const subject = `[quantrac] ${words.event[event]} · ${level}: ${factor} ${words.kind[alert.kind]} · ${place.facilityName}`
   const where = [
@@ -122,10 +117,10 @@ export function renderMessage(
     .join(' · ')
   const lines = [
     `${words.event[event]}: ${level} — ${factor} ${words.kind[alert.kind]}`,
-    alert.message,
+    alertText(alert, language),
     '',
     `${words.where}: ${where}`,
-    `${words.value}: ${alert.value} ${alert.unit} ${words.against} ${alert.limit} ${alert.unit} (${alert.source})`,
+    `${words.value}: ${quantityText(alert.value, alert.unit, language)} ${words.against} ${quantityText(alert.limit, alert.unit, language)} (${sourceText(alert.source, language)})`,
     `${words.since}: ${time(alert.openedAt, language)} (${words.localTime})`,
   ]
   if (logged.by !== undefined) {

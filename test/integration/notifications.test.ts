@@ -115,7 +115,9 @@ describe('alerts reach people by e-mail and webhook, and are acknowledged from t
     expect(message.subject).toMatch(/Báo động/)
     expect(message.text).toContain('Ở đâu: Facility plant-n')
     expect(message.text).toContain('cảm biến co-n1')
-    expect(message.text).toContain(`300 ppm so với giới hạn ${alert.limit} ppm (${alert.source})`)
+    // The mail says it in the channel's language, as the API's `texts` do (core/messages).
+    expect(message.text).toContain(alert.texts.vi.message)
+    expect(message.text).toContain(`300 ppm so với giới hạn ${alert.limit} ppm (${alert.texts.vi.source})`)
     expect(message.text).toContain('giờ Việt Nam')
     expect(message.text).toContain(`${platform.apiUrl}/?alert=${alert.id}`)
     const ackUrl = /(http:\/\/\S+\/ack\/[A-Za-z0-9_-]{43})/.exec(message.text)?.[1]
