@@ -223,20 +223,6 @@ export const STRINGS = {
     'verdict.exceeds': 'exceeds',
     'verdict.within': 'within',
     'verdict.insufficient-data': 'insufficient data',
-    'verdictReason.measured-exceedance':
-      'Exceeded on the measured time alone ({measured}), unmeasured time counted as zero: certain',
-    'verdictReason.projection-exceeds':
-      'The end-of-shift projection exceeds the limit, on a sufficient basis',
-    'verdictReason.basis-sufficient': 'Within the limit, with {share} of the time measured',
-    'verdictReason.no-value': 'No value yet: too little of its window was measured',
-    'verdictReason.measured-below-minimum': 'Measured {measured}: at least 2 h are needed (EN 689)',
-    'verdictReason.share-below-minimum':
-      'Readings cover {share} of {window}: 87.5 % are needed (OSHA: 7 of 8 hours)',
-    'verdictReason.gap-too-long': 'Readings missing for {gap} at a stretch: at most 1 h',
-    'verdictReason.calibration-lapsed': "The sensor's calibration is past due",
-    'verdictReason.calibration-unknown': 'No calibration date is registered for the sensor',
-    'verdictReason.sensor-fault': 'The sensor reports a fault',
-    'unit.hours': '{value} h',
     // ---------- the safety officer's history screens (#19): a tile's history chart, the alert history, the
     // shift report, and why a tile has no limit. js/history-chart.js, js/alert-history.js, js/shift-report.js
     'history.open': 'History',
@@ -859,18 +845,6 @@ export const STRINGS = {
     'verdict.exceeds': 'vượt',
     'verdict.within': 'trong giới hạn',
     'verdict.insufficient-data': 'chưa đủ dữ liệu',
-    'verdictReason.measured-exceedance':
-      'Đã vượt chỉ tính thời gian đo được ({measured}), thời gian không đo tính bằng 0: chắc chắn',
-    'verdictReason.projection-exceeds': 'Dự báo cuối ca vượt giới hạn, trên cơ sở đủ dữ liệu',
-    'verdictReason.basis-sufficient': 'Trong giới hạn, với {share} thời gian đã đo',
-    'verdictReason.no-value': 'Chưa có giá trị: đo chưa đủ trong khoảng thời gian của chỉ số',
-    'verdictReason.measured-below-minimum': 'Mới đo {measured}: cần ít nhất 2 giờ (EN 689)',
-    'verdictReason.share-below-minimum': 'Số liệu phủ {share} của {window}: cần 87,5 % (OSHA: 7 trên 8 giờ)',
-    'verdictReason.gap-too-long': 'Mất số liệu liên tục {gap}: tối đa 1 giờ',
-    'verdictReason.calibration-lapsed': 'Cảm biến đã quá hạn hiệu chuẩn',
-    'verdictReason.calibration-unknown': 'Cảm biến chưa đăng ký ngày hiệu chuẩn',
-    'verdictReason.sensor-fault': 'Cảm biến đang báo lỗi',
-    'unit.hours': '{value} giờ',
     // ---------- the safety officer's history screens (#19): a tile's history chart, the alert history, the
     // shift report, and why a tile has no limit. js/history-chart.js, js/alert-history.js, js/shift-report.js
     'history.open': 'Lịch sử',

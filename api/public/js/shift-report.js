@@ -19,7 +19,6 @@ import {
   page,
   showBanner,
 } from './officer-page.js'
-import { basisValues as reasonValues } from './verdict-badge.js'
 
 /** The report shown; `at` is the instant its shift was asked by (undefined: the shift in progress). */
 const shown = { report: undefined, at: undefined }
@@ -127,10 +126,9 @@ function verdicts(item) {
       element('span', 'shift-verdict-figure', `${name}: `),
       element('strong', 'shift-verdict-label', tr.t(`verdict.${verdict.verdict}`)),
     )
-    const values = reasonValues(verdict.basis, tr)
     const reasons = element('ul', 'shift-reasons')
-    for (const reason of verdict.reasons)
-      reasons.append(element('li', undefined, tr.t(`verdictReason.${reason.code}`, values)))
+    // The API words each reason in both languages, with the figures of its basis (core/messages).
+    for (const reason of verdict.reasons) reasons.append(element('li', undefined, reason.texts[tr.language]))
     entry.append(reasons, element('p', 'shift-basis', tr.t('shiftReport.basis', basisFigures(verdict.basis))))
     list.append(entry)
   }

@@ -20,16 +20,3 @@ export function verdictBadge(judged, tr) {
   badge.append(label, list)
   return badge
 }
-
-/** The values a verdict reason's text takes ({measured}, {window}, {share}, {gap}, {faults}), with units. */
-export function basisValues(basis, tr) {
-  if (basis === undefined) return {}
-  const hours = (ms) => tr.t('unit.hours', { value: tr.number(ms / 3_600_000, 2) })
-  return {
-    measured: hours(basis.measuredMs),
-    window: hours(basis.windowMs),
-    share: `${tr.number(100 * basis.share, 1)} %`,
-    gap: hours(basis.longestGapMs),
-    faults: basis.faults.join(', '),
-  }
-}
