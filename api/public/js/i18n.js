@@ -74,14 +74,20 @@ export const STRINGS = {
     openedAt: 'Since {time}',
     limitSource: 'Limit {limit} · {source}',
     signOut: 'Sign out',
-    coverageReport: 'Coverage report',
+    // The top bar of every page (page-header.js): its links to the other pages.
+    'nav.live': 'Live monitoring',
+    'nav.alerts': 'Alert history',
+    'nav.shift': 'Shift report',
+    'nav.regulator': 'Monitoring reports',
+    'nav.campaigns': 'Monitoring campaigns',
+    'nav.sensors': 'Sensors',
+    'nav.account': 'Account',
     keyTitle: 'Sign in with an API key',
     keyHelp: 'The server asks for an API key. It is kept in this browser until you sign out.',
     keyLabel: 'API key',
     keySubmit: 'Sign in',
     // The account page: second factor, API keys, people (account-page.js and its sections, #18).
     'account.pageTitle': 'Account, API keys and people',
-    'account.link': 'Account',
     'account.whoami': 'Signed in as {name} ({role}).',
     'account.role.admin': 'admin',
     'account.role.regulator': 'regulator',
@@ -136,7 +142,6 @@ export const STRINGS = {
     'account.userDisabled': 'disabled',
     'account.noPeople': 'Nobody signs in yet.',
     // Account pages: setting a password from an e-mailed link, asking for one (password.js, #18).
-    'account.toLivePage': 'Live monitoring',
     'account.setTitle': 'Choose your password',
     'account.forgotTitle': 'Forgot your password',
     'account.setHelp': 'At least 12 characters. Setting it signs you out on every device.',
@@ -256,7 +261,6 @@ export const STRINGS = {
       'This sensor measures the mass of all dust. QCVN 02:2019/BYT sets its limits by kind of dust, e.g. 0.3 mg/m³ of free crystalline silica in total dust (which needs the silica content) or 1 mg/m³ for cotton dust, and no limit for dust of unknown kind: give the zone the variant of its dust.',
     'tileLimit.dust.respirable':
       'This sensor measures respirable dust. QCVN 02:2019/BYT sets 2.0 mg/m³ for respirable coal dust with at most 5 % free SiO₂ (zone variant "coal-dust"); for other respirable dusts no limit is in quantrac yet: give the zone the variant of its dust.',
-    'alertHistory.link': 'Alert history',
     'alertHistory.title': 'Alert history',
     'alertHistory.tally': '{active} active · {open} not acknowledged',
     'alertHistory.filters': 'Filters',
@@ -292,7 +296,6 @@ export const STRINGS = {
     'alertHistory.clearedLine': 'Cleared {time}',
     'alertHistory.badRange': 'Choose a start before the end.',
     'alertHistory.loadFailed': 'Could not load the alerts. Try again.',
-    'shiftReport.link': 'Shift report',
     'shiftReport.title': 'Shift report',
     'shiftReport.shift': 'Shift',
     'shiftReport.current': 'This shift',
@@ -325,14 +328,9 @@ export const STRINGS = {
     'shiftReport.figure.hourMean': 'WBGT 1-h mean',
     'shiftReport.figure.ceiling': 'Maximum',
     'shiftReport.figure.floor': 'Minimum',
-    'history.livePage': 'Live page',
     // ---------- end of the history screens' block
     // The contractor screens: sensors, zones and commissioning (sensors.html, js/sensors-page.js, js/sensor-panel.js).
     'contractor.pageTitle': 'Sensors and commissioning',
-    'contractor.nav.live': 'Live monitoring',
-    'contractor.nav.campaigns': 'Campaigns',
-    'contractor.nav.sensors': 'Sensors',
-    'contractor.signOut': 'Sign out',
     'contractor.facilities': 'Facilities',
     'contractor.noFacilities': 'No facility is within your reach.',
     'contractor.readOnly':
@@ -463,7 +461,6 @@ export const STRINGS = {
     'contractor.admin.saved': 'Facility {id} saved.',
     // Regulator page (regulator.html, regulator.js): report.*; its provincial section (provincial.js): provincial.*
     'report.reportTitle': 'Facilities with monitored working environments',
-    'report.livePage': 'Live monitoring',
     'report.period': 'Period',
     'report.province': 'Province',
     'report.sector': 'Sector',
@@ -544,7 +541,6 @@ export const STRINGS = {
     'report.workersUnknown': 'worker count missing',
     'report.unattributed': '{factor}: sensor in no zone ({evidence})',
     'report.noExposed': 'No factor exceeded its limit in this period.',
-    'report.campaignsPage': 'Monitoring campaigns',
     'report.periodHint': 'A year, half-year, quarter or month, e.g. 2025, 2025-H1, 2025-Q3, 2025-07',
     'report.periodMissing': 'Enter a period, e.g. 2025.',
     'report.periodInvalid':
@@ -584,8 +580,6 @@ export const STRINGS = {
     'sector.steel': 'Steel',
     // Campaigns page (campaigns.html, campaigns.js): campaigns.*
     'campaigns.pageTitle': 'Working-environment monitoring campaigns',
-    'campaigns.livePage': 'Live monitoring',
-    'campaigns.reportsPage': 'Reports',
     'campaigns.record': 'Record a campaign',
     'campaigns.recordHelp':
       'For the monitoring organisation that did it: per zone (position) and factor, the samples taken, those over the limit, and the values measured. It counts the facility as monitored for those factors in the period that holds its last day.',
@@ -697,14 +691,20 @@ export const STRINGS = {
     openedAt: 'Từ {time}',
     limitSource: 'Giới hạn {limit} · {source}',
     signOut: 'Đăng xuất',
-    coverageReport: 'Báo cáo quan trắc',
+    // The top bar of every page (page-header.js): its links to the other pages.
+    'nav.live': 'Giám sát trực tuyến',
+    'nav.alerts': 'Lịch sử cảnh báo',
+    'nav.shift': 'Báo cáo ca',
+    'nav.regulator': 'Báo cáo quan trắc',
+    'nav.campaigns': 'Đợt quan trắc',
+    'nav.sensors': 'Cảm biến',
+    'nav.account': 'Tài khoản',
     keyTitle: 'Đăng nhập bằng khóa API',
     keyHelp: 'Máy chủ yêu cầu khóa API. Khóa được lưu trên trình duyệt này cho đến khi đăng xuất.',
     keyLabel: 'Khóa API',
     keySubmit: 'Đăng nhập',
     // The account page: second factor, API keys, people (account-page.js and its sections, #18).
     'account.pageTitle': 'Tài khoản, khóa API và người dùng',
-    'account.link': 'Tài khoản',
     'account.whoami': 'Đang đăng nhập: {name} ({role}).',
     'account.role.admin': 'quản trị',
     'account.role.regulator': 'cơ quan quản lý',
@@ -758,7 +758,6 @@ export const STRINGS = {
     'account.userDisabled': 'đã khóa',
     'account.noPeople': 'Chưa có người dùng nào.',
     // Account pages: setting a password from an e-mailed link, asking for one (password.js, #18).
-    'account.toLivePage': 'Giám sát trực tuyến',
     'account.setTitle': 'Đặt mật khẩu',
     'account.forgotTitle': 'Quên mật khẩu',
     'account.setHelp': 'Ít nhất 12 ký tự. Đặt mật khẩu sẽ đăng xuất bạn khỏi mọi thiết bị.',
@@ -878,7 +877,6 @@ export const STRINGS = {
       'Cảm biến này đo khối lượng bụi toàn phần. QCVN 02:2019/BYT đặt giới hạn theo loại bụi, ví dụ 0,3 mg/m³ silic tự do tinh thể trong bụi toàn phần (cần biết hàm lượng silic) hoặc 1 mg/m³ với bụi bông, và không có giới hạn cho bụi không rõ loại: hãy gán cho khu vực biến thể theo loại bụi của nó.',
     'tileLimit.dust.respirable':
       'Cảm biến này đo bụi hô hấp. QCVN 02:2019/BYT đặt 2,0 mg/m³ cho bụi than hô hấp có silic tự do không quá 5 % (biến thể khu vực "coal-dust"); các loại bụi hô hấp khác chưa có giới hạn trong quantrac: hãy gán cho khu vực biến thể theo loại bụi của nó.',
-    'alertHistory.link': 'Lịch sử cảnh báo',
     'alertHistory.title': 'Lịch sử cảnh báo',
     'alertHistory.tally': '{active} đang hiện hành · {open} chưa xác nhận',
     'alertHistory.filters': 'Bộ lọc',
@@ -914,7 +912,6 @@ export const STRINGS = {
     'alertHistory.clearedLine': 'Trở lại bình thường lúc {time}',
     'alertHistory.badRange': 'Hãy chọn thời điểm bắt đầu trước thời điểm kết thúc.',
     'alertHistory.loadFailed': 'Không tải được cảnh báo. Hãy thử lại.',
-    'shiftReport.link': 'Báo cáo ca',
     'shiftReport.title': 'Báo cáo ca làm việc',
     'shiftReport.shift': 'Ca',
     'shiftReport.current': 'Ca này',
@@ -947,14 +944,9 @@ export const STRINGS = {
     'shiftReport.figure.hourMean': 'WBGT trung bình 1 giờ',
     'shiftReport.figure.ceiling': 'Giá trị tối đa',
     'shiftReport.figure.floor': 'Giá trị tối thiểu',
-    'history.livePage': 'Trang giám sát trực tuyến',
     // ---------- end of the history screens' block
     // The contractor screens: sensors, zones and commissioning (sensors.html, js/sensors-page.js, js/sensor-panel.js).
     'contractor.pageTitle': 'Cảm biến và nghiệm thu',
-    'contractor.nav.live': 'Giám sát trực tuyến',
-    'contractor.nav.campaigns': 'Đợt quan trắc',
-    'contractor.nav.sensors': 'Cảm biến',
-    'contractor.signOut': 'Đăng xuất',
     'contractor.facilities': 'Cơ sở',
     'contractor.noFacilities': 'Bạn chưa được giao cơ sở nào.',
     'contractor.readOnly':
@@ -1085,7 +1077,6 @@ export const STRINGS = {
     'contractor.admin.saved': 'Đã lưu cơ sở {id}.',
     // Regulator page (regulator.html, regulator.js): report.*; its provincial section (provincial.js): provincial.*
     'report.reportTitle': 'Cơ sở được quan trắc môi trường lao động',
-    'report.livePage': 'Giám sát trực tuyến',
     'report.period': 'Kỳ báo cáo',
     'report.province': 'Tỉnh, thành phố',
     'report.sector': 'Ngành',
@@ -1166,7 +1157,6 @@ export const STRINGS = {
     'report.workersUnknown': 'chưa có số người',
     'report.unattributed': '{factor}: cảm biến chưa gắn vị trí ({evidence})',
     'report.noExposed': 'Không có yếu tố nào vượt giới hạn trong kỳ.',
-    'report.campaignsPage': 'Đợt quan trắc',
     'report.periodHint': 'Năm, 6 tháng, quý hoặc tháng, ví dụ 2025, 2025-H1, 2025-Q3, 2025-07',
     'report.periodMissing': 'Hãy nhập kỳ báo cáo, ví dụ 2025.',
     'report.periodInvalid':
@@ -1206,8 +1196,6 @@ export const STRINGS = {
     'sector.steel': 'Thép',
     // Campaigns page (campaigns.html, campaigns.js): campaigns.*
     'campaigns.pageTitle': 'Đợt quan trắc môi trường lao động',
-    'campaigns.livePage': 'Giám sát trực tuyến',
-    'campaigns.reportsPage': 'Báo cáo',
     'campaigns.record': 'Ghi nhận một đợt quan trắc',
     'campaigns.recordHelp':
       'Dành cho tổ chức quan trắc đã thực hiện: theo vị trí và yếu tố, số mẫu đo, số mẫu không đạt và kết quả đo. Cơ sở được tính là đã quan trắc các yếu tố đó trong kỳ có ngày cuối của đợt.',
