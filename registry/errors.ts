@@ -17,3 +17,8 @@ export class InvalidValueError extends Error {
 export class RegistryUnavailableError extends Error {
   override name = 'RegistryUnavailableError'
 }
+
+/** A write of a partition's state by a worker whose lease is no longer the partition's current one. */
+export class FencedError extends Error {
+  override name = 'FencedError'
+}

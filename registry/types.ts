@@ -535,8 +535,16 @@ export interface LoggedAlertEvent {
  * audit entry. The API and ingest may run in different processes: the register is where they meet.
  */
 export interface AlertRepository {
-  /** Applies a transition of ingest's tracker; returns the events it caused (none if it changed nothing). */
-  recordDetection(detection: Detection): Promise<AlertEvent[]>
+  /**
+   * Applies a transition of ingest's tracker; returns the events it caused (none if it changed nothing).
+   * A partitioned worker names its `lease` (FencedError once the partition has a newer owner) and the
+   * tracker's state after the transition (`states`), saved in the same transaction: a new owner of the
+   * partition then knows every alert the register does, and opens none twice.
+   */
+  recordDetection(
+    detection: Detection,
+    fenced?: { lease: PartitionLease; states: readonly (readonly [key: string, value: unknown])[] },
+  ): Promise<AlertEvent[]>
   /** Throws NotFoundError for an unknown id, ConflictError when its state does not allow it. */
   acknowledgeAlert(id: string, request: AlertRequest): Promise<Changed>
   resolveAlert(id: string, request: AlertRequest & { reason: ResolutionReason }): Promise<Changed>
@@ -551,8 +559,39 @@ export interface AlertRepository {
 export interface StateRepository {
   /** Every state whose key starts with `prefix`, by key. */
   loadStates(prefix: string): Promise<Map<string, unknown>>
-  /** Saves several states at once (one transaction), each replacing what its key held. */
-  saveStates(states: Iterable<readonly [key: string, value: unknown]>): Promise<void>
+  /**
+   * Saves several states at once (one transaction), each replacing what its key held. With a `lease`, only
+   * while it is its partition's current one: FencedError once another worker has taken the partition over.
+   */
+  saveStates(states: Iterable<readonly [key: string, value: unknown]>, lease?: PartitionLease): Promise<void>
+}
+
+/**
+ * A worker's hold on one facility partition (core/partitions.ts). It is the partition's current one while
+ * `epoch` is: each change of owner raises it, and every write of the partition's state checks it.
+ */
+export interface PartitionLease {
+  partition: number
+  owner: string
+  epoch: number
+  /** Epoch ms, by the registry's clock: past it, any worker may claim the partition. */
+  expiresAt: number
+}
+
+/** Who owns which partition (README, Scaling out → Partitioned ingest): the registry is where workers meet. */
+export interface PartitionLeaseRepository {
+  /** Notes the worker alive for `ttlMs` more; returns how many workers are alive, itself included. */
+  heartbeat(workerId: string, ttlMs: number): Promise<number>
+  /** Claims up to `max` partitions no live lease holds, lowest first, each with its epoch raised by one. */
+  claimPartitions(workerId: string, max: number, ttlMs: number): Promise<PartitionLease[]>
+  /** Extends the leases that are still current (same owner and epoch), for `ttlMs`; returns those. */
+  renewLeases(leases: readonly PartitionLease[], ttlMs: number): Promise<PartitionLease[]>
+  /** Gives the leases up (a rebalance, a shutdown): their partitions may be claimed at once. */
+  releaseLeases(leases: readonly PartitionLease[]): Promise<void>
+  /** Every partition's lease as it stands, by partition: for /health and the tests. */
+  listLeases(): Promise<PartitionLease[]>
+  /** Forgets the worker (a clean shutdown), so the others count one fewer at once. */
+  retireWorker(workerId: string): Promise<void>
 }
 
 /** A message ingest refused from a registered sensor, as a person commissioning it reads it. */
@@ -658,5 +697,6 @@ export interface NotificationRepository {
 export type RegistryDatabase = Registry &
   AlertRepository &
   StateRepository &
+  PartitionLeaseRepository &
   RejectionLog &
   NotificationRepository & { close(): void | Promise<void> }

@@ -13,6 +13,7 @@ import { actorOf, addAlertConditions, alertOrder, closedAt } from '../rows/alert
 import type { AlertQuery, AlertRepository, AuditActor, StateRepository } from '../types.ts'
 import { auditInsert } from './audit.ts'
 import { inTransaction, type Queryable, registryError, selectPage, Where } from './database.ts'
+import { checkLease } from './partition-leases.ts'
 
 /**
  * Held (transaction-scoped) by every write of the register: one writer at a time, as SQLite's IMMEDIATE
@@ -107,8 +108,12 @@ export function alertRepository(pool: pg.Pool): AlertRepository {
   }
 
   return {
-    recordDetection(detection) {
+    recordDetection(detection, fenced) {
       return locked(async (client) => {
+        if (fenced !== undefined) {
+          await checkLease(client, fenced.lease)
+          await writeStates(client, fenced.states)
+        }
         const changed = applyDetection(await load(client, detection.alert.id), detection)
         if (changed === undefined) return []
         await write(client, changed)
@@ -143,6 +148,22 @@ export function alertRepository(pool: pg.Pool): AlertRepository {
   }
 }
 
+/** Writes states with the given connection (the pool, or a transaction's client). */
+async function writeStates(
+  db: Queryable,
+  states: Iterable<readonly [key: string, value: unknown]>,
+): Promise<void> {
+  // The last value of a key given twice stands, as one after the other would leave it.
+  const byKey = new Map<string, unknown>(states)
+  if (byKey.size === 0) return
+  await db.query(
+    `INSERT INTO ingest_state (key, body, updated_at)
+     SELECT key, body, $3 FROM unnest($1::text[], $2::json[]) AS s (key, body)
+     ON CONFLICT (key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
+    [[...byKey.keys()], [...byKey.values()].map((value) => JSON.stringify(value)), Date.now()],
+  )
+}
+
 export function stateRepository(pool: pg.Pool): StateRepository {
   return {
     async loadStates(prefix: string) {
@@ -153,16 +174,16 @@ export function stateRepository(pool: pg.Pool): StateRepository {
       )
       return new Map(rows.map((row) => [row.key, row.body]))
     },
-    async saveStates(states) {
-      // The last value of a key given twice stands, as one after the other would leave it.
-      const byKey = new Map<string, unknown>(states)
-      if (byKey.size === 0) return
-      await pool.query(
-        `INSERT INTO ingest_state (key, body, updated_at)
-         SELECT key, body, $3 FROM unnest($1::text[], $2::json[]) AS s (key, body)
-         ON CONFLICT (key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
-        [[...byKey.keys()], [...byKey.values()].map((value) => JSON.stringify(value)), Date.now()],
-      )
+    async saveStates(states, lease) {
+      if (lease === undefined) return writeStates(pool, states)
+      try {
+        await inTransaction(pool, async (client) => {
+          await checkLease(client, lease)
+          await writeStates(client, states)
+        })
+      } catch (err) {
+        throw registryError(err, {})
+      }
     },
   }
 }

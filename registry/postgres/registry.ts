@@ -10,6 +10,7 @@ import { openPool, redactedUrl, registryError } from './database.ts'
 import { facilityRepository } from './facilities.ts'
 import { migrate } from './migrate.ts'
 import { notificationRepository } from './notifications.ts'
+import { partitionLeaseRepository } from './partition-leases.ts'
 import { rejectionLog } from './rejections.ts'
 import { sensorRepository } from './sensors.ts'
 import { shiftRepository } from './shifts.ts'
@@ -68,6 +69,7 @@ export async function openPostgresRegistry({
     ...alertRepository(pool),
     ...auditRepository(pool),
     ...stateRepository(pool),
+    ...partitionLeaseRepository(pool),
     ...rejectionLog(pool),
     ...shiftRepository(pool),
     ...notificationRepository(pool),

@@ -14,6 +14,7 @@ import { actorOf, addAlertConditions, alertOrder, closedAt } from '../rows/alert
 import type { AlertQuery, AlertRepository, AuditActor, StateRepository } from '../types.ts'
 import { auditInsert } from './audit.ts'
 import { selectPage, Where } from './paging.ts'
+import { leaseGuard } from './partition-leases.ts'
 
 /**
  * The alert register, the one owner of alert state (rules: core/alert-lifecycle.ts). Ingest's tracker and
@@ -24,6 +25,8 @@ import { selectPage, Where } from './paging.ts'
  */
 export function alertRepository(db: DatabaseSync): AlertRepository {
   const recordAudit = auditInsert(db)
+  const checkLease = leaseGuard(db)
+  const saveState = stateWriter(db)
   const statements = {
     get: db.prepare('SELECT body FROM alert WHERE id = ?'),
     write: db.prepare(
@@ -98,10 +101,14 @@ export function alertRepository(db: DatabaseSync): AlertRepository {
   }
 
   return {
-    async recordDetection(detection) {
+    async recordDetection(detection, fenced) {
       return inTransaction(
         db,
         () => {
+          if (fenced !== undefined) {
+            checkLease(fenced.lease)
+            saveState(fenced.states)
+          }
           const changed = applyDetection(load(detection.alert.id), detection)
           if (changed === undefined) return []
           write(changed)
@@ -138,23 +145,37 @@ export function alertRepository(db: DatabaseSync): AlertRepository {
   }
 }
 
-export function stateRepository(db: DatabaseSync): StateRepository {
-  // A range on the primary key: `prefix` ≤ key < `prefix` followed by the highest code point.
-  const load = db.prepare('SELECT key, body FROM ingest_state WHERE key >= ? AND key < ?')
+/** Writes states inside the caller's transaction. */
+function stateWriter(db: DatabaseSync) {
   const save = db.prepare(
     `INSERT INTO ingest_state (key, body, updated_at) VALUES (?, ?, ?)
      ON CONFLICT (key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
   )
+  return (states: Iterable<readonly [key: string, value: unknown]>): void => {
+    const now = Date.now()
+    for (const [key, value] of states) save.run(key, JSON.stringify(value), now)
+  }
+}
+
+export function stateRepository(db: DatabaseSync): StateRepository {
+  // A range on the primary key: `prefix` ≤ key < `prefix` followed by the highest code point.
+  const load = db.prepare('SELECT key, body FROM ingest_state WHERE key >= ? AND key < ?')
+  const save = stateWriter(db)
+  const checkLease = leaseGuard(db)
   return {
     async loadStates(prefix: string) {
       const rows = load.all(prefix, `${prefix}\u{10ffff}`) as { key: string; body: string }[]
       return new Map(rows.map((row) => [row.key, JSON.parse(row.body)]))
     },
-    async saveStates(states) {
-      const now = Date.now()
-      inTransaction(db, () => {
-        for (const [key, value] of states) save.run(key, JSON.stringify(value), now)
-      })
+    async saveStates(states, lease) {
+      inTransaction(
+        db,
+        () => {
+          if (lease !== undefined) checkLease(lease)
+          save(states)
+        },
+        'IMMEDIATE',
+      )
     },
   }
 }

@@ -4,6 +4,7 @@ import { ensurePrivateFile, SQLITE_COMPANIONS } from '../../store/private-files.
 import type {
   AlertRepository,
   NotificationRepository,
+  PartitionLeaseRepository,
   Registry,
   RejectionLog,
   StateRepository,
@@ -15,6 +16,7 @@ import { auditRepository } from './audit.ts'
 import { campaignRepository } from './campaigns.ts'
 import { facilityRepository } from './facilities.ts'
 import { notificationRepository } from './notifications.ts'
+import { partitionLeaseRepository } from './partition-leases.ts'
 import { rejectionLog } from './rejections.ts'
 import { sensorRepository } from './sensors.ts'
 import { shiftRepository } from './shifts.ts'
@@ -23,6 +25,7 @@ import { userRepository } from './users.ts'
 export type SqliteRegistry = Registry &
   AlertRepository &
   StateRepository &
+  PartitionLeaseRepository &
   RejectionLog &
   NotificationRepository & { close(): void }
 
@@ -44,6 +47,7 @@ export function openSqliteRegistry(path: string): SqliteRegistry {
     ...alertRepository(db),
     ...auditRepository(db),
     ...stateRepository(db),
+    ...partitionLeaseRepository(db),
     ...rejectionLog(db),
     ...shiftRepository(db),
     ...notificationRepository(db),
