@@ -535,14 +535,16 @@ export interface LoggedAlertEvent {
  * audit entry. The API and ingest may run in different processes: the register is where they meet.
  */
 export interface AlertRepository {
+  /** Applies a transition of ingest's tracker; returns the events it caused (none if it changed nothing). */
+  recordDetection(detection: Detection): Promise<AlertEvent[]>
   /**
-   * Applies a transition of ingest's tracker; returns the events it caused (none if it changed nothing).
-   * A partitioned worker names its `lease` (FencedError once the partition has a newer owner) and the
-   * tracker's state after the transition (`states`), saved in the same transaction: a new owner of the
-   * partition then knows every alert the register does, and opens none twice.
+   * Applies the transitions one reading caused, in order, in one transaction. A partitioned worker names
+   * its `lease` (FencedError once the partition has a newer owner: nothing is applied) and the tracker's
+   * state after them (`states`), saved in the same transaction: a new owner of the partition then knows
+   * every alert the register does, and opens none twice.
    */
-  recordDetection(
-    detection: Detection,
+  recordDetections(
+    detections: readonly Detection[],
     fenced?: { lease: PartitionLease; states: readonly (readonly [key: string, value: unknown])[] },
   ): Promise<AlertEvent[]>
   /** Throws NotFoundError for an unknown id, ConflictError when its state does not allow it. */

@@ -5,6 +5,7 @@ import {
   acknowledge,
   applyDetection,
   type Changed,
+  type Detection,
   resolve,
 } from '../../core/alert-lifecycle.ts'
 import type { Alert } from '../../core/alerts.ts'
@@ -107,19 +108,29 @@ export function alertRepository(pool: pg.Pool): AlertRepository {
     })
   }
 
-  return {
-    recordDetection(detection, fenced) {
-      return locked(async (client) => {
-        if (fenced !== undefined) {
-          await checkLease(client, fenced.lease)
-          await writeStates(client, fenced.states)
-        }
+  function recordDetections(
+    detections: readonly Detection[],
+    fenced?: Parameters<AlertRepository['recordDetections']>[1],
+  ): Promise<AlertEvent[]> {
+    return locked(async (client) => {
+      if (fenced !== undefined) {
+        await checkLease(client, fenced.lease)
+        await writeStates(client, fenced.states)
+      }
+      const events: AlertEvent[] = []
+      for (const detection of detections) {
         const changed = applyDetection(await load(client, detection.alert.id), detection)
-        if (changed === undefined) return []
+        if (changed === undefined) continue
         await write(client, changed)
-        return changed.events
-      })
-    },
+        events.push(...changed.events)
+      }
+      return events
+    })
+  }
+
+  return {
+    recordDetection: (detection) => recordDetections([detection]),
+    recordDetections,
     acknowledgeAlert(id, { actor, at, note }) {
       return act(id, actor, 'alert.acknowledge', at, (stored) =>
         acknowledge(stored, actorOf(actor), note, at),

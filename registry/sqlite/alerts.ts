@@ -5,6 +5,7 @@ import {
   acknowledge,
   applyDetection,
   type Changed,
+  type Detection,
   resolve,
 } from '../../core/alert-lifecycle.ts'
 import type { Alert } from '../../core/alerts.ts'
@@ -100,23 +101,31 @@ export function alertRepository(db: DatabaseSync): AlertRepository {
     )
   }
 
-  return {
-    async recordDetection(detection, fenced) {
-      return inTransaction(
-        db,
-        () => {
-          if (fenced !== undefined) {
-            checkLease(fenced.lease)
-            saveState(fenced.states)
-          }
+  async function recordDetections(
+    detections: readonly Detection[],
+    fenced?: Parameters<AlertRepository['recordDetections']>[1],
+  ): Promise<AlertEvent[]> {
+    return inTransaction(
+      db,
+      () => {
+        if (fenced !== undefined) {
+          checkLease(fenced.lease)
+          saveState(fenced.states)
+        }
+        return detections.flatMap((detection) => {
           const changed = applyDetection(load(detection.alert.id), detection)
           if (changed === undefined) return []
           write(changed)
           return changed.events
-        },
-        'IMMEDIATE',
-      )
-    },
+        })
+      },
+      'IMMEDIATE',
+    )
+  }
+
+  return {
+    recordDetection: (detection) => recordDetections([detection]),
+    recordDetections,
     async acknowledgeAlert(id, { actor, at, note }) {
       return act(id, actor, 'alert.acknowledge', at, (stored) =>
         acknowledge(stored, actorOf(actor), note, at),
