@@ -33,20 +33,12 @@ export function partitionOf(facilityId: string): number {
   return (hash >>> 0) % PARTITION_COUNT
 }
 
-/** An ingest worker's place among its peers: worker `index` of `count` (QUANTRAC_INGEST_WORKER=index/count). */
-export interface WorkerAssignment {
-  index: number
-  count: number
-}
-
-/** Static assignment: a worker owns the partitions p with p mod count == index. */
-export function ownsPartition(assignment: WorkerAssignment, partition: number): boolean {
-  return partition % assignment.count === assignment.index
-}
-
-/** The partitions a worker owns, in order. */
-export function ownedPartitions(assignment: WorkerAssignment): number[] {
-  const owned: number[] = []
-  for (let p = assignment.index; p < PARTITION_COUNT; p += assignment.count) owned.push(p)
-  return owned
+/**
+ * What a worker does with its leases this round, with `workers` alive (itself included): claim free
+ * partitions up to its fair share — the count spread evenly, rounded up — or give back what it holds over
+ * it, so that a worker joining gets its share from the others and one leaving leaves its share to them.
+ */
+export function leasePlan(held: number, workers: number): { claim: number; release: number } {
+  const share = Math.ceil(PARTITION_COUNT / Math.max(1, workers))
+  return held < share ? { claim: share - held, release: 0 } : { claim: 0, release: held - share }
 }

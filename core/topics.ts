@@ -98,6 +98,11 @@ export function parseAccessChangeTopic(
   return undefined
 }
 
+/** Every sensor's readings of one facility: what a partitioned ingest worker subscribes to. */
+export function facilityReadingsSubscription(facilityId: string): string {
+  return `${TOPIC_ROOT}/readings/${facilityId}/+`
+}
+
 export function readingsTopic(facilityId: string, sensorId: string): string {
   return `${TOPIC_ROOT}/readings/${facilityId}/${sensorId}`
 }

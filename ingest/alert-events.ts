@@ -1,7 +1,8 @@
 import type { Logger } from 'pino'
 import type { AlertEvent } from '../core/alert-lifecycle.ts'
 import type { AlertTransition } from '../core/exposure/index.ts'
-import type { AlertRepository, StateRepository } from '../registry/types.ts'
+import { FencedError } from '../registry/errors.ts'
+import type { AlertRepository, PartitionLease, StateRepository } from '../registry/types.ts'
 import type { BatchWriter } from './batch-writer.ts'
 import type { LiveFeed } from './live-feed.ts'
 
@@ -17,7 +18,18 @@ export interface AlertEventsOptions {
   /** The batch writer of alert events: through the spool to the store. */
   writer: BatchWriter<AlertEvent>
   live: LiveFeed
+  /**
+   * Whether this worker copies the register's log to the store now: always, unpartitioned; the holder of
+   * partition 0, partitioned, so that one worker does it.
+   */
+  copiesLog(): boolean
   log: Logger
+}
+
+/** What fences a partitioned worker's detections: its lease, and its tracker's state after them. */
+export interface DetectionFence {
+  lease: PartitionLease
+  states: readonly (readonly [key: string, value: unknown])[]
 }
 
 /**
@@ -55,14 +67,25 @@ export async function startAlertEvents(options: AlertEventsOptions) {
     )
   }
 
-  async function recordOne(transition: AlertTransition): Promise<void> {
+  async function recordTogether(
+    transitions: readonly AlertTransition[],
+    fence?: DetectionFence,
+  ): Promise<void> {
     let events: AlertEvent[]
     try {
-      events = await alerts.recordDetection(transition)
+      events = await alerts.recordDetections(transitions, fence)
     } catch (err) {
-      // The register could not take it: the officers and the store still hear of it, as the tracker sees it.
-      log.error({ err, alertId: transition.alert.id }, 'could not record the alert in the register')
-      events = [{ type: transition.type, at: transition.alert.updatedAt, alert: transition.alert }]
+      if (err instanceof FencedError) {
+        // The partition has a new owner, which judges these readings again from its saved state.
+        log.warn({ err }, 'alerts not recorded: the partition has a new owner')
+        return
+      }
+      // The register could not take them: the officers and the store still hear of them, as the tracker sees them.
+      log.error(
+        { err, alertIds: transitions.map((t) => t.alert.id) },
+        'could not record alerts in the register',
+      )
+      events = transitions.map((t) => ({ type: t.type, at: t.alert.updatedAt, alert: t.alert }))
       for (const event of events) writer.add(event)
     }
     for (const event of events) publish(event)
@@ -83,6 +106,7 @@ export async function startAlertEvents(options: AlertEventsOptions) {
 
   /** Copies what the log holds beyond the cursor; a call while a copy runs makes it go round once more. */
   function copyLog(): Promise<void> {
+    if (!options.copiesLog()) return Promise.resolve()
     if (copying !== undefined) {
       copyAgain = true
       return copying
@@ -104,13 +128,11 @@ export async function startAlertEvents(options: AlertEventsOptions) {
   const timer = setInterval(() => void copyLog(), COPY_INTERVAL_MS)
 
   return {
-    /** Hands the tracker's transitions to the register, after those handed before. */
-    record(transitions: readonly AlertTransition[]): void {
-      for (const transition of transitions) {
-        recording = recording
-          .then(() => recordOne(transition))
-          .catch((err) => log.error({ err }, 'could not publish an alert'))
-      }
+    /** Hands the transitions one reading caused to the register, together, after those handed before. */
+    record(transitions: readonly AlertTransition[], fence?: DetectionFence): void {
+      recording = recording
+        .then(() => recordTogether(transitions, fence))
+        .catch((err) => log.error({ err }, 'could not publish an alert'))
     },
     /** Waits for what was handed over, and copies the log to the store one last time. */
     async close(): Promise<void> {

@@ -73,6 +73,9 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
   let recentItems = 0
   // The spool holds entries `recent` does not: a previous run's, or ones let go to bound memory.
   let readFromSpool = spool.items(name) > 0
+  // Callers of `whenStored`, oldest first, each with the last entry it waits for.
+  const storedWaiters: { through: number; resolve: () => void }[] = []
+  let lastCommittedId = spool.lastId(name)
 
   function add(item: T): void {
     uncommitted.push(item)
@@ -87,6 +90,7 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
         const chunk =
           uncommitted.length <= options.batchSize ? uncommitted : uncommitted.slice(0, options.batchSize)
         const id = spool.append(name, chunk)
+        lastCommittedId = id
         remember({ id, created: Date.now(), items: chunk })
         stats.spooled += chunk.length
         uncommitted = chunk === uncommitted ? [] : uncommitted.slice(chunk.length)
@@ -142,6 +146,7 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
   function forgetThrough(lastId: number): void {
     spool.remove(name, lastId)
     while (recent.length > 0 && recent[0]!.id <= lastId) recentItems -= recent.shift()!.items.length
+    while (storedWaiters.length > 0 && storedWaiters[0]!.through <= lastId) storedWaiters.shift()!.resolve()
   }
 
   function schedule(): void {
@@ -246,6 +251,15 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
     commit,
     /** Items added but not yet durable. */
     uncommitted: () => uncommitted.length,
+    /**
+     * Resolves once everything committed so far is in the store (or set aside as refused): for a worker
+     * that acknowledges only what the store holds, because its spool may not outlive it.
+     */
+    whenStored(): Promise<void> {
+      if (spool.items(name) === 0) return Promise.resolve()
+      const through = lastCommittedId
+      return new Promise((resolve) => storedWaiters.push({ through, resolve }))
+    },
     /** Whether the last commit failed: the caller should stop taking new items. */
     blocked: () => spoolFull,
     /**

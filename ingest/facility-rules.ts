@@ -22,7 +22,12 @@ const DEFAULT_RULES: FacilityRules = { profile: DEFAULT_PROFILE, shifts: DEFAULT
  * wrong pattern; one the registry does not know either gets the defaults (QCVN, three 8-hour shifts from
  * 06:00 Vietnam time).
  */
-export async function createFacilityRules(registry: Registry, log: Logger) {
+export async function createFacilityRules(
+  registry: Registry,
+  log: Logger,
+  /** Told of each facility it did not know before, after the first full read. */
+  onAdded: (facilityId: string) => void = () => {},
+) {
   let rules = new Map<string, FacilityRules>()
   // Facilities announced while a full refresh reads its pages: their news is newer than the pages'.
   let announcedDuringRefresh: Set<string> | undefined
@@ -52,7 +57,10 @@ export async function createFacilityRules(registry: Registry, log: Logger) {
         if (announced === undefined) next.delete(facilityId)
         else next.set(facilityId, announced)
       }
+      const known = rules
       rules = next
+      if (known.size > 0)
+        for (const facilityId of next.keys()) if (!known.has(facilityId)) onAdded(facilityId)
     } finally {
       announcedDuringRefresh = undefined
     }
@@ -61,8 +69,10 @@ export async function createFacilityRules(registry: Registry, log: Logger) {
   async function refreshFacility(facilityId: string): Promise<void> {
     const facility = await registry.getFacility(facilityId)
     announcedDuringRefresh?.add(facilityId)
-    if (facility === undefined) rules.delete(facilityId)
-    else rules.set(facilityId, rulesFor(facility))
+    if (facility === undefined) return void rules.delete(facilityId)
+    const known = rules.has(facilityId)
+    rules.set(facilityId, rulesFor(facility))
+    if (!known) onAdded(facilityId)
   }
 
   await refresh()
@@ -75,6 +85,8 @@ export async function createFacilityRules(registry: Registry, log: Logger) {
     rulesOf(facilityId: string): FacilityRules {
       return rules.get(facilityId) ?? DEFAULT_RULES
     },
+    /** Every facility it knows. */
+    facilityIds: () => rules.keys(),
     refresh,
     refreshFacility,
     /** Whether to read the facility from the registry before judging a reading of it. */

@@ -11,9 +11,15 @@ import {
   type SensorAddress,
 } from '../core/topics.ts'
 import type { IngestMetrics } from '../metrics/ingest.ts'
-import type { AlertRepository, Registry, RejectionLog, StateRepository } from '../registry/types.ts'
+import type {
+  AlertRepository,
+  PartitionLeaseRepository,
+  Registry,
+  RejectionLog,
+  StateRepository,
+} from '../registry/types.ts'
 import type { TimeSeriesStore } from '../store/types.ts'
-import { startAlertEvents } from './alert-events.ts'
+import { type DetectionFence, startAlertEvents } from './alert-events.ts'
 import { createBatchWriter } from './batch-writer.ts'
 import { createCommissioningTracker } from './commissioning-tracker.ts'
 import { decodeAddressed, type RejectionReason } from './decode.ts'
@@ -21,7 +27,16 @@ import { createFacilityRules } from './facility-rules.ts'
 import { firstTimeOf } from './first-time.ts'
 import type { BrokerLink } from './link/link.ts'
 import { createLiveFeed } from './live-feed.ts'
-import { loadMonitorState, saveMonitorStateRegularly } from './monitor-state.ts'
+import {
+  type JudgedPartition,
+  type MonitorSet,
+  partitionedMonitorSet,
+  singleMonitorSet,
+  UNPARTITIONED_STATE_PREFIX,
+} from './monitor-set.ts'
+import { loadMonitorState, saveMonitorStateRegularly, trackerStateKey } from './monitor-state.ts'
+import { type PartitionedIntake, startPartitionedIntake } from './partitions/intake.ts'
+import { partitionSessions } from './partitions/sessions.ts'
 import { createRejections } from './rejections.ts'
 import { createSensorDirectory } from './sensor-directory.ts'
 import { createDelivery } from './spool/delivery.ts'
@@ -53,6 +68,16 @@ export interface IngestOptions {
   sensorRateLimit: { ratePerSecond: number; burst: number }
   /** Where each registered sensor's recent rejections are kept for the API (the registry); none if absent. */
   rejectionLog?: RejectionLog
+  /**
+   * A partitioned worker (README, Scaling out → Partitioned ingest): its partitions' sessions on this
+   * external broker, their leases in the registry. The link then carries no readings, and a message is
+   * acknowledged once in the store, not once in the spool.
+   */
+  partitioned?: {
+    broker: { url: string; username?: string; password?: string }
+    leases: PartitionLeaseRepository
+    leaseMs: number
+  }
 }
 
 export interface IngestStats {
@@ -89,7 +114,11 @@ const MAX_REMEMBERED_REJECTIONS = 10_000
  */
 export async function startIngest(options: IngestOptions) {
   const log = options.log
-  const facilityRules = await createFacilityRules(options.registry, log)
+  let partitioned: PartitionedIntake | undefined
+  // A facility new to ingest (announced, or found by a full refresh): its partition's session subscribes.
+  const facilityRules = await createFacilityRules(options.registry, log, (facilityId) =>
+    partitioned?.facilityAdded(facilityId),
+  )
   const sensors = await createSensorDirectory(options.registry, log)
   const metrics = options.metrics
   const rateLimiter = createRateLimiter(options.sensorRateLimit)
@@ -135,13 +164,12 @@ export async function startIngest(options: IngestOptions) {
   const writers = { readings: readingWriter, 'alert-events': alertWriter, exposures: exposureWriter }
   const allWriters = Object.values(writers)
   const exposureStoredAt = new Map<string, number>()
-  const monitor = createExposureMonitor(
-    facilityRules.rulesOf,
-    sensors.limitVariantOf,
-    {},
-    await loadMonitorState(options.state, log),
-    sensors.calibrationOf,
-  )
+  const createMonitor = (restored: Awaited<ReturnType<typeof loadMonitorState>>) =>
+    createExposureMonitor(facilityRules.rulesOf, sensors.limitVariantOf, {}, restored, sensors.calibrationOf)
+  const partitionMonitors = options.partitioned === undefined ? undefined : partitionedMonitorSet()
+  const monitors: MonitorSet =
+    partitionMonitors ??
+    singleMonitorSet(createMonitor(await loadMonitorState(options.state, UNPARTITIONED_STATE_PREFIX, log)))
 
   const link = options.link
   const live = createLiveFeed(link.publish)
@@ -158,12 +186,24 @@ export async function startIngest(options: IngestOptions) {
     state: options.state,
     writer: alertWriter,
     live,
+    copiesLog: () => partitionMonitors === undefined || partitioned?.holdsFirstPartition() === true,
     log,
   })
 
-  /** To the alert register, then the store, the live feed and the log (alert-events.ts). */
-  function recordAlertTransitions(transitions: AlertTransition[]): void {
-    if (transitions.length > 0) alertEvents.record(transitions)
+  /**
+   * To the alert register, then the store, the live feed and the log (alert-events.ts). A partition's
+   * transitions carry its lease and its tracker's state after them, written in the register's transaction.
+   */
+  function recordAlertTransitions(judged: JudgedPartition, transitions: AlertTransition[]): void {
+    if (transitions.length === 0) return
+    const fence: DetectionFence | undefined =
+      judged.lease === undefined
+        ? undefined
+        : {
+            lease: judged.lease,
+            states: [[trackerStateKey(judged.statePrefix), judged.monitor.trackerState()]],
+          }
+    alertEvents.record(transitions, fence)
   }
 
   function publishExposure(point: ExposurePoint): void {
@@ -228,6 +268,9 @@ export async function startIngest(options: IngestOptions) {
     payload: Buffer,
     receivedAt: number,
   ): void {
+    // Of a partition this worker gave up a moment ago: its next owner takes it from the broker.
+    const judged = address === undefined ? undefined : monitors.of(address.facilityId)
+    if (address !== undefined && judged === undefined) return
     const decoded = decodeAddressed(
       address,
       payload,
@@ -239,8 +282,11 @@ export async function startIngest(options: IngestOptions) {
     for (const rejection of decoded.rejections) {
       rejections.reject(topic, address, payload, rejection, receivedAt)
       // A value out of range was read from a message with a readings topic: the address is known.
-      if (rejection.reason === 'range' && rejection.factor !== undefined && address !== undefined) {
-        recordAlertTransitions(monitor.observeFault({ ...address, factor: rejection.factor }, receivedAt))
+      if (rejection.reason === 'range' && rejection.factor !== undefined && judged !== undefined) {
+        recordAlertTransitions(
+          judged,
+          judged.monitor.observeFault({ ...address!, factor: rejection.factor }, receivedAt),
+        )
       }
     }
     for (const reading of decoded.readings) {
@@ -251,8 +297,8 @@ export async function startIngest(options: IngestOptions) {
       commissioning.observe(reading)
       readingWriter.add(reading)
       live.reading(reading)
-      const observation = monitor.observe(reading)
-      if (observation.transitions.length > 0) recordAlertTransitions(observation.transitions)
+      const observation = judged!.monitor.observe(reading)
+      if (observation.transitions.length > 0) recordAlertTransitions(judged!, observation.transitions)
       for (const point of observation.exposures) publishExposure(point)
     }
   }
@@ -262,19 +308,40 @@ export async function startIngest(options: IngestOptions) {
     commitIntervalMs: options.commitIntervalMs,
     commitItems: options.batchSize,
     onMessage: handleMessage,
+    durableAt: options.partitioned === undefined ? 'spool' : 'store',
     log,
   })
   await link.open(delivery.sink)
-  log.info({ from: link.description }, 'ingest taking readings')
+  if (options.partitioned !== undefined) {
+    partitioned = await startPartitionedIntake({
+      leases: options.partitioned.leases,
+      workerId: clientId,
+      leaseMs: options.partitioned.leaseMs,
+      sessions: partitionSessions({ ...options.partitioned.broker, sink: delivery.sink, log }),
+      monitors: partitionMonitors!,
+      facilityIds: facilityRules.facilityIds,
+      createMonitor,
+      state: options.state,
+      shifts: options.registry,
+      log,
+    })
+  }
+  log.info({ from: link.description, partitions: partitioned?.held().length }, 'ingest taking readings')
 
-  const sweep = setInterval(
-    () => recordAlertTransitions(monitor.sweepOffline(Date.now(), sensors.offlineAfterMs)),
-    OFFLINE_SWEEP_MS,
-  )
-  const monitorState = saveMonitorStateRegularly(monitor, options.state, options.registry, log)
+  const sweep = setInterval(() => {
+    for (const judged of monitors.all()) {
+      recordAlertTransitions(judged, judged.monitor.sweepOffline(Date.now(), sensors.offlineAfterMs))
+    }
+  }, OFFLINE_SWEEP_MS)
+  const monitorState = saveMonitorStateRegularly(monitors, options.state, options.registry, log)
+  const openAlerts = () => {
+    let open = 0
+    for (const judged of monitors.all()) open += judged.monitor.openAlerts()
+    return open
+  }
 
   const stopReporting = metrics.report(() => ({
-    openAlerts: monitor.openAlerts(),
+    openAlerts: openAlerts(),
     unacknowledged: delivery.unacknowledged(),
     spoolMaxBytes: ingestSpool.spool.maxBytes,
     streams: Object.entries(writers).map(([stream, writer]) => {
@@ -309,7 +376,7 @@ export async function startIngest(options: IngestOptions) {
         readings: readingCount,
         rejected: rejections.counts(),
         overRate,
-        openAlerts: monitor.openAlerts(),
+        openAlerts: openAlerts(),
         readingWriter: readingWriter.stats(),
         acknowledged: delivery.acknowledged(),
       }
@@ -324,6 +391,8 @@ export async function startIngest(options: IngestOptions) {
       closed = true
       clearInterval(sweep)
       link.stop()
+      // Each partition's session stopped and its state saved, then given back for another worker.
+      await partitioned?.close()
       await delivery.stop()
       await alertEvents.close()
       live.close()

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino'
-import type { ExposureMonitor, ExposureMonitorState, SavedEvaluator } from '../core/exposure/monitor.ts'
+import type { ExposureMonitorState, SavedEvaluator } from '../core/exposure/monitor.ts'
+import { FencedError } from '../registry/errors.ts'
 import type { Registry, StateRepository } from '../registry/types.ts'
+import type { JudgedPartition, MonitorSet } from './monitor-set.ts'
 import { alertTrackerStateSchema, savedEvaluatorSchema } from './monitor-state-schema.ts'
 
 /**
@@ -11,21 +13,33 @@ import { alertTrackerStateSchema, savedEvaluatorSchema } from './monitor-state-s
  */
 const STATE_SAVE_MS = 200
 const STATE_SAVE_ROUNDS = 150
-const STATE_PREFIX = 'exposure-monitor/'
-const TRACKER_STATE_KEY = `${STATE_PREFIX}alerts`
-const EVALUATOR_STATE_PREFIX = `${STATE_PREFIX}evaluator/`
+
+/** The alert tracker's key under a monitor's state prefix. */
+export function trackerStateKey(prefix: string): string {
+  return `${prefix}alerts`
+}
+
+function evaluatorKey(prefix: string, saved: SavedEvaluator): string {
+  return `${prefix}evaluator/${saved.key.sensorId}/${saved.key.factor}`
+}
 
 /**
- * The exposure monitor's state as the last ingest saved it. What does not read as the state this version
- * saves (corrupt, or of another version) is logged and left out: that evaluator, or the alert tracker,
- * starts fresh, and the rest is restored.
+ * The exposure monitor's state under `prefix` as it was last saved. What does not read as the state this
+ * version saves (corrupt, or of another version) is logged and left out: that evaluator, or the alert
+ * tracker, starts fresh, and the rest is restored.
  */
-export async function loadMonitorState(state: StateRepository, log: Logger): Promise<ExposureMonitorState> {
-  const saved = await state.loadStates(STATE_PREFIX)
+export async function loadMonitorState(
+  state: StateRepository,
+  prefix: string,
+  log: Logger,
+): Promise<ExposureMonitorState> {
+  const saved = await state.loadStates(prefix)
+  const evaluatorPrefix = `${prefix}evaluator/`
+  const trackerKey = trackerStateKey(prefix)
   const evaluators: SavedEvaluator[] = []
   const refused: { key: string; problem: string }[] = []
   for (const [key, value] of saved) {
-    if (!key.startsWith(EVALUATOR_STATE_PREFIX)) continue
+    if (!key.startsWith(evaluatorPrefix)) continue
     const parsed = savedEvaluatorSchema.safeParse(value)
     if (parsed.success) evaluators.push(parsed.data)
     else refused.push({ key, problem: parsed.error.issues[0]?.message ?? 'invalid' })
@@ -37,43 +51,64 @@ export async function loadMonitorState(state: StateRepository, log: Logger): Pro
       'saved exposure state unreadable: those evaluators start fresh',
     )
   }
-  const tracker = saved.get(TRACKER_STATE_KEY)
+  const tracker = saved.get(trackerKey)
   if (tracker === undefined) return { evaluators }
   const parsedTracker = alertTrackerStateSchema.safeParse(tracker)
   if (parsedTracker.success) return { evaluators, tracker: parsedTracker.data }
   log.warn(
-    { key: TRACKER_STATE_KEY, problem: parsedTracker.error.issues[0]?.message },
+    { key: trackerKey, problem: parsedTracker.error.issues[0]?.message },
     'saved alert tracker state unreadable: the tracker starts fresh',
   )
   return { evaluators }
 }
 
 /**
- * Saves the monitor's state on a timer, a share at a time, with the shifts it opened (the exposures API
- * reports them); `close` stops the timer and saves everything left.
+ * Saves what changed of one monitor — all of it, or a share of its evaluators — with the shifts it opened
+ * (the exposures API reports them), fenced by its partition's lease if it has one. A partition's tracker
+ * is saved with each detection instead (alert-events.ts), in the register's transaction.
  */
+export async function saveMonitorState(
+  judged: JudgedPartition,
+  state: StateRepository,
+  shifts: Pick<Registry, 'recordShifts'>,
+  everything: boolean,
+): Promise<void> {
+  const { monitor, statePrefix, lease } = judged
+  const share = everything ? monitor.changedCount() : Math.ceil(monitor.changedCount() / STATE_SAVE_ROUNDS)
+  const states: [string, unknown][] = monitor
+    .takeChanged(share)
+    .map((saved) => [evaluatorKey(statePrefix, saved), saved])
+  if (lease === undefined) {
+    const trackerState = monitor.takeTrackerChange()
+    if (trackerState !== undefined) states.push([trackerStateKey(statePrefix), trackerState])
+  }
+  const opened = monitor.takeOpenedShifts()
+  await Promise.all([
+    states.length > 0 ? state.saveStates(states, lease) : undefined,
+    opened.length > 0 ? shifts.recordShifts(opened) : undefined,
+  ])
+}
+
+/** Saves every monitor's state on a timer, a share at a time; `close` stops it and saves everything left. */
 export function saveMonitorStateRegularly(
-  monitor: ExposureMonitor,
+  monitors: MonitorSet,
   state: StateRepository,
   shifts: Pick<Registry, 'recordShifts'>,
   log: Logger,
 ) {
   async function save(everything: boolean): Promise<void> {
-    const share = everything ? monitor.changedCount() : Math.ceil(monitor.changedCount() / STATE_SAVE_ROUNDS)
-    const states: [string, unknown][] = monitor
-      .takeChanged(share)
-      .map((saved) => [`${EVALUATOR_STATE_PREFIX}${saved.key.sensorId}/${saved.key.factor}`, saved])
-    const trackerState = monitor.takeTrackerChange()
-    if (trackerState !== undefined) states.push([TRACKER_STATE_KEY, trackerState])
-    const opened = monitor.takeOpenedShifts()
-    await Promise.all([
-      states.length > 0 ? state.saveStates(states) : undefined,
-      opened.length > 0 ? shifts.recordShifts(opened) : undefined,
-    ])
+    await Promise.all(
+      [...monitors.all()].map((judged) =>
+        saveMonitorState(judged, state, shifts, everything).catch((err) => {
+          // The lease keeper drops the partition on its next round: its new owner saves it from now on.
+          if (err instanceof FencedError)
+            log.warn({ err }, 'exposure state not saved: the partition has a new owner')
+          else log.error({ err }, 'could not save exposure state')
+        }),
+      ),
+    )
   }
-  const timer = setInterval(() => {
-    save(false).catch((err) => log.error({ err }, 'could not save exposure state'))
-  }, STATE_SAVE_MS)
+  const timer = setInterval(() => void save(false), STATE_SAVE_MS)
   return {
     close(): Promise<void> {
       clearInterval(timer)

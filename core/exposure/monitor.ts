@@ -346,6 +346,8 @@ export function createExposureMonitor(
     takeOpenedShifts(): FacilityShift[] {
       return openedShifts.splice(0)
     },
+    /** The alert tracker's state now, changed or not: a partition saves it with each of its detections. */
+    trackerState: (): AlertTrackerData => tracker.toJSON(),
     /** The alert tracker's state if an alert changed since it was last taken. */
     takeTrackerChange(): AlertTrackerData | undefined {
       if (!trackerChanged) return undefined

@@ -1,7 +1,8 @@
-import { connect, type IPublishPacket, type MqttClient } from 'mqtt'
+import type { MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
 import { REGISTRY_ANNOUNCEMENTS } from '../../core/topics.ts'
 import type { BrokerLink, MessageSink } from './link.ts'
+import { openMqttSession } from './mqtt-session.ts'
 
 export interface MqttLinkOptions {
   url: string
@@ -9,102 +10,43 @@ export interface MqttLinkOptions {
   password?: string
   /** Stable across restarts, so the broker keeps the session and sends again what was not acknowledged. */
   clientId: string
-  /** The readings subscription (README, Scaling out: not a `$share/…` group). */
-  subscription: string
+  /**
+   * The readings subscription (README, Scaling out: not a `$share/…` group); none for a partitioned worker,
+   * whose partitions' sessions subscribe to their facilities (`../partitions/sessions.ts`).
+   */
+  subscription?: string
   log: Logger
 }
 
-// Passed to MQTT.js's handleMessage callback: go on with the next packet, but send no PUBACK for this one.
-// One shared instance, so the hot path allocates nothing.
-const ACK_LATER = new Error('acknowledged once durable')
-
-type SendPacket = (packet: { cmd: 'puback'; messageId: number }, cb?: () => void) => void
-
-function noop(): void {}
-
 /**
- * Ingest on any MQTT broker, through MQTT.js, with a persistent session (clean: false): what ingest has not
- * acknowledged, the broker keeps — while ingest is connected, away, or restarting — and sends again on the
- * next connection of this client id [MQTT-4.4.0-1].
- *
- * MQTT.js would PUBACK each QoS 1 message as soon as its handler returned; instead the link installs
- * MQTT.js's `handleMessage` hook, tells MQTT.js to send nothing, and sends each PUBACK itself when the sink
- * acknowledges it. (It uses MQTT.js's internal `_sendPacket`; opening fails loudly if it is missing.) Until
- * the sink resumes it, MQTT.js reads no further packet, so a full spool stops ingest reading.
+ * Ingest on any MQTT broker, through MQTT.js, on a persistent session whose PUBACKs go out only once the
+ * sink has made each message durable (`mqtt-session.ts`). It carries the registry's announcements and
+ * ingest's own publishes, and — unless the worker is partitioned — the readings.
  */
 export function mqttLink(options: MqttLinkOptions): BrokerLink {
   const { log } = options
   // A URL may carry credentials (mqtt://user:password@host): never in the log.
   const description = options.url.replace(/\/\/[^/@]*@/, '//')
   let client: MqttClient | undefined
-  let stopped = false
+  let stop: (() => void) | undefined
 
   async function open(sink: MessageSink): Promise<void> {
-    const connection = connect(options.url, {
+    const session = await openMqttSession({
+      url: options.url,
       username: options.username,
       password: options.password,
       clientId: options.clientId,
-      // A persistent session: what ingest has not acknowledged, the broker keeps and sends again.
-      clean: false,
+      sink,
+      forgetOnClose: true,
       reconnectPeriod: 1000,
+      log,
     })
-    client = connection
-    const internal = connection as unknown as { _sendPacket?: SendPacket }
-    if (typeof internal._sendPacket !== 'function') {
-      connection.end(true)
-      // Fail at start, not by losing data: manual PUBACKs depend on this MQTT.js internal.
-      throw new Error('this MQTT.js version has no _sendPacket: manual acknowledgements are impossible')
-    }
-    const sendPacket = internal._sendPacket.bind(connection)
-
-    // Message ids belong to one connection: a PUBACK due from an earlier one must not reach a later one.
-    let connectionNumber = 0
-    connection.on('close', function forgetUnacknowledged() {
-      // The broker sends these again on the next connection; acknowledging them on it would be wrong.
-      connectionNumber++
-      sink.forgetUnacknowledged()
-    })
-    // Installed before the connection is up: the broker may send the session's backlog right after CONNACK.
-    connection.handleMessage = function handleMessage(packet: IPublishPacket, callback) {
-      // Stopping: not taken, not acknowledged, so the broker keeps it for the next start.
-      if (stopped) return callback(ACK_LATER)
-      const payload = packet.payload as Buffer
-      const messageId = packet.messageId
-      const receivedOn = connectionNumber
-      if (packet.qos !== 1 || messageId === undefined) {
-        sink.receive(packet.topic, payload, noop, () => callback())
-        return
-      }
-      sink.receive(
-        packet.topic,
-        payload,
-        function acknowledge() {
-          if (connectionNumber === receivedOn && connection.connected)
-            sendPacket({ cmd: 'puback', messageId })
-        },
-        () => callback(ACK_LATER),
-      )
-    }
-    connection.on('error', (err) => log.error({ err }, 'MQTT client error'))
-    connection.on('reconnect', () => log.warn({ url: description }, 'reconnecting to the MQTT broker'))
-    await new Promise<void>((resolve, reject) => {
-      function connected() {
-        connection.removeListener('error', failed)
-        resolve()
-      }
-      // Only the first connection may fail the start; later errors are the reconnect loop's.
-      function failed(err: Error) {
-        connection.removeListener('connect', connected)
-        connection.end(true)
-        reject(err)
-      }
-      connection.once('connect', connected)
-      connection.once('error', failed)
-    })
+    client = session.connection
+    stop = session.stop
+    client.on('reconnect', () => log.warn({ url: description }, 'reconnecting to the MQTT broker'))
     // Registry changes first: a facility's rules must be current before its readings are judged.
-    for (const announcements of REGISTRY_ANNOUNCEMENTS)
-      await connection.subscribeAsync(announcements, { qos: 1 })
-    await connection.subscribeAsync(options.subscription, { qos: 1 })
+    for (const announcements of REGISTRY_ANNOUNCEMENTS) await client.subscribeAsync(announcements, { qos: 1 })
+    if (options.subscription !== undefined) await client.subscribeAsync(options.subscription, { qos: 1 })
   }
 
   return {
@@ -115,7 +57,7 @@ export function mqttLink(options: MqttLinkOptions): BrokerLink {
       client?.publish(topic, payload, { qos })
     },
     stop() {
-      stopped = true
+      stop?.()
     },
     async close() {
       await client?.endAsync()

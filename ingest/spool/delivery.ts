@@ -6,6 +6,8 @@ export interface Committable {
   /** Makes what was added durable; false when it could not (the spool is full or failing). */
   commit(): boolean
   uncommitted(): number
+  /** Resolves once what was committed so far is in the store. */
+  whenStored(): Promise<void>
 }
 
 export interface DeliveryOptions {
@@ -20,6 +22,12 @@ export interface DeliveryOptions {
    * for it, so the order of messages and of their acknowledgements is kept.
    */
   onMessage(topic: string, payload: Buffer): Promise<void> | undefined
+  /**
+   * When a message counts as durable, to be acknowledged: once committed to the spool (one worker, whose
+   * disk comes back after a crash), or once in the store (a partitioned worker: its partitions move to
+   * another worker when it dies, and its spool may never be read again).
+   */
+  durableAt: 'spool' | 'store'
   log: Logger
 }
 
@@ -97,10 +105,18 @@ export function createDelivery(options: DeliveryOptions) {
     }
     const due = unacknowledged
     unacknowledged = []
-    for (const acknowledge of due) acknowledge()
-    acknowledged += due.length
+    if (options.durableAt === 'spool') acknowledgeAll(due)
+    else {
+      // Commits are in order and so are the store's writes: acknowledgements keep the messages' order.
+      void Promise.all(writers.map((writer) => writer.whenStored())).then(() => acknowledgeAll(due))
+    }
     release()
     return true
+  }
+
+  function acknowledgeAll(due: readonly (() => void)[]): void {
+    for (const acknowledge of due) acknowledge()
+    acknowledged += due.length
   }
 
   const sink: MessageSink = {

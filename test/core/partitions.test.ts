@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { ownedPartitions, ownsPartition, PARTITION_COUNT, partitionOf } from '../../core/partitions.ts'
+import { leasePlan, PARTITION_COUNT, partitionOf } from '../../core/partitions.ts'
 
 const PINNED = { 'mine-7': 239, 'cement-hn-001': 201, a: 179, 'HCM.textile_42': 161 }
 
@@ -39,24 +39,34 @@ describe('partitionOf', () => {
     expect(chiSquare(counts, 12_000)).toBeLessThan(330)
     expect(Math.min(...counts)).toBeGreaterThan(20)
     expect(Math.max(...counts)).toBeLessThan(80)
-    const firstWorker = counts.filter((_, p) => ownsPartition({ index: 0, count: 2 }, p))
+    // Two workers claiming in turn hold the lower and the upper half of the partitions.
+    const firstWorker = counts.slice(0, PARTITION_COUNT / 2)
     const share = firstWorker.reduce((a, b) => a + b, 0) / 12_000
     expect(share).toBeGreaterThan(0.46)
     expect(share).toBeLessThan(0.54)
   })
 })
 
-describe('static assignment', () => {
-  it('gives each partition to exactly one of the workers', () => {
-    for (const count of [1, 2, 3, 7, 256]) {
-      const owners = new Array<number>(PARTITION_COUNT).fill(0)
-      for (let index = 0; index < count; index++) {
-        for (const p of ownedPartitions({ index, count })) {
-          expect(ownsPartition({ index, count }, p)).toBe(true)
-          owners[p]!++
-        }
+describe('the lease plan', () => {
+  it('brings every worker to its fair share and no further, whatever it holds', () => {
+    for (const workers of [1, 2, 3, 7, 255, 256, 300]) {
+      const share = Math.ceil(PARTITION_COUNT / workers)
+      for (let held = 0; held <= PARTITION_COUNT; held++) {
+        const { claim, release } = leasePlan(held, workers)
+        expect(claim === 0 || release === 0).toBe(true)
+        expect(held + claim - release).toBe(share)
       }
-      expect(owners.every((n) => n === 1)).toBe(true)
     }
+  })
+
+  it('leaves no partition without a claimant: the shares cover them all', () => {
+    for (let workers = 1; workers <= 300; workers++) {
+      const { claim } = leasePlan(0, workers)
+      expect(claim * workers).toBeGreaterThanOrEqual(PARTITION_COUNT)
+    }
+  })
+
+  it('counts a worker that sees no one alive, itself not yet counted, as alone', () => {
+    expect(leasePlan(0, 0)).toEqual({ claim: PARTITION_COUNT, release: 0 })
   })
 })

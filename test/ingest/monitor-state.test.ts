@@ -5,6 +5,7 @@ import { type Logger, pino } from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createExposureMonitor, type FacilityRules } from '../../core/exposure/monitor.ts'
 import { DEFAULT_SHIFT_PATTERN, shiftStartAt } from '../../core/shifts.ts'
+import { singleMonitorSet, UNPARTITIONED_STATE_PREFIX } from '../../ingest/monitor-set.ts'
 import { loadMonitorState, saveMonitorStateRegularly } from '../../ingest/monitor-state.ts'
 import { openSqliteRegistry } from '../../registry/sqlite/registry.ts'
 
@@ -48,12 +49,12 @@ describe('ingest’s saved exposure state', () => {
 
   it('restores what it saved on close: the same evaluators and open alerts, nothing logged', async () => {
     const monitor = loudMonitor(30)
-    await saveMonitorStateRegularly(monitor, registry, registry, log).close()
+    await saveMonitorStateRegularly(singleMonitorSet(monitor), registry, registry, log).close()
     const restored = createExposureMonitor(
       () => RULES,
       () => undefined,
       {},
-      await loadMonitorState(registry, log),
+      await loadMonitorState(registry, UNPARTITIONED_STATE_PREFIX, log),
     )
     expect(restored.toJSON()).toEqual(monitor.toJSON())
     expect(restored.openAlerts()).toBe(monitor.openAlerts())
@@ -63,7 +64,7 @@ describe('ingest’s saved exposure state', () => {
 
   it('starts a corrupt or old evaluator fresh and says so once, keeping the others and the tracker', async () => {
     const monitor = loudMonitor(30)
-    await saveMonitorStateRegularly(monitor, registry, registry, log).close()
+    await saveMonitorStateRegularly(singleMonitorSet(monitor), registry, registry, log).close()
     const [good] = monitor.toJSON().evaluators
     await registry.saveStates([
       ['exposure-monitor/evaluator/s2/noise', { key: { sensorId: 's2' }, evaluator: 'garbage' }],
@@ -78,7 +79,7 @@ describe('ingest’s saved exposure state', () => {
         { ...good, key: { ...good!.key, sensorId: 's4', factor: 'dust' } },
       ],
     ])
-    const state = await loadMonitorState(registry, log)
+    const state = await loadMonitorState(registry, UNPARTITIONED_STATE_PREFIX, log)
     expect(state.evaluators.map((e) => e.key.sensorId)).toEqual(['s1'])
     expect(state.tracker?.alerts).toHaveLength(monitor.openAlerts())
     expect(warnings).toHaveLength(1)
@@ -98,7 +99,7 @@ describe('ingest’s saved exposure state', () => {
 
   it('starts the alert tracker fresh when its saved state is unreadable, and says so', async () => {
     await registry.saveStates([['exposure-monitor/alerts', { slots: 'none', alerts: [{ id: 1 }] }]])
-    const state = await loadMonitorState(registry, log)
+    const state = await loadMonitorState(registry, UNPARTITIONED_STATE_PREFIX, log)
     expect(state).toEqual({ evaluators: [] })
     expect(warnings).toMatchObject([
       {

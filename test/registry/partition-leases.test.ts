@@ -89,10 +89,10 @@ describeEachRegistry('partition leases', (opened) => {
   it('takes state and detections from the current owner, and refuses a fenced-out one', async () => {
     const [old] = await registry.claimPartitions('w1', 1, MINUTE)
     await registry.saveStates([['exposure-monitor/partition/0/alerts', { v: 1 }]], old)
-    await registry.recordDetections(
-      [{ type: 'opened', alert }],
-      { lease: old!, states: [['exposure-monitor/partition/0/alerts', { v: 2 }]] },
-    )
+    await registry.recordDetections([{ type: 'opened', alert }], {
+      lease: old!,
+      states: [['exposure-monitor/partition/0/alerts', { v: 2 }]],
+    })
     expect(await registry.get('a1')).toMatchObject({ state: 'open' })
 
     await registry.renewLeases([old!], -1)
@@ -101,10 +101,10 @@ describeEachRegistry('partition leases', (opened) => {
       registry.saveStates([['exposure-monitor/partition/0/alerts', { v: 3 }]], old),
     ).rejects.toBeInstanceOf(FencedError)
     await expect(
-      registry.recordDetections(
-        [{ type: 'cleared', alert: { ...alert, updatedAt: 2000 } }],
-        { lease: old!, states: [['exposure-monitor/partition/0/alerts', { v: 4 }]] },
-      ),
+      registry.recordDetections([{ type: 'cleared', alert: { ...alert, updatedAt: 2000 } }], {
+        lease: old!,
+        states: [['exposure-monitor/partition/0/alerts', { v: 4 }]],
+      }),
     ).rejects.toBeInstanceOf(FencedError)
     // Neither the state nor the alert moved.
     const saved = await registry.loadStates('exposure-monitor/partition/0/')
