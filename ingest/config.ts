@@ -14,6 +14,14 @@ export const ingestEnv = {
    * so each alert opens once per worker (README, Scaling out).
    */
   QUANTRAC_INGEST_SUBSCRIPTION: z.string().default(READINGS_SUBSCRIPTION),
+  /**
+   * Several ingest workers share the facilities by partition (README, Scaling out → Partitioned ingest):
+   * each holds leases in the registry, one MQTT session per partition on the external broker
+   * (QUANTRAC_MQTT_URL), and acknowledges a message once it is in the store.
+   */
+  QUANTRAC_INGEST_PARTITIONED: z.stringbool().default(false),
+  /** A partitioned worker's lease lasts this long unrenewed: a dead worker's partitions wait this long. */
+  QUANTRAC_INGEST_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
   QUANTRAC_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
   QUANTRAC_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   /**

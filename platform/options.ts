@@ -131,9 +131,29 @@ export function ingestLink(
     username: broker.username,
     password: broker.password,
     clientId: config.QUANTRAC_INGEST_CLIENT_ID,
-    subscription: config.QUANTRAC_INGEST_SUBSCRIPTION,
+    // A partitioned worker's readings come through its partitions' sessions.
+    subscription: config.QUANTRAC_INGEST_PARTITIONED ? undefined : config.QUANTRAC_INGEST_SUBSCRIPTION,
     log,
   })
+}
+
+/** A partitioned worker's settings: its sessions are on the external broker, its leases in the registry. */
+function partitionedIngest(
+  config: z.infer<typeof ingestConfig>,
+  storage: Storage,
+  broker: BrokerConnection | RunningBroker,
+): IngestOptions['partitioned'] {
+  if (!config.QUANTRAC_INGEST_PARTITIONED) return undefined
+  if ('takeReadings' in broker) {
+    throw new ConfigError(
+      'invalid configuration:\n  QUANTRAC_INGEST_PARTITIONED: partitioned workers share an external broker: set QUANTRAC_MQTT_URL',
+    )
+  }
+  return {
+    broker: { url: broker.mqttUrl, username: broker.username, password: broker.password },
+    leases: storage.registry,
+    leaseMs: config.QUANTRAC_INGEST_LEASE_MS,
+  }
 }
 
 export function ingestOptions(
@@ -145,6 +165,7 @@ export function ingestOptions(
   const ingestLog = log.child({ component: 'ingest' })
   return {
     link: ingestLink(config, broker, ingestLog),
+    partitioned: partitionedIngest(config, storage, broker),
     maxPayloadBytes: config.QUANTRAC_MQTT_MAX_PAYLOAD_BYTES,
     batchSize: config.QUANTRAC_BATCH_SIZE,
     flushIntervalMs: config.QUANTRAC_FLUSH_INTERVAL_MS,

@@ -16,12 +16,16 @@ function accepts(port: number): Promise<boolean> {
   })
 }
 
-/** Starts Mosquitto (Debian's `mosquitto`) on a free loopback port, anonymous, for external-broker tests. */
-export async function startMosquitto(binary: string) {
+/**
+ * Starts Mosquitto (Debian's `mosquitto`) on a free loopback port, anonymous, for external-broker tests;
+ * `settings` are more lines of mosquitto.conf.
+ */
+export async function startMosquitto(binary: string, settings: readonly string[] = []) {
   const dir = await mkdtemp(join(tmpdir(), 'quantrac-mosquitto-'))
   const port = await freePort()
   const configPath = join(dir, 'mosquitto.conf')
-  await writeFile(configPath, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`)
+  const lines = [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', ...settings]
+  await writeFile(configPath, `${lines.join('\n')}\n`)
   const running = startProcess(binary, ['-c', configPath])
   await waitUntil(
     () => accepts(port),

@@ -38,6 +38,8 @@ export interface PlatformOptions {
   env?: Record<string, string>
   /** A PostgreSQL database for the registry (QUANTRAC_REGISTRY_URL); the data directory's SQLite file when omitted. */
   registryUrl?: string
+  /** The API alone, as `quantrac api` runs it, with ingest elsewhere (on an external broker: `mqttUrl`). */
+  apiOnly?: boolean
 }
 
 export interface SensorCredentials {
@@ -94,7 +96,12 @@ export async function startPlatform(options: PlatformOptions = {}) {
   const platform = await createPlatform(config, {
     log,
     // An external broker (Mosquitto) stands in for `quantrac broker`: this process runs ingest and the API.
-    parts: options.mqttUrl === undefined ? ['broker', 'ingest', 'api'] : ['ingest', 'api'],
+    parts:
+      options.mqttUrl === undefined
+        ? ['broker', 'ingest', 'api']
+        : options.apiOnly === true
+          ? ['api']
+          : ['ingest', 'api'],
     // The broker paces sensors at ingest's rate, as both read QUANTRAC_SENSOR_RATE_LIMIT in production.
     broker: { sensorRateLimit: options.ingest?.sensorRateLimit, ...options.broker },
     ingest: options.ingest,
