@@ -373,15 +373,18 @@ describe('docker-compose.yml, profile scale', () => {
     }
   })
 
-  it('gives each ingest worker its own client id, data volume and the shared readings subscription', () => {
+  it('runs the ingest workers partitioned, each with its own client id and data volume', () => {
     const workers = ['ingest-1', 'ingest-2'].map((name) => ({ name, env: environmentOf(name) }))
     expect(new Set(workers.map((w) => w.env.QUANTRAC_INGEST_CLIENT_ID)).size).toBe(2)
     for (const { name, env } of workers) {
       expect(env.QUANTRAC_INGEST_CLIENT_ID, name).toMatch(/^quantrac-/)
-      expect(env.QUANTRAC_INGEST_SUBSCRIPTION, name).toBe('$share/ingest/quantrac/v1/readings/+/+')
+      expect(env.QUANTRAC_INGEST_PARTITIONED, name).toBe('true')
+      // The partitions' sessions carry the readings: no worker subscribes to all of them.
+      expect(env.QUANTRAC_INGEST_SUBSCRIPTION, name).toBeUndefined()
       expect(services[name]?.volumes, name).toEqual([`${name}-data:${env.QUANTRAC_DATA_DIR}`])
     }
-    expect(emqxConf).toMatch(/^broker\.shared_subscription_strategy = hash_topic$/m)
+    expect(emqxConf).not.toMatch(/shared_subscription/)
+    expect(emqxConf).toMatch(/^\s*max_inflight = \d{4,}$/m)
   })
 
   it('joins the API instances through Redis, one of them sending notifications', () => {
