@@ -342,6 +342,7 @@ export async function startIngest(options: IngestOptions) {
 
   const stopReporting = metrics.report(() => ({
     openAlerts: openAlerts(),
+    partitions: partitioned?.held().length,
     unacknowledged: delivery.unacknowledged(),
     spoolMaxBytes: ingestSpool.spool.maxBytes,
     streams: Object.entries(writers).map(([stream, writer]) => {

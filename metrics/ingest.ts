@@ -4,6 +4,8 @@ import type { MetricsRegistry } from './index.ts'
 /** What one running ingest reports when Prometheus scrapes. */
 export interface IngestGauges {
   openAlerts: number
+  /** The partitions a partitioned worker holds; undefined for an unpartitioned one. */
+  partitions?: number
   unacknowledged: number
   spoolMaxBytes: number
   streams: { stream: string; items: number; bytes: number; oldest: number | undefined; spooled: number }[]
@@ -148,10 +150,18 @@ export function createIngestMetrics(registry: MetricsRegistry) {
     }),
     unacknowledged: new Gauge({
       name: 'quantrac_ingest_unacknowledged_messages',
-      help: 'Messages received and not yet acknowledged to the broker (waiting for the spool)',
+      help: 'Messages received and not yet acknowledged to the broker (waiting for the spool, or the store)',
       registers,
       collect() {
         this.set(sum((g) => g.unacknowledged))
+      },
+    }),
+    partitions: new Gauge({
+      name: 'quantrac_ingest_partitions_held',
+      help: 'Facility partitions this partitioned ingest worker holds leases on (of 256)',
+      registers,
+      collect() {
+        this.set(sum((g) => g.partitions ?? 0))
       },
     }),
     openAlerts: new Gauge({

@@ -52,6 +52,8 @@ export function createDelivery(options: DeliveryOptions) {
   let lookingUp: Promise<void> | undefined
   let timer: NodeJS.Timeout | undefined
   let acknowledged = 0
+  // Committed, waiting for the store before their acknowledgement (durableAt 'store').
+  let awaitingStore = 0
   let blocked = false
 
   function take(topic: string, payload: Buffer, acknowledge: () => void, resume?: () => void) {
@@ -108,7 +110,11 @@ export function createDelivery(options: DeliveryOptions) {
     if (options.durableAt === 'spool') acknowledgeAll(due)
     else {
       // Commits are in order and so are the store's writes: acknowledgements keep the messages' order.
-      void Promise.all(writers.map((writer) => writer.whenStored())).then(() => acknowledgeAll(due))
+      awaitingStore += due.length
+      void Promise.all(writers.map((writer) => writer.whenStored())).then(() => {
+        awaitingStore -= due.length
+        acknowledgeAll(due)
+      })
     }
     release()
     return true
@@ -138,7 +144,7 @@ export function createDelivery(options: DeliveryOptions) {
     sink,
     commit,
     /** Messages received and not yet acknowledged. */
-    unacknowledged: () => unacknowledged.length,
+    unacknowledged: () => unacknowledged.length + awaitingStore,
     acknowledged: () => acknowledged,
     /**
      * Once the link has stopped delivering: waits for a message being looked up, commits and acknowledges

@@ -9,6 +9,7 @@ import { readingsTopic } from '../../core/topics.ts'
 import { QUANTRAC } from '../support/cli.ts'
 import { startMosquitto } from '../support/mosquitto.ts'
 import { type Platform, startPlatform } from '../support/platform.ts'
+import { freePort } from '../support/ports.ts'
 import { postgresBinaries, type RunningPostgres, startPostgres } from '../support/postgres.ts'
 import { startProcess, stopProcess, waitUntil } from '../support/processes.ts'
 import { type RunningRedis, startRedis } from '../support/redis.ts'
@@ -35,6 +36,7 @@ const PATIENCE_MS = 120_000
 interface Worker {
   name: string
   dataDir: string
+  metricsUrl: string
   process: ReturnType<typeof startProcess>
 }
 
@@ -85,12 +87,14 @@ describe.skipIf(missing !== '' && process.env.CI !== 'true')(
 
     async function startWorker(name: string): Promise<Worker> {
       const dataDir = await mkdtemp(join(tmpdir(), `quantrac-${name}-`))
+      const metricsPort = await freePort()
       const child = startProcess(process.execPath, [...QUANTRAC, 'ingest'], {
         ...workerEnv,
         QUANTRAC_DATA_DIR: dataDir,
         QUANTRAC_INGEST_CLIENT_ID: `quantrac-${name}`,
+        QUANTRAC_METRICS_PORT: String(metricsPort),
       })
-      const worker = { name, dataDir, process: child }
+      const worker = { name, dataDir, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, process: child }
       workers.push(worker)
       await waitUntil(
         async () => child.output().includes('ingest taking readings'),
@@ -244,6 +248,12 @@ describe.skipIf(missing !== '' && process.env.CI !== 'true')(
         await expect
           .poll(leasesHeld, { timeout: PATIENCE_MS, interval: 200 })
           .toEqual({ 'quantrac-ingest-a': PARTITION_COUNT / 2, 'quantrac-ingest-b': PARTITION_COUNT / 2 })
+        // What an operator sees of it: each worker's /metrics.
+        for (const worker of workers) {
+          await expect
+            .poll(async () => (await fetch(worker.metricsUrl)).text(), { timeout: PATIENCE_MS })
+            .toMatch(new RegExp(`^quantrac_ingest_partitions_held ${PARTITION_COUNT / 2}$`, 'm'))
+        }
 
         // A facility of the second worker watched on the first API instance, and the other way round.
         const heardOnFirst = await watch(platform.apiUrl, upper[0]!)
