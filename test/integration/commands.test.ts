@@ -179,6 +179,18 @@ describe('case 3: every command prints its usage with --help and answers an unkn
   })
 })
 
+describe('a setting that cannot work as combined', () => {
+  it('quantrac start with QUANTRAC_INGEST_PARTITIONED: one line naming the setting and what it needs, exit 1', async () => {
+    const dir = await freshEnv('partitioned-start')
+    const result = await quantrac(['start'], { ...dir.env, QUANTRAC_INGEST_PARTITIONED: 'true' })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(
+      'QUANTRAC_INGEST_PARTITIONED: partitioned workers share an external broker: set QUANTRAC_MQTT_URL',
+    )
+    expect(result.stderr).not.toMatch(/\n\s+at /)
+  }, 60_000)
+})
+
 describe('quantrac exposure on a logger’s CSV export, as a user runs it', () => {
   const MINUTE = 60_000
   const HOUR = 60 * MINUTE
