@@ -14,6 +14,7 @@ import type { IngestOptions } from '../ingest/ingest.ts'
 import { embeddedBrokerLink } from '../ingest/link/embedded.ts'
 import type { BrokerLink } from '../ingest/link/link.ts'
 import { mqttLink } from '../ingest/link/mqtt.ts'
+import { isPartitionClientId } from '../ingest/partitions/sessions.ts'
 import type { MetricsRegistry } from '../metrics/index.ts'
 import { type NotifySettings, notifyEnv, notifySettings } from '../notify/config.ts'
 import { startNotifier } from '../notify/notifier.ts'
@@ -147,6 +148,11 @@ function partitionedIngest(
   if ('takeReadings' in broker) {
     throw new ConfigError(
       'invalid configuration:\n  QUANTRAC_INGEST_PARTITIONED: partitioned workers share an external broker: set QUANTRAC_MQTT_URL',
+    )
+  }
+  if (isPartitionClientId(config.QUANTRAC_INGEST_CLIENT_ID)) {
+    throw new ConfigError(
+      `invalid configuration:\n  QUANTRAC_INGEST_CLIENT_ID: ${config.QUANTRAC_INGEST_CLIENT_ID} is the client id of a partition's session; name the worker otherwise (quantrac-ingest-1…)`,
     )
   }
   return {

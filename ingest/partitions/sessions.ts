@@ -21,6 +21,11 @@ export function partitionClientId(partition: number): string {
   return `${SERVICE_CLIENT_ID_PREFIX}ingest-p${String(partition).padStart(3, '0')}`
 }
 
+/** Whether a client id is one of the partitions' (a worker must not take one as its own name). */
+export function isPartitionClientId(clientId: string): boolean {
+  return /^quantrac-ingest-p\d{3}$/.test(clientId)
+}
+
 interface Session {
   connection: MqttClient
   stop(): void
