@@ -35,6 +35,10 @@ export type Identity =
   | { kind: 'anonymous' }
   | { kind: 'sensor'; sensorId: string; topic: string; credentialVersion: number }
 
+// One object for every service connection, and one for every anonymous one: they carry nothing else.
+const SERVICE: Identity = Object.freeze({ kind: 'service' })
+const ANONYMOUS: Identity = Object.freeze({ kind: 'anonymous' })
+
 /** Why the broker refused a CONNECT, a PUBLISH or a SUBSCRIBE, or cut a connection. */
 export const REFUSALS = {
   connection: [
@@ -147,9 +151,7 @@ export function createAccessControl(
 
   async function identify(username: string, password: Buffer | undefined): Promise<Identity | undefined> {
     if (options.serviceUsername !== undefined && username === options.serviceUsername) {
-      return sameSecret(password, options.servicePassword ?? '')
-        ? { kind: 'service' }
-        : refusedAfterHashing(password)
+      return sameSecret(password, options.servicePassword ?? '') ? SERVICE : refusedAfterHashing(password)
     }
     const access = ID_PATTERN.test(username) ? await registry.sensorAccess(username) : undefined
     if (access === undefined || access.status !== 'active' || access.secretHash === undefined || !password) {
@@ -220,8 +222,8 @@ export function createAccessControl(
     // Gone while its password was checked: aedes drops it, and its socket will not close again.
     if (client.closed || (client.conn as { destroyed?: boolean }).destroyed) return
     // Released when its socket closes, whatever happens to the CONNECT after this (aedes does not announce
-    // a client that closed before it was registered).
-    client.conn.once('close', () => release(client))
+    // a client that closed before it was registered). One listener for all: a closure per client cost more.
+    client.conn.on('close', releaseOnClose)
     identities.set(client, identity)
     if (identity.kind === 'sensor') {
       const clients = sensorClients.get(identity.sensorId) ?? new Set()
@@ -229,6 +231,12 @@ export function createAccessControl(
     } else {
       userClients[identity.kind].set(client.id, client)
     }
+  }
+
+  /** A connection's 'close' listener: aedes keeps its client on the connection (`conn.client`). */
+  function releaseOnClose(this: Client['conn']): void {
+    const client = (this as { client?: Client }).client
+    if (client !== undefined) release(client)
   }
 
   function release(client: Client): void {
@@ -315,7 +323,7 @@ export function createAccessControl(
     let identity: Identity
     if (username === undefined || username === '') {
       if (!options.allowAnonymous) return { refusal: 'anonymous' }
-      identity = { kind: 'anonymous' }
+      identity = ANONYMOUS
     } else {
       const attempt = await throttle.admit(addressKey(remoteAddressOf(client)), username)
       if (typeof attempt === 'string') return { refusal: 'throttled', detail: { throttled: attempt } }

@@ -11,7 +11,7 @@ import type { InProcessBroker, ReadingsIntake } from '../ingest/link/embedded.ts
 import type { BrokerMetrics } from '../metrics/broker.ts'
 import type { Registry } from '../registry/types.ts'
 import { type AccessControl, type AccessOptions, createAccessControl } from './access.ts'
-import { guardConnection } from './packet-guard.ts'
+import { createPacketGuard } from './packet-guard.ts'
 import { createPublishPacer } from './publish-pacer.ts'
 import { topicMatches } from './topic-filter.ts'
 import { createWebSocketListener, type WebSocketListenerOptions } from './websocket.ts'
@@ -193,13 +193,17 @@ export async function startBroker(
 
   const maxPacketBytes = options.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES
   const oversized = { 'too-large': 0, 'malformed-length': 0 }
+  const guardConnection = createPacketGuard(maxPacketBytes, function refuseOversized(refusal, stream) {
+    oversized[refusal]++
+    // A WebSocket's stream has no address: that of the HTTP request it upgraded, kept by its aedes client.
+    const remoteAddress =
+      (stream as Partial<Socket>).remoteAddress ??
+      (stream as { client?: Client }).client?.req?.socket.remoteAddress
+    log.warn({ remoteAddress, refusal, maxPacketBytes }, 'MQTT connection cut: packet larger than allowed')
+  })
   /** Every transport's byte stream goes through the same guard and the same hooks. */
   function handleConnection(socket: Socket | Duplex, request?: IncomingMessage) {
-    const remoteAddress = (socket as Partial<Socket>).remoteAddress ?? request?.socket.remoteAddress
-    guardConnection(socket, maxPacketBytes, function refuseOversized(refusal) {
-      oversized[refusal]++
-      log.warn({ remoteAddress, refusal, maxPacketBytes }, 'MQTT connection cut: packet larger than allowed')
-    })
+    guardConnection(socket)
     broker.handle(socket, request)
   }
   // No Nagle: with it, a QoS 1 alert to the API waited behind un-ACKed live-feed frames for the peer's

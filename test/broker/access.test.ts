@@ -12,7 +12,7 @@ vi.mock('../../registry/credentials.ts', async (importOriginal) => {
 })
 
 function fakeClient(id: string, remoteAddress = '192.0.2.1'): Client {
-  return { id, conn: { remoteAddress, once() {} } } as unknown as Client
+  return { id, conn: { remoteAddress, on() {} } } as unknown as Client
 }
 
 describe('the broker’s authentication', () => {

@@ -2,7 +2,7 @@ import { connect as connectTcp, type Socket } from 'node:net'
 import { connectAsync } from 'mqtt'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPacketInspector } from '../../broker/packet-guard.ts'
+import { PacketInspector } from '../../broker/packet-guard.ts'
 import { type RunningBroker, startBroker } from '../../broker/server.ts'
 import { createBrokerMetrics } from '../../metrics/broker.ts'
 import { createMetricsRegistry } from '../../metrics/index.ts'
@@ -27,27 +27,27 @@ describe('the packet inspector', () => {
   it('reads every remaining length the spec can encode, at each boundary of one to four bytes', () => {
     for (const length of [0, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152, 268_435_455]) {
       const header = Buffer.from([0x30, ...encodeLength(length)])
-      expect(createPacketInspector(length)(header)).toBeUndefined()
-      if (length > 0) expect(createPacketInspector(length - 1)(header)).toBe('too-large')
+      expect(new PacketInspector(length).inspect(header)).toBeUndefined()
+      if (length > 0) expect(new PacketInspector(length - 1).inspect(header)).toBe('too-large')
     }
   })
 
   it('follows packets split across chunks at every byte, and packets sharing a chunk', () => {
     const stream = Buffer.concat([packet(0x10, 20), packet(0x30, 300), packet(0xc0, 0), packet(0x30, 5)])
     for (let cut = 0; cut <= stream.length; cut++) {
-      const inspect = createPacketInspector(300)
-      expect(inspect(stream.subarray(0, cut))).toBeUndefined()
-      expect(inspect(stream.subarray(cut))).toBeUndefined()
+      const inspector = new PacketInspector(300)
+      expect(inspector.inspect(stream.subarray(0, cut))).toBeUndefined()
+      expect(inspector.inspect(stream.subarray(cut))).toBeUndefined()
     }
-    const byteByByte = createPacketInspector(299)
-    const results = [...stream].map((byte) => byteByByte(Buffer.from([byte])))
+    const byteByByte = new PacketInspector(299)
+    const results = [...stream].map((byte) => byteByByte.inspect(Buffer.from([byte])))
     expect(results.filter((r) => r !== undefined)[0]).toBe('too-large')
   })
 
   it('refuses a fifth length byte as malformed, and stays refused', () => {
-    const inspect = createPacketInspector(1_000_000)
-    expect(inspect(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01]))).toBe('malformed-length')
-    expect(inspect(packet(0xc0, 0))).toBe('malformed-length')
+    const inspector = new PacketInspector(1_000_000)
+    expect(inspector.inspect(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01]))).toBe('malformed-length')
+    expect(inspector.inspect(packet(0xc0, 0))).toBe('malformed-length')
   })
 })
 

@@ -388,6 +388,14 @@ describe.skipIf(missing.length > 0)(
         )
         for (const client of extra) await client.endAsync(true)
         expect(await refused('too-many-connections')).toBe(1)
+        // Closed connections give their places back: a fifth id gets in once the broker has seen them close.
+        await waitUntil(
+          async () =>
+            (await login('127.0.0.1', 'quantrac-services', servicePassword, 'quantrac-extra-5')) ===
+            'connected',
+          10_000,
+          () => 'a fifth service connection was still refused after four closed',
+        )
       })
     })
 
