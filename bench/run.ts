@@ -24,6 +24,7 @@ import { hotPath } from './sections/hot-path.ts'
 import { type NotificationFigures, notifications } from './sections/notifications.ts'
 import { PEER_DIR, type PeerFigures, peer } from './sections/peer.ts'
 import { type ScaleFigures, scale } from './sections/scale.ts'
+import { CAPPED_YOUNG_GENERATION } from './sections/scale-servers.ts'
 import { store } from './sections/store.ts'
 
 /** Run order: the cheap, self-contained measurements first; the ceiling before end-to-end, which divides by it. */
@@ -111,6 +112,9 @@ function targets(shared: Map<string, unknown>): TargetCheck[] {
               scaleFigures?.marginalRssPerIdleConnection === undefined
                 ? ''
                 : `; ${formatBytes(scaleFigures.marginalRssPerIdleConnection)} for each further connection`,
+              scaleFigures?.cappedRssPerIdleConnection === undefined
+                ? ''
+                : `; ${formatBytes(scaleFigures.cappedRssPerIdleConnection)} with ${CAPPED_YOUNG_GENERATION}`,
             ].join(''),
       met: perConnection === undefined ? undefined : perConnection <= 10 * 1024,
     },

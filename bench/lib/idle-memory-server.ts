@@ -10,6 +10,9 @@
  *   would save if taken upstream. Set on each client here, for measuring only.
  * On `measure` it collects garbage and answers with its memory and, with `constructors`, the count and
  * shallow size of every JS constructor on the heap (from a heap snapshot), to say where memory goes.
+ * The garbage collection is a major GC, as V8 runs on its own (`major`), or the one V8 runs under memory
+ * pressure (`memory-pressure`: it compacts the old generation, shrinks the young one and gives their
+ * free pages back to the system), to tell memory held live from pages V8 keeps for later.
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -22,10 +25,11 @@ import { createBrokerMetrics } from '../../metrics/broker.ts'
 import { createMetricsRegistry } from '../../metrics/index.ts'
 
 export type IdleServerMode = 'net' | 'aedes' | 'aedes-bufferlist' | 'quantrac'
+export type IdleServerGc = 'major' | 'memory-pressure'
 
 export type ToIdleServer =
   | { type: 'start'; mode: IdleServerMode }
-  | { type: 'measure'; constructors?: boolean }
+  | { type: 'measure'; constructors?: boolean; gc?: IdleServerGc }
   | { type: 'stop' }
 
 export interface IdleServerMemory {
@@ -181,13 +185,20 @@ function residentByMapping(): IdleServerMemory['resident'] {
   return resident
 }
 
-async function measure(withConstructors: boolean): Promise<void> {
-  const gc = (globalThis as { gc?: () => void }).gc
+/** V8's `gc()` of --expose-gc; its options are V8's gc extension's. */
+type ExposedGc = (options?: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void
+
+async function measure(withConstructors: boolean, kind: IdleServerGc): Promise<void> {
+  const gc = (globalThis as { gc?: ExposedGc }).gc
   if (gc === undefined) throw new Error('run with --expose-gc')
+  const collect =
+    kind === 'memory-pressure'
+      ? () => gc({ type: 'major', execution: 'sync', flavor: 'last-resort' })
+      : () => gc()
   // Twice, with a turn of the loop between: finalizers and weak callbacks of the first free more.
-  gc()
+  collect()
   await new Promise((resolve) => setImmediate(resolve))
-  gc()
+  collect()
   const usage = process.memoryUsage()
   send({
     type: 'memory',
@@ -213,7 +224,7 @@ process.on('message', (message: ToIdleServer) => {
     message.type === 'start'
       ? start(message.mode)
       : message.type === 'measure'
-        ? measure(message.constructors === true)
+        ? measure(message.constructors === true, message.gc ?? 'major')
         : stop().then(() => process.exit(0))
   work.catch((err: Error) => send({ type: 'error', message: err.stack ?? err.message }))
 })

@@ -4,13 +4,21 @@
  * empty, opens the connections from load-worker processes (raw sockets, one hand-built CONNECT each, so
  * the client side costs nothing in the server), measures again and divides the difference by the count.
  *
- * `node bench/lib/idle-memory.ts [--mode net,aedes,quantrac] [--connections 10000] [--constructors]`
- * prints the figures, and with --constructors what grew most by JS constructor (from heap snapshots).
+ * `node bench/lib/idle-memory.ts [--mode net,aedes,quantrac] [--connections 10000] [--constructors]
+ * [--node-flags=--max-semi-space-size=1] [--gc major|memory-pressure]` prints the figures, and with
+ * --constructors what grew most by JS constructor (from heap snapshots).
  */
-import { type ChildProcess, fork } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import type { FromIdleServer, IdleServerMemory, IdleServerMode, ToIdleServer } from './idle-memory-server.ts'
+import type {
+  FromIdleServer,
+  IdleServerGc,
+  IdleServerMemory,
+  IdleServerMode,
+  ToIdleServer,
+} from './idle-memory-server.ts'
 import { openIdleConnections } from './load.ts'
 
 export interface IdleMemoryStep {
@@ -30,6 +38,8 @@ export interface IdleMemoryStep {
 
 export interface IdleMemory {
   mode: IdleServerMode
+  gc: IdleServerGc
+  nodeFlags: string[]
   empty: IdleServerMemory
   steps: IdleMemoryStep[]
 }
@@ -56,13 +66,52 @@ export function openFileLimit(): { soft: number; hard: number } | undefined {
 
 /** Descriptors a server process keeps for itself besides its sockets (stdio, IPC, epoll, libuv). */
 const SERVER_OWN_FILES = 64
-/** Connections one load worker opens at most: it needs a descriptor for each too. */
-const CONNECTIONS_PER_WORKER = 5_000
+/**
+ * Connections one load worker opens at most: it needs a descriptor for each too, within the soft limit
+ * it inherits from this process.
+ */
+const CONNECTIONS_PER_WORKER = Math.min(5_000, (openFileLimit()?.soft ?? Number.POSITIVE_INFINITY) - 64)
 
-/** How many connections one server process here can hold: its open-file limit less its own descriptors. */
-export function largestIdleCount(): number {
-  const limit = openFileLimit()
-  return limit === undefined ? Number.POSITIVE_INFINITY : limit.hard - SERVER_OWN_FILES
+/** Local ports a client address may use towards one server port (net.ipv4.ip_local_port_range). */
+export function localPortRange(): number | undefined {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)
+    return Number(high) - Number(low) + 1
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * How many connections one server process here can hold, and what bounds it: the open-file hard limit
+ * (the probe raises its soft limit to it) less the server's own descriptors, or the local ports, since
+ * every client connects from 127.0.0.1 to the one server port.
+ */
+export function largestIdleCount(): { count: number; boundBy: 'open files' | 'local ports' | 'none' } {
+  const files = (openFileLimit()?.hard ?? Number.POSITIVE_INFINITY) - SERVER_OWN_FILES
+  const ports = localPortRange() ?? Number.POSITIVE_INFINITY
+  if (files === Number.POSITIVE_INFINITY && ports === Number.POSITIVE_INFINITY) {
+    return { count: files, boundBy: 'none' }
+  }
+  return files <= ports ? { count: files, boundBy: 'open files' } : { count: ports, boundBy: 'local ports' }
+}
+
+/**
+ * The server's command: through `sh`, which raises its soft open-file limit to the hard one first (Node
+ * cannot), then runs Node in its place, the IPC channel kept.
+ */
+function serverCommand(nodeFlags: string[]): [string, string[]] {
+  return [
+    '/bin/sh',
+    [
+      '-c',
+      'ulimit -S -n "$(ulimit -H -n)" && exec "$0" "$@"',
+      process.execPath,
+      '--expose-gc',
+      ...nodeFlags,
+      fileURLToPath(SERVER_URL),
+    ],
+  ]
 }
 
 function next<T extends FromIdleServer['type']>(
@@ -98,9 +147,13 @@ function next<T extends FromIdleServer['type']>(
   })
 }
 
-async function measure(child: ChildProcess, constructors: boolean): Promise<IdleServerMemory> {
+async function measure(
+  child: ChildProcess,
+  constructors: boolean,
+  gc: IdleServerGc,
+): Promise<IdleServerMemory> {
   const answer = next(child, 'memory', 300_000)
-  child.send({ type: 'measure', constructors } satisfies ToIdleServer)
+  child.send({ type: 'measure', constructors, gc } satisfies ToIdleServer)
   const { type: _, ...memory } = await answer
   return memory
 }
@@ -137,18 +190,19 @@ export async function measureIdleMemory(options: {
   nodeFlags?: string[]
   /** Waits this long with the connections open before measuring. */
   settleMs?: number
+  /** The garbage collection before each measurement: `major` when omitted. */
+  gc?: IdleServerGc
 }): Promise<IdleMemory> {
-  const child = fork(SERVER_URL, [], {
-    execArgv: ['--expose-gc', ...(options.nodeFlags ?? [])],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
+  const nodeFlags = options.nodeFlags ?? []
+  const gc = options.gc ?? 'major'
+  const child = spawn(...serverCommand(nodeFlags), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const opened: { close(): Promise<void> }[] = []
   try {
     const ready = next(child, 'ready', 60_000)
     child.send({ type: 'start', mode: options.mode } satisfies ToIdleServer)
     const { port, username, password } = await ready
     const constructors = options.constructors === true
-    const empty = await measure(child, constructors)
+    const empty = await measure(child, constructors, gc)
     const steps: IdleMemoryStep[] = []
     let held = 0
     let previous: IdleServerMemory | undefined
@@ -169,7 +223,7 @@ export async function measureIdleMemory(options: {
       const connectMs = performance.now() - started
       held = count
       await new Promise((resolve) => setTimeout(resolve, options.settleMs ?? 0))
-      const memory = await measure(child, constructors)
+      const memory = await measure(child, constructors, gc)
       if (memory.connections < count) {
         throw new Error(`${options.mode}: ${memory.connections} of ${count} connections held`)
       }
@@ -192,7 +246,7 @@ export async function measureIdleMemory(options: {
       })
       previous = memory
     }
-    return { mode: options.mode, empty: { ...empty, constructors: undefined }, steps }
+    return { mode: options.mode, gc, nodeFlags, empty: { ...empty, constructors: undefined }, steps }
   } finally {
     await Promise.all(opened.map((idle) => idle.close()))
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
@@ -213,6 +267,7 @@ if (import.meta.main) {
       constructors: { type: 'boolean', default: false },
       'node-flags': { type: 'string', default: '' },
       settle: { type: 'string', default: '0' },
+      gc: { type: 'string', default: 'major' },
     },
   })
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`
@@ -223,6 +278,7 @@ if (import.meta.main) {
       constructors: values.constructors,
       nodeFlags: values['node-flags'].split(' ').filter((flag) => flag !== ''),
       settleMs: Number(values.settle) * 1000,
+      gc: values.gc as IdleServerGc,
     })
     for (const step of result.steps) {
       const p = step.perConnection

@@ -1,6 +1,4 @@
 import type { GenerateFleetOptions } from '../../simulators/fleet.ts'
-import { type IdleMemory, largestIdleCount, measureIdleMemory, openFileLimit } from '../lib/idle-memory.ts'
-import type { IdleServerMode } from '../lib/idle-memory-server.ts'
 import { measureAlertLatency, socketIoAlerts } from '../lib/latency.ts'
 import { openIdleConnections } from '../lib/load.ts'
 import { processRssBytes } from '../lib/machine.ts'
@@ -9,6 +7,7 @@ import type { Section } from '../lib/section.ts'
 import { formatBytes, formatCount, formatMs, summarize } from '../lib/stats.ts'
 import { startSut } from '../lib/sut.ts'
 import { LATENCY_FACILITY, runQuantracLoad, SATURATING_READINGS_PER_SECOND } from './end-to-end.ts'
+import { IDLE_CONNECTION_GOAL, IDLE_SERVER_COLUMNS, measureIdleServers } from './scale-servers.ts'
 
 export interface ScaleFigures {
   /** RSS per idle connection at the largest count measured, in bytes. */
@@ -19,13 +18,8 @@ export interface ScaleFigures {
   marginalRssPerIdleConnection?: number | undefined
   /** Of rssPerIdleConnection, the young generation grown while connecting (once per process). */
   youngGenerationPerIdleConnection?: number | undefined
-}
-
-const SERVER_LABEL: Record<IdleServerMode, string> = {
-  net: 'raw net server (CONNACK only)',
-  aedes: 'bare aedes (default options)',
-  'aedes-bufferlist': 'bare aedes, parser on a plain BufferList (bench/mqtt-packet-bufferlist.patch)',
-  quantrac: "quantrac's broker (broker/server.ts, its hooks)",
+  /** rssPerIdleConnection with the young generation capped (CAPPED_YOUNG_GENERATION). */
+  cappedRssPerIdleConnection?: number | undefined
 }
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -128,54 +122,7 @@ export const scale: Section = {
     }
 
     // Memory per idle connection of the broker alone, beside bare aedes and a raw socket server.
-    const serverCounts = ctx.quick ? [1_000] : [10_000, 100_000]
-    const heldAtMost = largestIdleCount()
-    const fileLimit = openFileLimit()
-    const measurable = serverCounts.filter((count) => count <= heldAtMost)
-    // What this machine allows beyond the largest count measurable, so the marginal cost is still measured.
-    if (!ctx.quick && measurable.length < serverCounts.length && heldAtMost > (measurable.at(-1) ?? 0)) {
-      measurable.push(Math.floor(heldAtMost / 1_000) * 1_000)
-    }
-    const byServer: IdleMemory[] = []
-    const serverRows: string[][] = []
-    const servers: IdleServerMode[] = ctx.quick
-      ? ['net', 'aedes', 'quantrac']
-      : ['net', 'aedes', 'aedes-bufferlist', 'quantrac']
-    for (const mode of servers) {
-      ctx.progress(`scale: ${mode} server, idle connections up to ${measurable.map(formatCount).join(', ')}`)
-      try {
-        const measured = await measureIdleMemory({ mode, counts: measurable })
-        byServer.push(measured)
-        for (const step of measured.steps) {
-          serverRows.push([
-            SERVER_LABEL[mode],
-            formatCount(step.connections),
-            formatBytes(step.memory.rss),
-            formatBytes(step.perConnection.rss),
-            step.marginalRss === undefined ? '' : formatBytes(step.marginalRss),
-            formatBytes(step.perConnection.heapUsed),
-            formatBytes(step.perConnection.youngGeneration),
-          ])
-        }
-      } catch (err) {
-        serverRows.push([SERVER_LABEL[mode], '', `failed: ${(err as Error).message}`, '', '', '', ''])
-      }
-      for (const count of serverCounts.filter((c) => c > heldAtMost)) {
-        serverRows.push([
-          SERVER_LABEL[mode],
-          formatCount(count),
-          `not run: one process may open ${formatCount(fileLimit?.hard ?? 0)} files here (RLIMIT_NOFILE, hard; raising it needs CAP_SYS_RESOURCE)`,
-          '',
-          '',
-          '',
-          '',
-        ])
-      }
-    }
-    const quantracAt10k = byServer
-      .find((m) => m.mode === 'quantrac')
-      ?.steps.find((s) => s.connections === 10_000)
-    const quantracMarginal = byServer.find((m) => m.mode === 'quantrac')?.steps.at(-1)?.marginalRss
+    const servers = await measureIdleServers(ctx)
 
     // Throughput as the fleet grows; a fresh platform so the idle test's state does not weigh on it.
     const durationMs = ctx.quick ? 2_000 : 10_000
@@ -257,16 +204,19 @@ export const scale: Section = {
     } finally {
       await sut2.stop()
     }
+    const quantracMarginal = servers.measured.find((m) => m.mode === 'quantrac')?.steps.at(-1)?.marginalRss
     ctx.shared.set('scale', {
-      rssPerIdleConnection: quantracAt10k?.perConnection.rss ?? rssPerIdleConnection,
-      idleConnections: quantracAt10k === undefined ? counts.at(-1) : 10_000,
+      rssPerIdleConnection: servers.quantrac?.perConnection.rss ?? rssPerIdleConnection,
+      idleConnections: servers.quantrac === undefined ? counts.at(-1) : IDLE_CONNECTION_GOAL.connections,
       marginalRssPerIdleConnection: quantracMarginal,
-      youngGenerationPerIdleConnection: quantracAt10k?.perConnection.youngGeneration,
+      youngGenerationPerIdleConnection: servers.quantrac?.perConnection.youngGeneration,
+      cappedRssPerIdleConnection: servers.capped?.perConnection.rss,
     } satisfies ScaleFigures)
 
     const dense = growthRuns.at(-1)?.run
     return {
       summary: [
+        servers.summary,
         `Idle sensor connections cost ${idleData.map((d) => `${formatBytes(d.perConnection as number)} RSS each at ${formatCount(d.connections as number)}`).join(', ')} (process RSS above its idle baseline, divided by the count).`,
         `Saturated throughput by fleet size: ${growthRuns
           .filter(({ run }) => run.load.offeredReadingsPerSecond === SATURATING_READINGS_PER_SECOND)
@@ -280,16 +230,8 @@ export const scale: Section = {
         {
           title:
             'Memory per idle connection by server, each in its own process after GC (bench/lib/idle-memory.ts)',
-          columns: [
-            'server',
-            'connections',
-            'RSS',
-            'RSS per connection',
-            'each since the previous count',
-            'heap used per connection',
-            'young generation per connection',
-          ],
-          rows: serverRows,
+          columns: IDLE_SERVER_COLUMNS,
+          rows: servers.rows,
         },
         {
           title: 'Idle connections to the whole platform (keep-alive off, clean session, no subscriptions)',
@@ -321,11 +263,15 @@ export const scale: Section = {
         },
       ],
       notes: [
-        'By server: RSS and heap after two forced GCs, above the same server with no connections, divided by the count; "each since the previous count" is the RSS difference between two counts in the same process, what one more connection costs. The young generation (V8 new space) grows to its maximum (128 MB here) while thousands of clients connect and stays resident: a cost per process, not per connection, which the per-connection figure at 10,000 includes.',
+        ...servers.notes,
         `Idle connections come from 2 forked processes, 200 CONNECTs at a time; RSS is the lowest of five readings 200 ms apart, minus the same figure before connecting. Publish-to-alert: ${latencySamples} samples with the connections open and no other load.`,
         'The dense-facility run is a regression check, not a scale figure: ingest’s live feed sends each facility’s readings of 250 ms as one MQTT message; past ~650 readings/s per facility that message exceeded the broker’s 16 KB payload limit, the broker closed ingest’s connection [MQTT-3.3.5-2] and readings were lost (found by this bench; fixed in d96c488, which exempts quantrac’s services from the limit). With fewer than 100 sensors, fleets stay under the per-sensor rate limit only at low rates: the 100-sensor row is expected to show refused messages when saturated.',
       ],
-      data: { byServer, idle: idleData, growth: growthRuns.map(({ label, run }) => ({ label, ...run })) },
+      data: {
+        byServer: servers.measured,
+        idle: idleData,
+        growth: growthRuns.map(({ label, run }) => ({ label, ...run })),
+      },
     }
   },
 }
