@@ -7,7 +7,10 @@
  *   createPlatform starts it, without ingest, the API or a store;
  * - `aedes-bufferlist`: bare aedes with mqtt-packet's parser buffering in a plain `BufferList` instead of a
  *   `BufferListStream` (a whole Duplex it never uses as a stream): what bench/mqtt-packet-bufferlist.patch,
- *   would save if taken upstream. Set on each client here, for measuring only.
+ *   would save if taken upstream. Set on each client here, for measuring only;
+ * - `aedes-patched`: bare aedes as both patches offered upstream would make it: that one, and
+ *   bench/aedes-client-close-listener.patch (one 'close' listener instead of stream.finished()'s five),
+ *   also emulated on each client.
  * On `measure` it collects garbage and answers with its memory and, with `constructors`, the count and
  * shallow size of every JS constructor on the heap (from a heap snapshot), to say where memory goes.
  * The garbage collection is a major GC, as V8 runs on its own (`major`), or the one V8 runs under memory
@@ -16,7 +19,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { createServer, type Server } from 'node:net'
+import { createServer, type Server, type Socket } from 'node:net'
 import { getHeapSnapshot, getHeapSpaceStatistics, getHeapStatistics } from 'node:v8'
 import { Aedes } from 'aedes'
 import { pino } from 'pino'
@@ -24,7 +27,7 @@ import { DEFAULT_MAX_PACKET_BYTES, startBroker } from '../../broker/server.ts'
 import { createBrokerMetrics } from '../../metrics/broker.ts'
 import { createMetricsRegistry } from '../../metrics/index.ts'
 
-export type IdleServerMode = 'net' | 'aedes' | 'aedes-bufferlist' | 'quantrac'
+export type IdleServerMode = 'net' | 'aedes' | 'aedes-bufferlist' | 'aedes-patched' | 'quantrac'
 export type IdleServerGc = 'major' | 'memory-pressure'
 
 export type ToIdleServer =
@@ -64,6 +67,22 @@ const { BufferList } = createRequire(createRequire(import.meta.url).resolve('mqt
   BufferList: new () => unknown
 }
 
+/** The private parts of an aedes client the patched modes change. */
+interface PatchableClient {
+  _parser: { _list: unknown }
+  /** What removes the listeners stream.finished() added to the connection. */
+  _eos: () => void
+  close(): void
+}
+
+/** bench/aedes-client-close-listener.patch, on a client already made: finished()'s listeners out, one 'close' in. */
+function closeOnCloseOnly(client: PatchableClient, socket: Socket): void {
+  client._eos()
+  const close = () => client.close()
+  socket.on('close', close)
+  client._eos = () => socket.removeListener('close', close)
+}
+
 /** CONNACK, session not present, connection accepted [MQTT-3.2]. */
 const CONNACK_ACCEPTED = Buffer.from([0x20, 0x02, 0x00, 0x00])
 
@@ -99,15 +118,15 @@ async function start(mode: IdleServerMode): Promise<void> {
     send({ type: 'ready', port: await listen(server) })
     return
   }
-  if (mode === 'aedes' || mode === 'aedes-bufferlist') {
+  if (mode === 'aedes' || mode === 'aedes-bufferlist' || mode === 'aedes-patched') {
     const broker = await Aedes.createBroker()
     const server = createServer(
       mode === 'aedes'
         ? broker.handle
         : (socket) => {
-            broker.handle(socket)
-            const parser = (socket as unknown as { client: { _parser: { _list: unknown } } }).client._parser
-            parser._list = new BufferList()
+            const client = broker.handle(socket) as unknown as PatchableClient
+            client._parser._list = new BufferList()
+            if (mode === 'aedes-patched') closeOnCloseOnly(client, socket)
           },
     )
     connections = () => broker.connectedClients

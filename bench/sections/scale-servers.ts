@@ -41,6 +41,11 @@ const SERVERS: Server[] = [
     mode: 'aedes-bufferlist',
     fullOnly: true,
   },
+  {
+    label: 'bare aedes with both patches offered upstream (also bench/aedes-client-close-listener.patch)',
+    mode: 'aedes-patched',
+    fullOnly: true,
+  },
   QUANTRAC,
   QUANTRAC_CAPPED,
   {
