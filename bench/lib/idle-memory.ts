@@ -19,7 +19,8 @@ import type {
   IdleServerMode,
   ToIdleServer,
 } from './idle-memory-server.ts'
-import { openIdleConnections } from './load.ts'
+import { type LoadResult, openIdleConnections, prepareLoad } from './load.ts'
+import { processCpuMs } from './machine.ts'
 
 export interface IdleMemoryStep {
   connections: number
@@ -36,10 +37,19 @@ export interface IdleMemoryStep {
   constructors?: { name: string; count: number; bytes: number }[]
 }
 
+/** A QoS 1 load run on the server with its idle connections still open: what the heap settings cost. */
+export interface IdleServerLoad {
+  ackedMessagesPerSecond: number
+  /** The server's CPU time per 1,000 acknowledged publishes, in ms. */
+  cpuMsPerThousand: number
+  pubackMs: LoadResult['pubackMs']
+}
+
 export interface IdleMemory {
   mode: IdleServerMode
   gc: IdleServerGc
   nodeFlags: string[]
+  load?: IdleServerLoad
   empty: IdleServerMemory
   steps: IdleMemoryStep[]
 }
@@ -192,6 +202,8 @@ export async function measureIdleMemory(options: {
   settleMs?: number
   /** The garbage collection before each measurement: `major` when omitted. */
   gc?: IdleServerGc
+  /** Then, the connections still open, offers this QoS 1 load (the services' credentials, no subscriber). */
+  load?: { readingsPerSecond: number; durationMs: number }
 }): Promise<IdleMemory> {
   const nodeFlags = options.nodeFlags ?? []
   const gc = options.gc ?? 'major'
@@ -246,7 +258,11 @@ export async function measureIdleMemory(options: {
       })
       previous = memory
     }
-    return { mode: options.mode, gc, nodeFlags, empty: { ...empty, constructors: undefined }, steps }
+    const load =
+      options.load === undefined || child.pid === undefined
+        ? undefined
+        : await loadCost(child.pid, { port, username, password, ...options.load })
+    return { mode: options.mode, gc, nodeFlags, load, empty: { ...empty, constructors: undefined }, steps }
   } finally {
     await Promise.all(opened.map((idle) => idle.close()))
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
@@ -256,6 +272,38 @@ export async function measureIdleMemory(options: {
       await exited
       clearTimeout(timer)
     }
+  }
+}
+
+async function loadCost(
+  pid: number,
+  options: {
+    port: number
+    username?: string
+    password?: string
+    readingsPerSecond: number
+    durationMs: number
+  },
+): Promise<IdleServerLoad> {
+  const load = await prepareLoad({
+    host: '127.0.0.1',
+    fleet: { facilities: 1_000, sensorsPerFacility: 5, seed: 2 },
+    clientIdPrefix: 'idle-load',
+    ...options,
+  })
+  try {
+    // From the first publish: the publishers' CONNECTs are not the load's cost.
+    const cpuBefore = processCpuMs(pid) ?? Number.NaN
+    const result = await load.run()
+    const cpuMs = (processCpuMs(pid) ?? Number.NaN) - cpuBefore
+    const seconds = Math.max(1, result.lastAckMs - result.startMs) / 1000
+    return {
+      ackedMessagesPerSecond: result.ackedMessages / seconds,
+      cpuMsPerThousand: (cpuMs * 1000) / Math.max(1, result.ackedMessages),
+      pubackMs: result.pubackMs,
+    }
+  } finally {
+    await load.stop()
   }
 }
 

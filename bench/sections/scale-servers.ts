@@ -6,7 +6,7 @@
 import type { BenchContext } from '../lib/context.ts'
 import { type IdleMemory, largestIdleCount, measureIdleMemory, openFileLimit } from '../lib/idle-memory.ts'
 import type { IdleServerGc, IdleServerMode } from '../lib/idle-memory-server.ts'
-import { formatBytes, formatCount } from '../lib/stats.ts'
+import { formatBytes, formatCount, formatMs } from '../lib/stats.ts'
 
 /** Issue #21: RSS per idle MQTT 3.1.1 connection at 10,000 idle connections, after a GC. */
 export const IDLE_CONNECTION_GOAL = { bytes: 10 * 1024, connections: 10_000 } as const
@@ -22,16 +22,30 @@ interface Server {
   mode: IdleServerMode
   nodeFlags?: string[]
   gc?: IdleServerGc
+  /** Also measures what a QoS 1 load costs its CPU, the idle connections open. */
+  loaded?: boolean
   /** Measured in the full run only. */
   fullOnly?: boolean
 }
 
-const QUANTRAC: Server = { label: "quantrac's broker (broker/server.ts, its hooks)", mode: 'quantrac' }
+const QUANTRAC: Server = {
+  label: "quantrac's broker (broker/server.ts, its hooks)",
+  mode: 'quantrac',
+  loaded: true,
+}
 const QUANTRAC_CAPPED: Server = {
   label: `quantrac's broker, young generation capped (${CAPPED_YOUNG_GENERATION})`,
   mode: 'quantrac',
   nodeFlags: [CAPPED_YOUNG_GENERATION],
+  loaded: true,
 }
+
+/**
+ * Below what one broker acknowledges here (~70,000 messages/s of ~2 readings), so the runs do the same
+ * work and their CPU per message compares.
+ */
+const LOAD = { readingsPerSecond: 40_000, durationMs: 8_000 } as const
+const QUICK_LOAD = { readingsPerSecond: 20_000, durationMs: 2_000 } as const
 
 const SERVERS: Server[] = [
   { label: 'raw net server (CONNACK only)', mode: 'net' },
@@ -58,6 +72,8 @@ const SERVERS: Server[] = [
 
 export interface IdleServersResult {
   rows: string[][]
+  /** CPU per 1,000 publishes of the loaded servers: the price of their heap settings. */
+  loadRows: string[][]
   measured: (IdleMemory & { label: string })[]
   /** quantrac's broker at the goal's count, as it runs by default, and with its young generation capped. */
   quantrac: IdleMemory['steps'][number] | undefined
@@ -76,6 +92,15 @@ export const IDLE_SERVER_COLUMNS = [
   'young generation per connection',
 ]
 
+export const IDLE_SERVER_LOAD_COLUMNS = [
+  'server',
+  'idle connections open',
+  'offered readings/s',
+  'messages/s acknowledged',
+  'server CPU per 1,000 publishes',
+  'PUBACK p50 / p99',
+]
+
 export async function measureIdleServers(ctx: BenchContext): Promise<IdleServersResult> {
   const counts = ctx.quick ? [1_000] : [IDLE_CONNECTION_GOAL.connections, 100_000]
   const largest = largestIdleCount()
@@ -89,7 +114,9 @@ export async function measureIdleServers(ctx: BenchContext): Promise<IdleServers
     largest.boundBy === 'open files'
       ? `one process may open ${formatCount(files?.hard ?? 0)} files here (RLIMIT_NOFILE hard limit; the probe raises its soft limit to it, going higher needs CAP_SYS_RESOURCE)`
       : `every client connects from 127.0.0.1 to one port: ${formatCount(largest.count)} local ports (net.ipv4.ip_local_port_range)`
+  const load = ctx.quick ? QUICK_LOAD : LOAD
   const rows: string[][] = []
+  const loadRows: string[][] = []
   const measured: IdleServersResult['measured'] = []
   for (const server of SERVERS.filter((s) => !ctx.quick || s.fullOnly !== true)) {
     ctx.progress(`scale: ${server.label}, idle connections up to ${measurable.map(formatCount).join(', ')}`)
@@ -99,7 +126,18 @@ export async function measureIdleServers(ctx: BenchContext): Promise<IdleServers
         counts: measurable,
         nodeFlags: server.nodeFlags,
         gc: server.gc,
+        load: server.loaded === true ? load : undefined,
       })
+      if (result.load !== undefined) {
+        loadRows.push([
+          server.label,
+          formatCount(result.steps.at(-1)?.connections ?? 0),
+          formatCount(load.readingsPerSecond),
+          formatCount(Math.round(result.load.ackedMessagesPerSecond)),
+          formatMs(result.load.cpuMsPerThousand),
+          `${formatMs(result.load.pubackMs.p50)} / ${formatMs(result.load.pubackMs.p99)}`,
+        ])
+      }
       measured.push({ ...result, label: server.label })
       for (const step of result.steps) {
         rows.push([
@@ -127,6 +165,7 @@ export async function measureIdleServers(ctx: BenchContext): Promise<IdleServers
   const capped = atGoal(QUANTRAC_CAPPED)
   return {
     rows,
+    loadRows,
     measured,
     quantrac,
     capped,

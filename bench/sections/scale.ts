@@ -7,7 +7,12 @@ import type { Section } from '../lib/section.ts'
 import { formatBytes, formatCount, formatMs, summarize } from '../lib/stats.ts'
 import { startSut } from '../lib/sut.ts'
 import { LATENCY_FACILITY, runQuantracLoad, SATURATING_READINGS_PER_SECOND } from './end-to-end.ts'
-import { IDLE_CONNECTION_GOAL, IDLE_SERVER_COLUMNS, measureIdleServers } from './scale-servers.ts'
+import {
+  IDLE_CONNECTION_GOAL,
+  IDLE_SERVER_COLUMNS,
+  IDLE_SERVER_LOAD_COLUMNS,
+  measureIdleServers,
+} from './scale-servers.ts'
 
 export interface ScaleFigures {
   /** RSS per idle connection at the largest count measured, in bytes. */
@@ -232,6 +237,11 @@ export const scale: Section = {
             'Memory per idle connection by server, each in its own process after GC (bench/lib/idle-memory.ts)',
           columns: IDLE_SERVER_COLUMNS,
           rows: servers.rows,
+        },
+        {
+          title: "What the heap settings cost: a QoS 1 load on quantrac's broker, its idle connections open",
+          columns: IDLE_SERVER_LOAD_COLUMNS,
+          rows: servers.loadRows,
         },
         {
           title: 'Idle connections to the whole platform (keep-alive off, clean session, no subscriptions)',
