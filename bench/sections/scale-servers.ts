@@ -171,8 +171,20 @@ export async function measureIdleServers(ctx: BenchContext): Promise<IdleServers
     capped,
     summary: goalSentence(quantrac, capped),
     notes: [
-      `By server: RSS and heap after two forced major GCs, above the same server with no connections, divided by the count; "each since the previous count" is the RSS difference between two counts in the same process, what one more connection costs. ${counts.some((c) => c > largest.count) ? `Counts above ${formatCount(largest.count)} were not run: ${bound}.` : ''}`,
-      'The young generation (V8 new space) grows to its maximum (128 MB by default here) while thousands of clients connect, and its pages stay resident after it shrinks again: a cost per process, which the figure at 10,000 includes. Capping a semi-space at 1 MB keeps it out, for more frequent scavenges under load. The memory-pressure row collects as V8 does near its heap limit (compacting, giving free pages back): what is left is the memory the connections hold live.',
+      [
+        'By server: RSS and heap after two forced major GCs, above the same server with no connections, divided by the count; "each since the previous count" is the RSS difference between two counts in the same process, what one more connection costs.',
+        ...(counts.some((c) => c > largest.count)
+          ? [`Counts above ${formatCount(largest.count)} were not run: ${bound}.`]
+          : []),
+      ].join(' '),
+      [
+        'The young generation (V8 new space) grows to its maximum (128 MB by default here) while thousands of clients connect, and its pages stay resident after it shrinks again: a cost per process, which the figure at 10,000 includes. Capping a semi-space at 1 MB keeps it out, for more frequent scavenges under load.',
+        ...(ctx.quick
+          ? []
+          : [
+              'The memory-pressure row collects as V8 does near its heap limit (compacting, giving free pages back): what is left is the memory the connections hold live.',
+            ]),
+      ].join(' '),
     ],
   }
 }
