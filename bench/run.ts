@@ -25,10 +25,11 @@ import { type NotificationFigures, notifications } from './sections/notification
 import { PEER_DIR, type PeerFigures, peer } from './sections/peer.ts'
 import { type ScaleFigures, scale } from './sections/scale.ts'
 import { CAPPED_YOUNG_GENERATION } from './sections/scale-servers.ts'
+import { STALL_GOAL_MS, STARTUP_GOAL_MS, type StartupFigures, startup } from './sections/startup.ts'
 import { store } from './sections/store.ts'
 
 /** Run order: the cheap, self-contained measurements first; the ceiling before end-to-end, which divides by it. */
-const SECTIONS: Section[] = [hotPath, store, ceiling, endToEnd, notifications, peer, scale]
+const SECTIONS: Section[] = [hotPath, store, ceiling, endToEnd, notifications, peer, scale, startup]
 
 function parseOnly(value: string | undefined): Set<SectionId> {
   if (value === undefined) return new Set(SECTION_IDS)
@@ -49,6 +50,7 @@ function targets(shared: Map<string, unknown>): TargetCheck[] {
     lossless !== undefined && ceilingFigures ? lossless / ceilingFigures.readingsPerSecond : undefined
   const perConnection = scaleFigures?.rssPerIdleConnection
   const notifying = shared.get('notifications') as NotificationFigures | undefined
+  const starting = shared.get('startup') as StartupFigures | undefined
   return [
     {
       goal: '≥ 50,000 readings/s end to end, lossless',
@@ -117,6 +119,20 @@ function targets(shared: Map<string, unknown>): TargetCheck[] {
                 : `; ${formatBytes(scaleFigures.cappedRssPerIdleConnection)} with ${CAPPED_YOUNG_GENERATION}`,
             ].join(''),
       met: perConnection === undefined ? undefined : perConnection <= 10 * 1024,
+    },
+    {
+      goal: 'start in < 5 s with 100,000 registered sensors (#21)',
+      measured: starting
+        ? `first reading taken ${formatMs(starting.acceptsReadingsMs, 0)} after the start began (${formatCount(starting.sensors)} sensors)`
+        : '–',
+      met: starting ? starting.acceptsReadingsMs < STARTUP_GOAL_MS : undefined,
+    },
+    {
+      goal: 'periodic work never stalls the event loop > 10 ms at 100,000 sensors (#21)',
+      measured: starting
+        ? `worst ${formatMs(starting.worstStallMs, 1)}, p99 ${formatMs(starting.p99StallMs, 1)}`
+        : '–',
+      met: starting ? starting.worstStallMs <= STALL_GOAL_MS : undefined,
     },
   ]
 }

@@ -10,6 +10,7 @@ export const SECTION_IDS = [
   'notifications',
   'peer',
   'scale',
+  'startup',
 ] as const
 export type SectionId = (typeof SECTION_IDS)[number]
 
