@@ -130,9 +130,9 @@ function targets(shared: Map<string, unknown>): TargetCheck[] {
     {
       goal: 'periodic work never stalls the event loop > 10 ms at 100,000 sensors (#21)',
       measured: starting
-        ? `worst ${formatMs(starting.worstStallMs, 1)}, p99 ${formatMs(starting.p99StallMs, 1)}`
+        ? `worst ${formatMs(starting.quiet.max, 1)} with no readings coming, ${formatMs(starting.loaded.max, 1)} with them (p99 ${formatMs(starting.quiet.p99, 1)}, ${formatMs(starting.loaded.p99, 1)})`
         : '–',
-      met: starting ? starting.worstStallMs <= STALL_GOAL_MS : undefined,
+      met: starting ? starting.quiet.max <= STALL_GOAL_MS : undefined,
     },
   ]
 }

@@ -25,7 +25,9 @@ export interface StartupProbeOptions {
   reportingIntervalS: number
   /** Readings before the window, each sensor's once, so every sensor has its evaluators (ms). */
   warmMs: number
-  /** The window the event loop is watched over (ms). */
+  /** The window with no readings coming (ms), after the warm-up. */
+  quietMs: number
+  /** The window with readings coming (ms). */
   watchMs: number
   /** Writes CPU profiles of the start (`<file>.start`) and of the window here, to find what stalls. */
   profileFile?: string
@@ -49,16 +51,20 @@ export interface StartupProbeResult {
   acceptsReadingsMs: number
   /** The event loop during start-up. */
   startDelay: LoopDelay
-  /** The event loop over the watched window, readings coming in. */
-  watchDelay: LoopDelay
-  /** Each second's worst stall in the window (ms), to tell which periodic task stalled. */
-  secondMax: number[]
-  /** Readings ingest took, and messages acknowledged to the publishers, during the window. */
-  readings: number
+  /** The event loop with the fleet's evaluators in memory and no readings coming: the periodic work alone. */
+  quiet: LoopWindow
+  /** The event loop with the fleet's readings coming in, at each sensor's interval. */
+  loaded: LoopWindow & { readings: number }
   offeredMessagesPerSecond: number
   /** Alerts open at the end of the window, by kind: a storm of them is other work than the periodic. */
   openAlerts: Record<string, number>
   loadAverage: number[]
+}
+
+export interface LoopWindow {
+  delay: LoopDelay
+  /** Each second's worst stall (ms), to tell which periodic task stalled. */
+  secondMax: number[]
 }
 
 const toMs = (ns: number) => ns / 1e6
@@ -129,6 +135,11 @@ export async function runStartupProbe(
         readingsPerSecond: (sensors / options.warmMs) * 1000 * perMessage,
         durationMs: options.warmMs,
       })
+      // The warm-up's readings through the store and the sweeps, before the quiet window opens.
+      await settle(3_000)
+      progress(`quiet: watching the event loop for ${options.quietMs} ms with no readings coming`)
+      const quiet = await watchLoop(options.quietMs, options.profileFile && `${options.profileFile}.quiet`)
+      progress(`quiet: loop delay max ${quiet.delay.max.toFixed(1)} ms, p99 ${quiet.delay.p99.toFixed(1)} ms`)
       const load = await prepareLoad({
         ...publishers,
         readingsPerSecond: messagesPerSecond * perMessage,
@@ -139,26 +150,11 @@ export async function runStartupProbe(
         const running = load.run()
         await settle(2_000)
         const readingsBefore = platform.ingest?.stats().readings ?? 0
-        progress(`warm: ${readingsBefore} readings taken; watching the event loop for ${options.watchMs} ms`)
-        const session = options.profileFile === undefined ? undefined : await startProfile()
-        const watch = monitorEventLoopDelay({ resolution: 1 })
-        const second = monitorEventLoopDelay({ resolution: 1 })
-        watch.enable()
-        second.enable()
-        const secondMax: number[] = []
-        const perSecond = setInterval(() => {
-          secondMax.push(toMs(second.max))
-          second.reset()
-        }, 1000)
-        await settle(options.watchMs)
-        clearInterval(perSecond)
-        watch.disable()
-        second.disable()
-        if (session !== undefined) await stopProfile(session, options.profileFile as string)
+        progress(`loaded: watching the event loop for ${options.watchMs} ms`)
+        const loaded = await watchLoop(options.watchMs, options.profileFile)
         const readings = (platform.ingest?.stats().readings ?? 0) - readingsBefore
-        const watchDelay = delayOf(watch)
         progress(
-          `window: loop delay max ${watchDelay.max.toFixed(1)} ms, p99 ${watchDelay.p99.toFixed(1)} ms; ${readings} readings`,
+          `loaded: loop delay max ${loaded.delay.max.toFixed(1)} ms, p99 ${loaded.delay.p99.toFixed(1)} ms; ${readings} readings`,
         )
         await running
         const openAlerts: Record<string, number> = {}
@@ -173,9 +169,8 @@ export async function runStartupProbe(
           startMs,
           acceptsReadingsMs,
           startDelay: delayOf(startDelay),
-          watchDelay,
-          secondMax,
-          readings,
+          quiet,
+          loaded: { ...loaded, readings },
           offeredMessagesPerSecond: messagesPerSecond,
           openAlerts,
           loadAverage: (await import('node:os')).loadavg(),
@@ -200,6 +195,26 @@ function readingsPerMessageOf(fleet: GenerateFleetOptions): number {
   })
   const sample = simulators.slice(0, 2_000)
   return sample.reduce((sum, sensor) => sum + (sensor.next(0)?.readings ?? 0), 0) / sample.length
+}
+
+/** Watches the event loop for `ms`, profiling the CPU meanwhile if given a file. */
+async function watchLoop(ms: number, profileFile: string | undefined): Promise<LoopWindow> {
+  const session = profileFile === undefined ? undefined : await startProfile()
+  const whole = monitorEventLoopDelay({ resolution: 1 })
+  const second = monitorEventLoopDelay({ resolution: 1 })
+  whole.enable()
+  second.enable()
+  const secondMax: number[] = []
+  const perSecond = setInterval(() => {
+    secondMax.push(toMs(second.max))
+    second.reset()
+  }, 1000)
+  await settle(ms)
+  clearInterval(perSecond)
+  whole.disable()
+  second.disable()
+  if (session !== undefined && profileFile !== undefined) await stopProfile(session, profileFile)
+  return { delay: delayOf(whole), secondMax }
 }
 
 /** One message of the fleet's first sensor, made before the clock starts: simulating is not start-up. */
