@@ -11,6 +11,14 @@ const STORE_CURSOR_KEY = 'alert-event-log/store'
 /** The log is read for what the API appended (people's acts) this often, and after each detection. */
 const COPY_INTERVAL_MS = 1000
 const COPY_BATCH = 500
+/**
+ * Transitions recorded, and log batches copied, between two turns of the event loop: the register's
+ * calls return at once on SQLite, so a burst (thousands of ceiling alerts of a large fleet) recorded in
+ * one go held up readings for seconds.
+ */
+const PIECE = 100
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 export interface AlertEventsOptions {
   alerts: AlertRepository
@@ -51,6 +59,7 @@ export async function startAlertEvents(options: AlertEventsOptions) {
   let recording: Promise<void> = Promise.resolve()
   let copying: Promise<void> | undefined
   let copyAgain = false
+  let recordedSinceTurn = 0
 
   function publish(event: AlertEvent): void {
     if (event.type === 'notified') live.notice(event)
@@ -101,6 +110,7 @@ export async function startAlertEvents(options: AlertEventsOptions) {
       if (!writer.commit()) return
       cursor = batch.at(-1)!.seq
       await state.saveStates([[STORE_CURSOR_KEY, { seq: cursor }]])
+      await nextTurn()
     }
   }
 
@@ -130,7 +140,11 @@ export async function startAlertEvents(options: AlertEventsOptions) {
   return {
     /** Hands the transitions one reading caused to the register, together, after those handed before. */
     record(transitions: readonly AlertTransition[], fence?: DetectionFence): void {
+      recordedSinceTurn += transitions.length
+      const turn = recordedSinceTurn >= PIECE
+      if (turn) recordedSinceTurn = 0
       recording = recording
+        .then(() => (turn ? nextTurn() : undefined))
         .then(() => recordTogether(transitions, fence))
         .catch((err) => log.error({ err }, 'could not publish an alert'))
     },
