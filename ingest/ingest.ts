@@ -35,6 +35,7 @@ import {
   UNPARTITIONED_STATE_PREFIX,
 } from './monitor-set.ts'
 import { loadMonitorState, saveMonitorStateRegularly, trackerStateKey } from './monitor-state.ts'
+import { sweepOfflineRegularly } from './offline-sweep.ts'
 import { type PartitionedIntake, startPartitionedIntake } from './partitions/intake.ts'
 import { partitionSessions } from './partitions/sessions.ts'
 import { createRejections } from './rejections.ts'
@@ -328,11 +329,12 @@ export async function startIngest(options: IngestOptions) {
   }
   log.info({ from: link.description, partitions: partitioned?.held().length }, 'ingest taking readings')
 
-  const sweep = setInterval(() => {
-    for (const judged of monitors.all()) {
-      recordAlertTransitions(judged, judged.monitor.sweepOffline(Date.now(), sensors.offlineAfterMs))
-    }
-  }, OFFLINE_SWEEP_MS)
+  const sweep = sweepOfflineRegularly({
+    monitors,
+    offlineAfterMs: sensors.offlineAfterMs,
+    record: recordAlertTransitions,
+    intervalMs: OFFLINE_SWEEP_MS,
+  })
   const monitorState = saveMonitorStateRegularly(monitors, options.state, options.registry, log)
   const openAlerts = () => {
     let open = 0
@@ -390,7 +392,7 @@ export async function startIngest(options: IngestOptions) {
     async close(): Promise<void> {
       if (closed) return
       closed = true
-      clearInterval(sweep)
+      sweep.close()
       link.stop()
       // Each partition's session stopped and its state saved, then given back for another worker.
       await partitioned?.close()

@@ -398,5 +398,53 @@ describe('the live exposure monitor', () => {
       const [opened] = monitor.sweepOffline(SHIFT + 60_000, () => INTERVAL_MS)
       expect(opened?.alert).toMatchObject({ kind: 'sensor-offline', factor: 'humidity' })
     })
+
+    /**
+     * Sensors falling silent at different times, one multi-factor, one a climate sensor with its WBGT
+     * estimate, one back after its alert, one decommissioned; swept every 10 s of a few minutes.
+     */
+    function sweptFleet(
+      sweep: (monitor: ReturnType<typeof createExposureMonitor>, now: number) => unknown[],
+    ) {
+      let id = 0
+      const monitor = createExposureMonitor(
+        () => RULES,
+        () => undefined,
+        { newId: () => `a${++id}` },
+      )
+      const silentAfter: Record<string, number> = { s0: 5, s1: 40, s2: 80, gone: 0, back: 30 }
+      const transitions: unknown[] = []
+      for (let second = 0; second < 240; second++) {
+        for (const [sensorId, until] of Object.entries(silentAfter)) {
+          if (second < until || (sensorId === 'back' && second > 150)) {
+            monitor.observe({ ...noise(sensorId, 0, 80), time: SHIFT + second * 1000 })
+          }
+        }
+        if (second < 60)
+          for (const factor of ['gas.co', 'gas.h2s'] as const) monitor.observe(gas(factor, second))
+        if (second < 100) {
+          monitor.observe(climate('hot', 'temperature', second / 60, 30))
+          monitor.observe(climate('hot', 'humidity', second / 60, 70))
+        }
+        if (second % 10 === 0) transitions.push(...sweep(monitor, SHIFT + second * 1000 + 500))
+      }
+      return transitions
+    }
+
+    it('judges in pieces of any size exactly as in one sweep', () => {
+      const whole = sweptFleet((monitor, now) => monitor.sweepOffline(now, offlineAfter))
+      expect(offline(whole as { alert: { kind: string } }[]).length).toBeGreaterThanOrEqual(6)
+      for (const max of [1, 2, 3, 4, 5, 6, 7, 100]) {
+        const pieces = sweptFleet((monitor, now) => {
+          const pass = monitor.startOfflineSweep(offlineAfter)
+          const transitions: unknown[] = []
+          for (let step = pass.next(now, max); ; step = pass.next(now, max)) {
+            transitions.push(...step.transitions)
+            if (step.done) return transitions
+          }
+        })
+        expect(pieces, `${max} at a time`).toEqual(whole)
+      }
+    })
   })
 })
