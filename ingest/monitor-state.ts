@@ -9,10 +9,14 @@ import { alertTrackerStateSchema, savedEvaluatorSchema } from './monitor-state-s
  * Evaluator windows and open alerts are saved a share at a time, every STATE_SAVE_MS, so that each
  * evaluator that changed is saved within about STATE_SAVE_ROUNDS of them (30 s), and everything on
  * shutdown. Saving all at once stalled the event loop for 100–250 ms at 15,000 evaluators, and even a
- * thirtieth of them each second for 10–35 ms.
+ * thirtieth of them each second for 10–35 ms; a share goes STATE_SAVE_PIECE evaluators per turn of the
+ * event loop, as at 220,000 evaluators a share (about 1,500) held it 10–20 ms, and 250 of them ~6 ms.
  */
 const STATE_SAVE_MS = 200
 const STATE_SAVE_ROUNDS = 150
+const STATE_SAVE_PIECE = 100
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /** The alert tracker's key under a monitor's state prefix. */
 export function trackerStateKey(prefix: string): string {
@@ -74,10 +78,9 @@ export async function saveMonitorState(
   everything: boolean,
 ): Promise<void> {
   const { monitor, statePrefix, lease } = judged
-  const share = everything ? monitor.changedCount() : Math.ceil(monitor.changedCount() / STATE_SAVE_ROUNDS)
-  const states: [string, unknown][] = monitor
-    .takeChanged(share)
-    .map((saved) => [evaluatorKey(statePrefix, saved), saved])
+  let share = everything ? monitor.changedCount() : Math.ceil(monitor.changedCount() / STATE_SAVE_ROUNDS)
+  const states: [string, unknown][] = takePiece(judged, Math.min(share, STATE_SAVE_PIECE))
+  share -= STATE_SAVE_PIECE
   if (lease === undefined) {
     const trackerState = monitor.takeTrackerChange()
     if (trackerState !== undefined) states.push([trackerStateKey(statePrefix), trackerState])
@@ -87,6 +90,16 @@ export async function saveMonitorState(
     states.length > 0 ? state.saveStates(states, lease) : undefined,
     opened.length > 0 ? shifts.recordShifts(opened) : undefined,
   ])
+  for (; share > 0; share -= STATE_SAVE_PIECE) {
+    await nextTurn()
+    const piece = takePiece(judged, Math.min(share, STATE_SAVE_PIECE))
+    if (piece.length === 0) return
+    await state.saveStates(piece, lease)
+  }
+}
+
+function takePiece({ monitor, statePrefix }: JudgedPartition, max: number): [string, unknown][] {
+  return monitor.takeChanged(max).map((saved) => [evaluatorKey(statePrefix, saved), saved])
 }
 
 /** Saves every monitor's state on a timer, a share at a time; `close` stops it and saves everything left. */
@@ -96,7 +109,16 @@ export function saveMonitorStateRegularly(
   shifts: Pick<Registry, 'recordShifts'>,
   log: Logger,
 ) {
-  async function save(everything: boolean): Promise<void> {
+  let saving: Promise<void> | undefined
+
+  function save(everything: boolean): Promise<void> {
+    saving = saveAll(everything).finally(() => {
+      saving = undefined
+    })
+    return saving
+  }
+
+  async function saveAll(everything: boolean): Promise<void> {
     await Promise.all(
       [...monitors.all()].map((judged) =>
         saveMonitorState(judged, state, shifts, everything).catch((err) => {
@@ -108,11 +130,15 @@ export function saveMonitorStateRegularly(
       ),
     )
   }
-  const timer = setInterval(() => void save(false), STATE_SAVE_MS)
+  const timer = setInterval(() => {
+    // A share still being saved (a loaded machine) is not doubled: the next goes at the following tick.
+    if (saving === undefined) void save(false)
+  }, STATE_SAVE_MS)
   return {
-    close(): Promise<void> {
+    async close(): Promise<void> {
       clearInterval(timer)
-      return save(true)
+      await saving
+      await save(true)
     },
   }
 }

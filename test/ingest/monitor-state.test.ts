@@ -62,6 +62,19 @@ describe('ingest’s saved exposure state', () => {
     expect(warnings).toEqual([])
   })
 
+  it('saves a fleet of evaluators piece by piece on close, every one of them', async () => {
+    const monitor = loudMonitor(3)
+    for (let sensor = 0; sensor < 345; sensor++) {
+      monitor.observe({ facilityId: 'f', sensorId: `n${sensor}`, factor: 'noise', value: 80, time: SHIFT })
+    }
+    await saveMonitorStateRegularly(singleMonitorSet(monitor), registry, registry, log).close()
+    const restored = await loadMonitorState(registry, UNPARTITIONED_STATE_PREFIX, log)
+    const bySensor = (evaluators: { key: { sensorId: string } }[]) =>
+      [...evaluators].sort((x, y) => x.key.sensorId.localeCompare(y.key.sensorId))
+    expect(bySensor(restored.evaluators)).toEqual(bySensor(monitor.toJSON().evaluators))
+    expect(restored.evaluators).toHaveLength(346)
+  })
+
   it('starts a corrupt or old evaluator fresh and says so once, keeping the others and the tracker', async () => {
     const monitor = loudMonitor(30)
     await saveMonitorStateRegularly(singleMonitorSet(monitor), registry, registry, log).close()
