@@ -318,7 +318,13 @@ export async function startIngest(options: IngestOptions) {
       leases: options.partitioned.leases,
       workerId: clientId,
       leaseMs: options.partitioned.leaseMs,
-      sessions: partitionSessions({ ...options.partitioned.broker, sink: delivery.sink, log }),
+      sessions: partitionSessions({
+        ...options.partitioned.broker,
+        sink: delivery.sink,
+        // Within a third of a lease: a round of the lease keeper opens sessions, then renews.
+        connectTimeoutMs: Math.max(1000, Math.floor(options.partitioned.leaseMs / 3)),
+        log,
+      }),
       monitors: partitionMonitors!,
       facilityIds: facilityRules.facilityIds,
       createMonitor,

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import type { ExposureMonitorState, SavedEvaluator } from '../core/exposure/monitor.ts'
 import { FencedError } from '../registry/errors.ts'
-import type { Registry, StateRepository } from '../registry/types.ts'
+import type { FencedStates, Registry, StateRepository } from '../registry/types.ts'
 import type { JudgedPartition, MonitorSet } from './monitor-set.ts'
 import { alertTrackerStateSchema, savedEvaluatorSchema } from './monitor-state-schema.ts'
 
@@ -66,36 +66,99 @@ export async function loadMonitorState(
   return { evaluators }
 }
 
+/** Where the pieces of one save go: unfenced, or under each partition's lease. */
+interface StateWrites {
+  /** A piece of one monitor's states (its tracker included, unpartitioned). */
+  add(judged: JudgedPartition, states: [string, unknown][]): Promise<void>
+  /** Writes what was added and not yet written. */
+  flush(): Promise<void>
+}
+
 /**
- * Saves what changed of one monitor — all of it, or a share of its evaluators — with the shifts it opened
- * (the exposures API reports them), fenced by its partition's lease if it has one. A partition's tracker
- * is saved with each detection instead (alert-events.ts), in the register's transaction.
+ * Pieces of partitions' states gathered into one fenced transaction of at least STATE_SAVE_PIECE
+ * evaluators, not one per partition: a worker holding 128 partitions would otherwise open 128
+ * transactions every STATE_SAVE_MS and starve its registry pool. A partition whose lease is no longer
+ * current is refused (and told to `fencedOut`): its new owner saves it from now on.
  */
-export async function saveMonitorState(
+function fencedWrites(state: StateRepository, fencedOut: (partitions: number[]) => void): StateWrites {
+  let groups: FencedStates[] = []
+  let pending = 0
+  async function flush(): Promise<void> {
+    if (groups.length === 0) return
+    const batch = groups
+    groups = []
+    pending = 0
+    const refused = await state.saveFencedStates(batch)
+    if (refused.length > 0) fencedOut(refused)
+  }
+  return {
+    async add(judged, states) {
+      groups.push({ lease: judged.lease!, states })
+      pending += states.length
+      if (pending >= STATE_SAVE_PIECE) {
+        await flush()
+        await nextTurn()
+      }
+    },
+    flush,
+  }
+}
+
+function unfencedWrites(state: StateRepository): StateWrites {
+  return {
+    async add(_judged, states) {
+      await state.saveStates(states)
+      await nextTurn()
+    },
+    async flush() {},
+  }
+}
+
+/**
+ * Saves what changed of one monitor — all of it, or a share of its evaluators — STATE_SAVE_PIECE at a
+ * time, with the shifts it opened (the exposures API reports them). An unpartitioned monitor's tracker
+ * goes with it; a partition's is saved with each detection instead (alert-events.ts), in the register's
+ * transaction.
+ */
+async function saveMonitorShare(
   judged: JudgedPartition,
-  state: StateRepository,
+  writes: StateWrites,
   shifts: Pick<Registry, 'recordShifts'>,
   everything: boolean,
 ): Promise<void> {
   const { monitor, statePrefix, lease } = judged
   let share = everything ? monitor.changedCount() : Math.ceil(monitor.changedCount() / STATE_SAVE_ROUNDS)
-  const states: [string, unknown][] = takePiece(judged, Math.min(share, STATE_SAVE_PIECE))
+  const first = takePiece(judged, Math.min(share, STATE_SAVE_PIECE))
   share -= STATE_SAVE_PIECE
   if (lease === undefined) {
     const trackerState = monitor.takeTrackerChange()
-    if (trackerState !== undefined) states.push([trackerStateKey(statePrefix), trackerState])
+    if (trackerState !== undefined) first.push([trackerStateKey(statePrefix), trackerState])
   }
   const opened = monitor.takeOpenedShifts()
   await Promise.all([
-    states.length > 0 ? state.saveStates(states, lease) : undefined,
+    first.length > 0 ? writes.add(judged, first) : undefined,
     opened.length > 0 ? shifts.recordShifts(opened) : undefined,
   ])
   for (; share > 0; share -= STATE_SAVE_PIECE) {
-    await nextTurn()
     const piece = takePiece(judged, Math.min(share, STATE_SAVE_PIECE))
     if (piece.length === 0) return
-    await state.saveStates(piece, lease)
+    await writes.add(judged, piece)
   }
+}
+
+/** Saves everything of one partition's monitor, under its lease: FencedError once it has a newer owner. */
+export async function savePartitionState(
+  judged: JudgedPartition,
+  state: StateRepository,
+  shifts: Pick<Registry, 'recordShifts'>,
+): Promise<void> {
+  let refused: number[] = []
+  const writes = fencedWrites(state, (partitions) => {
+    refused = partitions
+  })
+  await saveMonitorShare(judged, writes, shifts, true)
+  await writes.flush()
+  if (refused.length > 0) throw new FencedError(`partition ${judged.lease?.partition} has a newer owner`)
 }
 
 function takePiece({ monitor, statePrefix }: JudgedPartition, max: number): [string, unknown][] {
@@ -119,16 +182,26 @@ export function saveMonitorStateRegularly(
   }
 
   async function saveAll(everything: boolean): Promise<void> {
-    await Promise.all(
-      [...monitors.all()].map((judged) =>
-        saveMonitorState(judged, state, shifts, everything).catch((err) => {
-          // The lease keeper drops the partition on its next round: its new owner saves it from now on.
-          if (err instanceof FencedError)
-            log.warn({ err }, 'exposure state not saved: the partition has a new owner')
-          else log.error({ err }, 'could not save exposure state')
-        }),
+    const writes = {
+      unfenced: unfencedWrites(state),
+      // The lease keeper drops those partitions on its next round: their new owners save them from now on.
+      fenced: fencedWrites(state, (partitions) =>
+        log.warn({ partitions }, 'exposure state not saved: the partitions have a new owner'),
       ),
-    )
+    }
+    try {
+      for (const judged of monitors.all()) {
+        await saveMonitorShare(
+          judged,
+          judged.lease === undefined ? writes.unfenced : writes.fenced,
+          shifts,
+          everything,
+        )
+      }
+      await writes.fenced.flush()
+    } catch (err) {
+      log.error({ err }, 'could not save exposure state')
+    }
   }
   const timer = setInterval(() => {
     // A share still being saved (a loaded machine) is not doubled: the next goes at the following tick.

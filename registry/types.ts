@@ -543,10 +543,7 @@ export interface AlertRepository {
    * state after them (`states`), saved in the same transaction: a new owner of the partition then knows
    * every alert the register does, and opens none twice.
    */
-  recordDetections(
-    detections: readonly Detection[],
-    fenced?: { lease: PartitionLease; states: readonly (readonly [key: string, value: unknown])[] },
-  ): Promise<AlertEvent[]>
+  recordDetections(detections: readonly Detection[], fenced?: FencedStates): Promise<AlertEvent[]>
   /** Throws NotFoundError for an unknown id, ConflictError when its state does not allow it. */
   acknowledgeAlert(id: string, request: AlertRequest): Promise<Changed>
   resolveAlert(id: string, request: AlertRequest & { reason: ResolutionReason }): Promise<Changed>
@@ -561,11 +558,19 @@ export interface AlertRepository {
 export interface StateRepository {
   /** Every state whose key starts with `prefix`, by key. */
   loadStates(prefix: string): Promise<Map<string, unknown>>
+  /** Saves several states at once (one transaction), each replacing what its key held. */
+  saveStates(states: Iterable<readonly [key: string, value: unknown]>): Promise<void>
   /**
-   * Saves several states at once (one transaction), each replacing what its key held. With a `lease`, only
-   * while it is its partition's current one: FencedError once another worker has taken the partition over.
+   * Saves several partitions' states in one transaction, each group only while its lease is its
+   * partition's current one; returns the partitions whose group was refused (another worker took them).
    */
-  saveStates(states: Iterable<readonly [key: string, value: unknown]>, lease?: PartitionLease): Promise<void>
+  saveFencedStates(groups: readonly FencedStates[]): Promise<number[]>
+}
+
+/** A partition's states, written under its lease. */
+export interface FencedStates {
+  lease: PartitionLease
+  states: readonly (readonly [key: string, value: unknown])[]
 }
 
 /**

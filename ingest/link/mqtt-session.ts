@@ -18,6 +18,8 @@ export interface MqttSessionOptions {
   forgetOnClose: boolean
   /** MQTT.js reconnects after this many ms; 0: never (the caller decides). */
   reconnectPeriod: number
+  /** A CONNACK not back by then ends the attempt. */
+  connectTimeoutMs: number
   log: Logger
 }
 
@@ -50,6 +52,7 @@ export async function openMqttSession(options: MqttSessionOptions) {
     // A persistent session: what ingest has not acknowledged, the broker keeps and sends again.
     clean: false,
     reconnectPeriod: options.reconnectPeriod,
+    connectTimeout: options.connectTimeoutMs,
   })
   const internal = connection as unknown as { _sendPacket?: SendPacket }
   if (typeof internal._sendPacket !== 'function') {
@@ -90,16 +93,25 @@ export async function openMqttSession(options: MqttSessionOptions) {
   await new Promise<void>((resolve, reject) => {
     function connected() {
       connection.removeListener('error', failed)
+      connection.removeListener('close', closed)
       resolve()
     }
     // Only the first connection may fail the start; later errors are the reconnect loop's.
     function failed(err: Error) {
       connection.removeListener('connect', connected)
+      connection.removeListener('close', closed)
       connection.end(true)
       reject(err)
     }
+    // Closed before CONNACK without an error (MQTT.js's connect timeout, a broker hanging up): without a
+    // reconnect loop nothing else would ever settle this.
+    function closed() {
+      if (options.reconnectPeriod === 0)
+        failed(new Error(`connection to ${options.clientId}'s broker closed before CONNACK`))
+    }
     connection.once('connect', connected)
     connection.once('error', failed)
+    connection.on('close', closed)
   })
   return {
     connection,

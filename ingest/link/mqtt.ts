@@ -39,6 +39,7 @@ export function mqttLink(options: MqttLinkOptions): BrokerLink {
       sink,
       forgetOnClose: true,
       reconnectPeriod: 1000,
+      connectTimeoutMs: 30_000,
       log,
     })
     client = session.connection

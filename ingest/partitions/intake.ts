@@ -3,7 +3,7 @@ import type { ExposureMonitor, ExposureMonitorState } from '../../core/exposure/
 import { partitionOf } from '../../core/partitions.ts'
 import type { PartitionLeaseRepository, Registry, StateRepository } from '../../registry/types.ts'
 import { type PartitionedMonitorSet, partitionStatePrefix } from '../monitor-set.ts'
-import { loadMonitorState, saveMonitorState } from '../monitor-state.ts'
+import { loadMonitorState, savePartitionState } from '../monitor-state.ts'
 import { startLeaseKeeper } from './lease-keeper.ts'
 import type { PartitionSessions } from './sessions.ts'
 
@@ -53,7 +53,7 @@ export async function startPartitionedIntake(options: PartitionedIntakeOptions) 
       await sessions.close(lease.partition)
       const judged = monitors.get(lease.partition)
       monitors.remove(lease.partition)
-      if (judged !== undefined) await saveMonitorState(judged, options.state, options.shifts, true)
+      if (judged !== undefined) await savePartitionState(judged, options.state, options.shifts)
     },
     lost(partition) {
       monitors.remove(partition)

@@ -98,15 +98,16 @@ export function startLeaseKeeper(options: LeaseKeeperOptions) {
     }
   }
 
+  let keeping = false
+  /** Every third of a lease: expiry checked whatever else is under way, then a round unless one still runs. */
   function next(): void {
-    round = round
-      .then(() => {
-        dropUnconfirmed()
-        return keep()
-      })
-      .catch((err) => {
-        log.error({ err }, 'could not keep the partition leases; retrying')
-        dropUnconfirmed()
+    dropUnconfirmed()
+    if (keeping) return
+    keeping = true
+    round = keep()
+      .catch((err) => log.error({ err }, 'could not keep the partition leases; retrying'))
+      .finally(() => {
+        keeping = false
       })
   }
 

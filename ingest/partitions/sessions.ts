@@ -9,6 +9,8 @@ export interface PartitionSessionsOptions {
   username?: string
   password?: string
   sink: MessageSink
+  /** A session's CONNACK not back by then fails its opening: the lease keeper's round must not wait longer. */
+  connectTimeoutMs: number
   log: Logger
 }
 
@@ -59,6 +61,7 @@ export function partitionSessions(options: PartitionSessionsOptions) {
         sink: options.sink,
         forgetOnClose: false,
         reconnectPeriod: 0,
+        connectTimeoutMs: options.connectTimeoutMs,
         log,
       })
       sessions.set(partition, session)

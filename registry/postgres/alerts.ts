@@ -14,7 +14,7 @@ import { actorOf, addAlertConditions, alertOrder, closedAt } from '../rows/alert
 import type { AlertQuery, AlertRepository, AuditActor, StateRepository } from '../types.ts'
 import { auditInsert } from './audit.ts'
 import { inTransaction, type Queryable, registryError, selectPage, Where } from './database.ts'
-import { checkLease } from './partition-leases.ts'
+import { checkLease, currentLeases } from './partition-leases.ts'
 
 /**
  * Held (transaction-scoped) by every write of the register: one writer at a time, as SQLite's IMMEDIATE
@@ -185,12 +185,23 @@ export function stateRepository(pool: pg.Pool): StateRepository {
       )
       return new Map(rows.map((row) => [row.key, row.body]))
     },
-    async saveStates(states, lease) {
-      if (lease === undefined) return writeStates(pool, states)
+    saveStates: (states) => writeStates(pool, states),
+    async saveFencedStates(groups) {
+      if (groups.length === 0) return []
       try {
-        await inTransaction(pool, async (client) => {
-          await checkLease(client, lease)
+        return await inTransaction(pool, async (client) => {
+          const current = await currentLeases(
+            client,
+            groups.map((g) => g.lease),
+          )
+          const fenced: number[] = []
+          const states: (readonly [string, unknown])[] = []
+          for (const { lease, states: group } of groups) {
+            if (current.has(lease.partition)) states.push(...group)
+            else fenced.push(lease.partition)
+          }
           await writeStates(client, states)
+          return fenced
         })
       } catch (err) {
         throw registryError(err, {})

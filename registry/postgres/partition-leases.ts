@@ -71,6 +71,25 @@ export function partitionLeaseRepository(pool: pg.Pool): PartitionLeaseRepositor
   }
 }
 
+/**
+ * Inside a transaction: the partitions of `leases` that are still current, their rows locked `FOR SHARE`
+ * until it ends (a takeover waits for the write, and every later one sees the new epoch).
+ */
+export async function currentLeases(
+  client: Queryable,
+  leases: readonly PartitionLease[],
+): Promise<Set<number>> {
+  const { rows } = await client.query<{ partition: number }>(
+    `SELECT l.partition FROM ingest_partition_lease AS l
+     JOIN unnest($1::int[], $2::text[], $3::bigint[]) AS h (partition, owner, epoch)
+       ON l.partition = h.partition AND l.owner = h.owner AND l.epoch = h.epoch
+     ORDER BY l.partition
+     FOR SHARE OF l`,
+    [leases.map((l) => l.partition), leases.map((l) => l.owner), leases.map((l) => l.epoch)],
+  )
+  return new Set(rows.map((row) => row.partition))
+}
+
 /** Inside a transaction: throws FencedError unless `lease` is its partition's current one. */
 export async function checkLease(client: Queryable, lease: PartitionLease): Promise<void> {
   const { rowCount } = await client.query(

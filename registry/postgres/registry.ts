@@ -17,6 +17,8 @@ import { shiftRepository } from './shifts.ts'
 import { userRepository } from './users.ts'
 
 export const POSTGRES_MIGRATIONS = new URL('./migrations/', import.meta.url)
+/** A worker's lease keeper runs one step at a time: one connection, and one to spare. */
+const LEASE_POOL_SIZE = 2
 
 export interface PostgresRegistrySettings {
   /** `postgres://user:password@host:port/database`, with `?sslmode=…` as libpq takes it. */
@@ -60,6 +62,15 @@ export async function openPostgresRegistry({
       { cause: err },
     )
   }
+  // The leases on a pool of their own: a renewal must never wait behind the data work of the worker it
+  // keeps alive (detections queue on the alert register's lock holding connections). Opened lazily, so a
+  // process that holds no lease (the API) never connects it.
+  const leasePool = openPool({
+    url,
+    max: LEASE_POOL_SIZE,
+    onError: (err) =>
+      log.warn({ err }, 'a PostgreSQL connection of the partition leases failed; the pool opens another'),
+  })
   const users = userRepository(pool)
   return refusingNul({
     ...facilityRepository(pool),
@@ -69,13 +80,15 @@ export async function openPostgresRegistry({
     ...alertRepository(pool),
     ...auditRepository(pool),
     ...stateRepository(pool),
-    ...partitionLeaseRepository(pool),
+    ...partitionLeaseRepository(leasePool),
     ...rejectionLog(pool),
     ...shiftRepository(pool),
     ...notificationRepository(pool),
     ...users,
     ...accountSecurityRepository(pool, users),
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([pool.end(), leasePool.end()])
+    },
   })
 }
 

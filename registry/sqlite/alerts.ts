@@ -15,7 +15,7 @@ import { actorOf, addAlertConditions, alertOrder, closedAt } from '../rows/alert
 import type { AlertQuery, AlertRepository, AuditActor, StateRepository } from '../types.ts'
 import { auditInsert } from './audit.ts'
 import { selectPage, Where } from './paging.ts'
-import { leaseGuard } from './partition-leases.ts'
+import { currentLease, leaseGuard } from './partition-leases.ts'
 
 /**
  * The alert register, the one owner of alert state (rules: core/alert-lifecycle.ts). Ingest's tracker and
@@ -170,18 +170,25 @@ export function stateRepository(db: DatabaseSync): StateRepository {
   // A range on the primary key: `prefix` ≤ key < `prefix` followed by the highest code point.
   const load = db.prepare('SELECT key, body FROM ingest_state WHERE key >= ? AND key < ?')
   const save = stateWriter(db)
-  const checkLease = leaseGuard(db)
+  const isCurrent = currentLease(db)
   return {
     async loadStates(prefix: string) {
       const rows = load.all(prefix, `${prefix}\u{10ffff}`) as { key: string; body: string }[]
       return new Map(rows.map((row) => [row.key, JSON.parse(row.body)]))
     },
-    async saveStates(states, lease) {
-      inTransaction(
+    async saveStates(states) {
+      inTransaction(db, () => save(states), 'IMMEDIATE')
+    },
+    async saveFencedStates(groups) {
+      return inTransaction(
         db,
         () => {
-          if (lease !== undefined) checkLease(lease)
-          save(states)
+          const fenced: number[] = []
+          for (const { lease, states } of groups) {
+            if (isCurrent(lease)) save(states)
+            else fenced.push(lease.partition)
+          }
+          return fenced
         },
         'IMMEDIATE',
       )

@@ -104,13 +104,19 @@ export function partitionLeaseRepository(db: DatabaseSync): PartitionLeaseReposi
   }
 }
 
-/** Inside a transaction: throws FencedError unless `lease` is its partition's current one. */
-export function leaseGuard(db: DatabaseSync): (lease: PartitionLease) => void {
+/** Inside a transaction: whether `lease` is its partition's current one. */
+export function currentLease(db: DatabaseSync): (lease: PartitionLease) => boolean {
   const current = db.prepare(
     'SELECT 1 FROM ingest_partition_lease WHERE partition = ? AND owner = ? AND epoch = ?',
   )
+  return (lease) => current.get(lease.partition, lease.owner, lease.epoch) !== undefined
+}
+
+/** Inside a transaction: throws FencedError unless `lease` is its partition's current one. */
+export function leaseGuard(db: DatabaseSync): (lease: PartitionLease) => void {
+  const isCurrent = currentLease(db)
   return (lease) => {
-    if (current.get(lease.partition, lease.owner, lease.epoch) === undefined) {
+    if (!isCurrent(lease)) {
       throw new FencedError(`partition ${lease.partition} has a newer owner than epoch ${lease.epoch}`)
     }
   }

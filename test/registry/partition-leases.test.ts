@@ -88,7 +88,11 @@ describeEachRegistry('partition leases', (opened) => {
 
   it('takes state and detections from the current owner, and refuses a fenced-out one', async () => {
     const [old] = await registry.claimPartitions('w1', 1, MINUTE)
-    await registry.saveStates([['exposure-monitor/partition/0/alerts', { v: 1 }]], old)
+    expect(
+      await registry.saveFencedStates([
+        { lease: old!, states: [['exposure-monitor/partition/0/alerts', { v: 1 }]] },
+      ]),
+    ).toEqual([])
     await registry.recordDetections([{ type: 'opened', alert }], {
       lease: old!,
       states: [['exposure-monitor/partition/0/alerts', { v: 2 }]],
@@ -97,9 +101,15 @@ describeEachRegistry('partition leases', (opened) => {
 
     await registry.renewLeases([old!], -1)
     const [current] = await registry.claimPartitions('w2', 1, MINUTE)
-    await expect(
-      registry.saveStates([['exposure-monitor/partition/0/alerts', { v: 3 }]], old),
-    ).rejects.toBeInstanceOf(FencedError)
+    const [other] = await registry.claimPartitions('w1', 1, MINUTE)
+    // One transaction for both: the fenced-out group refused, the other written.
+    expect(
+      await registry.saveFencedStates([
+        { lease: old!, states: [['exposure-monitor/partition/0/alerts', { v: 3 }]] },
+        { lease: other!, states: [['exposure-monitor/partition/1/alerts', { v: 1 }]] },
+      ]),
+    ).toEqual([0])
+    expect((await registry.loadStates('exposure-monitor/partition/1/')).size).toBe(1)
     await expect(
       registry.recordDetections([{ type: 'cleared', alert: { ...alert, updatedAt: 2000 } }], {
         lease: old!,
@@ -110,7 +120,9 @@ describeEachRegistry('partition leases', (opened) => {
     const saved = await registry.loadStates('exposure-monitor/partition/0/')
     expect(saved.get('exposure-monitor/partition/0/alerts')).toEqual({ v: 2 })
     expect(await registry.get('a1')).toMatchObject({ state: 'open' })
-    await registry.saveStates([['exposure-monitor/partition/0/alerts', { v: 5 }]], current)
+    await registry.saveFencedStates([
+      { lease: current!, states: [['exposure-monitor/partition/0/alerts', { v: 5 }]] },
+    ])
     expect(
       (await registry.loadStates('exposure-monitor/')).get('exposure-monitor/partition/0/alerts'),
     ).toEqual({
