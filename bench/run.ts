@@ -22,6 +22,7 @@ import { type CeilingFigures, ceiling } from './sections/ceiling.ts'
 import { type EndToEndFigures, endToEnd } from './sections/end-to-end.ts'
 import { hotPath } from './sections/hot-path.ts'
 import { type NotificationFigures, notifications } from './sections/notifications.ts'
+import { partitioned } from './sections/partitioned.ts'
 import { PEER_DIR, type PeerFigures, peer } from './sections/peer.ts'
 import { type ScaleFigures, scale } from './sections/scale.ts'
 import { CAPPED_YOUNG_GENERATION } from './sections/scale-servers.ts'
@@ -29,7 +30,17 @@ import { STALL_GOAL_MS, STARTUP_GOAL_MS, type StartupFigures, startup } from './
 import { store } from './sections/store.ts'
 
 /** Run order: the cheap, self-contained measurements first; the ceiling before end-to-end, which divides by it. */
-const SECTIONS: Section[] = [hotPath, store, ceiling, endToEnd, notifications, peer, scale, startup]
+const SECTIONS: Section[] = [
+  hotPath,
+  store,
+  ceiling,
+  endToEnd,
+  notifications,
+  peer,
+  scale,
+  startup,
+  partitioned,
+]
 
 function parseOnly(value: string | undefined): Set<SectionId> {
   if (value === undefined) return new Set(SECTION_IDS)

@@ -51,3 +51,26 @@ export async function settledCount(
     await new Promise((resolve) => setTimeout(resolve, options.settleMs))
   }
 }
+
+/**
+ * Resolves with the time the store had `expected` readings, or, when some never come, the last time the
+ * count grew (no growth for `stallMs`): what ingest took from its broker is in the store by then.
+ */
+export async function storeCaughtUp(
+  count: () => Promise<number>,
+  options: { expected: number; stallMs: number; timeoutMs: number; pollMs?: number },
+): Promise<number> {
+  const deadline = Date.now() + options.timeoutMs
+  let previous = -1
+  let grewAt = Date.now()
+  for (;;) {
+    const current = await count()
+    const now = Date.now()
+    if (current >= options.expected) return now
+    if (current !== previous) {
+      previous = current
+      grewAt = now
+    } else if (now - grewAt > options.stallMs || now > deadline) return grewAt
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200))
+  }
+}

@@ -11,6 +11,7 @@ export const SECTION_IDS = [
   'peer',
   'scale',
   'startup',
+  'partitioned',
 ] as const
 export type SectionId = (typeof SECTION_IDS)[number]
 

@@ -16,6 +16,8 @@ export interface OfferedRunOptions {
   countStored?: (fromMs: number, toMs: number) => Promise<number>
   /** Messages the system refused on purpose during the run (invalid, rate-limited), where it counts them. */
   countRejected?: () => Promise<number>
+  /** Called as the publishers start, with their start time: for what must happen while the load runs. */
+  onLoadStart?: (startMs: number) => void
   workers?: number
   connectionsPerWorker?: number
   window?: number
@@ -59,7 +61,9 @@ export async function runOffered(options: OfferedRunOptions): Promise<OfferedRun
   const rejectedBefore = await options.countRejected?.()
   try {
     const stopCpu = startCpuWindow(options.pids)
-    result = await load.run()
+    const running = load.run()
+    options.onLoadStart?.(Date.now())
+    result = await running
     drainedAt = options.drained ? await options.drained(result) : undefined
     cpu = stopCpu()
   } finally {

@@ -13,19 +13,12 @@ import { performance } from 'node:perf_hooks'
 import { Aedes } from 'aedes'
 import { connectAsync, type MqttClient } from 'mqtt'
 import { pino } from 'pino'
-import type { FactorId } from '../../core/factors.ts'
-import { DEFAULT_SHIFT_PATTERN } from '../../core/shifts.ts'
 import { READINGS_SUBSCRIPTION } from '../../core/topics.ts'
 import { createPlatform, type Platform, platformConfig } from '../../platform/platform.ts'
 import { issueApiKey } from '../../registry/api-keys.ts'
-import { ConflictError } from '../../registry/errors.ts'
-import { DEVICE_MODELS } from '../../simulators/devices.ts'
-import { generateFleet } from '../../simulators/fleet.ts'
+import { registerFleet } from './fleet-registration.ts'
 import { STORE_BATCH } from './section.ts'
 import type { FromSut, ToSut } from './sut.ts'
-
-/** Stands for a hashed secret: the bench's publishers log in as the service, never as these sensors. */
-const NO_LOGIN_HASH = 'bench-sensor-without-login'
 
 let platform: Platform | undefined
 let dataDir: string | undefined
@@ -87,61 +80,12 @@ async function start(message: Extract<ToSut, { type: 'start' }>): Promise<void> 
 }
 
 /**
- * Registers the fleet's sensors and the extra ones, where ingest admits registered sensors only. Straight
- * into the registry (the API would hash a fresh secret with scrypt for each, tens of ms apiece), then
- * ingest restarts so that its sensor directory loads them all, as it does at start-up.
+ * Registers the fleet's sensors and the extra ones, where ingest admits registered sensors only, then
+ * restarts ingest so that its sensor directory loads them all, as it does at start-up.
  */
 async function register(message: Extract<ToSut, { type: 'register' }>): Promise<number> {
   if (platform === undefined) return 0
-  const registry = platform.registry
-  const jobs: [string, string, FactorId[]][] = []
-  for (const facility of generateFleet(message.fleet).facilities) {
-    for (const sensor of facility.sensors) {
-      jobs.push([facility.id, sensor.id, [...DEVICE_MODELS[sensor.model].factors]])
-    }
-  }
-  for (const extra of message.extra) {
-    for (const sensorId of extra.sensorIds) jobs.push([extra.facilityId, sensorId, ['noise']])
-  }
-  const facilities = new Set<string>()
-  let created = 0
-  for (const [facilityId, sensorId, factors] of jobs) {
-    if (!facilities.has(facilityId)) {
-      facilities.add(facilityId)
-      if ((await registry.getFacility(facilityId)) === undefined) {
-        await registry.createFacility({
-          id: facilityId,
-          name: `Facility ${facilityId}`,
-          province: 'Hà Nội',
-          sector: 'cement',
-          address: '',
-          hazards: ['noise'],
-          profile: 'qcvn',
-          shifts: DEFAULT_SHIFT_PATTERN,
-          workers: 50,
-        })
-      }
-    }
-    try {
-      await registry.createSensor(
-        // A fleet in service: commissioned, as the throughput measured is that of a site in operation.
-        {
-          id: sensorId,
-          facilityId,
-          model: 'bench',
-          serial: sensorId,
-          factors,
-          reportingIntervalS: 60,
-          commissionedAt: Date.now(),
-        },
-        NO_LOGIN_HASH,
-      )
-      created++
-    } catch (err) {
-      // Registered by an earlier run on this platform.
-      if (!(err instanceof ConflictError)) throw err
-    }
-  }
+  const created = await registerFleet(platform.registry, message.fleet, message.extra)
   if (created > 0) {
     await platform.stopIngest()
     await platform.startIngest()
