@@ -14,6 +14,8 @@ export interface IngestWorkerOptions {
 export interface IngestWorker {
   clientId: string
   pid: number
+  /** What it logged at warn or above (pino levels 40+), the first {@link MAX_WARNINGS} lines. */
+  warnings(): string[]
   /** Messages ingest refused on purpose since it started (its /metrics), or undefined once it is gone. */
   rejected(): Promise<number | undefined>
   /** SIGTERM: it gives its partitions back, flushes and exits. */
@@ -23,6 +25,7 @@ export interface IngestWorker {
 }
 
 const START_TIMEOUT_MS = 120_000
+const MAX_WARNINGS = 50
 
 /**
  * Starts `quantrac ingest` as a process of its own, as an operator runs a worker, with a data directory
@@ -40,6 +43,24 @@ export async function startIngestWorker(options: IngestWorkerOptions): Promise<I
     QUANTRAC_LOG_LEVEL: 'info',
   })
   const { child } = running
+  // The evidence when a run loses readings or stalls: the tail startProcess keeps is too short for it.
+  const warnings: string[] = []
+  let partial = ''
+  const keepWarnings = (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n')
+    partial = lines.pop() ?? ''
+    for (const line of lines) {
+      const level = /"level":(\d+)/.exec(line)?.[1]
+      if (
+        (level === undefined || Number(level) >= 40) &&
+        line.trim() !== '' &&
+        warnings.length < MAX_WARNINGS
+      )
+        warnings.push(line)
+    }
+  }
+  child.stdout?.on('data', keepWarnings)
+  child.stderr?.on('data', keepWarnings)
   const exited = () => child.exitCode !== null || child.signalCode !== null
   // The last line `quantrac ingest` logs as it starts, after `ingest taking readings`.
   const metricsLine = /metrics on http:\/\/[^:]+:(\d+)\/metrics/
@@ -60,6 +81,7 @@ export async function startIngestWorker(options: IngestWorkerOptions): Promise<I
   return {
     clientId: options.clientId,
     pid: child.pid as number,
+    warnings: () => [...warnings],
     async rejected() {
       try {
         const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()

@@ -9,7 +9,7 @@ import { postgresBinaries, startPostgres } from '../../test/support/postgres.ts'
 import { findOnPath } from '../../test/support/processes.ts'
 import type { BenchContext, SharedInfluxd } from '../lib/context.ts'
 import { registerFleet } from '../lib/fleet-registration.ts'
-import { countReadings, createDatabase, storeCaughtUp } from '../lib/influx.ts'
+import { countReadings, createDatabase, settledCount, storeCaughtUp } from '../lib/influx.ts'
 import { type IngestWorker, startIngestWorker } from '../lib/ingest-worker.ts'
 import { leasesSettle } from '../lib/leases.ts'
 import { childPidsNamed } from '../lib/machine.ts'
@@ -25,6 +25,8 @@ const LEASE_MS = 5_000
 const TAKEOVER_READINGS_PER_SECOND = 10_000
 /** Into the takeover run, the second worker is killed this long after the publishers start. */
 const KILL_AFTER_MS = 2_000
+/** A run's store that has not grown for this long is taken as drained: what comes later counts as late. */
+const STALL_MS = 10_000
 
 function offeredLoads(quick: boolean): number[] {
   return quick ? [5_000, 20_000] : [5_000, 10_000, 20_000, 30_000, 40_000]
@@ -61,6 +63,13 @@ interface DeploymentResult {
   /** From the second worker's start to an even split of the leases, when there is a second worker. */
   rebalanceMs?: number
   takeover?: { run: OfferedRun; takeoverMs: number }
+  /**
+   * Each run's stored count once the store had stopped growing at the end of the deployment (its runs,
+   * then the takeover run): what came after a run's store stalled for STALL_MS is late, not lost.
+   */
+  storedAtEnd: number[]
+  /** What the workers logged at warn or above. */
+  warnings: string[]
   /** Why the deployment's measurements stopped early, if they did: what was measured before stays. */
   error?: string
 }
@@ -108,7 +117,7 @@ async function measureDeployment(stack: Stack, deployment: Deployment): Promise<
       : {}),
   }
   const workers: IngestWorker[] = []
-  const result: DeploymentResult = { deployment, runs: [] }
+  const result: DeploymentResult = { deployment, runs: [], storedAtEnd: [], warnings: [] }
 
   const offeredRun = (
     readingsPerSecond: number,
@@ -164,7 +173,7 @@ async function measureDeployment(stack: Stack, deployment: Deployment): Promise<
       ctx.progress(
         `partitioned:   offering ${formatCount(offered)} readings/s for ${stack.durationMs / 1000} s`,
       )
-      const run = await offeredRun(offered, stack.durationMs, 3_000)
+      const run = await offeredRun(offered, stack.durationMs, STALL_MS)
       result.runs.push(run)
       ctx.progress(
         `partitioned:     acknowledged ${formatCount(run.load.ackedReadings)}, stored ${formatCount(run.stored ?? 0)}, lost ${formatCount(run.lost ?? 0)}, ${formatCount(run.storedPerSecond ?? 0)} stored/s, lag ${formatMs(run.drainLagMs ?? Number.NaN, 0)}`,
@@ -200,15 +209,45 @@ async function measureDeployment(stack: Stack, deployment: Deployment): Promise<
         `partitioned:     taken over ${formatMs(result.takeover.takeoverMs, 0)} after the kill; acknowledged ${formatCount(run.load.ackedReadings)}, stored ${formatCount(run.stored ?? 0)}, lost ${formatCount(run.lost ?? 0)}`,
       )
     }
+    await recountAtEnd(stack, result)
   } catch (err) {
     // A deployment that fails is a result: the next one runs on a broker and workers of its own.
     result.error = (err as Error).message
     ctx.progress(`partitioned:   failed: ${(err as Error).stack ?? err}`)
   } finally {
-    for (const worker of workers) await worker.stop()
+    for (const worker of workers) {
+      result.warnings.push(...worker.warnings().map((line) => `${worker.clientId}: ${line.slice(0, 400)}`))
+      await worker.stop()
+    }
     await mosquitto.stop()
   }
+  if (result.warnings.length > 0)
+    ctx.progress(
+      `partitioned:   the workers logged ${result.warnings.length} warnings; the first: ${result.warnings[0]}`,
+    )
   return result
+}
+
+/** Once the store has stopped growing for all the deployment's runs together, each run's count again. */
+async function recountAtEnd(stack: Stack, result: DeploymentResult): Promise<void> {
+  const runs = allRuns(result)
+  const count = (run: OfferedRun) =>
+    countReadings(stack.influxd.url, stack.database, run.load.startMs, run.load.sendEndMs)
+  const total = async () => (await Promise.all(runs.map(count))).reduce((a, b) => a + b, 0)
+  const expected = runs.reduce((sum, run) => sum + run.load.ackedReadings, 0)
+  await settledCount(total, { settleMs: 5_000, timeoutMs: 120_000, expected })
+  result.storedAtEnd = await Promise.all(runs.map(count))
+}
+
+function allRuns(result: DeploymentResult): OfferedRun[] {
+  return [...result.runs, ...(result.takeover ? [result.takeover.run] : [])]
+}
+
+/** Stored after the run was taken as drained, and still missing at the end of the deployment. */
+function lateAndLost(result: DeploymentResult, run: OfferedRun): { late?: number; lost?: number } {
+  const storedAtEnd = result.storedAtEnd[allRuns(result).indexOf(run)]
+  if (storedAtEnd === undefined) return {}
+  return { late: storedAtEnd - (run.stored ?? 0), lost: Math.max(0, run.load.ackedReadings - storedAtEnd) }
 }
 
 function report(
@@ -218,10 +257,11 @@ function report(
   const saturatedOf = (result: DeploymentResult) =>
     result.runs.find((run) => run.load.offeredReadingsPerSecond === SATURATING_READINGS_PER_SECOND)
   const lostOf = (result: DeploymentResult) =>
-    [...result.runs, ...(result.takeover ? [result.takeover.run] : [])].reduce(
-      (sum, run) => sum + (run.lost ?? 0),
-      0,
-    )
+    allRuns(result).reduce((sum, run) => sum + (lateAndLost(result, run).lost ?? run.lost ?? 0), 0)
+  const lateCell = (result: DeploymentResult, run: OfferedRun) => {
+    const { late, lost } = lateAndLost(result, run)
+    return late === undefined ? '–' : `${formatCount(late)} / ${formatCount(lost ?? 0)}`
+  }
   const highestSustained = (result: DeploymentResult) => {
     const loads = result.runs
       .filter((run) => run !== saturatedOf(result) && sustained(run))
@@ -245,7 +285,7 @@ function report(
       }),
       ...(takeover?.takeover
         ? [
-            `A SIGKILLed worker's partitions (its data directory removed) held by the other **${formatMs(takeover.takeover.takeoverMs, 0)}** after the kill, lease ${formatMs(LEASE_MS, 0)}; over that run ${formatCount(takeover.takeover.run.load.ackedReadings)} readings acknowledged by Mosquitto, ${formatCount(takeover.takeover.run.lost ?? 0)} lost. A second worker joining: leases split evenly ${formatMs(takeover.rebalanceMs ?? Number.NaN, 0)} after it started.`,
+            `A SIGKILLed worker's partitions (its data directory removed) held by the other **${formatMs(takeover.takeover.takeoverMs, 0)}** after the kill, lease ${formatMs(LEASE_MS, 0)}; over that run ${formatCount(takeover.takeover.run.load.ackedReadings)} readings acknowledged by Mosquitto, ${formatCount(lateAndLost(takeover, takeover.takeover.run).lost ?? takeover.takeover.run.lost ?? 0)} lost. A second worker joining: leases split evenly ${formatMs(takeover.rebalanceMs ?? Number.NaN, 0)} after it started.`,
           ]
         : []),
       ...results.flatMap((result) =>
@@ -273,7 +313,9 @@ function report(
             result.deployment.name,
             formatCount(run?.storedPerSecond ?? Number.NaN),
             formatCount(run?.load.ackedPerSecond ?? Number.NaN),
-            formatCount(run?.lost ?? Number.NaN),
+            formatCount(
+              run === undefined ? Number.NaN : (lateAndLost(result, run).lost ?? run.lost ?? Number.NaN),
+            ),
             workerCores(run),
             run === undefined ? '–' : run.machineBusyCores.toFixed(2),
             run === undefined
@@ -287,25 +329,36 @@ function report(
       },
       ...results.map((result) => ({
         title: `${result.deployment.name} (CPU in cores: Mosquitto, each worker, influxd, load generators, whole machine)`,
-        columns: OFFERED_COLUMNS,
+        columns: [...OFFERED_COLUMNS, 'late / lost at the end'],
         rows: [
-          ...result.runs.map((run) =>
-            offeredRow(run, result.deployment.clientIds[0]!.replace('quantrac-', '')),
-          ),
+          ...result.runs.map((run) => [
+            ...offeredRow(run, result.deployment.clientIds[0]!.replace('quantrac-', '')),
+            lateCell(result, run),
+          ]),
           ...(result.takeover
             ? [
-                offeredRow(result.takeover.run, 'ingest-a').map((cell, i) =>
-                  i === 0 ? `${cell} (kill)` : cell,
-                ),
+                [
+                  ...offeredRow(result.takeover.run, 'ingest-a').map((cell, i) =>
+                    i === 0 ? `${cell} (kill)` : cell,
+                  ),
+                  lateCell(result, result.takeover.run),
+                ],
               ]
             : []),
         ],
       })),
     ],
     notes: [
-      '*acknowledged* is what Mosquitto PUBACKed to the publishers: it acknowledges on receipt, whatever ingest does, and queues for ingest\u2019s persistent sessions without limit; *stored* is `SELECT count(value) FROM reading` over the run\u2019s reading times; *lost* = acknowledged \u2212 stored (refused messages included). *stored r/s* runs from the first publish to the moment InfluxDB held every acknowledged reading (polled every 200 ms); *store lag* is how long after the last PUBACK that was. Past what ingest takes, the backlog waits in Mosquitto and drains after the publishers stop: the saturated row is the drain rate, and *PUBACK* times are Mosquitto\u2019s alone.',
+      `*acknowledged* is what Mosquitto PUBACKed to the publishers: it acknowledges on receipt, whatever ingest does, and queues for ingest\u2019s persistent sessions without limit; *stored* is \`SELECT count(value) FROM reading\` over the run\u2019s reading times; *lost* = acknowledged \u2212 stored (refused messages included); a run whose store has not grown for ${STALL_MS / 1000} s is taken as drained, and *late / lost at the end* counts its readings again once the store has stopped growing at the end of the deployment: stored since, and missing still (the summary\u2019s and the side-by-side *lost*). *stored r/s* runs from the first publish to the moment InfluxDB held every acknowledged reading (polled every 200 ms); *store lag* is how long after the last PUBACK that was. Past what ingest takes, the backlog waits in Mosquitto and drains after the publishers stop: the saturated row is the drain rate, and *PUBACK* times are Mosquitto\u2019s alone.`,
       `The unpartitioned worker acknowledges a message to Mosquitto once it is in its local spool (group commit, QUANTRAC_SPOOL_COMMIT_MS 20 ms); a partitioned worker once its readings are in InfluxDB (batches of ${formatCount(STORE_BATCH.size)} readings or ${STORE_BATCH.flushMs} ms), one MQTT session per partition (client id \`quantrac-ingest-pNNN\`), so a worker whose disk is gone loses nothing acknowledged.`,
       `Takeover row: ${formatCount(TAKEOVER_READINGS_PER_SECOND)} readings/s offered, the second worker SIGKILLed ${KILL_AFTER_MS / 1000} s in and its data directory removed; its partitions\u2019 sessions queue in Mosquitto until their leases (QUANTRAC_INGEST_LEASE_MS ${LEASE_MS}) run out and the survivor claims them (it checks every third of a lease), connects with the same client ids and takes what was not acknowledged. Takeover time is from the kill to the survivor holding all ${PARTITION_COUNT} leases.`,
+      ...results.flatMap((result) =>
+        result.warnings.length === 0
+          ? []
+          : [
+              `${result.deployment.name}: the workers logged ${result.warnings.length} lines at warn or above; the first: \`${result.warnings[0]}\``,
+            ],
+      ),
       'What bounds these figures: one machine of 2 cores shared by Mosquitto, one or two ingest workers, influxd, PostgreSQL, the two load-generator processes and the bench itself (and, on a shared machine, other people\u2019s work: compare *machine* with the sum of ours, and see the load average). Two workers here compete for the same two cores as everything else; they show that the partitions share out and that nothing is lost, not how far workers on machines of their own would scale.',
     ],
     data: { results, conditions, leaseMs: LEASE_MS, fleet: PARTITIONED_FLEET },
