@@ -216,7 +216,7 @@ async function measureDeployment(stack: Stack, deployment: Deployment): Promise<
     ctx.progress(`partitioned:   failed: ${(err as Error).stack ?? err}`)
   } finally {
     for (const worker of workers) {
-      result.warnings.push(...worker.warnings().map((line) => `${worker.clientId}: ${line.slice(0, 400)}`))
+      result.warnings.push(...worker.warnings().map((line) => `${worker.clientId}: ${line.slice(0, 3000)}`))
       await worker.stop()
     }
     await mosquitto.stop()
