@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { QUANTRAC, REPO } from '../../test/support/cli.ts'
 import { startProcess, stopProcess, waitUntil } from '../../test/support/processes.ts'
+import { REPO_DIR } from './context.ts'
 
 export interface IngestWorkerOptions {
   /** Its QUANTRAC_INGEST_CLIENT_ID: `quantrac-…`, one per worker. */
@@ -34,7 +34,7 @@ const MAX_WARNINGS = 50
  */
 export async function startIngestWorker(options: IngestWorkerOptions): Promise<IngestWorker> {
   const dataDir = await mkdtemp(join(tmpdir(), `quantrac-bench-${options.clientId}-`))
-  const running = startProcess(process.execPath, [join(REPO, ...QUANTRAC), 'ingest'], {
+  const running = startProcess(process.execPath, [join(REPO_DIR, 'bin', 'quantrac.js'), 'ingest'], {
     ...options.env,
     QUANTRAC_DATA_DIR: dataDir,
     QUANTRAC_INGEST_CLIENT_ID: options.clientId,

@@ -38,11 +38,15 @@ function sourceFiles(dir: string): string[] {
 }
 
 /**
- * Imports the bench makes of test/support's process helpers (a throwaway influxd, free ports, waiting for
- * a child): tools both run, not wiring. sut-process.ts, which runs the platform, goes through platform/.
+ * Imports the bench makes of test/support's process helpers (a throwaway influxd, Mosquitto or PostgreSQL,
+ * free ports, waiting for a child): tools both run, not wiring. sut-process.ts, which runs the platform, goes through platform/.
  */
 const ALLOWED_UPWARD = new Set([
   'bench/lib/context.ts → test/support/influxd.ts',
+  'bench/lib/ingest-worker.ts → test/support/processes.ts',
+  'bench/sections/partitioned.ts → test/support/mosquitto.ts',
+  'bench/sections/partitioned.ts → test/support/postgres.ts',
+  'bench/sections/partitioned.ts → test/support/processes.ts',
   'bench/sections/peer.ts → test/support/ports.ts',
   'bench/sections/peer.ts → test/support/processes.ts',
 ])
