@@ -560,6 +560,8 @@ export interface StateRepository {
   loadStates(prefix: string): Promise<Map<string, unknown>>
   /** Saves several states at once (one transaction), each replacing what its key held. */
   saveStates(states: Iterable<readonly [key: string, value: unknown]>): Promise<void>
+  /** Deletes the states of these keys at once (one transaction), those there are. */
+  deleteStates(keys: Iterable<string>): Promise<void>
   /**
    * Saves several partitions' states in one transaction, each group only while its lease is its
    * partition's current one; returns the partitions whose group was refused (another worker took them).

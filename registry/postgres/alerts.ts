@@ -186,6 +186,11 @@ export function stateRepository(pool: pg.Pool): StateRepository {
       return new Map(rows.map((row) => [row.key, row.body]))
     },
     saveStates: (states) => writeStates(pool, states),
+    async deleteStates(keys) {
+      const distinct = [...new Set(keys)]
+      if (distinct.length === 0) return
+      await pool.query('DELETE FROM ingest_state WHERE key = ANY($1::text[])', [distinct])
+    },
     async saveFencedStates(groups) {
       if (groups.length === 0) return []
       try {

@@ -170,6 +170,7 @@ export function stateRepository(db: DatabaseSync): StateRepository {
   // A range on the primary key: `prefix` ≤ key < `prefix` followed by the highest code point.
   const load = db.prepare('SELECT key, body FROM ingest_state WHERE key >= ? AND key < ?')
   const save = stateWriter(db)
+  const remove = db.prepare('DELETE FROM ingest_state WHERE key = ?')
   const isCurrent = currentLease(db)
   return {
     async loadStates(prefix: string) {
@@ -178,6 +179,15 @@ export function stateRepository(db: DatabaseSync): StateRepository {
     },
     async saveStates(states) {
       inTransaction(db, () => save(states), 'IMMEDIATE')
+    },
+    async deleteStates(keys) {
+      inTransaction(
+        db,
+        () => {
+          for (const key of keys) remove.run(key)
+        },
+        'IMMEDIATE',
+      )
     },
     async saveFencedStates(groups) {
       return inTransaction(

@@ -459,6 +459,24 @@ describeEachRegistry('the registry', (opened: () => OpenedRegistry) => {
     )
   })
 
+  it('deletes the states of the keys given, those there are, and leaves the others', async () => {
+    await registry.saveStates([
+      ['exposure-monitor/alerts/f/s1/noise/ceiling/above', { n: 1 }],
+      ['exposure-monitor/alerts/f/s2/noise/ceiling/above', { n: 2 }],
+      ['exposure-monitor/alerts', { slots: [], alerts: [] }],
+    ])
+    await registry.deleteStates([
+      'exposure-monitor/alerts/f/s1/noise/ceiling/above',
+      'exposure-monitor/alerts',
+      'exposure-monitor/alerts',
+      'never-saved',
+    ])
+    await registry.deleteStates([])
+    expect(await registry.loadStates('exposure-monitor/')).toEqual(
+      new Map([['exposure-monitor/alerts/f/s2/noise/ceiling/above', { n: 2 }]]),
+    )
+  })
+
   it('saves the last of two states given for one key', async () => {
     await registry.saveStates([
       ['k', { n: 1 }],
