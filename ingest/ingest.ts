@@ -202,7 +202,7 @@ export async function startIngest(options: IngestOptions) {
         ? undefined
         : {
             lease: judged.lease,
-            states: [[trackerStateKey(judged.statePrefix), judged.monitor.trackerState()]],
+            states: [[trackerStateKey(judged.statePrefix), judged.monitor.takeTrackerState()]],
           }
     alertEvents.record(transitions, fence)
   }

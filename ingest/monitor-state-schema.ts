@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { ALERT_KINDS, ALERT_LEVELS, ALERT_STATES, type Alert, RESOLUTION_REASONS } from '../core/alerts.ts'
-import type { AlertTrackerData } from '../core/exposure/alert-tracker.ts'
+import type { AlertTrackerData, SavedSlot } from '../core/exposure/alert-tracker.ts'
 import type { ExposureStateData } from '../core/exposure/evaluator.ts'
 import type { SavedEvaluator } from '../core/exposure/monitor.ts'
 import { FACTOR_IDS } from '../core/factors.ts'
@@ -109,16 +109,22 @@ const alertSchema = z.object({
     .optional(),
 }) satisfies z.ZodType<Alert>
 
+const slotSchema = z.object({
+  alertId: z.string().optional(),
+  pendingSince: z.number().optional(),
+  clearSince: z.number().optional(),
+})
+
+/** The alert tracker's state whole: as a partition saves it, and as versions before #21 saved it. */
 export const alertTrackerStateSchema = z.object({
-  slots: z.array(
-    z.tuple([
-      z.string(),
-      z.object({
-        alertId: z.string().optional(),
-        pendingSince: z.number().optional(),
-        clearSince: z.number().optional(),
-      }),
-    ]),
-  ),
+  slots: z.array(z.tuple([z.string(), slotSchema])),
   alerts: z.array(alertSchema),
 }) satisfies z.ZodType<AlertTrackerData>
+
+/** One slot of the alert tracker, saved on its own: with the alert it follows, and only that one. */
+export const savedSlotSchema = z
+  .object({ key: z.string(), slot: slotSchema, alert: alertSchema.optional() })
+  .refine(
+    ({ slot, alert }) => slot.alertId === alert?.id,
+    'the slot does not follow the alert saved with it',
+  ) satisfies z.ZodType<SavedSlot>

@@ -1,16 +1,19 @@
 import type { Logger } from 'pino'
-import type { ExposureMonitorState, SavedEvaluator } from '../core/exposure/monitor.ts'
+import { AlertTracker, type SavedSlot } from '../core/exposure/alert-tracker.ts'
+import type { ExposureMonitor, ExposureMonitorState, SavedEvaluator } from '../core/exposure/monitor.ts'
 import { FencedError } from '../registry/errors.ts'
 import type { FencedStates, Registry, StateRepository } from '../registry/types.ts'
 import type { JudgedPartition, MonitorSet } from './monitor-set.ts'
-import { alertTrackerStateSchema, savedEvaluatorSchema } from './monitor-state-schema.ts'
+import { alertTrackerStateSchema, savedEvaluatorSchema, savedSlotSchema } from './monitor-state-schema.ts'
 
 /**
- * Evaluator windows and open alerts are saved a share at a time, every STATE_SAVE_MS, so that each
- * evaluator that changed is saved within about STATE_SAVE_ROUNDS of them (30 s), and everything on
- * shutdown. Saving all at once stalled the event loop for 100–250 ms at 15,000 evaluators, and even a
- * thirtieth of them each second for 10–35 ms; a share goes STATE_SAVE_PIECE evaluators per turn of the
- * event loop, as at 220,000 evaluators a share (about 1,500) held it 10–20 ms, and 250 of them ~6 ms.
+ * Evaluator windows are saved a share at a time, every STATE_SAVE_MS, so that each evaluator that changed
+ * is saved within about STATE_SAVE_ROUNDS of them (30 s), and everything on shutdown. Saving all at once
+ * stalled the event loop for 100–250 ms at 15,000 evaluators, and even a thirtieth of them each second for
+ * 10–35 ms; a share goes STATE_SAVE_PIECE evaluators per turn of the event loop, as at 220,000 evaluators
+ * a share (about 1,500) held it 10–20 ms, and 250 of them ~6 ms. An unpartitioned monitor's alert tracker
+ * saves the slots that changed at each tick, STATE_SAVE_PIECE per turn, each under its own key: saved
+ * whole, 14,000 open alerts held the event loop 50–250 ms at every tick one of them changed.
  */
 const STATE_SAVE_MS = 200
 const STATE_SAVE_ROUNDS = 150
@@ -27,10 +30,27 @@ function evaluatorKey(prefix: string, saved: SavedEvaluator): string {
   return `${prefix}evaluator/${saved.key.sensorId}/${saved.key.factor}`
 }
 
+function slotPrefix(prefix: string): string {
+  return `${trackerStateKey(prefix)}/`
+}
+
 /**
- * The exposure monitor's state under `prefix` as it was last saved. What does not read as the state this
- * version saves (corrupt, or of another version) is logged and left out: that evaluator, or the alert
- * tracker, starts fresh, and the rest is restored.
+ * A tracker slot's key, its NUL separators as `/`: PostgreSQL's text takes no NUL, and the ids and names
+ * the slot key joins hold no `/` (ID_PATTERN, factor ids, alert kinds), so no two slots share a key.
+ */
+function slotStateKey(prefix: string, slotKey: string): string {
+  return `${slotPrefix(prefix)}${slotKey.replaceAll('\u0000', '/')}`
+}
+
+// Unpartitioned monitors whose tracker's state saved whole (by a version before #21) is deleted: once, after
+// the first save of the slots that changed, which counts those read from it (AlertTrackerData.unsaved).
+const savedSlotWise = new WeakSet<ExposureMonitor>()
+
+/**
+ * The exposure monitor's state under `prefix` as it was last saved: the alert tracker's slot by slot, over
+ * its state saved whole (a partition's, or an unpartitioned one by a version before #21) if any. What does
+ * not read as the state this version saves (corrupt, or of another version) is logged and left out: that
+ * evaluator, that slot or the tracker's whole state starts fresh, and the rest is restored.
  */
 export async function loadMonitorState(
   state: StateRepository,
@@ -39,31 +59,47 @@ export async function loadMonitorState(
 ): Promise<ExposureMonitorState> {
   const saved = await state.loadStates(prefix)
   const evaluatorPrefix = `${prefix}evaluator/`
+  const slotKeyPrefix = slotPrefix(prefix)
   const trackerKey = trackerStateKey(prefix)
   const evaluators: SavedEvaluator[] = []
+  const slots: SavedSlot[] = []
   const refused: { key: string; problem: string }[] = []
+  const refusedSlots: { key: string; problem: string }[] = []
   for (const [key, value] of saved) {
-    if (!key.startsWith(evaluatorPrefix)) continue
-    const parsed = savedEvaluatorSchema.safeParse(value)
-    if (parsed.success) evaluators.push(parsed.data)
-    else refused.push({ key, problem: parsed.error.issues[0]?.message ?? 'invalid' })
+    if (key.startsWith(evaluatorPrefix)) {
+      const parsed = savedEvaluatorSchema.safeParse(value)
+      if (parsed.success) evaluators.push(parsed.data)
+      else refused.push({ key, problem: parsed.error.issues[0]?.message ?? 'invalid' })
+    } else if (key.startsWith(slotKeyPrefix)) {
+      const parsed = savedSlotSchema.safeParse(value)
+      if (parsed.success) slots.push(parsed.data)
+      else refusedSlots.push({ key, problem: parsed.error.issues[0]?.message ?? 'invalid' })
+    }
   }
+  // One line for each kind: after an upgrade every evaluator or slot may be refused at once.
   if (refused.length > 0) {
-    // One line for all of them: after an upgrade every evaluator may be refused at once.
     log.warn(
       { refused: refused.length, first: refused[0] },
       'saved exposure state unreadable: those evaluators start fresh',
     )
   }
-  const tracker = saved.get(trackerKey)
-  if (tracker === undefined) return { evaluators }
-  const parsedTracker = alertTrackerStateSchema.safeParse(tracker)
-  if (parsedTracker.success) return { evaluators, tracker: parsedTracker.data }
-  log.warn(
-    { key: trackerKey, problem: parsedTracker.error.issues[0]?.message },
-    'saved alert tracker state unreadable: the tracker starts fresh',
-  )
-  return { evaluators }
+  if (refusedSlots.length > 0) {
+    log.warn(
+      { refused: refusedSlots.length, first: refusedSlots[0] },
+      'saved alert slots unreadable: those slots start fresh',
+    )
+  }
+  const whole = saved.get(trackerKey)
+  const parsedWhole = whole === undefined ? undefined : alertTrackerStateSchema.safeParse(whole)
+  if (parsedWhole?.success === false) {
+    log.warn(
+      { key: trackerKey, problem: parsedWhole.error.issues[0]?.message },
+      'saved alert tracker state unreadable: the tracker starts fresh',
+    )
+  }
+  const base = parsedWhole?.success === true ? parsedWhole.data : undefined
+  if (base === undefined && slots.length === 0) return { evaluators }
+  return { evaluators, tracker: AlertTracker.fromSlots(slots, base) }
 }
 
 /** Where the pieces of one save go: unfenced, or under each partition's lease. */
@@ -115,10 +151,10 @@ function unfencedWrites(state: StateRepository): StateWrites {
 }
 
 /**
- * Saves what changed of one monitor — all of it, or a share of its evaluators — STATE_SAVE_PIECE at a
- * time, with the shifts it opened (the exposures API reports them). An unpartitioned monitor's tracker
- * goes with it; a partition's is saved with each detection instead (alert-events.ts), in the register's
- * transaction.
+ * Saves what changed of one monitor's evaluators — all of it, or a share — STATE_SAVE_PIECE at a time,
+ * with the shifts it opened (the exposures API reports them). Its tracker goes apart: an unpartitioned
+ * one's slot by slot (saveTrackerSlots), a partition's whole with each detection (alert-events.ts), in the
+ * register's transaction, so that its next owner restores it as of the last detection recorded.
  */
 async function saveMonitorShare(
   judged: JudgedPartition,
@@ -126,14 +162,10 @@ async function saveMonitorShare(
   shifts: Pick<Registry, 'recordShifts'>,
   everything: boolean,
 ): Promise<void> {
-  const { monitor, statePrefix, lease } = judged
+  const { monitor } = judged
   let share = everything ? monitor.changedCount() : Math.ceil(monitor.changedCount() / STATE_SAVE_ROUNDS)
   const first = takePiece(judged, Math.min(share, STATE_SAVE_PIECE))
   share -= STATE_SAVE_PIECE
-  if (lease === undefined) {
-    const trackerState = monitor.takeTrackerChange()
-    if (trackerState !== undefined) first.push([trackerStateKey(statePrefix), trackerState])
-  }
   const opened = monitor.takeOpenedShifts()
   await Promise.all([
     first.length > 0 ? writes.add(judged, first) : undefined,
@@ -165,6 +197,37 @@ function takePiece({ monitor, statePrefix }: JudgedPartition, max: number): [str
   return monitor.takeChanged(max).map((saved) => [evaluatorKey(statePrefix, saved), saved])
 }
 
+/**
+ * An unpartitioned tracker's slots that changed by now, piece by piece (what changes meanwhile goes with
+ * the next save), a slot gone deleted; then, once, its state saved whole, which the slots saved since
+ * stand for. Were ingest stopped before that, the slots saved are read over it: only a slot gone since
+ * the start would come back from it, as it was when the previous ingest stopped.
+ */
+async function saveTrackerSlots({ monitor, statePrefix }: JudgedPartition, state: StateRepository) {
+  for (let left = monitor.trackerChangedCount(); left > 0; left -= STATE_SAVE_PIECE) {
+    const piece = monitor.takeTrackerChanges(Math.min(left, STATE_SAVE_PIECE))
+    const kept: [string, SavedSlot][] = []
+    const gone: string[] = []
+    for (const saved of piece) {
+      if (saved.slot === undefined) gone.push(slotStateKey(statePrefix, saved.key))
+      else kept.push([slotStateKey(statePrefix, saved.key), saved])
+    }
+    try {
+      await Promise.all([
+        kept.length > 0 ? state.saveStates(kept) : undefined,
+        gone.length > 0 ? state.deleteStates(gone) : undefined,
+      ])
+    } catch (err) {
+      monitor.markTrackerChanged(piece.map((saved) => saved.key))
+      throw err
+    }
+    await nextTurn()
+  }
+  if (savedSlotWise.has(monitor)) return
+  await state.deleteStates([trackerStateKey(statePrefix)])
+  savedSlotWise.add(monitor)
+}
+
 /** Saves every monitor's state on a timer, a share at a time; `close` stops it and saves everything left. */
 export function saveMonitorStateRegularly(
   monitors: MonitorSet,
@@ -191,6 +254,7 @@ export function saveMonitorStateRegularly(
     }
     try {
       for (const judged of monitors.all()) {
+        if (judged.lease === undefined) await saveTrackerSlots(judged, state)
         await saveMonitorShare(
           judged,
           judged.lease === undefined ? writes.unfenced : writes.fenced,

@@ -61,9 +61,21 @@ export interface AlertTrackerOptions {
 export interface AlertTrackerData {
   readonly slots: readonly (readonly [string, SlotData])[]
   readonly alerts: readonly Alert[]
+  /** Slots to save on their own at the next save: read from the state saved whole (`fromSlots`' base). */
+  readonly unsaved?: readonly string[]
 }
 
-interface SlotData {
+/**
+ * One slot of the tracker (one sensor's factor, kind and direction), as it is saved on its own: its state
+ * and the alert it follows, if any; no state when it went away (nothing pending, its alert cleared).
+ */
+export interface SavedSlot {
+  readonly key: string
+  readonly slot?: SlotData
+  readonly alert?: Alert
+}
+
+export interface SlotData {
   alertId?: string
   /** Since when a level above the alert's has been breached, waiting for `minDurationMs`. */
   pendingSince?: number
@@ -98,6 +110,9 @@ export class AlertTracker {
   readonly #newId: () => string
   readonly #slots = new Map<string, SlotData>()
   readonly #alerts = new Map<string, Alert>()
+  // Slots whose state or alert changed since they were last taken for saving, in the order they first
+  // changed; those restored `unsaved` count as changed.
+  readonly #changed = new Set<string>()
 
   constructor(options: AlertTrackerOptions = {}, data?: AlertTrackerData) {
     this.#minDurationMs = options.minDurationMs ?? 0
@@ -109,6 +124,7 @@ export class AlertTracker {
     if (!(this.#floorClearRatio >= 1)) throw new Error('floorClearRatio must be at least 1')
     for (const [key, slot] of data?.slots ?? []) this.#slots.set(key, { ...slot })
     for (const alert of data?.alerts ?? []) this.#alerts.set(alert.id, { ...alert })
+    for (const key of data?.unsaved ?? []) this.#changed.add(key)
   }
 
   static fromJSON(data: AlertTrackerData, options: AlertTrackerOptions = {}): AlertTracker {
@@ -125,6 +141,8 @@ export class AlertTracker {
     const breached = checks.find((level) => this.#breaches(signal, level))
     const alert = slot.alertId === undefined ? undefined : this.#alerts.get(slot.alertId)
     const transitions: AlertTransition[] = []
+    const { pendingSince, clearSince } = slot
+    const worst = alert?.value
 
     const currentRank = alert === undefined ? 0 : LEVEL_RANK[alert.level]
     if (breached !== undefined && LEVEL_RANK[breached] > currentRank) {
@@ -162,7 +180,75 @@ export class AlertTracker {
 
     if (slot.alertId === undefined && slot.pendingSince === undefined) this.#slots.delete(slotKey)
     else this.#slots.set(slotKey, slot)
+    // What a saved slot holds: its alert (which only transitions and a worse value change) and its waits.
+    if (
+      transitions.length > 0 ||
+      slot.pendingSince !== pendingSince ||
+      slot.clearSince !== clearSince ||
+      active?.value !== worst
+    )
+      this.#changed.add(slotKey)
     return transitions
+  }
+
+  /** How many slots changed since they were last taken. */
+  changedCount(): number {
+    return this.#changed.size
+  }
+
+  /**
+   * Up to `max` slots that changed since they were last taken, first changed first, each as it is now with
+   * its alert: saving only these keeps a save short, where the whole state of 14,000 open alerts took
+   * 50–250 ms to write.
+   */
+  takeChanged(max: number): SavedSlot[] {
+    const taken: SavedSlot[] = []
+    for (const key of this.#changed) {
+      if (taken.length >= max) break
+      this.#changed.delete(key)
+      const slot = this.#slots.get(key)
+      const alert = slot?.alertId === undefined ? undefined : this.#alerts.get(slot.alertId)
+      taken.push(slot === undefined ? { key } : { key, slot: { ...slot }, alert: alert && { ...alert } })
+    }
+    return taken
+  }
+
+  /** Counts these slots as changed again: taken for a save that failed, they go with the next one. */
+  markChanged(keys: Iterable<string>): void {
+    for (const key of keys) this.#changed.add(key)
+  }
+
+  /** The whole state, every change counted as taken: for a caller that saves it whole, not slot by slot. */
+  takeWhole(): AlertTrackerData {
+    this.#changed.clear()
+    return this.toJSON()
+  }
+
+  /**
+   * The state saved slot by slot, put back together: the slots of `base` (the state saved whole), each
+   * replaced by its own saved slot where there is one, and the alerts those slots follow. The slots only
+   * `base` holds are `unsaved`: a tracker restored from it saves them on their own.
+   */
+  static fromSlots(saved: Iterable<SavedSlot>, base?: AlertTrackerData): AlertTrackerData {
+    const baseAlerts = new Map((base?.alerts ?? []).map((alert) => [alert.id, alert]))
+    const slots = new Map<string, { slot: SlotData; alert?: Alert }>()
+    for (const [key, slot] of base?.slots ?? []) {
+      slots.set(key, { slot, alert: slot.alertId === undefined ? undefined : baseAlerts.get(slot.alertId) })
+    }
+    const unsaved = new Set(slots.keys())
+    for (const { key, slot, alert } of saved) {
+      unsaved.delete(key)
+      if (slot === undefined) slots.delete(key)
+      else slots.set(key, { slot, alert })
+    }
+    const alerts: Alert[] = []
+    for (const { alert } of slots.values()) if (alert !== undefined) alerts.push(alert)
+    return {
+      slots: [...slots].map(([key, { slot }]) => [key, slot] as const),
+      // Oldest first, as the tracker keeps them (those opened in the same millisecond in either order).
+      alerts: alerts.sort((a, b) => a.openedAt - b.openedAt),
+      ...(unsaved.size > 0 && { unsaved: [...unsaved] }),
+    }
   }
 
   get(id: string): Alert | undefined {

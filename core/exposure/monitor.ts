@@ -7,6 +7,7 @@ import {
   type AlertTrackerData,
   type AlertTrackerOptions,
   type AlertTransition,
+  type SavedSlot,
 } from './alert-tracker.ts'
 import { ExposureEvaluator, type ExposureStateData } from './evaluator.ts'
 import { WbgtEstimator } from './heat-stress.ts'
@@ -121,7 +122,6 @@ export function createExposureMonitor(
   }
   // Evaluators that took readings since they were last handed out for saving, oldest change first.
   const changed = new Set<string>()
-  let trackerChanged = false
   const wbgtEstimators = new Map<string, WbgtEstimator>()
   const measuresWbgt = new Set<string>()
 
@@ -150,9 +150,8 @@ export function createExposureMonitor(
     else activeSensors.delete(sensorKey)
   }
 
-  /** Keeps the active alerts by sensor in step with the tracker's transitions, and marks its state to save. */
+  /** Keeps the active alerts by sensor in step with the tracker's transitions. */
   function noteTransitions(transitions: AlertTransition[]): AlertTransition[] {
-    if (transitions.length > 0) trackerChanged = true
     for (const { type, alert } of transitions) {
       if (type === 'opened') countActive(alert, 1)
       else if (type === 'cleared') countActive(alert, -1)
@@ -387,14 +386,14 @@ export function createExposureMonitor(
     takeOpenedShifts(): FacilityShift[] {
       return openedShifts.splice(0)
     },
-    /** The alert tracker's state now, changed or not: a partition saves it with each of its detections. */
-    trackerState: (): AlertTrackerData => tracker.toJSON(),
-    /** The alert tracker's state if an alert changed since it was last taken. */
-    takeTrackerChange(): AlertTrackerData | undefined {
-      if (!trackerChanged) return undefined
-      trackerChanged = false
-      return tracker.toJSON()
-    },
+    /** The alert tracker's whole state now, its changes counted as taken: a partition saves it so. */
+    takeTrackerState: (): AlertTrackerData => tracker.takeWhole(),
+    /** How many of the alert tracker's slots changed since they were last taken for saving. */
+    trackerChangedCount: () => tracker.changedCount(),
+    /** Up to `max` of the alert tracker's slots that changed since they were last taken, with their alerts. */
+    takeTrackerChanges: (max: number): SavedSlot[] => tracker.takeChanged(max),
+    /** Slots taken for a save that failed: they go with the next one. */
+    markTrackerChanged: (keys: Iterable<string>): void => tracker.markChanged(keys),
     /** Everything, for a restart: `createExposureMonitor(…, monitor.toJSON())`. */
     toJSON(): ExposureMonitorState {
       return { evaluators: [...monitored.values()].map(saved), tracker: tracker.toJSON() }

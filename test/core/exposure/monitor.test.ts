@@ -100,10 +100,24 @@ describe('the live exposure monitor', () => {
     monitor.observe(noise('a', 1, 80))
     expect(monitor.takeChanged(10).map((saved) => saved.key.sensorId)).toEqual(['c', 'a'])
     expect(monitor.takeChanged(10)).toEqual([])
-    expect(monitor.takeTrackerChange()).toBeUndefined()
+    expect(monitor.trackerChangedCount()).toBe(0)
     monitor.observe(noise('a', 2, 118))
-    expect(monitor.takeTrackerChange()?.alerts.map((alert) => alert.kind)).toEqual(['ceiling'])
-    expect(monitor.takeTrackerChange()).toBeUndefined()
+    const [slot, ...others] = monitor.takeTrackerChanges(10)
+    expect(others).toEqual([])
+    expect(slot?.alert).toMatchObject({ sensorId: 'a', kind: 'ceiling', state: 'open' })
+    expect(slot?.slot?.alertId).toBe(slot?.alert?.id)
+    expect(monitor.takeTrackerChanges(10)).toEqual([])
+  })
+
+  it('counts the alert tracker’s changes as taken when its whole state is, as a partition saves it', () => {
+    const monitor = createExposureMonitor(
+      () => RULES,
+      () => undefined,
+    )
+    monitor.observe(noise('a', 0, 118))
+    expect(monitor.trackerChangedCount()).toBe(1)
+    expect(monitor.takeTrackerState()).toEqual(monitor.toJSON().tracker)
+    expect(monitor.trackerChangedCount()).toBe(0)
   })
 
   describe('heat stress', () => {
