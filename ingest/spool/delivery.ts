@@ -33,6 +33,13 @@ export interface DeliveryOptions {
 
 /** While the spool refuses, commits are retried this often. */
 const RETRY_COMMIT_MS = 500
+/**
+ * Messages committed and waiting for the store (durableAt 'store') at most this many commits' worth:
+ * past it the links read nothing more until the store catches up, and the broker keeps the rest. Without
+ * it a broker with a backlog pushed everything at once: a gigabyte of messages in memory and an event
+ * loop too busy to renew the worker's leases.
+ */
+const AWAITING_STORE_COMMITS = 4
 
 /**
  * At-least-once delivery from the broker into the spool, whatever the link. A message is acknowledged only
@@ -54,6 +61,7 @@ export function createDelivery(options: DeliveryOptions) {
   let acknowledged = 0
   // Committed, waiting for the store before their acknowledgement (durableAt 'store').
   let awaitingStore = 0
+  const awaitingStoreLimit = AWAITING_STORE_COMMITS * options.commitItems
   let blocked = false
 
   function take(topic: string, payload: Buffer, acknowledge: () => void, resume?: () => void) {
@@ -84,7 +92,7 @@ export function createDelivery(options: DeliveryOptions) {
     if (due >= options.commitItems) commit()
     else timer ??= setTimeout(commit, options.commitIntervalMs)
     if (resume === undefined) return
-    if (blocked) held.push(resume)
+    if (blocked || awaitingStore >= awaitingStoreLimit) held.push(resume)
     else resume()
   }
 
@@ -114,9 +122,10 @@ export function createDelivery(options: DeliveryOptions) {
       void Promise.all(writers.map((writer) => writer.whenStored())).then(() => {
         awaitingStore -= due.length
         acknowledgeAll(due)
+        if (!blocked && awaitingStore < awaitingStoreLimit) release()
       })
     }
-    release()
+    if (awaitingStore < awaitingStoreLimit) release()
     return true
   }
 
