@@ -1,13 +1,10 @@
 import { DatabaseSync } from 'node:sqlite'
-import { DEFAULT_SHIFT_PATTERN } from '../../core/shifts.ts'
 import { sqliteRegistryPath } from '../../registry/open.ts'
 import { openSqliteRegistry } from '../../registry/sqlite/registry.ts'
 import { sensorRepository } from '../../registry/sqlite/sensors.ts'
 import { DEVICE_MODELS } from '../../simulators/devices.ts'
 import { type GenerateFleetOptions, generateFleet } from '../../simulators/fleet.ts'
-
-/** Stands for a hashed secret: the bench's publishers log in as the service, never as these sensors. */
-const NO_LOGIN_HASH = 'bench-sensor-without-login'
+import { benchFacility, NO_LOGIN_HASH } from './fleet-registration.ts'
 
 /**
  * Registers a simulated fleet into a fresh data directory's SQLite registry, as fast as SQLite goes: the
@@ -25,17 +22,7 @@ export async function registerFleetInBulk(
   const registry = openSqliteRegistry(path)
   try {
     for (const facility of fleet.facilities) {
-      await registry.createFacility({
-        id: facility.id,
-        name: `Facility ${facility.id}`,
-        province: 'Hà Nội',
-        sector: 'cement',
-        address: '',
-        hazards: ['noise'],
-        profile: 'qcvn',
-        shifts: DEFAULT_SHIFT_PATTERN,
-        workers: 50,
-      })
+      await registry.createFacility(benchFacility(facility.id))
     }
   } finally {
     registry.close()

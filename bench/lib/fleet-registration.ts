@@ -1,12 +1,27 @@
 import type { FactorId } from '../../core/factors.ts'
 import { DEFAULT_SHIFT_PATTERN } from '../../core/shifts.ts'
 import { ConflictError } from '../../registry/errors.ts'
-import type { Registry } from '../../registry/types.ts'
+import type { NewFacility, Registry } from '../../registry/types.ts'
 import { DEVICE_MODELS } from '../../simulators/devices.ts'
 import { type GenerateFleetOptions, generateFleet } from '../../simulators/fleet.ts'
 
 /** Stands for a hashed secret: the bench's publishers log in as the service, never as these sensors. */
-const NO_LOGIN_HASH = 'bench-sensor-without-login'
+export const NO_LOGIN_HASH = 'bench-sensor-without-login'
+
+/** A bench facility: the registry's defaults, judged on QCVN, noise its hazard. */
+export function benchFacility(id: string): NewFacility {
+  return {
+    id,
+    name: `Facility ${id}`,
+    province: 'Hà Nội',
+    sector: 'cement',
+    address: '',
+    hazards: ['noise'],
+    profile: 'qcvn',
+    shifts: DEFAULT_SHIFT_PATTERN,
+    workers: 50,
+  }
+}
 
 export interface ExtraSensors {
   facilityId: string
@@ -38,17 +53,7 @@ export async function registerFleet(
     if (!facilities.has(facilityId)) {
       facilities.add(facilityId)
       if ((await registry.getFacility(facilityId)) === undefined) {
-        await registry.createFacility({
-          id: facilityId,
-          name: `Facility ${facilityId}`,
-          province: 'Hà Nội',
-          sector: 'cement',
-          address: '',
-          hazards: ['noise'],
-          profile: 'qcvn',
-          shifts: DEFAULT_SHIFT_PATTERN,
-          workers: 50,
-        })
+        await registry.createFacility(benchFacility(facilityId))
       }
     }
     try {

@@ -1,28 +1,13 @@
 import { beforeEach, expect, it } from 'vitest'
-import type { Alert } from '../../core/alerts.ts'
 import { PARTITION_COUNT } from '../../core/partitions.ts'
 import { FencedError } from '../../registry/errors.ts'
 import type { RegistryDatabase } from '../../registry/types.ts'
+import { testAlert } from '../support/alerts.ts'
 import { describeEachRegistry } from '../support/registries.ts'
 
 const MINUTE = 60_000
 
-const alert: Alert = {
-  id: 'a1',
-  facilityId: 'fac-1',
-  sensorId: 's1',
-  factor: 'noise',
-  kind: 'ceiling',
-  level: 'alarm',
-  state: 'open',
-  value: 118,
-  limit: 115,
-  unit: 'dBA',
-  source: 'QCVN 24:2016/BYT',
-  message: 'too loud',
-  openedAt: 1000,
-  updatedAt: 1000,
-}
+const alert = testAlert('a1')
 
 /** Partition leases and fenced writes (SQLite 021, PostgreSQL 004): README, Scaling out → Partitioned ingest. */
 describeEachRegistry('partition leases', (opened) => {

@@ -2,28 +2,9 @@ import { beforeEach, expect, it } from 'vitest'
 import type { Alert } from '../../core/alerts.ts'
 import { ConflictError, InvalidValueError, NotFoundError } from '../../registry/errors.ts'
 import type { RegistryDatabase } from '../../registry/types.ts'
+import { testAlert } from '../support/alerts.ts'
 import { testFacility } from '../support/platform.ts'
 import { describeEachRegistry, type OpenedRegistry } from '../support/registries.ts'
-
-function alert(id: string, overrides: Partial<Alert> = {}): Alert {
-  return {
-    id,
-    facilityId: 'fac-1',
-    sensorId: 's1',
-    factor: 'noise',
-    kind: 'ceiling',
-    level: 'alarm',
-    state: 'open',
-    value: 118,
-    limit: 115,
-    unit: 'dBA',
-    source: 'QCVN 24:2016/BYT',
-    message: 'too loud',
-    openedAt: 1000,
-    updatedAt: 1000,
-    ...overrides,
-  }
-}
 
 describeEachRegistry('the registry', (opened: () => OpenedRegistry) => {
   let registry: RegistryDatabase
@@ -189,7 +170,7 @@ describeEachRegistry('the registry', (opened: () => OpenedRegistry) => {
   const CONTRACTOR = { keyId: 'k-contractor', name: 'Trần Bình', role: 'contractor' as const }
 
   it('keeps an acknowledgement through an escalation ingest reports, and logs every event in order', async () => {
-    await registry.recordDetection({ type: 'opened', alert: alert('a1') })
+    await registry.recordDetection({ type: 'opened', alert: testAlert('a1') })
     const { alert: acknowledged } = await registry.acknowledgeAlert('a1', {
       actor: OFFICER,
       at: 1500,
@@ -203,7 +184,7 @@ describeEachRegistry('the registry', (opened: () => OpenedRegistry) => {
     })
     const events = await registry.recordDetection({
       type: 'escalated',
-      alert: alert('a1', { level: 'critical', value: 150, updatedAt: 2000 }),
+      alert: testAlert('a1', { level: 'critical', value: 150, updatedAt: 2000 }),
     })
     expect(events.map((e) => e.type)).toEqual(['escalated', 'notified'])
     expect(await registry.get('a1')).toMatchObject({ state: 'acknowledged', level: 'critical', value: 150 })
@@ -221,7 +202,7 @@ describeEachRegistry('the registry', (opened: () => OpenedRegistry) => {
   })
 
   it('records each acknowledgement and resolution in the audit trail, in the same transaction', async () => {
-    await registry.recordDetection({ type: 'opened', alert: alert('a1') })
+    await registry.recordDetection({ type: 'opened', alert: testAlert('a1') })
     await registry.acknowledgeAlert('a1', { actor: OFFICER, at: 1500 })
     await registry.resolveAlert('a1', { actor: CONTRACTOR, at: 1600, reason: 'sensor-fault', note: 'wet' })
     const { items } = await registry.listAudit({ limit: 10, offset: 0 })
@@ -235,11 +216,11 @@ describeEachRegistry('the registry', (opened: () => OpenedRegistry) => {
   })
 
   it('refuses what the alert’s state does not allow, and changes nothing then', async () => {
-    await registry.recordDetection({ type: 'opened', alert: alert('a1') })
-    await registry.recordDetection({ type: 'opened', alert: alert('a2') })
+    await registry.recordDetection({ type: 'opened', alert: testAlert('a1') })
+    await registry.recordDetection({ type: 'opened', alert: testAlert('a2') })
     await registry.recordDetection({
       type: 'cleared',
-      alert: alert('a2', { state: 'cleared', clearedAt: 3000 }),
+      alert: testAlert('a2', { state: 'cleared', clearedAt: 3000 }),
     })
     await registry.acknowledgeAlert('a1', { actor: OFFICER, at: 1 })
     await expect(registry.acknowledgeAlert('a1', { actor: CONTRACTOR, at: 2 })).rejects.toThrow(ConflictError)
@@ -255,20 +236,26 @@ describeEachRegistry('the registry', (opened: () => OpenedRegistry) => {
   })
 
   it('searches alerts by state, facility, sensor, factor, kind, level, reason and time, newest first', async () => {
-    await registry.recordDetection({ type: 'opened', alert: alert('old', { openedAt: 1 }) })
+    await registry.recordDetection({ type: 'opened', alert: testAlert('old', { openedAt: 1 }) })
     await registry.recordDetection({
       type: 'opened',
-      alert: alert('new', { openedAt: 20, sensorId: 's2', factor: 'gas.co', kind: 'stel', level: 'warning' }),
+      alert: testAlert('new', {
+        openedAt: 20,
+        sensorId: 's2',
+        factor: 'gas.co',
+        kind: 'stel',
+        level: 'warning',
+      }),
     })
     await registry.recordDetection({
       type: 'opened',
-      alert: alert('gone', { openedAt: 30, facilityId: 'fac-2' }),
+      alert: testAlert('gone', { openedAt: 30, facilityId: 'fac-2' }),
     })
     await registry.recordDetection({
       type: 'cleared',
-      alert: alert('gone', { state: 'cleared', clearedAt: 40, updatedAt: 40 }),
+      alert: testAlert('gone', { state: 'cleared', clearedAt: 40, updatedAt: 40 }),
     })
-    await registry.recordDetection({ type: 'opened', alert: alert('fixed', { openedAt: 50 }) })
+    await registry.recordDetection({ type: 'opened', alert: testAlert('fixed', { openedAt: 50 }) })
     await registry.acknowledgeAlert('old', { actor: OFFICER, at: 5 })
     await registry.resolveAlert('fixed', { actor: OFFICER, at: 60, reason: 'ventilation-fixed' })
     const ids = async (query: Partial<Parameters<typeof registry.list>[0]> = {}) =>
@@ -487,7 +474,7 @@ describeEachRegistry('the registry', (opened: () => OpenedRegistry) => {
 
   it('logs the events of alerts changed at once in the order they were made, none lost', async () => {
     const ids = Array.from({ length: 8 }, (_, i) => `a${i}`)
-    await Promise.all(ids.map((id) => registry.recordDetection({ type: 'opened', alert: alert(id) })))
+    await Promise.all(ids.map((id) => registry.recordDetection({ type: 'opened', alert: testAlert(id) })))
     await Promise.all(ids.map((id, i) => registry.acknowledgeAlert(id, { actor: OFFICER, at: 2000 + i })))
     const log = await registry.alertEventsAfter(0, 100)
     expect(log).toHaveLength(16)
@@ -509,9 +496,15 @@ describeEachRegistry('the registry', (opened: () => OpenedRegistry) => {
   })
 
   it('lists alerts worst first when asked, and each person’s own keys, revoked when the person is disabled', async () => {
-    await registry.recordDetection({ type: 'opened', alert: alert('w', { level: 'warning', openedAt: 3 }) })
-    await registry.recordDetection({ type: 'opened', alert: alert('c', { level: 'critical', openedAt: 1 }) })
-    await registry.recordDetection({ type: 'opened', alert: alert('a', { level: 'alarm', openedAt: 2 }) })
+    await registry.recordDetection({
+      type: 'opened',
+      alert: testAlert('w', { level: 'warning', openedAt: 3 }),
+    })
+    await registry.recordDetection({
+      type: 'opened',
+      alert: testAlert('c', { level: 'critical', openedAt: 1 }),
+    })
+    await registry.recordDetection({ type: 'opened', alert: testAlert('a', { level: 'alarm', openedAt: 2 }) })
     const worst = await registry.list({ limit: 10, offset: 0, sort: 'severity' })
     expect(worst.items.map((a) => a.id)).toEqual(['c', 'a', 'w'])
     await registry.createUser(

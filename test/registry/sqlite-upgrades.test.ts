@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Alert } from '../../core/alerts.ts'
 import { openSqliteRegistry } from '../../registry/sqlite/registry.ts'
 import { migrate } from '../../sqlite/database.ts'
+import { testAlert } from '../support/alerts.ts'
 import { testFacility } from '../support/platform.ts'
 
 // What only a SQLite registry has: files written by older versions, upgraded when it opens. The
@@ -25,26 +26,6 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-function alert(id: string, overrides: Partial<Alert> = {}): Alert {
-  return {
-    id,
-    facilityId: 'fac-1',
-    sensorId: 's1',
-    factor: 'noise',
-    kind: 'ceiling',
-    level: 'alarm',
-    state: 'open',
-    value: 118,
-    limit: 115,
-    unit: 'dBA',
-    source: 'QCVN 24:2016/BYT',
-    message: 'too loud',
-    openedAt: 1000,
-    updatedAt: 1000,
-    ...overrides,
-  }
-}
-
 describe('the SQLite registry, opening files of older versions', () => {
   it('upgrades alerts acknowledged before migration 006: the name typed then, without a key id', async () => {
     registry.close()
@@ -54,7 +35,7 @@ describe('the SQLite registry, opening files of older versions', () => {
     db.prepare(
       `INSERT INTO alert (id, facility_id, sensor_id, factor, kind, level, cleared, opened_at, updated_at, body,
          acknowledged_at, acknowledged_by, note) VALUES (?, 'fac-1', 's1', 'noise', 'ceiling', 'alarm', ?, 1000, ?, ?, ?, ?, ?)`,
-    ).run('acked', 0, 1000, JSON.stringify(alert('acked')), 1500, 'An', 'ear muffs')
+    ).run('acked', 0, 1000, JSON.stringify(testAlert('acked')), 1500, 'An', 'ear muffs')
     db.prepare(
       `INSERT INTO alert (id, facility_id, sensor_id, factor, kind, level, cleared, opened_at, updated_at, body,
          acknowledged_at, acknowledged_by, note) VALUES (?, 'fac-1', 's1', 'noise', 'ceiling', 'alarm', ?, 1000, ?, ?, ?, ?, ?)`,
@@ -62,7 +43,7 @@ describe('the SQLite registry, opening files of older versions', () => {
       'done',
       1,
       3000,
-      JSON.stringify(alert('done', { state: 'cleared', clearedAt: 3000 })),
+      JSON.stringify(testAlert('done', { state: 'cleared', clearedAt: 3000 })),
       1200,
       'Bình',
       null,
@@ -70,7 +51,7 @@ describe('the SQLite registry, opening files of older versions', () => {
     db.close()
     registry = openSqliteRegistry(path)
     expect(await registry.get('acked')).toEqual({
-      ...alert('acked'),
+      ...testAlert('acked'),
       state: 'acknowledged',
       acknowledgements: [{ by: { name: 'An' }, at: 1500, level: 'alarm', note: 'ear muffs' }],
     })
