@@ -13,11 +13,10 @@ import {
   SECTION_IDS,
   type SectionId,
   type SectionResult,
-  type TargetCheck,
   writeReport,
 } from './lib/report.ts'
 import { BENCH_FLEET, PUBLISHERS, type Section, STORE_BATCH } from './lib/section.ts'
-import { formatBytes, formatCount, formatMs, formatPercent } from './lib/stats.ts'
+import { formatCount } from './lib/stats.ts'
 import { type CeilingFigures, ceiling } from './sections/ceiling.ts'
 import { type EndToEndFigures, endToEnd } from './sections/end-to-end.ts'
 import { hotPath } from './sections/hot-path.ts'
@@ -25,9 +24,9 @@ import { type NotificationFigures, notifications } from './sections/notification
 import { partitioned } from './sections/partitioned.ts'
 import { PEER_DIR, type PeerFigures, peer } from './sections/peer.ts'
 import { type ScaleFigures, scale } from './sections/scale.ts'
-import { CAPPED_YOUNG_GENERATION } from './sections/scale-servers.ts'
-import { STALL_GOAL_MS, STARTUP_GOAL_MS, type StartupFigures, startup } from './sections/startup.ts'
+import { type StartupFigures, startup } from './sections/startup.ts'
 import { store } from './sections/store.ts'
+import { targets } from './targets.ts'
 
 /** Run order: the cheap, self-contained measurements first; the ceiling before end-to-end, which divides by it. */
 const SECTIONS: Section[] = [
@@ -50,102 +49,6 @@ function parseOnly(value: string | undefined): Set<SectionId> {
     throw new Error(`unknown section ${unknown.join(', ')}: choose from ${SECTION_IDS.join(', ')}`)
   }
   return new Set(ids as SectionId[])
-}
-
-function targets(shared: Map<string, unknown>): TargetCheck[] {
-  const ceilingFigures = shared.get('ceiling') as CeilingFigures | undefined
-  const e2e = shared.get('end-to-end') as EndToEndFigures | undefined
-  const scaleFigures = shared.get('scale') as ScaleFigures | undefined
-  const lossless = e2e?.losslessReadingsPerSecond
-  const ratio =
-    lossless !== undefined && ceilingFigures ? lossless / ceilingFigures.readingsPerSecond : undefined
-  const perConnection = scaleFigures?.rssPerIdleConnection
-  const notifying = shared.get('notifications') as NotificationFigures | undefined
-  const starting = shared.get('startup') as StartupFigures | undefined
-  return [
-    {
-      goal: '≥ 50,000 readings/s end to end, lossless',
-      measured:
-        lossless !== undefined
-          ? `${formatCount(lossless)} readings/s`
-          : e2e === undefined
-            ? '–'
-            : e2e.failures.length > 0
-              ? `no figure: ${e2e.failures.join('; ')}`
-              : 'readings lost at saturation',
-      met: e2e ? lossless !== undefined && lossless >= 50_000 : undefined,
-    },
-    {
-      goal: '≥ 55 % of the raw broker ceiling',
-      measured: ratio === undefined ? '–' : formatPercent(ratio),
-      met: ratio === undefined ? undefined : ratio >= 0.55,
-    },
-    {
-      goal: 'zero readings lost at any offered load',
-      measured: e2e
-        ? `${formatCount(e2e.lostAtAnyLoad)} lost` +
-          (e2e.failures.length > 0
-            ? ` in the runs that completed; ${e2e.failures.length} run(s) did not complete`
-            : '')
-        : '–',
-      met: e2e ? e2e.lostAtAnyLoad === 0 && e2e.failures.length === 0 : undefined,
-    },
-    {
-      goal: 'publish-to-alert p50 ≤ 5 ms at 5,000 readings/s',
-      measured: e2e ? formatMs(e2e.latency.p50) : '–',
-      met: e2e ? e2e.latency.p50 <= 5 && e2e.latency.missed === 0 : undefined,
-    },
-    {
-      goal: 'publish-to-alert p99 ≤ 25 ms at 5,000 readings/s',
-      measured: e2e ? formatMs(e2e.latency.p99) : '–',
-      met: e2e ? e2e.latency.p99 <= 25 && e2e.latency.missed === 0 : undefined,
-    },
-    {
-      goal: 'publish-to-alert p99 unchanged (≤ 25 ms) with 100 notifications a minute, none lost (#16)',
-      measured: notifying
-        ? `${formatMs(notifying.without.p99)} without, ${formatMs(notifying.with.p99)} with; ${formatCount(notifying.lost)} lost, ${formatCount(notifying.duplicates)} repeats`
-        : '–',
-      met: notifying
-        ? notifying.with.p99 <= 25 &&
-          notifying.with.missed === 0 &&
-          notifying.lost === 0 &&
-          notifying.duplicates === 0
-        : undefined,
-    },
-    {
-      goal: '≤ 10 KB RSS per idle connected sensor',
-      measured:
-        perConnection === undefined
-          ? '–'
-          : [
-              `${formatBytes(perConnection)} at ${formatCount(scaleFigures?.idleConnections ?? Number.NaN)}`,
-              scaleFigures?.youngGenerationPerIdleConnection === undefined
-                ? ''
-                : ` (of it ${formatBytes(scaleFigures.youngGenerationPerIdleConnection)} the young generation, once per process)`,
-              scaleFigures?.marginalRssPerIdleConnection === undefined
-                ? ''
-                : `; ${formatBytes(scaleFigures.marginalRssPerIdleConnection)} for each further connection`,
-              scaleFigures?.cappedRssPerIdleConnection === undefined
-                ? ''
-                : `; ${formatBytes(scaleFigures.cappedRssPerIdleConnection)} with ${CAPPED_YOUNG_GENERATION}`,
-            ].join(''),
-      met: perConnection === undefined ? undefined : perConnection <= 10 * 1024,
-    },
-    {
-      goal: 'start in < 5 s with 100,000 registered sensors (#21)',
-      measured: starting
-        ? `first reading taken ${formatMs(starting.acceptsReadingsMs, 0)} after the start began (${formatCount(starting.sensors)} sensors)`
-        : '–',
-      met: starting ? starting.acceptsReadingsMs < STARTUP_GOAL_MS : undefined,
-    },
-    {
-      goal: 'periodic work never stalls the event loop > 10 ms at 100,000 sensors (#21)',
-      measured: starting
-        ? `worst ${formatMs(starting.quiet.max, 1)} with no readings coming, ${formatMs(starting.loaded.max, 1)} with them (p99 ${formatMs(starting.quiet.p99, 1)}, ${formatMs(starting.loaded.p99, 1)})`
-        : '–',
-      met: starting ? starting.quiet.max <= STALL_GOAL_MS : undefined,
-    },
-  ]
 }
 
 async function main(): Promise<void> {
@@ -242,7 +145,18 @@ async function main(): Promise<void> {
       'broker max payload': '16,384 bytes',
       'peer broker': peerFigures?.broker ?? 'Mosquitto',
     },
-    targets: targets(ctx.shared),
+    targets: targets(
+      {
+        ceiling: ctx.shared.get('ceiling') as CeilingFigures | undefined,
+        endToEnd: ctx.shared.get('end-to-end') as EndToEndFigures | undefined,
+        peer: peerFigures,
+        scale: ctx.shared.get('scale') as ScaleFigures | undefined,
+        notifications: ctx.shared.get('notifications') as NotificationFigures | undefined,
+        startup: ctx.shared.get('startup') as StartupFigures | undefined,
+        cores: machine.cores,
+      },
+      sections,
+    ),
     sections,
     notes: [
       `Load average at start ${machine.loadAverage.map((l) => l.toFixed(2)).join(', ')}: on a shared machine the "machine" CPU column (all processes, in cores) shows how much others were using; compare it with the sum of ours.`,

@@ -2,7 +2,7 @@ import type { GenerateFleetOptions } from '../../simulators/fleet.ts'
 import { measureAlertLatency, socketIoAlerts } from './latency.ts'
 import { type LoadResult, prepareLoad } from './load.ts'
 import { PUBLISHERS } from './section.ts'
-import type { RunningSut } from './sut.ts'
+import type { LoopWindow, RunningSut } from './sut.ts'
 
 export interface LatencyRunOptions {
   sut: RunningSut
@@ -22,7 +22,8 @@ export interface LatencyRunOptions {
 
 /**
  * Publish-to-alert on a socket.io client, one sample at a time, over a background load of the fleet's
- * readings: what sections 2 and 2b measure. A failure is returned as `error`, with every sample missed.
+ * readings: what sections 2 and 2b measure, with the platform's event-loop delay and garbage collections
+ * over the probe (`loop`). A failure is returned as `error`, with every sample missed.
  */
 export async function runAlertLatency(options: LatencyRunOptions) {
   const { sut, samples, intervalMs } = options
@@ -37,6 +38,7 @@ export async function runAlertLatency(options: LatencyRunOptions) {
   })
   let probe: Awaited<ReturnType<typeof measureAlertLatency>> = { latencies: [], pubacks: [], missed: samples }
   let backgroundResult: LoadResult | undefined
+  let loop: LoopWindow | undefined
   let error: string | undefined
   try {
     const listener = await socketIoAlerts(sut.apiUrl as string, options.facilityId, sut.apiKey)
@@ -44,6 +46,7 @@ export async function runAlertLatency(options: LatencyRunOptions) {
       const backgroundDone = background.run()
       await new Promise((resolve) => setTimeout(resolve, 1_000))
       let probeDone = false
+      await sut.sample() // starts the platform's loop window at the probe
       const beside = options.alongside?.(() => probeDone)
       probe = await measureAlertLatency({
         mqttUrl: `mqtt://127.0.0.1:${sut.mqttPort}`,
@@ -57,6 +60,7 @@ export async function runAlertLatency(options: LatencyRunOptions) {
       }).finally(() => {
         probeDone = true
       })
+      loop = (await sut.sample()).sincePrevious
       await beside
       backgroundResult = await backgroundDone
     } finally {
@@ -67,5 +71,5 @@ export async function runAlertLatency(options: LatencyRunOptions) {
   } finally {
     await background.stop()
   }
-  return { probe, background: backgroundResult, error }
+  return { probe, background: backgroundResult, loop, error }
 }

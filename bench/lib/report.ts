@@ -31,7 +31,15 @@ export interface SectionResult {
   tables: Table[]
   notes: string[]
   data: Record<string, unknown>
+  /** Acknowledged readings missing from the store, per table of quantrac's runs (issue #21: 0 in every table). */
+  losses?: TableLoss[]
   error?: string
+}
+
+export interface TableLoss {
+  table: string
+  acknowledged: number
+  lost: number
 }
 
 export interface TargetCheck {
@@ -39,6 +47,8 @@ export interface TargetCheck {
   measured: string
   /** undefined when the section that measures it did not run. */
   met: boolean | undefined
+  /** For a goal not met: what the run shows holds it back. */
+  bound?: string
 }
 
 export interface BenchReport {
@@ -100,8 +110,13 @@ export function renderMarkdown(report: BenchReport): string {
     keyValueTable('Settings', report.settings),
     '## Targets',
     renderTable({
-      columns: ['goal (2-core machine)', 'measured', 'met'],
-      rows: report.targets.map((t) => [t.goal, t.measured, MET[String(t.met) as keyof typeof MET]]),
+      columns: ['goal (2-core machine)', 'measured', 'met', 'what bounds it'],
+      rows: report.targets.map((t) => [
+        t.goal,
+        t.measured,
+        MET[String(t.met) as keyof typeof MET],
+        t.met === false ? (t.bound ?? '') : '',
+      ]),
     }),
   )
   for (const section of report.sections) {

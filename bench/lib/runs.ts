@@ -1,6 +1,7 @@
 import type { GenerateFleetOptions } from '../../simulators/fleet.ts'
 import { type LoadResult, prepareLoad } from './load.ts'
 import { processRssBytes, startCpuWindow } from './machine.ts'
+import type { TableLoss } from './report.ts'
 import { formatBytes, formatCount, formatMs } from './stats.ts'
 
 export interface OfferedRunOptions {
@@ -143,4 +144,13 @@ export function offeredRow(run: OfferedRun, rssName: string): string[] {
     run.rss[rssName] === undefined ? '–' : formatBytes(run.rss[rssName] as number),
     sustained(run) ? 'yes' : 'no',
   ]
+}
+
+/** A table's runs added up for the report's losses (a run with nothing counted adds nothing). */
+export function tableLoss(table: string, runs: OfferedRun[]): TableLoss {
+  return {
+    table,
+    acknowledged: runs.reduce((sum, run) => sum + run.load.ackedReadings, 0),
+    lost: runs.reduce((sum, run) => sum + (run.lost ?? 0), 0),
+  }
 }

@@ -2,7 +2,7 @@ import type { GenerateFleetOptions } from '../../simulators/fleet.ts'
 import type { BenchContext } from './context.ts'
 import type { SectionId, SectionResult } from './report.ts'
 
-export type SectionBody = Pick<SectionResult, 'summary' | 'tables' | 'notes' | 'data'>
+export type SectionBody = Pick<SectionResult, 'summary' | 'tables' | 'notes' | 'data' | 'losses'>
 
 export interface Section {
   id: SectionId

@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { Session } from 'node:inspector/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
+import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks'
 import { connectAsync } from 'mqtt'
 import { pino } from 'pino'
 import { ALERT_KINDS } from '../../core/alerts.ts'
@@ -65,6 +65,8 @@ export interface LoopWindow {
   delay: LoopDelay
   /** Each second's worst stall (ms), to tell which periodic task stalled. */
   secondMax: number[]
+  /** Garbage collections over the window, as V8 reports them to perf_hooks: the longest pause, in ms. */
+  gc: { count: number; maxMs: number; over10ms: number }
 }
 
 const toMs = (ns: number) => ns / 1e6
@@ -205,6 +207,15 @@ async function watchLoop(ms: number, profileFile: string | undefined): Promise<L
   whole.enable()
   second.enable()
   const secondMax: number[] = []
+  const gc = { count: 0, maxMs: 0, over10ms: 0 }
+  const collections = new PerformanceObserver(function countCollections(list) {
+    for (const entry of list.getEntries()) {
+      gc.count++
+      gc.maxMs = Math.max(gc.maxMs, entry.duration)
+      if (entry.duration > 10) gc.over10ms++
+    }
+  })
+  collections.observe({ entryTypes: ['gc'] })
   const perSecond = setInterval(() => {
     secondMax.push(toMs(second.max))
     second.reset()
@@ -213,8 +224,9 @@ async function watchLoop(ms: number, profileFile: string | undefined): Promise<L
   clearInterval(perSecond)
   whole.disable()
   second.disable()
+  collections.disconnect()
   if (session !== undefined && profileFile !== undefined) await stopProfile(session, profileFile)
-  return { delay: delayOf(whole), secondMax }
+  return { delay: delayOf(whole), secondMax, gc }
 }
 
 /** One message of the fleet's first sensor, made before the clock starts: simulating is not start-up. */

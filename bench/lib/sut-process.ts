@@ -9,7 +9,7 @@ import { Session } from 'node:inspector/promises'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { performance } from 'node:perf_hooks'
+import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks'
 import { Aedes } from 'aedes'
 import { connectAsync, type MqttClient } from 'mqtt'
 import { pino } from 'pino'
@@ -18,7 +18,7 @@ import { createPlatform, type Platform, platformConfig } from '../../platform/pl
 import { issueApiKey } from '../../registry/api-keys.ts'
 import { registerFleet } from './fleet-registration.ts'
 import { STORE_BATCH } from './section.ts'
-import type { FromSut, ToSut } from './sut.ts'
+import type { FromSut, LoopWindow, ToSut } from './sut.ts'
 
 let platform: Platform | undefined
 let dataDir: string | undefined
@@ -27,6 +27,29 @@ let brokerServer: Server | undefined
 let subscriber: MqttClient | undefined
 let received = 0
 let receivedBytes = 0
+
+const loopDelay = monitorEventLoopDelay({ resolution: 1 })
+loopDelay.enable()
+let gcWindow: LoopWindow['gc'] = { count: 0, totalMs: 0, maxMs: 0, over5ms: 0 }
+new PerformanceObserver(function countCollections(list) {
+  for (const entry of list.getEntries()) {
+    gcWindow.count++
+    gcWindow.totalMs += entry.duration
+    gcWindow.maxMs = Math.max(gcWindow.maxMs, entry.duration)
+    if (entry.duration > 5) gcWindow.over5ms++
+  }
+}).observe({ entryTypes: ['gc'] })
+
+/** The loop's delay and collections since the last call, then starts a new window. */
+function takeLoopWindow(): LoopWindow {
+  const window: LoopWindow = {
+    loopDelay: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+    gc: gcWindow,
+  }
+  loopDelay.reset()
+  gcWindow = { count: 0, totalMs: 0, maxMs: 0, over5ms: 0 }
+  return window
+}
 
 function send(message: FromSut): void {
   process.send?.(message)
@@ -101,6 +124,7 @@ function sample(): FromSut {
     rss: memory.rss,
     heapUsed: memory.heapUsed,
     eventLoopUtilization: performance.eventLoopUtilization().utilization,
+    sincePrevious: takeLoopWindow(),
     ingest: stats && {
       messages: stats.messages,
       readings: stats.readings,

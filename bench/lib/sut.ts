@@ -27,9 +27,18 @@ export interface SutSample {
     refused: number
     failedBatches: number
   }
+  /** The event loop since the previous sample: what could have held an alert back. */
+  sincePrevious: LoopWindow
   /** Ceiling mode: messages and payload bytes the counting subscriber received. */
   received: number
   receivedBytes: number
+}
+
+export interface LoopWindow {
+  /** Event-loop delay (monitorEventLoopDelay, 1 ms resolution), in ms. */
+  loopDelay: { p99: number; max: number }
+  /** Garbage collections, as V8 reports them to perf_hooks; pauses in ms. */
+  gc: { count: number; totalMs: number; maxMs: number; over5ms: number }
 }
 
 export type FromSut =

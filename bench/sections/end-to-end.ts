@@ -3,10 +3,17 @@ import type { BenchContext } from '../lib/context.ts'
 import { countReadings } from '../lib/influx.ts'
 import { runAlertLatency } from '../lib/latency-run.ts'
 import type { LoadResult } from '../lib/load.ts'
-import { OFFERED_COLUMNS, type OfferedRun, offeredRow, runOffered, sustained } from '../lib/runs.ts'
+import {
+  OFFERED_COLUMNS,
+  type OfferedRun,
+  offeredRow,
+  runOffered,
+  sustained,
+  tableLoss,
+} from '../lib/runs.ts'
 import { BENCH_FLEET, PUBLISHERS, type Section } from '../lib/section.ts'
 import { formatBytes, formatCount, formatMs, formatPercent, summarize } from '../lib/stats.ts'
-import { type RunningSut, startSut } from '../lib/sut.ts'
+import { type LoopWindow, type RunningSut, startSut } from '../lib/sut.ts'
 import type { CeilingFigures } from './ceiling.ts'
 
 /** Offered loads in readings/s, shared with the peer so both face the same ones. */
@@ -25,6 +32,12 @@ export interface EndToEndFigures {
   /** Runs that did not complete (the platform stopped answering), with the reason. */
   failures: string[]
   latency: ReturnType<typeof summarize> & { missed: number }
+  /** The platform's event loop over the latency probe: its delay and garbage collections. */
+  latencyLoop?: LoopWindow
+  /** Saturated stored readings/s over the ceiling section's readings/s, when both ran. */
+  ceilingRatio?: number
+  /** CPU of the saturated run, in cores: quantrac's process and the whole machine. */
+  saturatedCores?: { quantrac?: number; machine: number }
   cpuCoresAt5k?: number
   rssBytes?: number
 }
@@ -174,6 +187,12 @@ export const endToEnd: Section = {
         lostAtAnyLoad,
         failures,
         latency,
+        latencyLoop: run.loop,
+        ceilingRatio: ratio,
+        saturatedCores: saturated && {
+          quantrac: saturated.cores.quantrac,
+          machine: saturated.machineBusyCores,
+        },
         cpuCoresAt5k: at5k?.cores.quantrac,
         rssBytes: (saturated ?? runs.at(-1))?.rss.quantrac,
       }
@@ -191,6 +210,11 @@ export const endToEnd: Section = {
           `Highest fixed offered load sustained (all acknowledged, none lost, store caught up within 1 s): ${figures.highestSustainedOffered === undefined ? 'none' : `${formatCount(figures.highestSustainedOffered)} readings/s`}.`,
           `Readings acknowledged by the broker but missing from InfluxDB, all runs together: **${formatCount(lostAtAnyLoad)}**.`,
           `Publish-to-alert on a socket.io client at ${formatCount(LATENCY_BACKGROUND_READINGS_PER_SECOND)} readings/s background: **p50 ${formatMs(latency.p50)}, p99 ${formatMs(latency.p99)}, max ${formatMs(latency.max)}** (${latency.count} samples, ${latency.missed} missed).`,
+          ...(run.loop === undefined
+            ? []
+            : [
+                `Over the probe, quantrac's event loop was delayed up to ${formatMs(run.loop.loopDelay.max, 1)} (p99 ${formatMs(run.loop.loopDelay.p99, 1)}); ${formatCount(run.loop.gc.count)} garbage collections took ${formatMs(run.loop.gc.totalMs, 0)}, the longest ${formatMs(run.loop.gc.maxMs, 1)}, ${formatCount(run.loop.gc.over5ms)} over 5 ms.`,
+              ]),
           `quantrac process: RSS ${formatBytes(idle.rss)} idle → ${formatBytes(final.rss)} after the runs; CPU ${at5k?.cores.quantrac?.toFixed(2) ?? '–'} cores at 5,000 readings/s, ${saturated?.cores.quantrac?.toFixed(2) ?? '–'} saturated.`,
           ...failures.map((failure) => `Failed run: ${failure}.`),
         ],
@@ -236,9 +260,11 @@ export const endToEnd: Section = {
           `The last row offers ${formatCount(SATURATING_READINGS_PER_SECOND)} readings/s, far past capacity: it measures capacity and shows whether back-pressure or loss absorbs the excess.`,
           `Latency: one reading of noise 118 dBA (QCVN 24 maximum 115 dBA) per sample, each from a fresh sensor id (an open alert for the same sensor and factor is not raised again), every ${intervalMs} ms, timed from \`publishAsync\` to the socket.io \`alert\` event in the bench process; the path is MQTT → aedes → ingest (in the broker’s process) → aedes → MQTT (QoS 1) → API live relay → socket.io.`,
         ],
+        losses: [tableLoss('end to end: offered loads', runs)],
         data: {
           runs,
           failures,
+          loop: run.loop,
           latency,
           latencySamplesMs: probe.latencies,
           probePuback,

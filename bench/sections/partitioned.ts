@@ -361,6 +361,11 @@ function report(
       ),
       'What bounds these figures: one machine of 2 cores shared by Mosquitto, one or two ingest workers, influxd, PostgreSQL, the two load-generator processes and the bench itself (and, on a shared machine, other people\u2019s work: compare *machine* with the sum of ours, and see the load average). Two workers here compete for the same two cores as everything else; they show that the partitions share out and that nothing is lost, not how far workers on machines of their own would scale.',
     ],
+    losses: results.map((result) => ({
+      table: `partitioned: ${result.deployment.name}`,
+      acknowledged: allRuns(result).reduce((sum, run) => sum + run.load.ackedReadings, 0),
+      lost: lostOf(result),
+    })),
     data: { results, conditions, leaseMs: LEASE_MS, fleet: PARTITIONED_FLEET },
   }
 }

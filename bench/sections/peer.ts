@@ -14,7 +14,14 @@ import { countReadings, createDatabase, influxQuery } from '../lib/influx.ts'
 import { measureAlertLatency, webSocketAlerts } from '../lib/latency.ts'
 import { type LoadResult, prepareLoad } from '../lib/load.ts'
 import { commandVersion } from '../lib/machine.ts'
-import { OFFERED_COLUMNS, type OfferedRun, offeredRow, runOffered, sustained } from '../lib/runs.ts'
+import {
+  OFFERED_COLUMNS,
+  type OfferedRun,
+  offeredRow,
+  runOffered,
+  sustained,
+  tableLoss,
+} from '../lib/runs.ts'
 import { BENCH_FLEET, PUBLISHERS, type Section } from '../lib/section.ts'
 import { formatCount, formatMs, formatPercent, summarize } from '../lib/stats.ts'
 import { type EndToEndFigures, LATENCY_BACKGROUND_READINGS_PER_SECOND, offeredLoads } from './end-to-end.ts'
@@ -26,6 +33,10 @@ const PEER_SOURCES = join(BENCH_DIR, 'peer')
 export interface PeerFigures {
   broker: string
   highestSustainedOffered: number | undefined
+  /** Highest stored readings/s of a run that lost nothing (0 when every run lost some). */
+  bestLossless: number
+  /** Acknowledged by Mosquitto and missing from InfluxDB, all runs together. */
+  lost: number
   latency: ReturnType<typeof summarize> & { missed: number }
 }
 
@@ -225,16 +236,18 @@ export const peer: Section = {
       }
       const latency = { ...summarize(probe.latencies), missed: probe.missed }
       const sustainedLoads = runs.filter(sustained).map((run) => run.load.offeredReadingsPerSecond)
+      const best = (list: OfferedRun[]) =>
+        Math.max(0, ...list.filter((run) => run.lost === 0).map((run) => run.storedPerSecond ?? 0))
+      const peerBest = best(runs)
       const figures: PeerFigures = {
         broker: `Mosquitto ${commandVersion('mosquitto', ['-h'])?.replace(/^mosquitto version /, '') ?? ''} (defaults: max_inflight_messages 20, max_queued_messages 1000)`,
         highestSustainedOffered: sustainedLoads.length > 0 ? Math.max(...sustainedLoads) : undefined,
+        bestLossless: peerBest,
+        lost: tableLoss('peer', runs).lost,
         latency,
       }
       ctx.shared.set('peer', figures)
       const quantrac = ctx.shared.get('end-to-end') as EndToEndFigures | undefined
-      const best = (list: OfferedRun[]) =>
-        Math.max(0, ...list.filter((run) => run.lost === 0).map((run) => run.storedPerSecond ?? 0))
-      const peerBest = best(runs)
       const ratio =
         quantrac?.losslessReadingsPerSecond !== undefined && peerBest > 0
           ? quantrac.losslessReadingsPerSecond / peerBest

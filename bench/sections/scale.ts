@@ -2,7 +2,7 @@ import type { GenerateFleetOptions } from '../../simulators/fleet.ts'
 import { measureAlertLatency, socketIoAlerts } from '../lib/latency.ts'
 import { openIdleConnections } from '../lib/load.ts'
 import { processRssBytes } from '../lib/machine.ts'
-import { type OfferedRun, sustained } from '../lib/runs.ts'
+import { type OfferedRun, sustained, tableLoss } from '../lib/runs.ts'
 import type { Section } from '../lib/section.ts'
 import { formatBytes, formatCount, formatMs, summarize } from '../lib/stats.ts'
 import { startSut } from '../lib/sut.ts'
@@ -276,6 +276,12 @@ export const scale: Section = {
         ...servers.notes,
         `Idle connections come from 2 forked processes, 200 CONNECTs at a time; RSS is the lowest of five readings 200 ms apart, minus the same figure before connecting. Publish-to-alert: ${latencySamples} samples with the connections open and no other load.`,
         'The dense-facility run is a regression check, not a scale figure: ingest’s live feed sends each facility’s readings of 250 ms as one MQTT message; past ~650 readings/s per facility that message exceeded the broker’s 16 KB payload limit, the broker closed ingest’s connection [MQTT-3.3.5-2] and readings were lost (found by this bench; fixed in d96c488, which exempts quantrac’s services from the limit). With fewer than 100 sensors, fleets stay under the per-sensor rate limit only at low rates: the 100-sensor row is expected to show refused messages when saturated.',
+      ],
+      losses: [
+        tableLoss(
+          'scale: throughput against fleet size',
+          growthRuns.map(({ run }) => run),
+        ),
       ],
       data: {
         byServer: servers.measured,

@@ -9,6 +9,8 @@ export interface StartupFigures {
   acceptsReadingsMs: number
   /** With no readings coming: the periodic work alone. */
   quiet: LoopDelay
+  /** The longest garbage collection over the quiet window, in ms. */
+  quietGcMaxMs: number
   /** With the fleet's readings coming. */
   loaded: LoopDelay
 }
@@ -70,6 +72,7 @@ export const startup: Section = {
       startMs: result.startMs,
       acceptsReadingsMs: result.acceptsReadingsMs,
       quiet: result.quiet.delay,
+      quietGcMaxMs: result.quiet.gc.maxMs,
       loaded: result.loaded.delay,
     } satisfies StartupFigures)
     const alerts = Object.entries(result.openAlerts)
@@ -86,6 +89,7 @@ export const startup: Section = {
         .slice(0, 5)
         .map((ms) => formatMs(ms, 0))
         .join(', '),
+      `${formatCount(window.gc.count)}; longest ${formatMs(window.gc.maxMs, 1)}, ${formatCount(window.gc.over10ms)} over 10 ms`,
       readings,
     ]
     return {
@@ -109,7 +113,16 @@ export const startup: Section = {
         },
         {
           title: `Event loop delay (perf_hooks monitorEventLoopDelay, 1 ms resolution); alerts open at the end: ${alerts === '' ? 'none' : alerts}`,
-          columns: ['window', 'max', 'p99', 'p50', 'mean', 'worst seconds', 'readings taken'],
+          columns: [
+            'window',
+            'max',
+            'p99',
+            'p50',
+            'mean',
+            'worst seconds',
+            'garbage collections',
+            'readings taken',
+          ],
           rows: [
             windowRow(`quiet, ${options.quietMs / 1000} s`, result.quiet, '0'),
             windowRow(
