@@ -17,6 +17,7 @@ import {
 } from './lib/report.ts'
 import { BENCH_FLEET, PUBLISHERS, type Section, STORE_BATCH } from './lib/section.ts'
 import { formatCount } from './lib/stats.ts'
+import { SUT_NODE_FLAGS } from './lib/sut.ts'
 import { type CeilingFigures, ceiling } from './sections/ceiling.ts'
 import { type EndToEndFigures, endToEnd } from './sections/end-to-end.ts'
 import { hotPath } from './sections/hot-path.ts'
@@ -144,6 +145,7 @@ async function main(): Promise<void> {
       'store batch': `${formatCount(STORE_BATCH.size)} readings or ${STORE_BATCH.flushMs} ms, quantrac and the peer alike; other ingest settings at their defaults`,
       'broker max payload': '16,384 bytes',
       'peer broker': peerFigures?.broker ?? 'Mosquitto',
+      'system under test flags': SUT_NODE_FLAGS.join(' ') || 'none (QUANTRAC_BENCH_SUT_FLAGS)',
     },
     targets: targets(
       {

@@ -28,6 +28,8 @@ const CATEGORIES: [string, (url: string, fn: string) => boolean][] = [
   ['idle', (u) => u === 'node:inspector'],
   ['garbage collection', (_u, fn) => fn === '(garbage collector)'],
   ['MQTT packet parsing/writing (mqtt-packet, bl)', (u) => /node_modules\/(mqtt-packet|bl)\//.test(u)],
+  // mqtt-packet and aedes call debug() on every packet; disabled, it still takes its arguments.
+  ['debug() calls (disabled)', (u) => u.includes('node_modules/debug/')],
   [
     'aedes broker',
     (u) =>
@@ -106,4 +108,47 @@ export function analyzeProfile(profile: CpuProfile, top = 15) {
     categories: shares(categories),
     functions: shares(functions).slice(0, top),
   }
+}
+
+/** A V8 sampling heap profile (HeapProfiler.getSamplingProfile): allocations by call tree. */
+export interface HeapProfileNode {
+  callFrame: { functionName: string; url: string; lineNumber: number }
+  selfSize: number
+  children: HeapProfileNode[]
+}
+
+export interface AllocationShare {
+  name: string
+  bytes: number
+  share: number
+}
+
+/** Node's own code and V8's builtins allocate on behalf of their caller: JSON.parse for decode, and so on. */
+const onBehalfOfCaller = (url: string) => url === '' || url.startsWith('node:')
+
+/**
+ * Sampled allocations by category and by function, each charged to the nearest frame that is not Node's
+ * or V8's own (a Buffer made for mqtt-packet counts as mqtt-packet's).
+ */
+export function analyzeAllocations(head: HeapProfileNode, top = 15) {
+  const categories = new Map<string, number>()
+  const functions = new Map<string, number>()
+  let total = 0
+  const walk = (node: HeapProfileNode, owner: HeapProfileNode['callFrame'] | undefined) => {
+    const frame = onBehalfOfCaller(node.callFrame.url) && owner !== undefined ? owner : node.callFrame
+    if (node.selfSize > 0) {
+      total += node.selfSize
+      const category = categorize(frame.url, frame.functionName)
+      categories.set(category, (categories.get(category) ?? 0) + node.selfSize)
+      const key = `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url)}${frame.url ? `:${frame.lineNumber + 1}` : ''}`
+      functions.set(key, (functions.get(key) ?? 0) + node.selfSize)
+    }
+    for (const child of node.children) walk(child, onBehalfOfCaller(frame.url) ? owner : frame)
+  }
+  walk(head, undefined)
+  const shares = (map: Map<string, number>): AllocationShare[] =>
+    [...map.entries()]
+      .map(([name, bytes]) => ({ name, bytes, share: total > 0 ? bytes / total : 0 }))
+      .sort((a, b) => b.bytes - a.bytes)
+  return { totalBytes: total, categories: shares(categories), functions: shares(functions).slice(0, top) }
 }

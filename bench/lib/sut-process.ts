@@ -18,7 +18,7 @@ import { createPlatform, type Platform, platformConfig } from '../../platform/pl
 import { issueApiKey } from '../../registry/api-keys.ts'
 import { registerFleet } from './fleet-registration.ts'
 import { STORE_BATCH } from './section.ts'
-import type { FromSut, LoopWindow, ToSut } from './sut.ts'
+import { type FromSut, HEAP_SAMPLING_INTERVAL, type LoopWindow, type ProfileKind, type ToSut } from './sut.ts'
 
 let platform: Platform | undefined
 let dataDir: string | undefined
@@ -140,21 +140,38 @@ function sample(): FromSut {
   }
 }
 
-let profiler: Session | undefined
+let profiler: { session: Session; kind: ProfileKind } | undefined
 
-/** The same sampling profiler as --cpu-prof, but only over the load window, not start-up. */
-async function startProfile(): Promise<void> {
-  profiler = new Session()
-  profiler.connect()
-  await profiler.post('Profiler.enable')
-  await profiler.post('Profiler.start')
+/** A sampling profiler over the load window only, not start-up: CPU as --cpu-prof, or allocations. */
+async function startProfile(kind: ProfileKind): Promise<void> {
+  const session = new Session()
+  session.connect()
+  if (kind === 'cpu') {
+    await session.post('Profiler.enable')
+    await session.post('Profiler.start')
+  } else {
+    await session.post('HeapProfiler.enable')
+    // Every allocation sampled, those the young generation collected too: what drives the scavenges.
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: HEAP_SAMPLING_INTERVAL,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    })
+  }
+  profiler = { session, kind }
 }
 
 async function stopProfile(file: string): Promise<void> {
   if (profiler === undefined) throw new Error('no profile running')
-  const { profile } = await profiler.post('Profiler.stop')
-  profiler.disconnect()
+  const { session, kind } = profiler
   profiler = undefined
+  let profile: unknown
+  if (kind === 'cpu') profile = (await session.post('Profiler.stop')).profile
+  else {
+    profile = (await session.post('HeapProfiler.getSamplingProfile')).profile
+    await session.post('HeapProfiler.stopSampling')
+  }
+  session.disconnect()
   await writeFile(file, JSON.stringify(profile))
 }
 
@@ -172,7 +189,7 @@ process.on('message', async function onParentMessage(message: ToSut) {
     else if (message.type === 'sample') send(sample())
     else if (message.type === 'register') send({ type: 'registered', sensors: await register(message) })
     else if (message.type === 'profile-start') {
-      await startProfile()
+      await startProfile(message.kind)
       send({ type: 'profiling' })
     } else if (message.type === 'profile-stop') {
       await stopProfile(message.file)

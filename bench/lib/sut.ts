@@ -3,11 +3,17 @@ import type { GenerateFleetOptions } from '../../simulators/fleet.ts'
 
 export type SutMode = 'quantrac' | 'ceiling'
 
+/** `cpu`: V8's sampling CPU profiler (.cpuprofile); `heap`: its sampling heap profiler, every allocation kept. */
+export type ProfileKind = 'cpu' | 'heap'
+
+/** Bytes between two samples of the heap profiler: V8's default is 32 KB; finer for a steadier split. */
+export const HEAP_SAMPLING_INTERVAL = 8 * 1024
+
 export type ToSut =
   | { type: 'start'; mode: SutMode; influxUrl?: string; smtpUrl?: string }
   | { type: 'sample' }
   | { type: 'register'; fleet: GenerateFleetOptions; extra: { facilityId: string; sensorIds: string[] }[] }
-  | { type: 'profile-start' }
+  | { type: 'profile-start'; kind: ProfileKind }
   | { type: 'profile-stop'; file: string }
   | { type: 'stop' }
 
@@ -73,9 +79,12 @@ export interface RunningSut {
     fleet: GenerateFleetOptions,
     extra?: { facilityId: string; sensorIds: string[] }[],
   ): Promise<number>
-  /** Starts V8's sampling profiler in the process (what --cpu-prof uses), for the load window only. */
-  startProfile(): Promise<void>
-  /** Stops it and writes the .cpuprofile to `file`. */
+  /**
+   * Starts one of V8's sampling profilers in the process, for the load window only: the CPU profiler
+   * (what --cpu-prof uses) or the heap profiler, which keeps every sampled allocation, collected or not.
+   */
+  startProfile(kind?: ProfileKind): Promise<void>
+  /** Stops it and writes the profile (.cpuprofile, or .heapprofile) to `file`. */
   stopProfile(file: string): Promise<void>
   /** SIGKILL, for a platform that no longer answers. */
   kill(): Promise<void>
@@ -84,6 +93,12 @@ export interface RunningSut {
 }
 
 const SUT_URL = new URL('./sut-process.ts', import.meta.url)
+
+/**
+ * Node and V8 flags for the system under test alone (`QUANTRAC_BENCH_SUT_FLAGS`, space-separated), for
+ * trying heap settings that NODE_OPTIONS refuses (`--no-parallel-scavenge`, `--minor-ms`).
+ */
+export const SUT_NODE_FLAGS = (process.env.QUANTRAC_BENCH_SUT_FLAGS ?? '').split(' ').filter(Boolean)
 
 function nextMessage<T extends FromSut['type']>(
   child: ChildProcess,
@@ -124,7 +139,10 @@ export async function startSut(options: {
   influxUrl?: string
   smtpUrl?: string
 }): Promise<RunningSut> {
-  const child = fork(SUT_URL, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const child = fork(SUT_URL, [], {
+    execArgv: SUT_NODE_FLAGS,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
   const ready = nextMessage(child, 'ready', 60_000)
   child.send({
     type: 'start',
@@ -158,9 +176,9 @@ export async function startSut(options: {
       child.send({ type: 'sample' } satisfies ToSut)
       return answer
     },
-    async startProfile() {
+    async startProfile(kind = 'cpu') {
       const answer = nextMessage(child, 'profiling', 10_000)
-      child.send({ type: 'profile-start' } satisfies ToSut)
+      child.send({ type: 'profile-start', kind } satisfies ToSut)
       await answer
     },
     async stopProfile(file) {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { analyzeProfile, categorize } from '../../bench/lib/profile.ts'
+import {
+  analyzeAllocations,
+  analyzeProfile,
+  categorize,
+  type HeapProfileNode,
+} from '../../bench/lib/profile.ts'
 import { type BenchReport, renderMarkdown, renderTable } from '../../bench/lib/report.ts'
 
 function report(overrides: Partial<BenchReport> = {}): BenchReport {
@@ -130,5 +135,38 @@ describe('CPU profile analysis', () => {
       share: 0.75,
     })
     expect(analysis.functions[0]?.name).toBe('decodeMessage ingest/decode.ts:38')
+  })
+})
+
+describe('allocation profile analysis', () => {
+  const node = (functionName: string, url: string, selfSize: number, children: HeapProfileNode[] = []) => ({
+    callFrame: { functionName, url, lineNumber: 0 },
+    selfSize,
+    children,
+  })
+
+  it("charges Node's and V8's allocations to the nearest caller of their own", () => {
+    const head = node('(root)', '', 0, [
+      node('parse', 'file:///r/node_modules/mqtt-packet/parser.js', 100, [
+        // a Buffer made for the parser, in Node's code: the parser's
+        node('allocUnsafe', 'node:buffer', 300),
+      ]),
+      node('decodeMessage', 'file:///r/ingest/decode.ts', 50, [node('parse', '', 450)]),
+      node('debug', 'file:///r/node_modules/debug/src/common.js', 100),
+      node('(program)', '', 0),
+    ])
+    const { totalBytes, categories, functions } = analyzeAllocations(head)
+    expect(totalBytes).toBe(1000)
+    expect(categories).toEqual([
+      { name: 'decode (topic, units, ranges)', bytes: 500, share: 0.5 },
+      { name: 'MQTT packet parsing/writing (mqtt-packet, bl)', bytes: 400, share: 0.4 },
+      { name: 'debug() calls (disabled)', bytes: 100, share: 0.1 },
+    ])
+    expect(functions[0]).toEqual({ name: 'decodeMessage ingest/decode.ts:1', bytes: 500, share: 0.5 })
+  })
+
+  it('keeps an allocation with no caller of its own in V8 builtins', () => {
+    const { categories } = analyzeAllocations(node('(root)', '', 0, [node('JSON.parse', '', 10)]))
+    expect(categories).toEqual([{ name: 'V8 builtins / native (JSON, RegExp, …)', bytes: 10, share: 1 }])
   })
 })
