@@ -2,7 +2,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runMicro } from '../lib/micro.ts'
-import { analyzeAllocations, analyzeProfile, type CpuProfile, type HeapProfileNode } from '../lib/profile.ts'
+import {
+  type AllocationShare,
+  analyzeAllocations,
+  analyzeProfile,
+  type CpuProfile,
+  type HeapProfileNode,
+} from '../lib/profile.ts'
 import { BENCH_FLEET, type Section } from '../lib/section.ts'
 import { formatBytes, formatCount, formatPercent } from '../lib/stats.ts'
 import { HEAP_SAMPLING_INTERVAL, startSut } from '../lib/sut.ts'
@@ -75,6 +81,11 @@ export const hotPath: Section = {
       `hot-path: decode ${decodeNs.toFixed(0)} ns/message; profile: ${top?.name} ${formatPercent(top?.share ?? 0)} of busy time`,
     )
     const allocatedPerReading = allocations.totalBytes / Math.max(1, allocatedReadings)
+    const perReading = (share: AllocationShare) => [
+      share.name,
+      formatBytes(share.bytes / Math.max(1, allocatedReadings)),
+      formatPercent(share.share),
+    ]
     ctx.shared.set('hot-path', {
       allocatedPerReading,
       topAllocators: allocations.categories.slice(0, 3).map(({ name, share }) => ({ name, share })),
@@ -107,20 +118,12 @@ export const hotPath: Section = {
         {
           title: `Allocations at ${formatCount(LATENCY_BACKGROUND_READINGS_PER_SECOND)} readings/s by category (V8's sampling heap profiler, every ${formatBytes(HEAP_SAMPLING_INTERVAL)}, collected objects included; charged to the nearest caller outside Node and V8)`,
           columns: ['category', 'bytes per reading', 'share'],
-          rows: allocations.categories.map((c) => [
-            c.name,
-            formatBytes(c.bytes / Math.max(1, allocatedReadings)),
-            formatPercent(c.share),
-          ]),
+          rows: allocations.categories.map(perReading),
         },
         {
           title: 'Top allocating functions',
           columns: ['function', 'bytes per reading', 'share'],
-          rows: allocations.functions.map((f) => [
-            f.name,
-            formatBytes(f.bytes / Math.max(1, allocatedReadings)),
-            formatPercent(f.share),
-          ]),
+          rows: allocations.functions.map(perReading),
         },
         {
           title: 'Top functions by self time',
