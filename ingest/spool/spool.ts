@@ -1,4 +1,5 @@
 import { DatabaseSync } from 'node:sqlite'
+import { checkpointInBackground } from '../../sqlite/checkpointer.ts'
 import { ensurePrivateFile, SQLITE_COMPANIONS } from '../../store/private-files.ts'
 
 export interface SpoolOptions {
@@ -59,6 +60,7 @@ export function openSpool(options: SpoolOptions) {
   // FULL: the WAL is fsynced at every commit. Ingest acknowledges a message only after that.
   db.exec('PRAGMA synchronous = FULL')
   db.exec(SCHEMA)
+  const stopCheckpoints = checkpointInBackground(db, options.path)
 
   const insert = db.prepare('INSERT INTO entry (stream, created, items, bytes, body) VALUES (?, ?, ?, ?, ?)')
   const select = db.prepare(
@@ -161,6 +163,7 @@ export function openSpool(options: SpoolOptions) {
     full: () => totalBytes >= options.maxBytes,
 
     close(): void {
+      stopCheckpoints()
       if (db.isOpen) db.close()
     },
   }
