@@ -1,5 +1,4 @@
 import { DatabaseSync } from 'node:sqlite'
-import { checkpointInBackground } from '../../sqlite/checkpointer.ts'
 import { ensurePrivateFile, SQLITE_COMPANIONS } from '../../store/private-files.ts'
 
 export interface SpoolOptions {
@@ -60,7 +59,6 @@ export function openSpool(options: SpoolOptions) {
   // FULL: the WAL is fsynced at every commit. Ingest acknowledges a message only after that.
   db.exec('PRAGMA synchronous = FULL')
   db.exec(SCHEMA)
-  const stopCheckpoints = checkpointInBackground(db, options.path)
 
   const insert = db.prepare('INSERT INTO entry (stream, created, items, bytes, body) VALUES (?, ?, ?, ?, ?)')
   const select = db.prepare(
@@ -163,7 +161,6 @@ export function openSpool(options: SpoolOptions) {
     full: () => totalBytes >= options.maxBytes,
 
     close(): void {
-      stopCheckpoints()
       if (db.isOpen) db.close()
     },
   }

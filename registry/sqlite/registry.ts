@@ -1,5 +1,4 @@
 import { DatabaseSync } from 'node:sqlite'
-import { checkpointInBackground } from '../../sqlite/checkpointer.ts'
 import { configureShared, migrate } from '../../sqlite/database.ts'
 import { ensurePrivateFile, SQLITE_COMPANIONS } from '../../store/private-files.ts'
 import type {
@@ -39,7 +38,6 @@ export function openSqliteRegistry(path: string): SqliteRegistry {
   const db = new DatabaseSync(path)
   configureShared(db)
   migrate(db, new URL('./migrations/', import.meta.url))
-  const stopCheckpoints = checkpointInBackground(db, path)
   const users = userRepository(db)
   return {
     ...facilityRepository(db),
@@ -55,9 +53,6 @@ export function openSqliteRegistry(path: string): SqliteRegistry {
     ...notificationRepository(db),
     ...users,
     ...accountSecurityRepository(db, users),
-    close: () => {
-      stopCheckpoints()
-      db.close()
-    },
+    close: () => db.close(),
   }
 }

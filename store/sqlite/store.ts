@@ -2,7 +2,6 @@ import { DatabaseSync } from 'node:sqlite'
 import type { AlertEvent } from '../../core/alert-lifecycle.ts'
 import type { ExposurePoint, Reading } from '../../core/contract.ts'
 import type { FactorId } from '../../core/factors.ts'
-import { checkpointInBackground } from '../../sqlite/checkpointer.ts'
 import { configureShared, migrate } from '../../sqlite/database.ts'
 import { alertEventPeople } from '../alert-events.ts'
 import { ensurePrivateFile, SQLITE_COMPANIONS } from '../private-files.ts'
@@ -105,7 +104,6 @@ export function createSqliteStore(path: string): TimeSeriesStore {
   const db = new DatabaseSync(path)
   configureShared(db)
   migrate(db, new URL('./migrations/', import.meta.url))
-  const stopCheckpoints = checkpointInBackground(db, path)
 
   const insertReading = db.prepare(
     'INSERT INTO reading (time, facility, sensor, factor, value) VALUES (?, ?, ?, ?, ?)',
@@ -354,7 +352,6 @@ export function createSqliteStore(path: string): TimeSeriesStore {
 
     async close() {
       await writing
-      stopCheckpoints()
       db.close()
     },
   }
