@@ -11,7 +11,8 @@ const { workerData, parentPort } = require('node:worker_threads')
 const go = new Int32Array(workerData.flag)
 Atomics.wait(go, 0, 0)
 import(workerData.module).then(
-  (m) => { m[workerData.open](workerData.path).close(); parentPort.postMessage('ok') },
+  // The store's close is async (it waits for a batch being written): answer once it has closed.
+  (m) => Promise.resolve(m[workerData.open](workerData.path).close()).then(() => parentPort.postMessage('ok')),
   (err) => parentPort.postMessage(String(err && err.message)),
 )
 `
